@@ -1,0 +1,70 @@
+# Ertrag: `make run` serves the app (web + worker + beat); `make test` runs every check.
+# Both install what is missing first, and only that: a second run is fast.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint typecheck pytest messages bench clean
+
+help:
+	@echo "make run    - set up everything and serve http://127.0.0.1:$(PORT)/ (web, worker, beat)"
+	@echo "make test   - ruff, mypy and the whole pytest suite"
+	@echo "make bench  - performance benchmarks (ratios against same-run baselines)"
+	@echo "make clean  - remove .venv, node_modules and var/"
+
+# ------------------------------------------------------------------ dependencies
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 18+ with npm is required"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+	@$(PY) manage.py compiletranslations --verbosity 0 >/dev/null
+
+# ------------------------------------------------------------------ run
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py ensure_dev_admin
+	@echo ""
+	@echo "  Ertrag is starting on http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
+	@echo "  Stop with Ctrl+C."
+	@echo ""
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+# ------------------------------------------------------------------ checks
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+pytest: install
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+messages: install
+	$(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py compiletranslations
+
+bench: install
+	@if [ -d bench ] && ls bench/*.py >/dev/null 2>&1; then \
+		for script in bench/*.py; do $(PY) "$$script" || exit 1; done; \
+	else echo "no benchmarks yet"; fi
+
+clean:
+	rm -rf $(VENV) node_modules var

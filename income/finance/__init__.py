@@ -1,0 +1,1 @@
+"""Pure money math: no Django imports, ``Decimal`` in, ``Decimal`` out."""

@@ -1,0 +1,37 @@
+"""How amounts look to a person: the one place that formats money for pages and e-mails.
+
+German: ``10.000,00 €``; English: ``€10,000.00`` (PRODUCT.md §1). Grouping and
+separators come from Django's locale formats; only the symbol's side is ours.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from income.finance.currencies import CURRENCY_SYMBOLS
+from income.finance.rounding import to_cents
+
+NBSP = "\u00a0"
+
+
+def format_money(value: Decimal, currency: str) -> str:
+    """``value`` rounded to cents and written with the currency in the active language."""
+    amount = to_cents(value)
+    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    sign = "−" if amount < 0 else ""
+    if (get_language() or "en").startswith("de"):
+        return f"{sign}{digits}{NBSP}{symbol}"
+    separator = NBSP if len(symbol) > 1 and symbol.isalpha() else ""
+    return f"{sign}{symbol}{separator}{digits}"
+
+
+def format_percent(fraction: Decimal, places: int = 2) -> str:
+    """A fraction (0.05) as a percentage in the active language (``5,00 %`` / ``5.00%``)."""
+    digits = number_format(fraction * 100, decimal_pos=places, use_l10n=True, force_grouping=True)
+    if (get_language() or "en").startswith("de"):
+        return f"{digits}{NBSP}%"
+    return f"{digits}%"
