@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -10,7 +11,9 @@ from django.core.checks import CheckMessage, Error, register
 
 
 @register("ertrag")
-def check_celery_limits(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+def check_celery_limits(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """A task must be killed before Redis hands its message to another worker.
 
     PRODUCT.md §7: time limits below the visibility timeout, soft below hard.
@@ -39,7 +42,9 @@ def check_celery_limits(app_configs: list[AppConfig] | None, **kwargs: Any) -> l
 
 
 @register("ertrag")
-def check_api_pagination(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+def check_api_pagination(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """The page size must stay below the clamp, or every list would answer the maximum."""
     page_size = settings.REST_FRAMEWORK.get("PAGE_SIZE")
     if not isinstance(page_size, int) or not 0 < page_size <= settings.API_MAX_PAGE_SIZE:

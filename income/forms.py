@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from income.finance import calculator
 from income.models import CURRENCY_CHOICES, Profile
@@ -21,7 +22,9 @@ HUNDRED = Decimal(100)
 PERCENT_PLACES = calculator.RATE_DECIMAL_PLACES - 2
 
 
-def _amount_field(label: str, help_text: str, initial: Decimal) -> forms.DecimalField:
+def _amount_field(
+    label: StrOrPromise, help_text: StrOrPromise, initial: Decimal
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         help_text=help_text,
@@ -105,9 +108,10 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
         label=_("Base currency"), choices=CURRENCY_CHOICES, initial="EUR"
     )
 
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
+    class Meta:
+        model = User
         fields = ("username", "email")
+        field_classes = {"username": UsernameField}
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,20 +28,19 @@ def user_register(
     password: str,
     language: str = settings.LANGUAGE_CODE,
     base_currency: str = BASE_CURRENCY_DEFAULT,
-) -> AbstractBaseUser:
+) -> User:
     """Create a user and their profile in one transaction, or neither.
 
     The same rules apply to the sign-up form and ``POST /api/v1/auth/register/``: a
     unique username, a unique e-mail (it is the password-reset address) and a password
     that passes the configured validators.
     """
-    user_model = get_user_model()
     errors: dict[str, list[str]] = {}
-    if user_model._default_manager.filter(username__iexact=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("A user with that username already exists.")]
-    if email and user_model._default_manager.filter(email__iexact=email).exists():
+    if email and User.objects.filter(email__iexact=email).exists():
         errors["email"] = [_("A user with that e-mail address already exists.")]
-    user = user_model(username=username, email=email)
+    user = User(username=username, email=email)
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
@@ -58,14 +56,14 @@ def user_register(
     return user
 
 
-def profile_get_or_create(*, user: AbstractBaseUser) -> Profile:
+def profile_get_or_create(*, user: User) -> Profile:
     """The user's profile; users made outside ``user_register`` (createsuperuser) get one."""
     profile, _created = Profile.objects.get_or_create(user=user)
     return profile
 
 
 @transaction.atomic
-def profile_update(*, user: AbstractBaseUser, **fields: str) -> Profile:
+def profile_update(*, user: User, **fields: str) -> Profile:
     """Change profile preferences; unknown fields are a programming error, not input."""
     allowed = {"base_currency", "language"}
     unknown = set(fields) - allowed
@@ -93,7 +91,7 @@ def email_send(*, subject: str, body: str, to: list[str], html_body: str | None 
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser) -> tuple[str, datetime]:
+def api_token_create(*, user: User) -> tuple[str, datetime]:
     """Issue an API token (stored hashed by knox) and return it with its expiry.
 
     Expired tokens are deleted and only the newest ``API_TOKENS_PER_USER - 1`` kept, so

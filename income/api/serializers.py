@@ -5,21 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from income.finance import calculator
 from income.models import Profile
 
-AMOUNT = {"max_digits": 15, "decimal_places": 2}
+
+def _amount_field(help_text: StrOrPromise) -> serializers.DecimalField:
+    """An input amount: like the models' ``DecimalField(max_digits=15, decimal_places=2)``."""
+    return serializers.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=calculator.MAX_AMOUNT,
+        help_text=help_text,
+    )
 
 
 class CalculatorInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Inputs of ``POST /api/v1/calculator/`` (PRODUCT.md §4, §5); rates are fractions."""
 
-    initial_investment = serializers.DecimalField(
-        **AMOUNT, min_value=Decimal(0), max_value=calculator.MAX_AMOUNT,
-        help_text=_("Amount invested at the start, e.g. \"10000\"."),
-    )  # fmt: skip
+    initial_investment = _amount_field(_('Amount invested at the start, e.g. "10000".'))
     annual_return = serializers.DecimalField(
         max_digits=calculator.RATE_DECIMAL_PLACES + 3,
         decimal_places=calculator.RATE_DECIMAL_PLACES,
@@ -36,10 +43,7 @@ class CalculatorInputSerializer(serializers.Serializer):  # type: ignore[type-ar
         max_value=Decimal(1),
         help_text=_("Tax on a positive gain as a fraction: 0.15 = 15 %."),
     )
-    additional_income = serializers.DecimalField(
-        **AMOUNT, min_value=Decimal(0), max_value=calculator.MAX_AMOUNT,
-        help_text=_("Other income added to the net after tax."),
-    )  # fmt: skip
+    additional_income = _amount_field(_("Other income added to the net after tax."))
 
     def validate_annual_return(self, value: Decimal) -> Decimal:
         if value <= calculator.MIN_ANNUAL_RETURN:

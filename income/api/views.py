@@ -131,5 +131,5 @@ class MeView(generics.RetrieveUpdateAPIView):  # type: ignore[type-arg]
     def perform_update(self, serializer: MeSerializer) -> None:  # type: ignore[override]
         serializer.instance = profile_update(
             user=self.request.user,  # type: ignore[arg-type]
-            **{k: v for k, v in serializer.validated_data.items()},
+            **dict(serializer.validated_data),
         )

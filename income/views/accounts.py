@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -71,12 +72,12 @@ class ProfileLanguageLoginView(LoginView):
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    profile = profile_get_or_create(user=request.user)  # type: ignore[arg-type]
+    profile = profile_get_or_create(user=cast(User, request.user))
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
             profile = profile_update(
-                user=request.user,  # type: ignore[arg-type]
+                user=cast(User, request.user),
                 base_currency=form.cleaned_data["base_currency"],
                 language=form.cleaned_data["language"],
             )
@@ -103,6 +104,6 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
-        profile_update(user=request.user, language=language)  # type: ignore[arg-type]
+        profile_update(user=request.user, language=language)
     translation.activate(language)
     return _remember_language(HttpResponseRedirect(next_url), language)

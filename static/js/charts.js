@@ -11,6 +11,8 @@
     return new Intl.NumberFormat(lang, { style: "currency", currency: currency || "EUR" });
   }
 
+  var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chartSource);
     if (!source || typeof Chart === "undefined") {
@@ -35,6 +37,7 @@
         }),
       },
       options: {
+        animation: reducedMotion ? false : { duration: 400 },
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },

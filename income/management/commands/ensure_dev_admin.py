@@ -30,7 +30,7 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        user = user_model._default_manager.create_superuser(  # type: ignore[attr-defined]
+        user = user_model._default_manager.create_superuser(
             username="admin", email="admin@localhost", password=password
         )
         profile_get_or_create(user=user)

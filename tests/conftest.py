@@ -1,0 +1,68 @@
+"""Personas and clients shared by every test: alice owns things, bob must not see them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from income.services import api_token_create
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Throttle counters and cached figures never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery() -> Iterator[None]:
+    """Unit tests run tasks in-process; tests/integration runs them on a real worker."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return UserFactory.create(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return UserFactory.create(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def token_client(user: User) -> APIClient:
+    client = APIClient()
+    token, _expiry = api_token_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def alice_api(alice: User) -> APIClient:
+    return token_client(alice)
+
+
+@pytest.fixture
+def bob_api(bob: User) -> APIClient:
+    return token_client(bob)

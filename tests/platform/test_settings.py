@@ -1,0 +1,71 @@
+"""Settings fail loudly: production without secrets, and Celery limits in the wrong order."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "x" * 60
+
+
+def import_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('ok')"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = import_settings(DJANGO_DEBUG="false", ALLOWED_HOSTS="ertrag.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = import_settings(DJANGO_DEBUG="false", SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_starts_with_both() -> None:
+    result = import_settings(
+        DJANGO_DEBUG="false", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="ertrag.example"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_a_bad_boolean_is_an_error_not_a_default() -> None:
+    result = import_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_time_limits_above_the_visibility_timeout_fail_the_checks(
+    settings: pytest.FixtureRequest,
+) -> None:
+    settings.CELERY_TASK_TIME_LIMIT = 4000  # type: ignore[attr-defined]
+    settings.CELERY_VISIBILITY_TIMEOUT = 3600  # type: ignore[attr-defined]
+    with pytest.raises(SystemCheckError, match=r"ertrag\.E002"):
+        call_command("check")
+
+
+def test_the_shipped_configuration_passes_the_checks() -> None:
+    call_command("check", fail_level="WARNING")

@@ -1,0 +1,145 @@
+"""Every route that takes an id answers 404 to a user who does not own the object.
+
+The harness walks the whole URL configuration. A route with a path parameter must be
+registered below, either in ``OWNED_ROUTES`` (with a builder that makes alice's object
+and returns the URL kwargs) or in ``NOT_OWNED_ROUTES`` with the reason. A new route
+that is in neither fails ``test_every_route_with_an_id_is_registered`` by name, so no
+route slips by unchecked (PRODUCT.md §7: 404, not 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import token_client
+
+# route name -> builds alice's object, returns the kwargs for reverse()
+OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {}
+
+# route name -> why it takes a parameter without exposing a user-owned object
+NOT_OWNED_ROUTES: dict[str, str] = {
+    "password_reset_confirm": "uidb64 + token address a reset request; a wrong pair shows "
+    "'invalid link' and reveals nothing",
+}
+
+# Namespaces whose every route is staff-only (tested in test_admin_refuses_non_staff).
+STAFF_ONLY_NAMESPACES = {"admin"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    namespace: str
+    pattern: str
+    parameters: tuple[str, ...]
+
+
+def _parameters_of(pattern: Any) -> tuple[str, ...]:
+    converters = tuple(getattr(pattern, "converters", {}))
+    return tuple(dict.fromkeys(converters + tuple(pattern.regex.groupindex)))
+
+
+def _walk(
+    resolver: URLResolver, prefix: str = "", namespace: str = "", inherited: tuple[str, ...] = ()
+) -> Iterator[Route]:
+    """Every URLPattern below ``resolver``, with parameters of enclosing includes too."""
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            child_namespace = namespace
+            if entry.namespace:
+                child_namespace = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(
+                entry,
+                prefix + str(entry.pattern),
+                child_namespace,
+                inherited + _parameters_of(entry.pattern),
+            )
+        elif isinstance(entry, URLPattern):
+            full = prefix + str(entry.pattern)
+            parameters = tuple(dict.fromkeys(inherited + _parameters_of(entry.pattern)))
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or full)
+            yield Route(name=name, namespace=namespace, pattern=full, parameters=parameters)
+
+
+def routes_with_parameters(urlconf: str | None = None) -> list[Route]:
+    routes = [
+        route
+        for route in _walk(get_resolver(urlconf))
+        if route.parameters and route.parameters != ("format",)  # DRF's ?format suffix
+    ]
+    return routes
+
+
+def unregistered(routes: list[Route]) -> list[str]:
+    return sorted(
+        {
+            f"{route.name} ({route.pattern})"
+            for route in routes
+            if route.name not in OWNED_ROUTES
+            and route.name not in NOT_OWNED_ROUTES
+            and route.namespace.split(":")[0] not in STAFF_ONLY_NAMESPACES
+        }
+    )
+
+
+def test_every_route_with_an_id_is_registered() -> None:
+    missing = unregistered(routes_with_parameters())
+    assert not missing, (
+        "Routes with an id that the ownership harness cannot exercise; add each to "
+        f"OWNED_ROUTES (or NOT_OWNED_ROUTES with a reason): {missing}"
+    )
+
+
+def test_the_harness_notices_a_new_route() -> None:
+    with override_settings(ROOT_URLCONF="tests.ownership_urls_fixture"):
+        missing = unregistered(routes_with_parameters("tests.ownership_urls_fixture"))
+    assert missing == ["thing-detail (things/<int:pk>/)"]
+
+
+def test_registered_routes_still_exist() -> None:
+    names = {route.name for route in routes_with_parameters()}
+    stale = sorted((set(OWNED_ROUTES) | set(NOT_OWNED_ROUTES)) - names)
+    assert not stale, f"registered in the harness but no longer routed: {stale}"
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+@pytest.mark.parametrize("route_name", sorted(OWNED_ROUTES))
+def test_bob_gets_404_for_alices_object(route_name: str, alice: User, bob: User) -> None:
+    url = reverse(route_name, kwargs=OWNED_ROUTES[route_name](alice))
+    if url.startswith("/api/"):
+        client: Any = token_client(bob)
+        assert client.get(url).status_code == 404, url
+        for method in WRITE_METHODS:
+            status = getattr(client, method)(url, {}, format="json").status_code
+            assert status in (404, 405), (method, url, status)
+    else:
+        browser = Client()
+        browser.force_login(bob)
+        assert browser.get(url).status_code == 404, url
+        assert browser.post(url, {}).status_code in (404, 405), url
+    # alice still reaches her own object
+    own = token_client(alice) if url.startswith("/api/") else Client()
+    if not url.startswith("/api/"):
+        own.force_login(alice)
+    assert own.get(url).status_code == 200, url
+
+
+def test_admin_refuses_non_staff(alice: User, bob: User) -> None:
+    url = reverse("admin:income_profile_change", args=[alice.profile.pk])
+    client = Client()
+    client.force_login(bob)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    staff = User.objects.create_user("support", password="x", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get(url).status_code == 200

@@ -1,0 +1,186 @@
+"""Sign-up, log-in, log-out, password change and reset, language and settings in the browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
+
+from income.models import Profile
+
+
+def test_signup_creates_the_user_with_a_profile_and_logs_in(client: Client, db: None) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "carol",
+            "email": "carol@example.com",
+            "base_currency": "USD",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(user__username="carol")
+    assert (profile.base_currency, profile.language) == ("USD", "de")
+    assert client.get("/settings/").status_code == 200
+
+
+def test_signup_with_a_taken_email_shows_the_error(client: Client, alice: User) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "carol",
+            "email": "Alice@Example.com",
+            "base_currency": "EUR",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_signup_with_mismatched_passwords_creates_nothing(client: Client, db: None) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "carol",
+            "email": "c@example.com",
+            "base_currency": "EUR",
+            "password1": "a-long-passphrase-42",
+            "password2": "another-passphrase-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "password2" in response.context["form"].errors
+    assert User.objects.count() == 0
+
+
+def test_login_switches_to_the_profiles_language(
+    client: Client, alice: User, password: str
+) -> None:
+    Profile.objects.filter(user=alice).update(language="de")
+    response = client.post("/accounts/login/", {"username": "alice", "password": password})
+    assert response.status_code == 302
+    assert response.cookies["ertrag_language"].value == "de"
+    assert "Einstellungen" in client.get("/settings/").content.decode()
+
+
+def test_wrong_password_shows_an_error(client: Client, alice: User) -> None:
+    response = client.post("/accounts/login/", {"username": "alice", "password": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+
+
+def test_settings_require_login(client: Client, db: None) -> None:
+    response = client.get("/settings/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_settings_save_currency_and_language(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    response = client.post("/settings/", {"base_currency": "GBP", "language": "de"})
+    assert response.status_code == 302
+    alice.profile.refresh_from_db()
+    assert (alice.profile.base_currency, alice.profile.language) == ("GBP", "de")
+    assert response.cookies["ertrag_language"].value == "de"
+
+
+def test_settings_refuse_an_unknown_currency(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    response = client.post("/settings/", {"base_currency": "XXX", "language": "en"})
+    assert response.status_code == 200
+    assert "base_currency" in response.context["form"].errors
+    alice.profile.refresh_from_db()
+    assert alice.profile.base_currency == "EUR"
+
+
+def test_language_switch_works_anonymously(client: Client, db: None) -> None:
+    response = client.post("/language/", {"language": "de", "next": "/calculator/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/calculator/"
+    assert "Rechner" in client.get("/calculator/").content.decode()
+
+
+def test_language_switch_is_kept_on_the_profile(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    client.post("/language/", {"language": "de", "next": "/"})
+    alice.profile.refresh_from_db()
+    assert alice.profile.language == "de"
+
+
+def test_language_switch_never_redirects_off_site(client: Client, db: None) -> None:
+    response = client.post("/language/", {"language": "de", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_language_switch_refuses_an_unknown_language(client: Client, db: None) -> None:
+    response = client.post("/language/", {"language": "xx", "next": "/"})
+    assert response.status_code == 302
+    assert "ertrag_language" not in response.cookies
+
+
+def test_logout_needs_a_post(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/settings/").status_code == 302
+
+
+def test_password_change(client: Client, alice: User, password: str) -> None:
+    client.force_login(alice)
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": password,
+            "new_password1": "brand-new-secret-77",
+            "new_password2": "brand-new-secret-77",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("brand-new-secret-77")
+
+
+def test_password_reset_mails_a_working_link(
+    client: Client, alice: User, django_capture_on_commit_callbacks: pytest.FixtureRequest
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post("/accounts/password_reset/", {"email": "alice@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["alice@example.com"]
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", str(message.body))
+    assert link
+    form_url = client.get(link.group(1))["Location"]  # the token moves into the session
+    response = client.post(
+        form_url, {"new_password1": "reset-secret-9876", "new_password2": "reset-secret-9876"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("reset-secret-9876")
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing(
+    client: Client, db: None, django_capture_on_commit_callbacks: pytest.FixtureRequest
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302  # the same answer: it never tells who has an account
+    assert mail.outbox == []
+
+
+def test_home_page_in_both_languages(client: Client, db: None) -> None:
+    assert "Passive income, honestly counted." in client.get("/").content.decode()
+    client.cookies["ertrag_language"] = "de"
+    html = client.get("/").content.decode()
+    assert '<html lang="de"' in html
+    assert "Passive income, honestly counted." not in html
