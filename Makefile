@@ -58,7 +58,7 @@ pytest: install
 test: lint typecheck pytest
 
 messages: install
-	$(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'test-artifacts/*' --no-obsolete
 	$(PY) manage.py compiletranslations
 
 bench: install

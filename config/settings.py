@@ -57,7 +57,6 @@ else:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG=false.")
 
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

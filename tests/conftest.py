@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -14,8 +17,25 @@ from income.services import api_token_create
 from tests.factories import PASSWORD, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_per_worker(worker_id: str) -> Iterator[None]:
+    """Give each xdist worker its own Redis database.
+
+    ``cache.clear()`` flushes the whole database; shared between workers, one worker's
+    clear would reset another's throttle counters in the middle of a test.
+    """
+    cache_settings = settings.CACHES["default"]
+    if not str(cache_settings["BACKEND"]).endswith("RedisCache"):
+        yield
+        return
+    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    location = urlparse(str(cache_settings["LOCATION"]))._replace(path=f"/{2 + index}").geturl()
+    with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache(_cache_per_worker: None) -> Iterator[None]:
     """Throttle counters and cached figures never leak from one test into the next."""
     cache.clear()
     yield
