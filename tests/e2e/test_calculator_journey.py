@@ -19,16 +19,21 @@ def fill_seed_example(page: Any) -> None:
     page.fill("#id_additional_income", "1000")
 
 
+def wait_for_chart(page: Any) -> None:
+    """Chart.js has drawn the chart (the canvas alone would be there without it)."""
+    page.wait_for_function(
+        "() => { const c = document.querySelector('canvas[data-chart-source]');"
+        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
+    )
+
+
 def test_the_seeds_example_in_english(page: Any, live_server: Any) -> None:
     page.goto(f"{live_server.url}/calculator/")
     fill_seed_example(page)
     page.click("button[type=submit]:has-text('Calculate')")
     assert page.inner_text("[data-testid=gross-income]") == "€6,288.95"
     assert page.inner_text("[data-testid=net-income]") == "€6,345.61"
-    page.wait_for_function(
-        "() => { const c = document.querySelector('canvas[data-chart-source]');"
-        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
-    )
+    wait_for_chart(page)
     assert page.locator("table.numbers tbody tr").count() == 10
     screenshot(page, "calculator-en")
 
@@ -41,10 +46,7 @@ def test_the_seeds_example_in_german(page: Any, live_server: Any) -> None:
     page.click("button[type=submit]:has-text('Berechnen')")
     assert page.inner_text("[data-testid=gross-income]") == "6.288,95\u00a0€"
     assert page.inner_text("[data-testid=net-income]") == "6.345,61\u00a0€"
-    page.wait_for_function(
-        "() => { const c = document.querySelector('canvas[data-chart-source]');"
-        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
-    )
+    wait_for_chart(page)
     screenshot(page, "calculator-de")
 
 
