@@ -6,18 +6,32 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from income.finance.currencies import BASE_CURRENCY_DEFAULT
-from income.models import Profile
+from income.finance.errors import DomainError
+from income.finance.schedule import month_start
+from income.models import (
+    CalculationModel,
+    EffortLog,
+    IncomeSource,
+    Payment,
+    Profile,
+    SubscriptionPeriod,
+)
+
+M = TypeVar("M", bound=Model)
 
 
 @transaction.atomic
@@ -62,19 +76,17 @@ def profile_get_or_create(*, user: User) -> Profile:
     return profile
 
 
+PROFILE_FIELDS = frozenset(
+    {"base_currency", "language", "monthly_expenses", "hourly_value", "default_tax_profile"}
+)
+
+
 @transaction.atomic
-def profile_update(*, user: User, **fields: str) -> Profile:
+def profile_update(*, user: User, **fields: Any) -> Profile:
     """Change profile preferences; unknown fields are a programming error, not input."""
-    allowed = {"base_currency", "language"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"profile_update() got unexpected fields: {sorted(unknown)}")
+    _reject_unknown("profile_update", fields, PROFILE_FIELDS)
     profile = profile_get_or_create(user=user)
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
-    return profile
+    return _assign_and_save(profile, fields)
 
 
 def email_send(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
@@ -108,3 +120,246 @@ def api_token_create(*, user: User) -> tuple[str, datetime]:
     tokens.exclude(pk__in=keep).delete()
     instance, token = AuthToken.objects.create(user=user, expiry=settings.REST_KNOX["TOKEN_TTL"])
     return token, instance.expiry
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _reject_unknown(function: str, fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"{function}() got unexpected fields: {sorted(unknown)}")
+
+
+def _assign_and_save(instance: M, fields: Mapping[str, Any]) -> M:
+    """Set fields, validate the whole row (fields, choices, constraints), then save."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _assign_month_fields(
+    instance: SubscriptionPeriod | EffortLog, fields: Mapping[str, Any]
+) -> None:
+    """Set fields; a month is stored as its first day, whatever day was sent."""
+    for name, value in fields.items():
+        setattr(instance, name, month_start(value) if name == "month" and value else value)
+
+
+def _require_owner(source: IncomeSource, owner: User) -> None:
+    """A related source must be the caller's own; another user's looks like no source at all."""
+    if source.owner_id != owner.pk:
+        raise DomainError({"source": [_("Select one of your own sources.")]})
+
+
+# ----------------------------------------------------------------------------- sources
+
+SOURCE_FIELDS = frozenset(
+    {
+        "name", "category", "currency", "status", "start_date", "end_date", "tax_profile",
+        "tax_rate", "invested_capital", "expected_yield", "reinvest", "purchase_price",
+        "monthly_rent", "vacancy_rate", "management_fee_rate", "monthly_running_costs",
+        "price_per_subscriber", "current_subscribers", "new_subscribers_per_month",
+        "monthly_churn_rate", "expected_monthly_amount", "annual_growth_rate",
+        "upfront_investment", "setup_hours", "maintenance_hours_per_month", "monthly_costs",
+        "payout_rhythm", "next_payout_date", "platform", "country", "notes",
+    }
+)  # fmt: skip
+
+
+def _normalise_source(source: IncomeSource) -> None:
+    source.country = (source.country or "").upper()
+    source.platform = (source.platform or "").strip()
+    if source.start_date and source.end_date and source.end_date < source.start_date:
+        raise DomainError({"end_date": [_("The end date cannot be before the start date.")]})
+
+
+@transaction.atomic
+def source_create(*, owner: User, **fields: Any) -> IncomeSource:
+    """Add an income source for ``owner``; ids or owners in ``fields`` are refused."""
+    _reject_unknown("source_create", fields, SOURCE_FIELDS)
+    source = IncomeSource(owner=owner)
+    for name, value in fields.items():
+        setattr(source, name, value)
+    _normalise_source(source)
+    return _assign_and_save(source, {})
+
+
+@transaction.atomic
+def source_update(*, source: IncomeSource, **fields: Any) -> IncomeSource:
+    _reject_unknown("source_update", fields, SOURCE_FIELDS)
+    for name, value in fields.items():
+        setattr(source, name, value)
+    _normalise_source(source)
+    return _assign_and_save(source, {})
+
+
+@transaction.atomic
+def source_delete(*, source: IncomeSource) -> None:
+    """Delete a source with its payments, periods and effort logs."""
+    source.delete()
+
+
+# ----------------------------------------------------------------------------- payments
+
+PAYMENT_FIELDS = frozenset(
+    {"source", "date", "gross", "tax_withheld", "fees", "currency", "note", "external_id"}
+)
+
+
+def _assign_payment(payment: Payment, fields: Mapping[str, Any]) -> None:
+    """Set a payment's fields and check the rules that span several of them."""
+    for name, value in fields.items():
+        setattr(payment, name, value)
+    payment.external_id = (payment.external_id or "").strip() or None
+    errors: dict[str, list[str]] = {}
+    gross, tax, fees = payment.gross, payment.tax_withheld, payment.fees
+    if gross is not None and tax is not None and fees is not None and tax + fees > gross:
+        errors["tax_withheld"] = [
+            _("Tax withheld and fees together cannot exceed the gross amount.")
+        ]
+    if (
+        payment.external_id
+        and Payment.objects.filter(source_id=payment.source_id, external_id=payment.external_id)
+        .exclude(pk=payment.pk)
+        .exists()
+    ):
+        errors["external_id"] = [_("This external id is already recorded for this source.")]
+    if errors:
+        raise DomainError(errors)
+
+
+@transaction.atomic
+def payment_create(*, owner: User, source: IncomeSource, **fields: Any) -> Payment:
+    """Record a received amount. Without a currency it is the source's currency.
+
+    An ``external_id`` already used for this source is a field error, so a re-import
+    never doubles a row (PRODUCT.md §2).
+    """
+    _reject_unknown("payment_create", fields, PAYMENT_FIELDS - {"source"})
+    _require_owner(source, owner)
+    fields = {**fields}
+    fields.setdefault("currency", source.currency)
+    payment = Payment(source=source)
+    _assign_payment(payment, fields)
+    return _assign_and_save(payment, {})
+
+
+@transaction.atomic
+def payment_update(*, owner: User, payment: Payment, **fields: Any) -> Payment:
+    _reject_unknown("payment_update", fields, PAYMENT_FIELDS)
+    if "source" in fields:
+        _require_owner(fields["source"], owner)
+    _assign_payment(payment, fields)
+    return _assign_and_save(payment, {})
+
+
+@transaction.atomic
+def payment_delete(*, payment: Payment) -> None:
+    payment.delete()
+
+
+# ----------------------------------------------------------------------------- subscription periods
+
+PERIOD_FIELDS = frozenset(
+    {
+        "source", "month", "subscribers_start", "new_subscribers", "churned_subscribers",
+        "reactivated_subscribers", "mrr_new", "mrr_expansion", "mrr_contraction",
+        "mrr_churned", "mrr_reactivation", "revenue",
+    }
+)  # fmt: skip
+
+
+def _require_subscription(source: IncomeSource) -> None:
+    if source.category.model != CalculationModel.SUBSCRIPTION:
+        raise DomainError(
+            {"source": [_("Subscription periods belong to subscription sources only.")]}
+        )
+
+
+def _check_period(period: SubscriptionPeriod) -> None:
+    errors: dict[str, list[str]] = {}
+    if period.churned_subscribers > period.subscribers_start:
+        errors["churned_subscribers"] = [
+            _("More subscribers cannot churn than there were at the start of the month.")
+        ]
+    if (
+        period.month
+        and SubscriptionPeriod.objects.filter(source_id=period.source_id, month=period.month)
+        .exclude(pk=period.pk)
+        .exists()
+    ):
+        errors["month"] = [_("This month is already recorded for this source.")]
+    if errors:
+        raise DomainError(errors)
+
+
+@transaction.atomic
+def period_create(*, owner: User, source: IncomeSource, **fields: Any) -> SubscriptionPeriod:
+    """Record one month of a subscription source; the month is stored as its first day."""
+    _reject_unknown("period_create", fields, PERIOD_FIELDS - {"source"})
+    _require_owner(source, owner)
+    _require_subscription(source)
+    period = SubscriptionPeriod(source=source)
+    _assign_month_fields(period, fields)
+    _check_period(period)
+    return _assign_and_save(period, {})
+
+
+@transaction.atomic
+def period_update(*, owner: User, period: SubscriptionPeriod, **fields: Any) -> SubscriptionPeriod:
+    _reject_unknown("period_update", fields, PERIOD_FIELDS)
+    if "source" in fields:
+        _require_owner(fields["source"], owner)
+        _require_subscription(fields["source"])
+    _assign_month_fields(period, fields)
+    _check_period(period)
+    return _assign_and_save(period, {})
+
+
+@transaction.atomic
+def period_delete(*, period: SubscriptionPeriod) -> None:
+    period.delete()
+
+
+# ----------------------------------------------------------------------------- effort
+
+EFFORT_FIELDS = frozenset({"source", "month", "hours", "note"})
+
+
+def _check_effort_log(effort_log: EffortLog) -> None:
+    if (
+        effort_log.month
+        and EffortLog.objects.filter(source_id=effort_log.source_id, month=effort_log.month)
+        .exclude(pk=effort_log.pk)
+        .exists()
+    ):
+        raise DomainError({"month": [_("This month is already recorded for this source.")]})
+
+
+@transaction.atomic
+def effort_log_create(*, owner: User, source: IncomeSource, **fields: Any) -> EffortLog:
+    """Record the hours spent on a source in a month (one row per month)."""
+    _reject_unknown("effort_log_create", fields, EFFORT_FIELDS - {"source"})
+    _require_owner(source, owner)
+    effort_log = EffortLog(source=source)
+    _assign_month_fields(effort_log, fields)
+    _check_effort_log(effort_log)
+    return _assign_and_save(effort_log, {})
+
+
+@transaction.atomic
+def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> EffortLog:
+    _reject_unknown("effort_log_update", fields, EFFORT_FIELDS)
+    if "source" in fields:
+        _require_owner(fields["source"], owner)
+    _assign_month_fields(effort_log, fields)
+    _check_effort_log(effort_log)
+    return _assign_and_save(effort_log, {})
+
+
+@transaction.atomic
+def effort_log_delete(*, effort_log: EffortLog) -> None:
+    effort_log.delete()

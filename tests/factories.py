@@ -1,14 +1,24 @@
-"""factory_boy factories. Users are made through the service, as the app makes them."""
+"""factory_boy factories. Rows are made through the services, as the app makes them."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.contrib.auth.models import User
 from factory.base import Factory
-from factory.declarations import LazyAttribute, Sequence
+from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFactory
 
-from income.services import user_register
+from income import services
+from income.models import EffortLog, IncomeCategory, IncomeSource, Payment, SubscriptionPeriod
 
 PASSWORD = "correct-horse-battery-9"
+
+
+def category(slug: str) -> IncomeCategory:
+    """A category shipped by the data migration (``income/migrations/0003``)."""
+    return IncomeCategory.objects.get(slug=slug)
 
 
 class UserFactory(Factory[User]):
@@ -22,5 +32,61 @@ class UserFactory(Factory[User]):
     base_currency = "EUR"
 
     @classmethod
-    def _create(cls, model_class: type[User], *args: object, **kwargs: str) -> User:
-        return user_register(**kwargs)
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        return services.user_register(**kwargs)
+
+
+class SourceFactory(Factory[IncomeSource]):
+    class Meta:
+        model = IncomeSource
+
+    owner = SubFactory(UserFactory)
+    name = Sequence(lambda n: f"Source {n}")
+    category = LazyFunction(lambda: category("etf-dividends"))
+    currency = "EUR"
+    start_date = date(2024, 1, 1)
+
+    @classmethod
+    def _create(cls, model_class: type[IncomeSource], *args: Any, **kwargs: Any) -> IncomeSource:
+        return services.source_create(**kwargs)
+
+
+class PaymentFactory(Factory[Payment]):
+    class Meta:
+        model = Payment
+
+    source = SubFactory(SourceFactory)
+    date = date(2025, 3, 15)
+    gross = Decimal("100.00")
+
+    @classmethod
+    def _create(cls, model_class: type[Payment], *args: Any, **kwargs: Any) -> Payment:
+        return services.payment_create(owner=kwargs["source"].owner, **kwargs)
+
+
+class PeriodFactory(Factory[SubscriptionPeriod]):
+    class Meta:
+        model = SubscriptionPeriod
+
+    source = SubFactory(SourceFactory, category=LazyFunction(lambda: category("membership")))
+    month = date(2025, 1, 1)
+    subscribers_start = 100
+
+    @classmethod
+    def _create(
+        cls, model_class: type[SubscriptionPeriod], *args: Any, **kwargs: Any
+    ) -> SubscriptionPeriod:
+        return services.period_create(owner=kwargs["source"].owner, **kwargs)
+
+
+class EffortLogFactory(Factory[EffortLog]):
+    class Meta:
+        model = EffortLog
+
+    source = SubFactory(SourceFactory)
+    month = date(2025, 1, 1)
+    hours = Decimal("3.50")
+
+    @classmethod
+    def _create(cls, model_class: type[EffortLog], *args: Any, **kwargs: Any) -> EffortLog:
+        return services.effort_log_create(owner=kwargs["source"].owner, **kwargs)

@@ -19,12 +19,36 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import token_client
+from tests.factories import (
+    EffortLogFactory,
+    PaymentFactory,
+    PeriodFactory,
+    SourceFactory,
+    category,
+)
 
 # route name -> builds alice's object, returns the kwargs for reverse()
-OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {}
+OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
+    "api-source-detail": lambda alice: {"pk": SourceFactory.create(owner=alice).pk},
+    "api-payment-detail": lambda alice: {
+        "pk": PaymentFactory.create(source=SourceFactory.create(owner=alice)).pk
+    },
+    "api-subscription-period-detail": lambda alice: {
+        "pk": PeriodFactory.create(
+            source=SourceFactory.create(owner=alice, category=category("membership"))
+        ).pk
+    },
+    "api-effort-log-detail": lambda alice: {
+        "pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk
+    },
+}
 
 # route name -> why it takes a parameter without exposing a user-owned object
+SHARED_CONTENT = "admin-managed content every user reads (read-only in the API)"
 NOT_OWNED_ROUTES: dict[str, str] = {
+    "api-category-detail": SHARED_CONTENT,
+    "api-tax-profile-detail": SHARED_CONTENT,
+    "api-exchange-rate-detail": SHARED_CONTENT,
     "password_reset_confirm": "uidb64 + token address a reset request; a wrong pair shows "
     "'invalid link' and reveals nothing",
 }

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from income.finance import calculator
-from income.models import Profile
+from income.models import (
+    CURRENCY_CHOICES,
+    EffortLog,
+    ExchangeRate,
+    IncomeCategory,
+    IncomeSource,
+    Payment,
+    Profile,
+    SubscriptionPeriod,
+    TaxProfile,
+)
 
 
 def _amount_field(help_text: StrOrPromise) -> serializers.DecimalField:
@@ -94,4 +106,119 @@ class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Profile
-        fields = ("username", "email", "base_currency", "language")
+        fields = (
+            "username",
+            "email",
+            "base_currency",
+            "language",
+            "monthly_expenses",
+            "hourly_value",
+            "default_tax_profile",
+        )
+
+
+# ----------------------------------------------------------------------------- domain
+
+
+class OwnedSourceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A source id that must belong to the caller; another user's id is "does not exist"."""
+
+    def get_queryset(self) -> QuerySet[IncomeSource]:
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return IncomeSource.objects.none()
+        return IncomeSource.objects.filter(owner=request.user).select_related("category")
+
+
+class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    name = serializers.CharField(read_only=True)
+    help_text = serializers.CharField(read_only=True)  # type: ignore[assignment]
+
+    class Meta:
+        model = IncomeCategory
+        fields = ("id", "slug", "name", "name_en", "name_de", "is_passive", "model", "help_text")
+        read_only_fields = fields
+
+
+class TaxProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TaxProfile
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "rate",
+            "yearly_allowance",
+            "partial_exemption",
+            "is_flat_rate",
+        )
+        read_only_fields = fields
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = ExchangeRate
+        fields = ("id", "date", "currency", "rate")
+        read_only_fields = fields
+
+
+class SourceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = IncomeSource
+        fields = (
+            "id", "name", "category", "currency", "status", "start_date", "end_date",
+            "tax_profile", "tax_rate", "invested_capital", "expected_yield", "reinvest",
+            "purchase_price", "monthly_rent", "vacancy_rate", "management_fee_rate",
+            "monthly_running_costs", "price_per_subscriber", "current_subscribers",
+            "new_subscribers_per_month", "monthly_churn_rate", "expected_monthly_amount",
+            "annual_growth_rate", "upfront_investment", "setup_hours",
+            "maintenance_hours_per_month", "monthly_costs", "payout_rhythm",
+            "next_payout_date", "platform", "country", "notes", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = ("id", "created_at", "updated_at")
+
+
+class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    source = OwnedSourceField()  # type: ignore[assignment]
+    net = serializers.DecimalField(max_digits=15, decimal_places=2, read_only=True)
+    currency = serializers.ChoiceField(
+        choices=CURRENCY_CHOICES,
+        required=False,
+        help_text=_("Defaults to the source's currency."),
+    )
+
+    class Meta:
+        model = Payment
+        fields = (
+            "id", "source", "date", "gross", "tax_withheld", "fees", "net", "currency",
+            "note", "external_id", "created_at",
+        )  # fmt: skip
+        read_only_fields = ("id", "net", "created_at")
+        validators: list[Any] = []  # uniqueness is checked by the service (full_clean)
+
+
+class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    source = OwnedSourceField()  # type: ignore[assignment]
+    subscribers_end = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SubscriptionPeriod
+        fields = (
+            "id", "source", "month", "subscribers_start", "new_subscribers",
+            "churned_subscribers", "reactivated_subscribers", "subscribers_end", "mrr_new",
+            "mrr_expansion", "mrr_contraction", "mrr_churned", "mrr_reactivation", "revenue",
+        )  # fmt: skip
+        read_only_fields = ("id", "subscribers_end")
+        validators: list[Any] = []
+
+
+class EffortLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    source = OwnedSourceField()  # type: ignore[assignment]
+
+    class Meta:
+        model = EffortLog
+        fields = ("id", "source", "month", "hours", "note")
+        read_only_fields = ("id",)
+        validators: list[Any] = []

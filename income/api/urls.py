@@ -1,6 +1,19 @@
 from django.urls import path
+from rest_framework.routers import DefaultRouter
 
 from income.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("sources", views.SourceViewSet, basename="api-source")
+router.register("payments", views.PaymentViewSet, basename="api-payment")
+router.register(
+    "subscription-periods", views.SubscriptionPeriodViewSet, basename="api-subscription-period"
+)
+router.register("effort-logs", views.EffortLogViewSet, basename="api-effort-log")
+router.register("categories", views.CategoryViewSet, basename="api-category")
+router.register("tax-profiles", views.TaxProfileViewSet, basename="api-tax-profile")
+router.register("exchange-rates", views.ExchangeRateViewSet, basename="api-exchange-rate")
 
 urlpatterns = [
     path("calculator/", views.CalculatorView.as_view(), name="api-calculator"),
@@ -9,4 +22,5 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("auth/logoutall/", views.LogoutAllView.as_view(), name="api-logoutall"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
 ]

@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
-from rest_framework import generics, status
+from rest_framework import generics, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from income import selectors, services
+from income.api.filters import EffortLogFilter, PaymentFilter, PeriodFilter, SourceFilter
 from income.api.serializers import (
     CalculatorInputSerializer,
     CalculatorResultSerializer,
+    CategorySerializer,
+    EffortLogSerializer,
+    ExchangeRateSerializer,
     LoginSerializer,
     MeSerializer,
+    PaymentSerializer,
     RegisterSerializer,
+    SourceSerializer,
+    SubscriptionPeriodSerializer,
+    TaxProfileSerializer,
     TokenSerializer,
 )
 from income.finance.calculator import calculate
-from income.models import Profile
+from income.models import EffortLog, IncomeSource, Payment, Profile, SubscriptionPeriod
 from income.services import api_token_create, profile_get_or_create, profile_update, user_register
 
 
@@ -136,3 +146,143 @@ class MeView(generics.RetrieveUpdateAPIView):  # type: ignore[type-arg]
             user=self.request.user,  # type: ignore[arg-type]
             **dict(serializer.validated_data),
         )
+
+
+# ----------------------------------------------------------------------------- domain resources
+
+
+class OwnedViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """CRUD on the caller's own rows; writes go through the app's services.
+
+    ``get_queryset`` is scoped by a selector, so another user's id is a 404 for every
+    method; subclasses name the selector and the create/update/delete services.
+    """
+
+    def owner(self) -> User:
+        return cast(User, self.request.user)
+
+
+class SourceViewSet(OwnedViewSet):
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    ordering_fields = ("name", "start_date", "created_at", "status")
+    ordering = ("name",)
+
+    def get_queryset(self) -> QuerySet[IncomeSource]:
+        return selectors.source_list(owner=self.owner())
+
+    def perform_create(self, serializer: SourceSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.source_create(
+            owner=self.owner(), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: SourceSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.source_update(
+            source=cast(IncomeSource, serializer.instance), **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: IncomeSource) -> None:
+        services.source_delete(source=instance)
+
+
+class PaymentViewSet(OwnedViewSet):
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    ordering_fields = ("date", "gross", "created_at")
+    ordering = ("-date", "-id")
+
+    def get_queryset(self) -> QuerySet[Payment]:
+        return selectors.payment_list(owner=self.owner())
+
+    def perform_create(self, serializer: PaymentSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        serializer.instance = services.payment_create(
+            owner=self.owner(), source=data.pop("source"), **data
+        )
+
+    def perform_update(self, serializer: PaymentSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.payment_update(
+            owner=self.owner(),
+            payment=cast(Payment, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance: Payment) -> None:
+        services.payment_delete(payment=instance)
+
+
+class SubscriptionPeriodViewSet(OwnedViewSet):
+    serializer_class = SubscriptionPeriodSerializer
+    filterset_class = PeriodFilter
+    ordering_fields = ("month",)
+    ordering = ("-month", "-id")
+
+    def get_queryset(self) -> QuerySet[SubscriptionPeriod]:
+        return selectors.period_list(owner=self.owner())
+
+    def perform_create(self, serializer: SubscriptionPeriodSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        serializer.instance = services.period_create(
+            owner=self.owner(), source=data.pop("source"), **data
+        )
+
+    def perform_update(self, serializer: SubscriptionPeriodSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.period_update(
+            owner=self.owner(),
+            period=cast(SubscriptionPeriod, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance: SubscriptionPeriod) -> None:
+        services.period_delete(period=instance)
+
+
+class EffortLogViewSet(OwnedViewSet):
+    serializer_class = EffortLogSerializer
+    filterset_class = EffortLogFilter
+    ordering_fields = ("month", "hours")
+    ordering = ("-month", "-id")
+
+    def get_queryset(self) -> QuerySet[EffortLog]:
+        return selectors.effort_log_list(owner=self.owner())
+
+    def perform_create(self, serializer: EffortLogSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        serializer.instance = services.effort_log_create(
+            owner=self.owner(), source=data.pop("source"), **data
+        )
+
+    def perform_update(self, serializer: EffortLogSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.effort_log_update(
+            owner=self.owner(),
+            effort_log=cast(EffortLog, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance: EffortLog) -> None:
+        services.effort_log_delete(effort_log=instance)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Income categories (admin content), with help texts in the caller's language."""
+
+    serializer_class = CategorySerializer
+    queryset = selectors.category_list()
+    filterset_fields = ("is_passive", "model")
+    ordering_fields = ("sort_order", "slug")
+    ordering = ("-is_passive", "sort_order")
+
+
+class TaxProfileViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = TaxProfileSerializer
+    queryset = selectors.tax_profile_list()
+    ordering_fields = ("sort_order", "rate")
+    ordering = ("sort_order",)
+
+
+class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = ExchangeRateSerializer
+    queryset = selectors.exchange_rate_list()
+    filterset_fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
+    ordering_fields = ("date", "currency")
+    ordering = ("-date", "currency")
