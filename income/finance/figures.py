@@ -1,0 +1,353 @@
+"""The figures of PRODUCT.md §3, as pure functions: Decimal in, Decimal (or None) out.
+
+Each result is rounded once, at the end, in one of two ways:
+
+- money (MRR, ARR, ARPU, LTV, the effective hourly rate) to cents, half up, with
+  ``rounding.to_cents``, as every amount in the product is;
+- ratios (shares, churn, ROI, yields, coverage) to four decimals, half up, with
+  ``to_ratio``: 0.1234 is 12.34 %, the precision a percentage with two decimals needs.
+
+All arithmetic runs in ``rounding.EXACT``, so that final rounding is the only one.
+
+A figure that is undefined for its inputs is ``None`` and never a
+``ZeroDivisionError`` (§3: LTV is "undefined at 0 churn, shown as such, never a
+division error"). Every quotient here is undefined when its denominator is not
+positive: a zero one divides by nothing, and a negative one (negative costs, a
+negative price) is input without meaning that would silently flip the figure's sign.
+
+Monthly series are ``Mapping[date, Decimal]`` keyed by month (``schedule.month_start``);
+a key on another day counts toward its month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from income.finance.rounding import EXACT, to_cents
+from income.finance.schedule import add_months as add_months
+from income.finance.schedule import month_start as month_start
+from income.finance.schedule import monthly_totals
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+TWELVE = Decimal(12)
+
+RATIO = Decimal("0.0001")
+
+# §3: "a warning when one of them carries more than half".
+CONCENTRATION_LIMIT = Decimal("0.5")
+
+# The projected payback looks at most 50 years ahead; beyond that it is "never".
+PAYBACK_HORIZON_MONTHS = 600
+
+
+def to_ratio(value: Decimal) -> Decimal:
+    """Round a ratio to four decimals (``RATIO``), half up: 0.1234 is 12.34 %.
+
+    Four places are exactly what a percentage shown with two decimals needs; half up
+    because money rounds half up too (``rounding.to_cents``), so the product has one
+    rounding rule. Rounds in ``EXACT`` so a long quotient is never cut by the context.
+    """
+    with localcontext(EXACT):
+        return value.quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator`` as a ratio; None when the denominator is not positive."""
+    if denominator <= ZERO:
+        return None
+    with localcontext(EXACT):
+        return to_ratio(numerator / denominator)
+
+
+def _money_per(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator`` in cents; None when the denominator is not positive."""
+    if denominator <= ZERO:
+        return None
+    with localcontext(EXACT):
+        return to_cents(numerator / denominator)
+
+
+# ------------------------------------------------------------------ income and coverage
+def ttm(monthly: Mapping[date, Decimal], *, as_of: date) -> Decimal:
+    """Trailing twelve months: the sum of the 12 months ending with ``as_of``'s month.
+
+    The month of ``as_of`` is included even when it is not over, so the figure moves
+    as payments arrive; months without an entry count as nothing. Exact, not rounded:
+    a sum of cents is cents.
+    """
+    last = month_start(as_of)
+    first = add_months(last, -11)
+    with localcontext(EXACT):
+        return sum(
+            (
+                amount
+                for month, amount in monthly_totals(monthly.items()).items()
+                if first <= month <= last
+            ),
+            ZERO,
+        )
+
+
+def passive_share(*, passive_net_ttm: Decimal, total_net_ttm: Decimal) -> Decimal | None:
+    """Passive share = passive net TTM / all net income TTM (§3), as a ratio.
+
+    Active sources count in the denominator, which is the whole point: it shows how
+    much of what the user lives on is passive. None when the total is not positive,
+    where a share of it means nothing. It can exceed 1 when active income was a loss.
+    """
+    return _ratio(passive_net_ttm, total_net_ttm)
+
+
+def expense_coverage(*, passive_net_ttm: Decimal, monthly_expenses: Decimal) -> Decimal | None:
+    """Expense coverage = passive net TTM / 12 / monthly expenses (§3), as a ratio.
+
+    1 means the passive income of an average month of the last year pays a month of
+    expenses. None when the user has entered no (positive) expenses.
+    """
+    with localcontext(EXACT):
+        return _ratio(passive_net_ttm / TWELVE, monthly_expenses)
+
+
+# ------------------------------------------------------------------------ subscriptions
+def mrr(*, subscribers: int, price: Decimal) -> Decimal:
+    """Monthly recurring revenue = subscribers × monthly price (§3), in cents."""
+    with localcontext(EXACT):
+        return to_cents(subscribers * price)
+
+
+def arr(*, mrr: Decimal) -> Decimal:
+    """Annual recurring revenue = 12 × MRR (§3), in cents."""
+    with localcontext(EXACT):
+        return to_cents(TWELVE * mrr)
+
+
+def churn_rate(*, churned: int, subscribers_at_start: int) -> Decimal | None:
+    """Churn rate = churned / subscribers at the month's start (§3), as a ratio.
+
+    New subscribers of the month are not in the denominator, as the SaaS-metrics tools
+    define it. None for a month that started without subscribers.
+    """
+    return _ratio(Decimal(churned), Decimal(subscribers_at_start))
+
+
+def arpu(*, mrr: Decimal, subscribers: int) -> Decimal | None:
+    """Average revenue per user = MRR / subscribers (§3), in cents; None without any."""
+    return _money_per(mrr, Decimal(subscribers))
+
+
+def ltv(*, arpu: Decimal, churn_rate: Decimal | None) -> Decimal | None:
+    """Lifetime value = ARPU / churn rate (§3), in cents.
+
+    1 / churn is the expected lifetime of a subscriber in months. At zero churn that
+    lifetime is unbounded, so LTV is undefined (None, "shown as such"), as it is when
+    the churn itself is undefined.
+    """
+    if churn_rate is None:
+        return None
+    return _money_per(arpu, churn_rate)
+
+
+def subscribers_next(*, subscribers: Decimal, churn_rate: Decimal, new: Decimal) -> Decimal:
+    """One month of the subscription projection: subscribers × (1 − churn) + new.
+
+    Not rounded: fractional subscribers are the expected value, and rounding each
+    month would make a small base stick at a whole number instead of converging to
+    ``steady_state_subscribers``. Only the ``EXACT`` context's 1,200 digits bound it.
+    """
+    with localcontext(EXACT):
+        return subscribers * (ONE - churn_rate) + new
+
+
+def steady_state_subscribers(*, new: Decimal, churn_rate: Decimal) -> Decimal | None:
+    """The subscriber count the projection converges to: new / churn.
+
+    It is the fixed point of ``subscribers_next`` (s = s × (1 − c) + n gives s = n / c).
+    None at zero churn, where the count grows without bound. Not rounded, like the
+    projection it describes.
+    """
+    if churn_rate <= ZERO:
+        return None
+    with localcontext(EXACT):
+        return new / churn_rate
+
+
+# ------------------------------------------------------------------ return on effort
+def cash_roi(*, net_income: Decimal, costs: Decimal, upfront: Decimal) -> Decimal | None:
+    """Cash ROI = (net income − costs − upfront) / (upfront + costs), all to date (§3).
+
+    What came back beyond what went in, per unit that went in. None when nothing
+    went in (no upfront money and no costs): a return on nothing is undefined.
+    """
+    with localcontext(EXACT):
+        return _ratio(net_income - costs - upfront, upfront + costs)
+
+
+def full_roi(
+    *,
+    net_income: Decimal,
+    costs: Decimal,
+    upfront: Decimal,
+    hours: Decimal,
+    hourly_value: Decimal,
+) -> Decimal | None:
+    """Full ROI: cash ROI with the setup and maintenance hours valued as money (§3).
+
+    The hours, at the user's hourly value, are one more thing put in, so they are
+    both subtracted from the return and added to the denominator:
+    (net − costs − upfront − hours × value) / (upfront + costs + hours × value).
+    This is the seed's warning made a number: a source that took a lot of time is
+    less passive than its cash ROI says.
+    """
+    with localcontext(EXACT):
+        hours_value = hours * hourly_value
+        return _ratio(net_income - costs - upfront - hours_value, upfront + costs + hours_value)
+
+
+def effective_hourly_rate(*, net_income: Decimal, costs: Decimal, hours: Decimal) -> Decimal | None:
+    """Effective hourly rate = (net income − costs) / hours, to date, in cents (§3).
+
+    ``hours`` are setup plus maintenance hours. None when no hour was spent: then the
+    income is truly passive and a rate per hour does not exist.
+    """
+    with localcontext(EXACT):
+        return _money_per(net_income - costs, hours)
+
+
+# ------------------------------------------------------------------------------ yields
+def yield_on_cost(*, income_ttm: Decimal, invested: Decimal) -> Decimal | None:
+    """Yield on cost (capital) = dividends/interest TTM / invested capital (§3)."""
+    return _ratio(income_ttm, invested)
+
+
+def net_rental_yield(
+    *,
+    monthly_rent: Decimal,
+    vacancy_rate: Decimal,
+    monthly_costs: Decimal,
+    management_fee_rate: Decimal,
+    purchase_price: Decimal,
+) -> Decimal | None:
+    """Net rental yield = (12 × rent × (1 − vacancy) − 12 × costs − fees) / price (§3).
+
+    The management fee is a share of the rent actually collected (12 × rent ×
+    (1 − vacancy)), not of the rent asked: a manager is paid on what comes in, so an
+    empty month costs no fee. None without a (positive) purchase price.
+    """
+    with localcontext(EXACT):
+        collected = TWELVE * monthly_rent * (ONE - vacancy_rate)
+        fees = management_fee_rate * collected
+        return _ratio(collected - TWELVE * monthly_costs - fees, purchase_price)
+
+
+# ----------------------------------------------------------------------------- payback
+@dataclass(frozen=True)
+class Payback:
+    """When a source has earned back what was put into it.
+
+    ``projected`` is False for a month already reached by recorded payments, True when
+    the answer comes from the projection; ``month`` is None when the projection never
+    gets there ("never at this pace", or not within the horizon).
+    """
+
+    month: date | None
+    projected: bool
+
+
+def payback_month(
+    *,
+    monthly_net: Mapping[date, Decimal],
+    monthly_costs: Mapping[date, Decimal],
+    upfront: Decimal,
+    hours_value: Decimal = ZERO,
+    as_of: date,
+    horizon_months: int = PAYBACK_HORIZON_MONTHS,
+) -> Payback:
+    """The first month in which cumulative (net − costs) reaches upfront + hours_value (§3).
+
+    ``hours_value`` is the valued setup and maintenance hours for the full view, 0 for
+    the cash view. Months are walked in order from the earliest one present in either
+    series up to ``as_of``'s month (from ``as_of`` when there is none); a month without
+    an entry adds nothing, and entries after ``as_of`` are ignored. With nothing to pay
+    back, the first month whose cumulative result is not negative is the payback month.
+
+    When the target is not reached by ``as_of``, §3 projects it "from the last three
+    months' average": the mean (net − costs) of ``as_of``'s month and the two before
+    (missing months count as 0, so a source only one month old is not judged on one
+    good month). If that mean is not positive the target is never reached at this pace;
+    otherwise the payback is the first month after ``as_of`` in which the cumulative
+    result plus k × mean reaches the target. k is found exactly, as
+    ⌈3 × shortfall / (sum of the three months)⌉, never by repeated rounded addition.
+    Beyond ``horizon_months`` the answer is "never" too.
+    """
+    last = month_start(as_of)
+    net = monthly_totals(monthly_net.items())
+    costs = monthly_totals(monthly_costs.items())
+    recorded = [month for month in (*net, *costs) if month <= last]
+    month = min(recorded, default=last)
+    with localcontext(EXACT):
+        target = upfront + hours_value
+        cumulative = ZERO
+        while month <= last:
+            cumulative += net.get(month, ZERO) - costs.get(month, ZERO)
+            if cumulative >= target:
+                return Payback(month=month, projected=False)
+            month = add_months(month, 1)
+        recent = sum(
+            (
+                net.get(m, ZERO) - costs.get(m, ZERO)
+                for m in (add_months(last, -2), add_months(last, -1), last)
+            ),
+            ZERO,
+        )
+        if recent <= ZERO:
+            return Payback(month=None, projected=True)
+        whole, part = divmod(3 * (target - cumulative), recent)
+        ahead = int(whole) + (1 if part else 0)
+    if ahead > horizon_months:
+        return Payback(month=None, projected=True)
+    return Payback(month=add_months(last, ahead), projected=True)
+
+
+# ----------------------------------------------------------------------- concentration
+@dataclass(frozen=True)
+class Share:
+    """One slice of the concentration view: a source, category, currency, payer or country."""
+
+    key: str
+    amount: Decimal
+    share: Decimal
+
+
+def concentration(amounts: Mapping[str, Decimal]) -> list[Share]:
+    """Each key's share of passive net TTM (§3), largest first (ties by key).
+
+    Shares are of the total of the positive amounts only: a loss-making source carries
+    nothing, and counting it would push the others' shares past 100 %. It is still
+    listed, with share 0, so the view shows every source. Empty when nothing positive
+    was earned, where shares do not exist.
+    """
+    with localcontext(EXACT):
+        total = sum((amount for amount in amounts.values() if amount > ZERO), ZERO)
+        if total <= ZERO:
+            return []
+        rows = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
+        return [
+            Share(
+                key=key,
+                amount=amount,
+                share=to_ratio(amount / total if amount > ZERO else ZERO),
+            )
+            for key, amount in rows
+        ]
+
+
+def concentrated(shares: list[Share]) -> Share | None:
+    """The first share above ``CONCENTRATION_LIMIT``: §3's "carries more than half".
+
+    Strictly above: an even split between two payers is not a warning.
+    """
+    return next((share for share in shares if share.share > CONCENTRATION_LIMIT), None)

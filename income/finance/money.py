@@ -1,0 +1,68 @@
+"""Currency conversion with the ECB's reference rates (PRODUCT.md §2 "Exchange rate", §3).
+
+A rate is units of the currency per 1 EUR, as the ECB publishes it: USD 1.0850 means
+1 EUR = 1.0850 USD, so USD 108.50 / 1.0850 = EUR 100. The euro itself has rate 1
+(``EUR_RATE``). The ECB publishes no cross rates, so USD to GBP goes through the euro:
+amount / from_rate × to_rate, rounded once, at the end.
+
+§3 converts "per payment date": ``rate_on`` picks the rate of a date, which by §2 is
+"the latest rate on or before it" (no rates on weekends and TARGET holidays).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, localcontext
+
+from income.finance.rounding import EXACT, to_cents
+
+EUR_RATE = Decimal(1)
+
+
+def _check_rate(name: str, rate: Decimal) -> None:
+    """A rate is a positive, finite number; anything else is a broken rate feed."""
+    if not rate.is_finite() or rate <= 0:
+        raise ValueError(f"{name} must be a positive number, not {rate}.")
+
+
+def to_eur(*, amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount`` in a currency with ECB ``rate``, in euros: amount / rate.
+
+    Exact (to ``EXACT``'s 1,200 digits), not rounded: it is an intermediate, and the
+    caller rounds once when it has the figure it shows. Raises ``ValueError`` for a
+    rate that is not positive.
+    """
+    _check_rate("rate", rate)
+    with localcontext(EXACT):
+        return amount / rate
+
+
+def convert(*, amount: Decimal, from_rate: Decimal, to_rate: Decimal) -> Decimal:
+    """``amount`` from the currency of ``from_rate`` to that of ``to_rate``, in cents.
+
+    amount / from_rate × to_rate, through the euro, rounded once, half up
+    (``rounding.to_cents``); computed as amount × to_rate / from_rate so that the
+    one division is the only inexact step. Raises ``ValueError`` for a rate that is
+    not positive.
+    """
+    _check_rate("from_rate", from_rate)
+    _check_rate("to_rate", to_rate)
+    with localcontext(EXACT):
+        return to_cents(amount * to_rate / from_rate)
+
+
+def rate_on(rates: Sequence[tuple[date, Decimal]], day: date) -> Decimal | None:
+    """The rate of ``day``: the latest one dated on or before it (§2).
+
+    ``rates`` are (date, rate) pairs of one currency in any order. When two share a
+    date, the later one in ``rates`` wins (the sort is stable), as a re-import would
+    overwrite. None when every rate is newer than ``day``: converting with a rate from
+    the future would be a guess, and the caller must say so rather than show it.
+    """
+    ordered = sorted(rates, key=lambda pair: pair[0])
+    index = bisect_right(ordered, day, key=lambda pair: pair[0])
+    if index == 0:
+        return None
+    return ordered[index - 1][1]

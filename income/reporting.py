@@ -1,0 +1,460 @@
+"""The figures of PRODUCT.md §3 for one user: load their rows once, compute with the pure math.
+
+Every amount is converted into the user's base currency at the rate of the payment's
+date (ECB: the latest rate on or before it). A payment whose currency has no rate that
+old cannot be converted; it is left out of the figures and its currency is reported in
+``missing_rates`` so the page can say so instead of showing a wrong total.
+
+The queries are a fixed handful per call (profile, sources, payments, rates, periods,
+effort logs), whatever the number of rows, so the dashboard's query count does not grow
+with the data (asserted in tests).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from income.finance import figures, money
+from income.finance.rounding import to_cents
+from income.finance.schedule import (
+    CalendarEntry,
+    add_months,
+    calendar,
+    expected_payout_months,
+    month_start,
+    months_between,
+)
+from income.models import (
+    CalculationModel,
+    EffortLog,
+    ExchangeRate,
+    IncomeSource,
+    Payment,
+    Profile,
+    SubscriptionPeriod,
+)
+from income.services import profile_get_or_create
+
+ZERO = Decimal(0)
+EUR = "EUR"
+
+
+class RateBook:
+    """ECB rates of a few currencies, sorted once, looked up by bisection."""
+
+    def __init__(self, rows: Iterable[tuple[str, date, Decimal]]) -> None:
+        by_currency: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+        for currency, day, rate in rows:
+            by_currency[currency].append((day, rate))
+        self._dates: dict[str, list[date]] = {}
+        self._rates: dict[str, list[Decimal]] = {}
+        for currency, pairs in by_currency.items():
+            pairs.sort(key=lambda pair: pair[0])
+            self._dates[currency] = [day for day, _rate in pairs]
+            self._rates[currency] = [rate for _day, rate in pairs]
+
+    def rate(self, currency: str, day: date) -> Decimal | None:
+        if currency == EUR:
+            return money.EUR_RATE
+        dates = self._dates.get(currency)
+        if not dates:
+            return None
+        index = bisect_right(dates, day)
+        return self._rates[currency][index - 1] if index else None
+
+    def convert(self, amount: Decimal, *, currency: str, to: str, day: date) -> Decimal | None:
+        """``amount`` in ``to`` at the rates of ``day``; None without a rate (zero needs none)."""
+        if currency == to or not amount:
+            return amount
+        from_rate, to_rate = self.rate(currency, day), self.rate(to, day)
+        if from_rate is None or to_rate is None:
+            return None
+        return money.convert(amount=amount, from_rate=from_rate, to_rate=to_rate)
+
+
+@dataclass
+class SourceFigures:
+    """What one source earned and what it took, to ``as_of``, in the base currency."""
+
+    source: IncomeSource
+    gross_to_date: Decimal = ZERO
+    net_to_date: Decimal = ZERO
+    net_ttm: Decimal = ZERO
+    costs_to_date: Decimal = ZERO
+    hours_to_date: Decimal = ZERO
+    monthly_net: dict[date, Decimal] = field(default_factory=dict)
+    monthly_gross: dict[date, Decimal] = field(default_factory=dict)
+    monthly_costs: dict[date, Decimal] = field(default_factory=dict)
+    cash_roi: Decimal | None = None
+    full_roi: Decimal | None = None
+    payback: figures.Payback | None = None
+    full_payback: figures.Payback | None = None
+    effective_hourly_rate: Decimal | None = None
+    yield_on_cost: Decimal | None = None
+    net_rental_yield: Decimal | None = None
+    mrr: Decimal | None = None
+    arr: Decimal | None = None
+    churn_rate: Decimal | None = None
+    arpu: Decimal | None = None
+    ltv: Decimal | None = None
+    subscribers: int | None = None
+    steady_state_subscribers: Decimal | None = None
+
+
+@dataclass
+class Overview:
+    """A user's §3 figures as of a day: the dashboard, the API summary and the reports."""
+
+    as_of: date
+    currency: str
+    profile: Profile
+    sources: list[SourceFigures]
+    months: list[date]
+    passive_net_by_month: dict[date, Decimal]
+    passive_gross_by_month: dict[date, Decimal]
+    active_net_by_month: dict[date, Decimal]
+    passive_net_by_category: dict[str, dict[date, Decimal]]
+    passive_gross_ttm: Decimal
+    passive_net_ttm: Decimal
+    total_net_ttm: Decimal
+    passive_share: Decimal | None
+    expense_coverage: Decimal | None
+    concentration: dict[str, list[figures.Share]]
+    concentration_warnings: dict[str, figures.Share]
+    missing_rates: list[str]
+
+    @property
+    def passive_net_monthly_average(self) -> Decimal:
+        return to_cents(self.passive_net_ttm / 12)
+
+    @property
+    def ranked_by_hourly_rate(self) -> list[SourceFigures]:
+        """Passive sources, best effective hourly rate first; those without hours last."""
+        rated = [s for s in self.sources if s.source.category.is_passive]
+        return sorted(
+            rated,
+            key=lambda s: (s.effective_hourly_rate is None, -(s.effective_hourly_rate or ZERO)),
+        )
+
+
+def _active_months(source: IncomeSource, as_of: date) -> list[date]:
+    """The months from the source's start to ``as_of`` (or its end), each as day 1."""
+    first = month_start(source.start_date)
+    last = month_start(min(as_of, source.end_date) if source.end_date else as_of)
+    return [add_months(first, n) for n in range(max(months_between(first, last) + 1, 0))]
+
+
+def _source_figures(
+    source: IncomeSource,
+    *,
+    payments: list[Payment],
+    periods: list[SubscriptionPeriod],
+    efforts: dict[date, Decimal],
+    rates: RateBook,
+    currency: str,
+    hourly_value: Decimal,
+    as_of: date,
+    missing: set[str],
+) -> SourceFigures:
+    result = SourceFigures(source=source)
+    for payment in payments:
+        if payment.date > as_of:
+            continue
+        gross = rates.convert(
+            payment.gross, currency=payment.currency, to=currency, day=payment.date
+        )
+        net = rates.convert(payment.net, currency=payment.currency, to=currency, day=payment.date)
+        if gross is None or net is None:
+            missing.add(payment.currency)
+            continue
+        month = month_start(payment.date)
+        result.gross_to_date += gross
+        result.net_to_date += net
+        result.monthly_net[month] = result.monthly_net.get(month, ZERO) + net
+        result.monthly_gross[month] = result.monthly_gross.get(month, ZERO) + gross
+    result.net_ttm = figures.ttm(result.monthly_net, as_of=as_of)
+
+    months = _active_months(source, as_of)
+    cost = rates.convert(source.monthly_costs, currency=source.currency, to=currency, day=as_of)
+    upfront = rates.convert(
+        source.upfront_investment, currency=source.currency, to=currency, day=source.start_date
+    )
+    if cost is None or upfront is None:
+        missing.add(source.currency)
+        cost, upfront = cost or ZERO, upfront or ZERO
+    result.monthly_costs = dict.fromkeys(months, cost)
+    result.costs_to_date = cost * len(months)
+    # Hours: the setup, then per month what was logged, or the plan where nothing was.
+    result.hours_to_date = source.setup_hours + sum(
+        (efforts.get(month, source.maintenance_hours_per_month) for month in months), ZERO
+    )
+    hours_value = result.hours_to_date * hourly_value
+    result.cash_roi = figures.cash_roi(
+        net_income=result.net_to_date, costs=result.costs_to_date, upfront=upfront
+    )
+    result.full_roi = figures.full_roi(
+        net_income=result.net_to_date,
+        costs=result.costs_to_date,
+        upfront=upfront,
+        hours=result.hours_to_date,
+        hourly_value=hourly_value,
+    )
+    result.payback = figures.payback_month(
+        monthly_net=result.monthly_net,
+        monthly_costs=result.monthly_costs,
+        upfront=upfront,
+        as_of=as_of,
+    )
+    result.full_payback = figures.payback_month(
+        monthly_net=result.monthly_net,
+        monthly_costs=result.monthly_costs,
+        upfront=upfront,
+        hours_value=hours_value,
+        as_of=as_of,
+    )
+    result.effective_hourly_rate = figures.effective_hourly_rate(
+        net_income=result.net_to_date, costs=result.costs_to_date, hours=result.hours_to_date
+    )
+    model = source.category.model
+    if model == CalculationModel.CAPITAL:
+        gross_ttm = figures.ttm(
+            {
+                month_start(p.date): p.gross
+                for p in payments
+                if p.currency == source.currency and p.date <= as_of
+            },
+            as_of=as_of,
+        )
+        result.yield_on_cost = figures.yield_on_cost(
+            income_ttm=gross_ttm, invested=source.invested_capital
+        )
+    elif model == CalculationModel.RENTAL:
+        result.net_rental_yield = figures.net_rental_yield(
+            monthly_rent=source.monthly_rent,
+            vacancy_rate=source.vacancy_rate,
+            monthly_costs=source.monthly_running_costs,
+            management_fee_rate=source.management_fee_rate,
+            purchase_price=source.purchase_price,
+        )
+    elif model == CalculationModel.SUBSCRIPTION:
+        _subscription_figures(result, source=source, periods=periods, as_of=as_of)
+    return result
+
+
+def _subscription_figures(
+    result: SourceFigures, *, source: IncomeSource, periods: list[SubscriptionPeriod], as_of: date
+) -> None:
+    """MRR and friends from the latest recorded month, or from the source's own inputs."""
+    latest = max((p for p in periods if p.month <= as_of), key=lambda p: p.month, default=None)
+    if latest is not None:
+        subscribers = latest.subscribers_end
+        result.churn_rate = figures.churn_rate(
+            churned=latest.churned_subscribers, subscribers_at_start=latest.subscribers_start
+        )
+        result.mrr = (
+            latest.revenue
+            if latest.revenue is not None
+            else figures.mrr(subscribers=subscribers, price=source.price_per_subscriber)
+        )
+    else:
+        subscribers = source.current_subscribers
+        result.churn_rate = figures.to_ratio(source.monthly_churn_rate)
+        result.mrr = figures.mrr(subscribers=subscribers, price=source.price_per_subscriber)
+    result.subscribers = subscribers
+    result.arr = figures.arr(mrr=result.mrr)
+    result.arpu = figures.arpu(mrr=result.mrr, subscribers=subscribers)
+    result.ltv = (
+        figures.ltv(arpu=result.arpu, churn_rate=result.churn_rate)
+        if result.arpu is not None
+        else None
+    )
+    result.steady_state_subscribers = figures.steady_state_subscribers(
+        new=Decimal(source.new_subscribers_per_month), churn_rate=source.monthly_churn_rate
+    )
+
+
+def overview(*, owner: User, as_of: date, months: int = 24) -> Overview:
+    """All §3 figures of ``owner`` as of ``as_of``, with ``months`` months of history."""
+    profile = profile_get_or_create(user=owner)
+    currency = profile.base_currency
+    sources = list(
+        IncomeSource.objects.filter(owner=owner).select_related("category").order_by("name", "pk")
+    )
+    payments_by_source: dict[int, list[Payment]] = defaultdict(list)
+    payment_currencies: set[str] = set()
+    for payment in Payment.objects.filter(source__owner=owner, date__lte=as_of).only(
+        "source_id", "date", "gross", "tax_withheld", "fees", "currency"
+    ):
+        payments_by_source[payment.source_id].append(payment)
+        payment_currencies.add(payment.currency)
+    periods_by_source: dict[int, list[SubscriptionPeriod]] = defaultdict(list)
+    for period in SubscriptionPeriod.objects.filter(source__owner=owner):
+        periods_by_source[period.source_id].append(period)
+    efforts: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for log in EffortLog.objects.filter(source__owner=owner).only("source_id", "month", "hours"):
+        efforts[log.source_id][log.month] = log.hours
+    wanted = (payment_currencies | {s.currency for s in sources} | {currency}) - {EUR}
+    rates = RateBook(
+        ExchangeRate.objects.filter(Q(currency__in=wanted), date__lte=as_of).values_list(
+            "currency", "date", "rate"
+        )
+        if wanted
+        else []
+    )
+    missing: set[str] = set()
+    per_source = [
+        _source_figures(
+            source,
+            payments=payments_by_source.get(source.pk, []),
+            periods=periods_by_source.get(source.pk, []),
+            efforts=efforts.get(source.pk, {}),
+            rates=rates,
+            currency=currency,
+            hourly_value=profile.hourly_value,
+            as_of=as_of,
+            missing=missing,
+        )
+        for source in sources
+    ]
+    return _summarise(
+        profile=profile,
+        currency=currency,
+        per_source=per_source,
+        as_of=as_of,
+        months=months,
+        missing=missing,
+    )
+
+
+def _summarise(
+    *,
+    profile: Profile,
+    currency: str,
+    per_source: list[SourceFigures],
+    as_of: date,
+    months: int,
+    missing: set[str],
+) -> Overview:
+    last = month_start(as_of)
+    window = [add_months(last, -n) for n in range(months - 1, -1, -1)]
+    passive_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    passive_gross: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    active_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    by_category: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for figures_of in per_source:
+        category = figures_of.source.category
+        for month, net in figures_of.monthly_net.items():
+            if category.is_passive:
+                passive_net[month] += net
+                passive_gross[month] += figures_of.monthly_gross[month]
+                by_category[category.name][month] += net
+            else:
+                active_net[month] += net
+    passive_net_ttm = figures.ttm(passive_net, as_of=as_of)
+    total_net_ttm = passive_net_ttm + figures.ttm(active_net, as_of=as_of)
+    passive_sources = [f for f in per_source if f.source.category.is_passive]
+    keyed: dict[str, dict[str, Decimal]] = {
+        "source": {},
+        "category": defaultdict(lambda: ZERO),
+        "currency": defaultdict(lambda: ZERO),
+        "platform": defaultdict(lambda: ZERO),
+        "country": defaultdict(lambda: ZERO),
+    }
+    for f in passive_sources:
+        source = f.source
+        keyed["source"][source.name] = f.net_ttm
+        keyed["category"][source.category.name] += f.net_ttm
+        keyed["currency"][source.currency] += f.net_ttm
+        keyed["platform"][source.platform or "—"] += f.net_ttm
+        keyed["country"][source.country or "—"] += f.net_ttm
+    concentration = {key: figures.concentration(dict(values)) for key, values in keyed.items()}
+    warnings = {
+        key: share
+        for key, shares in concentration.items()
+        if len(shares) > 1 and (share := figures.concentrated(shares)) is not None
+    }
+    return Overview(
+        as_of=as_of,
+        currency=currency,
+        profile=profile,
+        sources=per_source,
+        months=window,
+        passive_net_by_month={m: to_cents(passive_net.get(m, ZERO)) for m in window},
+        passive_gross_by_month={m: to_cents(passive_gross.get(m, ZERO)) for m in window},
+        active_net_by_month={m: to_cents(active_net.get(m, ZERO)) for m in window},
+        passive_net_by_category={
+            name: {m: to_cents(series.get(m, ZERO)) for m in window}
+            for name, series in sorted(by_category.items())
+        },
+        passive_gross_ttm=to_cents(figures.ttm(passive_gross, as_of=as_of)),
+        passive_net_ttm=to_cents(passive_net_ttm),
+        total_net_ttm=to_cents(total_net_ttm),
+        passive_share=figures.passive_share(
+            passive_net_ttm=passive_net_ttm, total_net_ttm=total_net_ttm
+        ),
+        expense_coverage=figures.expense_coverage(
+            passive_net_ttm=passive_net_ttm, monthly_expenses=profile.monthly_expenses
+        ),
+        concentration=concentration,
+        concentration_warnings=warnings,
+        missing_rates=sorted(missing),
+    )
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    source: IncomeSource
+    entries: list[CalendarEntry]
+
+
+def income_calendar(
+    *, owner: User, today: date, past_months: int = 3, months: int = 15
+) -> list[CalendarRow]:
+    """Per source, the months around today: expected payouts beside what was received (§3).
+
+    The window starts ``past_months`` before this month, so overdue payouts show, and
+    runs ``months`` months. Amounts are in each source's own currency.
+    """
+    first = add_months(month_start(today), -past_months)
+    end = add_months(first, months)
+    sources = list(
+        IncomeSource.objects.filter(owner=owner)
+        .exclude(status="ended")
+        .select_related("category")
+        .order_by("name", "pk")
+    )
+    received: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for source_id, day, gross in Payment.objects.filter(
+        source__owner=owner, date__gte=first, date__lt=end
+    ).values_list("source_id", "date", "gross"):
+        received[source_id][month_start(day)] += gross
+    rows = []
+    for source in sources:
+        expected = expected_payout_months(
+            rhythm=source.payout_rhythm,
+            next_payout=source.next_payout_date,
+            start=source.start_date,
+            months=months,
+            from_month=first,
+        )
+        rows.append(
+            CalendarRow(
+                source=source,
+                entries=calendar(
+                    expected_months=expected,
+                    received=dict(received.get(source.pk, {})),
+                    from_month=first,
+                    months=months,
+                    today=today,
+                ),
+            )
+        )
+    return rows
