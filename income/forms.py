@@ -117,7 +117,14 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Profile
-        fields = ("base_currency", "language")
+        fields = (
+            "base_currency",
+            "language",
+            "monthly_expenses",
+            "hourly_value",
+            "default_tax_profile",
+        )
+        localized_fields = ("monthly_expenses", "hourly_value")
 
 
 class LanguageForm(forms.Form):

@@ -76,11 +76,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = profile_update(
-                user=cast(User, request.user),
-                base_currency=form.cleaned_data["base_currency"],
-                language=form.cleaned_data["language"],
-            )
+            profile = profile_update(user=cast(User, request.user), **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
-from income.models import Profile
+from income.models import Profile, TaxProfile
 
 
 def test_signup_creates_the_user_with_a_profile_and_logs_in(client: Client, db: None) -> None:
@@ -86,16 +87,30 @@ def test_settings_require_login(client: Client, db: None) -> None:
 
 def test_settings_save_currency_and_language(client: Client, alice: User) -> None:
     client.force_login(alice)
-    response = client.post("/settings/", {"base_currency": "GBP", "language": "de"})
+    response = client.post(
+        "/settings/",
+        {
+            "base_currency": "GBP",
+            "language": "de",
+            "monthly_expenses": "2450.50",
+            "hourly_value": "40",
+            "default_tax_profile": TaxProfile.objects.get(slug="de-capital-gains").pk,
+        },
+    )
     assert response.status_code == 302
     alice.profile.refresh_from_db()
     assert (alice.profile.base_currency, alice.profile.language) == ("GBP", "de")
+    assert alice.profile.monthly_expenses == Decimal("2450.50")
+    assert alice.profile.default_tax_profile is not None
     assert response.cookies["ertrag_language"].value == "de"
 
 
 def test_settings_refuse_an_unknown_currency(client: Client, alice: User) -> None:
     client.force_login(alice)
-    response = client.post("/settings/", {"base_currency": "XXX", "language": "en"})
+    response = client.post(
+        "/settings/",
+        {"base_currency": "XXX", "language": "en", "monthly_expenses": "0", "hourly_value": "0"},
+    )
     assert response.status_code == 200
     assert "base_currency" in response.context["form"].errors
     alice.profile.refresh_from_db()
