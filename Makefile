@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+DEMO ?= 1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -13,6 +14,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    - set up everything and serve http://127.0.0.1:$(PORT)/ (web, worker, beat)"
+	@echo "             (the first start creates the demo user and prints its login; DEMO=0 skips it)"
 	@echo "make test   - ruff, mypy and the whole pytest suite"
 	@echo "make bench  - performance benchmarks (ratios against same-run baselines)"
 	@echo "make clean  - remove .venv, node_modules and var/"
@@ -38,6 +40,7 @@ run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py ensure_dev_admin
+	@if [ "$(DEMO)" = "1" ]; then $(PY) manage.py seed_demo --if-missing; fi
 	@echo ""
 	@echo "  Ertrag is starting on http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
 	@echo "  Stop with Ctrl+C."

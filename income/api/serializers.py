@@ -222,3 +222,65 @@ class EffortLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         fields = ("id", "source", "month", "hours", "note")
         read_only_fields = ("id",)
         validators: list[Any] = []
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+MONEY = {"max_digits": None, "decimal_places": 2}
+
+
+class ShareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=None, decimal_places=2)
+    share = serializers.DecimalField(max_digits=None, decimal_places=4)
+
+
+class MonthFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.DateField()
+    passive_gross = serializers.DecimalField(max_digits=None, decimal_places=2)
+    passive_net = serializers.DecimalField(max_digits=None, decimal_places=2)
+    active_net = serializers.DecimalField(max_digits=None, decimal_places=2)
+
+
+class SourceFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField(source="source.pk")
+    name = serializers.CharField(source="source.name")
+    category = serializers.CharField(source="source.category.slug")
+    gross_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
+    net_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
+    net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
+    costs_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
+    hours_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
+    effective_hourly_rate = serializers.DecimalField(
+        max_digits=None, decimal_places=2, allow_null=True
+    )
+    cash_roi = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    full_roi = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    payback_month = serializers.DateField(source="payback.month", allow_null=True)
+    payback_projected = serializers.BooleanField(source="payback.projected")
+    yield_on_cost = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    net_rental_yield = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    mrr = serializers.DecimalField(max_digits=None, decimal_places=2, allow_null=True)
+    arr = serializers.DecimalField(max_digits=None, decimal_places=2, allow_null=True)
+    churn_rate = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    arpu = serializers.DecimalField(max_digits=None, decimal_places=2, allow_null=True)
+    ltv = serializers.DecimalField(
+        max_digits=None, decimal_places=2, allow_null=True, help_text=_("null at zero churn")
+    )
+
+
+class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """PRODUCT.md §3 for the caller, in their base currency."""
+
+    as_of = serializers.DateField()
+    currency = serializers.CharField()
+    passive_gross_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
+    passive_net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
+    total_net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
+    passive_share = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    expense_coverage = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    months = MonthFiguresSerializer(many=True)
+    sources = SourceFiguresSerializer(many=True)
+    concentration = serializers.DictField(child=ShareSerializer(many=True))
+    concentration_warnings = serializers.DictField(child=ShareSerializer())
+    missing_rates = serializers.ListField(child=serializers.CharField())

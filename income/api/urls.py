@@ -22,5 +22,6 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("auth/logoutall/", views.LogoutAllView.as_view(), name="api-logoutall"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("dashboard/", views.DashboardView.as_view(), name="api-dashboard"),
     *router.urls,
 ]

@@ -7,8 +7,11 @@ from typing import Any, cast
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import generics, status, viewsets
@@ -18,12 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from income import selectors, services
+from income import reporting, selectors, services
 from income.api.filters import EffortLogFilter, PaymentFilter, PeriodFilter, SourceFilter
 from income.api.serializers import (
     CalculatorInputSerializer,
     CalculatorResultSerializer,
     CategorySerializer,
+    DashboardSerializer,
     EffortLogSerializer,
     ExchangeRateSerializer,
     LoginSerializer,
@@ -286,3 +290,40 @@ class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-a
     filterset_fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ("date", "currency")
     ordering = ("-date", "currency")
+
+
+class DashboardView(APIView):
+    """The §3 figures of the caller as of today (or ``?as_of=YYYY-MM-DD``)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        responses={200: DashboardSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        as_of = timezone.localdate()
+        if "as_of" in request.query_params:
+            try:
+                parsed = parse_date(request.query_params["as_of"])
+            except ValueError:  # well formed but impossible, e.g. 2025-02-30
+                parsed = None
+            if parsed is None:
+                raise ValidationError({"as_of": [_("Enter a valid date (YYYY-MM-DD).")]})
+            as_of = parsed
+        view = reporting.overview(owner=cast(User, request.user), as_of=as_of)
+        data = {
+            **{name: getattr(view, name) for name in (
+                "as_of", "currency", "passive_gross_ttm", "passive_net_ttm", "total_net_ttm",
+                "passive_share", "expense_coverage", "sources", "concentration",
+                "concentration_warnings", "missing_rates",
+            )},
+            "months": [
+                {
+                    "month": month,
+                    "passive_gross": view.passive_gross_by_month[month],
+                    "passive_net": view.passive_net_by_month[month],
+                    "active_net": view.active_net_by_month[month],
+                }
+                for month in view.months
+            ],
+        }  # fmt: skip
+        return Response(DashboardSerializer(data).data)

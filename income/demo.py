@@ -1,0 +1,196 @@
+"""Three years of a realistic passive-income mix, for trying Ertrag out (``seed_demo``).
+
+Every row goes through the services, so the demo obeys the same rules as real input.
+The numbers are drawn from a seeded random generator: the same day gives the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from income import services
+from income.finance.rounding import to_cents
+from income.finance.schedule import add_months, month_start
+from income.models import ExchangeRate, IncomeCategory, IncomeSource, TaxProfile
+
+D = Decimal
+ZERO = Decimal(0)
+US_WITHHOLDING = D("0.15")
+YEARS = 3
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    user: User
+    password: str
+    sources: int
+    payments: int
+
+
+def _category(slug: str) -> IncomeCategory:
+    return IncomeCategory.objects.get(slug=slug)
+
+
+def _tax(slug: str) -> TaxProfile:
+    return TaxProfile.objects.get(slug=slug)
+
+
+def _months(first: date, last: date) -> list[date]:
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def _ensure_usd_rates(months: list[date], rng: random.Random) -> int:
+    """Approximate monthly USD rates where none exist, so the demo converts.
+
+    Real figures need the ECB's rates (admin: exchange rates); these only fill gaps.
+    """
+    have = set(
+        ExchangeRate.objects.filter(currency="USD", date__in=months).values_list("date", flat=True)
+    )
+    rate, created = D("1.0800"), []
+    for month in months:
+        rate = (rate + D(str(round(rng.uniform(-0.02, 0.02), 4)))).quantize(D("0.0001"))
+        rate = min(max(rate, D("1.0200")), D("1.1600"))
+        if month not in have:
+            created.append(ExchangeRate(date=month, currency="USD", rate=rate))
+    ExchangeRate.objects.bulk_create(created)
+    return len(created)
+
+
+@transaction.atomic
+def demo_create(*, username: str, password: str, today: date) -> DemoResult:
+    """Create ``username`` with seven sources and three years of payments up to ``today``."""
+    rng = random.Random(f"ertrag-demo-{today.isoformat()}")  # noqa: S311 - demo figures, not secrets
+    user = services.user_register(
+        username=username, email=f"{username}@example.com", password=password, language="en"
+    )
+    services.profile_update(
+        user=user,
+        monthly_expenses=D("2400.00"),
+        hourly_value=D("45.00"),
+        default_tax_profile=_tax("de-capital-gains"),
+    )
+    start = add_months(month_start(today), -12 * YEARS)
+    months = _months(start, today)
+    _ensure_usd_rates(months, rng)
+    payments = 0
+
+    def pay(
+        source: IncomeSource, day: date, gross: D, tax: D = ZERO, fees: D = ZERO, note: str = ""
+    ) -> None:
+        nonlocal payments
+        if day > today or gross <= 0:
+            return
+        services.payment_create(
+            owner=user, source=source, date=day, gross=to_cents(gross),
+            tax_withheld=to_cents(tax), fees=to_cents(fees), note=note,
+            external_id=f"demo-{source.pk}-{day.isoformat()}",
+        )  # fmt: skip
+        payments += 1
+
+    etf = services.source_create(
+        owner=user, name="FTSE All-World ETF", category=_category("etf-dividends"),
+        currency="USD", start_date=start, tax_profile=_tax("de-equity-fund"),
+        invested_capital=D("60000"), expected_yield=D("0.018"), upfront_investment=D("60000"),
+        setup_hours=D("4"), maintenance_hours_per_month=D("0.5"), payout_rhythm="quarterly",
+        next_payout_date=add_months(month_start(today), (3 - today.month % 3) % 3).replace(day=25),
+        platform="Broker", country="IE",
+    )  # fmt: skip
+    p2p = services.source_create(
+        owner=user, name="P2P loan portfolio", category=_category("p2p-interest"),
+        start_date=start, tax_profile=_tax("de-capital-gains"), invested_capital=D("8000"),
+        expected_yield=D("0.09"), upfront_investment=D("8000"), setup_hours=D("6"),
+        maintenance_hours_per_month=D("1"), payout_rhythm="monthly", platform="P2P platform",
+        country="LV",
+    )  # fmt: skip
+    flat = services.source_create(
+        owner=user, name="Flat in Leipzig", category=_category("rent"), start_date=start,
+        purchase_price=D("180000"), monthly_rent=D("750"), vacancy_rate=D("0.04"),
+        management_fee_rate=D("0.08"), monthly_running_costs=D("120"),
+        upfront_investment=D("36000"), monthly_costs=D("180"), setup_hours=D("60"),
+        maintenance_hours_per_month=D("3"), payout_rhythm="monthly", platform="Tenant",
+        country="DE",
+    )  # fmt: skip
+    ebook = services.source_create(
+        owner=user, name="E-book: Passive income for solopreneurs", category=_category("licences"),
+        start_date=add_months(start, 4), expected_monthly_amount=D("220"),
+        annual_growth_rate=D("0.05"), upfront_investment=D("600"), setup_hours=D("120"),
+        maintenance_hours_per_month=D("1"), payout_rhythm="monthly", platform="E-book store",
+        country="US",
+    )  # fmt: skip
+    blog = services.source_create(
+        owner=user, name="Niche affiliate blog", category=_category("affiliate"),
+        start_date=start, expected_monthly_amount=D("400"), annual_growth_rate=D("0.25"),
+        upfront_investment=D("300"), monthly_costs=D("25"), setup_hours=D("200"),
+        maintenance_hours_per_month=D("8"), payout_rhythm="monthly",
+        platform="Affiliate network", country="DE",
+    )  # fmt: skip
+    club = services.source_create(
+        owner=user, name="Membership community", category=_category("membership"),
+        start_date=add_months(start, 8), price_per_subscriber=D("15"), current_subscribers=0,
+        new_subscribers_per_month=12, monthly_churn_rate=D("0.04"), monthly_costs=D("49"),
+        setup_hours=D("80"), maintenance_hours_per_month=D("10"), payout_rhythm="monthly",
+        platform="Payment provider", country="DE",
+    )  # fmt: skip
+    freelance = services.source_create(
+        owner=user, name="Freelance development", category=_category("freelance"),
+        start_date=start, payout_rhythm="monthly", platform="Clients", country="DE",
+    )  # fmt: skip
+
+    subscribers = 0
+    for index, month in enumerate(months):
+        if month.month % 3 == 0:  # quarterly dividend, 15 % US withholding
+            gross = D("60000") * D("0.018") / 4 * D(str(round(rng.uniform(0.9, 1.12), 3)))
+            pay(etf, month.replace(day=25), gross, tax=gross * US_WITHHOLDING, note="Dividend")
+        pay(
+            p2p,
+            month.replace(day=1),
+            D("8000") * D("0.09") / 12 * D(str(round(rng.uniform(0.7, 1.05), 3))),
+        )
+        if not (index == 14 or index == 15):  # two months of vacancy in the second year
+            pay(flat, month.replace(day=3), D("750"), note="Rent")
+        if month >= ebook.start_date:
+            age = index - 4
+            royalty = (
+                D("220") * D(str(round(rng.uniform(0.6, 1.4), 3))) * (1 + D("0.05") * age / 12)
+            )
+            pay(ebook, month.replace(day=15), royalty, fees=royalty * D("0.3"), note="Royalties")
+        blog_income = D(50) + D(15) * index + D(str(round(rng.uniform(-40, 60), 2)))
+        pay(blog, month.replace(day=20), blog_income, note="Commissions")
+        services.effort_log_create(
+            owner=user, source=blog, month=month, hours=D(str(round(rng.uniform(4, 14), 1)))
+        )
+        if month >= club.start_date:
+            start_count = subscribers
+            churned = round(start_count * rng.uniform(0.02, 0.07))
+            new = rng.randint(8, 18)
+            services.period_create(
+                owner=user, source=club, month=month, subscribers_start=start_count,
+                new_subscribers=new, churned_subscribers=churned,
+                mrr_new=D(15) * new, mrr_churned=D(15) * churned,
+            )  # fmt: skip
+            subscribers = start_count + new - churned
+            revenue = D(15) * subscribers
+            pay(
+                club,
+                month.replace(day=28),
+                revenue,
+                fees=revenue * D("0.029") + D("0.25") * subscribers,
+                note="Memberships",
+            )
+            services.effort_log_create(
+                owner=user, source=club, month=month, hours=D(str(round(rng.uniform(6, 16), 1)))
+            )
+        pay(freelance, month.replace(day=28), D(rng.randint(3500, 6500)), note="Invoices")
+    services.source_update(source=club, current_subscribers=subscribers)
+    return DemoResult(user=user, password=password, sources=7, payments=payments)

@@ -1,0 +1,51 @@
+"""GET /api/v1/dashboard/: the §3 figures for mobile clients, as strings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from tests.factories import PaymentFactory, SourceFactory, category
+
+
+def test_the_dashboard_answers_the_callers_figures(
+    alice_api: APIClient, alice: User, bob: User
+) -> None:
+    mine = SourceFactory.create(owner=alice, name="ETF", start_date=date(2025, 1, 1))
+    PaymentFactory.create(
+        source=mine, date=date(2025, 5, 10), gross=Decimal("120.00"), tax_withheld=Decimal("20.00")
+    )
+    job = SourceFactory.create(owner=alice, name="Job", category=category("salary"))
+    PaymentFactory.create(source=job, date=date(2025, 5, 28), gross=Decimal("300.00"))
+    PaymentFactory.create(
+        source=SourceFactory.create(owner=bob), date=date(2025, 5, 1), gross=Decimal("999")
+    )
+    body = alice_api.get("/api/v1/dashboard/?as_of=2025-06-30").json()
+    assert body["as_of"] == "2025-06-30"
+    assert body["currency"] == "EUR"
+    assert body["passive_net_ttm"] == "100.00"
+    assert body["total_net_ttm"] == "400.00"
+    assert body["passive_share"] == "0.2500"  # 100 / 400
+    assert body["expense_coverage"] is None  # no expenses set
+    assert len(body["months"]) == 24
+    assert body["months"][-2] == {
+        "month": "2025-05-01", "passive_gross": "120.00", "passive_net": "100.00", "active_net": "300.00"
+    }  # fmt: skip
+    etf = next(row for row in body["sources"] if row["name"] == "ETF")
+    assert etf["net_to_date"] == "100.00"
+    assert etf["ltv"] is None
+    assert {row["name"] for row in body["sources"]} == {"ETF", "Job"}
+
+
+def test_a_bad_as_of_is_a_400(alice_api: APIClient) -> None:
+    for value in ("2025-02-30", "yesterday", ""):
+        response = alice_api.get("/api/v1/dashboard/", {"as_of": value})
+        assert response.status_code == 400
+        assert list(response.json()) == ["as_of"]
+
+
+def test_the_dashboard_needs_a_login(api_client: APIClient) -> None:
+    assert api_client.get("/api/v1/dashboard/").status_code == 401
