@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from income import services
+from income.finance.errors import DomainError
 from income.models import (
     EffortLog,
     ExchangeRate,
     IncomeCategory,
     IncomeSource,
     Payment,
+    PaymentImport,
     Profile,
     SubscriptionPeriod,
     TaxProfile,
@@ -111,6 +118,13 @@ class TaxProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
 
 
+class EcbUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("ECB CSV file"),
+        help_text=_("eurofxref-hist.csv or eurofxref.csv from the ECB's reference rates page."),
+    )
+
+
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("date", "currency", "rate")
@@ -118,6 +132,55 @@ class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "date"
     search_fields = ("currency",)
     fields = ("date", "currency", "rate")
+    change_list_template = "admin/income/exchangerate/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "load-ecb/",
+                self.admin_site.admin_view(self.load_ecb),
+                name="income_exchangerate_load_ecb",
+            ),
+            *super().get_urls(),
+        ]
+
+    def load_ecb(self, request: HttpRequest) -> HttpResponse:
+        """Upload the ECB's CSV and store every rate of a supported currency."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = EcbUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = services.exchange_rates_import(data=form.cleaned_data["file"].read())
+            except DomainError as error:
+                for message in error.field_errors.get("file", []):
+                    form.add_error("file", message)
+            else:
+                self.message_user(request, _("%(count)s rates loaded.") % {"count": count})
+                return redirect("admin:income_exchangerate_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": _("Load ECB rates"),
+        }
+        return render(request, "admin/income/exchangerate/load_ecb.html", context)
+
+
+@admin.register(PaymentImport)
+class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("filename", "owner", "status", "created_rows", "duplicate_rows", "created_at")
+    list_filter = ("status",)
+    search_fields = ("filename", "owner__username")
+    list_select_related = ("owner",)
+    readonly_fields = (
+        "owner", "source", "filename", "mapping", "status", "created_rows", "duplicate_rows",
+        "errors", "created_at", "finished_at",
+    )  # fmt: skip
+    exclude = ("content",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 class PaymentInline(admin.TabularInline):  # type: ignore[type-arg]

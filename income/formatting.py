@@ -31,7 +31,10 @@ def format_money(value: Decimal, currency: str) -> str:
 
 def format_percent(fraction: Decimal, places: int = 2) -> str:
     """A fraction (0.05) as a percentage in the active language (``5,00 %`` / ``5.00%``)."""
-    digits = number_format(fraction * 100, decimal_pos=places, use_l10n=True, force_grouping=True)
+    digits = number_format(
+        abs(fraction) * 100, decimal_pos=places, use_l10n=True, force_grouping=True
+    )
+    sign = "−" if fraction < 0 else ""
     if (get_language() or "en").startswith("de"):
-        return f"{digits}{NBSP}%"
-    return f"{digits}%"
+        return f"{sign}{digits}{NBSP}%"
+    return f"{sign}{digits}%"

@@ -508,3 +508,48 @@ class EffortLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.month:%Y-%m}: {self.hours} h"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PaymentImport(models.Model):
+    """An uploaded CSV file of payments, kept until it is imported (or rejected).
+
+    The file is stored in the row, so a preview, a changed column mapping and the final
+    import all read the same bytes, and deleting the user deletes the upload too.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payment_imports"
+    )
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("default source"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    created_rows = models.PositiveIntegerField(_("rows imported"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("rows already there"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment import")
+        verbose_name_plural = _("payment imports")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import TypedDict
+
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
 from income.models import (
     EffortLog,
@@ -11,6 +15,7 @@ from income.models import (
     IncomeCategory,
     IncomeSource,
     Payment,
+    PaymentImport,
     SubscriptionPeriod,
     TaxProfile,
 )
@@ -42,3 +47,85 @@ def tax_profile_list() -> QuerySet[TaxProfile]:
 
 def exchange_rate_list() -> QuerySet[ExchangeRate]:
     return ExchangeRate.objects.all()
+
+
+# Net = gross − tax withheld − fees (PRODUCT.md §2, ``Payment.net``), as a database
+# expression so totals are summed by the database, not in Python.
+PAYMENT_NET = ExpressionWrapper(
+    F("gross") - F("tax_withheld") - F("fees"),
+    output_field=DecimalField(max_digits=15, decimal_places=2),
+)
+
+
+def payment_search(
+    *,
+    owner: User,
+    source: IncomeSource | None = None,
+    category_slug: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Payment]:
+    """The owner's payments narrowed by the browser filter; every criterion is optional."""
+    payments = payment_list(owner=owner)
+    if source is not None:
+        payments = payments.filter(source=source)
+    if category_slug:
+        payments = payments.filter(source__category__slug=category_slug)
+    if date_from is not None:
+        payments = payments.filter(date__gte=date_from)
+    if date_to is not None:
+        payments = payments.filter(date__lte=date_to)
+    return payments
+
+
+class CurrencyTotals(TypedDict):
+    currency: str
+    count: int
+    gross: Decimal
+    net: Decimal
+
+
+def payment_totals_by_currency(*, payments: QuerySet[Payment]) -> list[CurrencyTotals]:
+    """Gross and net of ``payments`` per currency, summed in one GROUP BY query.
+
+    Amounts of different currencies are never added up: without a conversion that sum
+    would mean nothing, so a filter spanning two currencies shows two lines.
+    """
+    rows = (
+        payments.order_by()
+        .values("currency")
+        # Aliases differ from the field names: F("gross") in PAYMENT_NET would otherwise
+        # resolve to the Sum annotated under the same name.
+        .annotate(rows=Count("pk"), gross_sum=Sum("gross"), net_sum=Sum(PAYMENT_NET))
+        .order_by("currency")
+    )
+    return [
+        CurrencyTotals(
+            currency=row["currency"],
+            count=row["rows"],
+            gross=row["gross_sum"] or Decimal(0),
+            net=row["net_sum"] or Decimal(0),
+        )
+        for row in rows
+    ]
+
+
+class SourceContents(TypedDict):
+    payments: int
+    periods: int
+    effort_logs: int
+
+
+def source_contents(*, source: IncomeSource) -> SourceContents:
+    """How many rows deleting ``source`` takes with it, for the confirmation page."""
+    return SourceContents(
+        payments=Payment.objects.filter(source=source).count(),
+        periods=SubscriptionPeriod.objects.filter(source=source).count(),
+        effort_logs=EffortLog.objects.filter(source=source).count(),
+    )
+
+
+def payment_import_list(*, owner: User) -> QuerySet[PaymentImport]:
+    return (
+        PaymentImport.objects.filter(owner=owner).select_related("source", "owner").defer("content")
+    )

@@ -7,6 +7,7 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -18,15 +19,22 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from income.finance.currencies import BASE_CURRENCY_DEFAULT
+from income.finance.csv_payments import FIELDS as CSV_FIELDS
+from income.finance.csv_payments import ParsedPayment, ParseResult, parse_payments
+from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
+from income.finance.ecb_rates import EcbFileError, parse_ecb_rates
 from income.finance.errors import DomainError
 from income.finance.schedule import month_start
 from income.models import (
     CalculationModel,
     EffortLog,
+    ExchangeRate,
+    ImportStatus,
     IncomeSource,
     Payment,
+    PaymentImport,
     Profile,
     SubscriptionPeriod,
 )
@@ -363,3 +371,193 @@ def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> E
 @transaction.atomic
 def effort_log_delete(*, effort_log: EffortLog) -> None:
     effort_log.delete()
+
+
+# ----------------------------------------------------------------------------- CSV import
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did: rows written, rows already there, and what the parser saw."""
+
+    created: int
+    duplicates: int
+    parsed: ParseResult
+
+
+class ImportRejected(DomainError):
+    """The file has errors; nothing was written. ``errors`` are (line, field, message)."""
+
+    def __init__(self, *, parsed: ParseResult, errors: list[tuple[int | None, str | None, str]]):
+        self.parsed = parsed
+        self.errors = errors
+        messages = [
+            (_("Line %(line)s: %(message)s") % {"line": line, "message": _(message)})
+            if line
+            else _(message)
+            for line, _field, message in errors
+        ]
+        super().__init__({"file": messages})
+
+
+def payments_import(
+    *,
+    owner: User,
+    data: bytes,
+    source: IncomeSource | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportSummary:
+    """Import a CSV file of payments: all rows or none (PRODUCT.md: atomic rollback).
+
+    Rows name their source in a "source" column (by name, case-insensitive) or go to
+    ``source``. A row already imported — same external id, or for rows without one the
+    same row hash — is skipped, so importing the same file twice adds nothing.
+    """
+    default_currency = (
+        source.currency if source else profile_get_or_create(user=owner).base_currency
+    )
+    parsed = parse_payments(
+        data, currencies=CURRENCY_CODES, default_currency=default_currency, mapping=mapping
+    )
+    errors: list[tuple[int | None, str | None, str]] = [(None, None, m) for m in parsed.file_errors]
+    errors += [(e.line, e.field, e.message) for e in parsed.errors]
+    if source is not None:
+        _require_owner(source, owner)
+    by_name = {s.name.casefold(): s for s in IncomeSource.objects.filter(owner=owner)}
+    targets: list[tuple[ParsedPayment, IncomeSource]] = []
+    for row in parsed.rows:
+        target = by_name.get(row.source.casefold()) if row.source else source
+        if target is None:
+            message = (
+                gettext_noop("No source of yours has this name.")
+                if row.source
+                else gettext_noop("Choose the source these payments belong to.")
+            )
+            errors.append((row.line, "source", message))
+            continue
+        targets.append((row, target))
+    if errors:
+        raise ImportRejected(parsed=parsed, errors=errors)
+    with transaction.atomic():
+        source_ids = {target.pk for _row, target in targets}
+        known = set(
+            Payment.objects.filter(source_id__in=source_ids).values_list(
+                "source_id", "external_id", "row_hash"
+            )
+        )
+        known_ids = {(s, e) for s, e, _h in known if e}
+        known_hashes = {(s, h) for s, _e, h in known if h}
+        new: list[Payment] = []
+        for row, target in targets:
+            if row.external_id:
+                if (target.pk, row.external_id) in known_ids:
+                    continue
+                known_ids.add((target.pk, row.external_id))
+            else:
+                if (target.pk, row.row_hash) in known_hashes:
+                    continue
+                known_hashes.add((target.pk, row.row_hash))
+            new.append(
+                Payment(
+                    source=target, date=row.date, gross=row.gross, tax_withheld=row.tax_withheld,
+                    fees=row.fees, currency=row.currency, note=row.note,
+                    external_id=row.external_id or None,
+                    row_hash=None if row.external_id else row.row_hash,
+                )
+            )  # fmt: skip
+        Payment.objects.bulk_create(new, batch_size=2000)
+    return ImportSummary(created=len(new), duplicates=len(targets) - len(new), parsed=parsed)
+
+
+@transaction.atomic
+def payment_import_upload(
+    *, owner: User, filename: str, content: bytes, source: IncomeSource | None
+) -> PaymentImport:
+    """Keep an uploaded file for preview; nothing is imported yet."""
+    if source is not None:
+        _require_owner(source, owner)
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise DomainError(
+            {
+                "file": [
+                    _("The file is larger than %(size)s MB.")
+                    % {"size": settings.IMPORT_MAX_BYTES // 2**20}
+                ]
+            }
+        )
+    upload = PaymentImport(owner=owner, filename=filename[:255], content=content, source=source)
+    return _assign_and_save(upload, {})
+
+
+def payment_import_preview(*, upload: PaymentImport) -> ParseResult:
+    """Parse the stored file with its current mapping, writing nothing."""
+    default_currency = (
+        upload.source.currency
+        if upload.source
+        else profile_get_or_create(user=upload.owner).base_currency
+    )
+    return parse_payments(
+        bytes(upload.content),
+        currencies=CURRENCY_CODES,
+        default_currency=default_currency,
+        mapping=upload.mapping or None,
+    )
+
+
+@transaction.atomic
+def payment_import_set_mapping(
+    *, upload: PaymentImport, mapping: Mapping[str, str], source: IncomeSource | None
+) -> PaymentImport:
+    """Change which column holds which field (and the default source) before importing."""
+    if source is not None:
+        _require_owner(source, upload.owner)
+    unknown = set(mapping) - set(CSV_FIELDS)
+    if unknown:
+        raise DomainError(
+            {"mapping": [_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]}
+        )
+    return _assign_and_save(upload, {"mapping": dict(mapping), "source": source})
+
+
+def payment_import_run(*, upload: PaymentImport) -> PaymentImport:
+    """Import the stored file: all rows or none; the outcome is kept on the upload."""
+    if upload.status == ImportStatus.DONE:
+        return upload
+    try:
+        summary = payments_import(
+            owner=upload.owner,
+            data=bytes(upload.content),
+            source=upload.source,
+            mapping=upload.mapping or None,
+        )
+    except ImportRejected as rejected:
+        upload.status = ImportStatus.REJECTED
+        upload.errors = [
+            {"line": line, "field": field, "message": message}
+            for line, field, message in rejected.errors
+        ]
+        upload.created_rows = upload.duplicate_rows = 0
+    else:
+        upload.status = ImportStatus.DONE
+        upload.errors = []
+        upload.created_rows, upload.duplicate_rows = summary.created, summary.duplicates
+    upload.finished_at = timezone.now()
+    upload.save()
+    return upload
+
+
+@transaction.atomic
+def exchange_rates_import(*, data: bytes) -> int:
+    """Load ECB reference rates (admin); a day already stored gets the file's rate."""
+    try:
+        rates = parse_ecb_rates(data, currencies=set(CURRENCY_CODES) - {"EUR"})
+    except EcbFileError as error:
+        raise DomainError({"file": [str(error)]}) from error
+    ExchangeRate.objects.bulk_create(
+        [ExchangeRate(date=r.day, currency=r.currency, rate=r.rate) for r in rates],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["currency", "date"],
+        update_fields=["rate"],
+    )
+    return len(rates)

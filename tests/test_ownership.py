@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from income import services
 from tests.conftest import token_client
 from tests.factories import (
     EffortLogFactory,
@@ -27,8 +28,35 @@ from tests.factories import (
     category,
 )
 
+
+def _own_source(alice: User) -> dict[str, Any]:
+    return {"pk": SourceFactory.create(owner=alice).pk}
+
+
+def _own_subscription(alice: User) -> dict[str, Any]:
+    return {"pk": SourceFactory.create(owner=alice, category=category("membership")).pk}
+
+
+def _own_payment(alice: User) -> dict[str, Any]:
+    return {"pk": PaymentFactory.create(source=SourceFactory.create(owner=alice)).pk}
+
+
+def _own_period(alice: User) -> dict[str, Any]:
+    source = SourceFactory.create(owner=alice, category=category("membership"))
+    return {"pk": PeriodFactory.create(source=source).pk}
+
+
+def _own_effort_log(alice: User) -> dict[str, Any]:
+    return {"pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk}
+
+
 # route name -> builds alice's object, returns the kwargs for reverse()
 OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
+    "import_detail": lambda alice: {
+        "pk": services.payment_import_upload(
+            owner=alice, filename="bank.csv", content=b"Datum;Betrag\n", source=None
+        ).pk
+    },
     "api-source-detail": lambda alice: {"pk": SourceFactory.create(owner=alice).pk},
     "api-payment-detail": lambda alice: {
         "pk": PaymentFactory.create(source=SourceFactory.create(owner=alice)).pk
@@ -41,6 +69,18 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-effort-log-detail": lambda alice: {
         "pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk
     },
+    # browser pages
+    "source_detail": _own_source,
+    "source_edit": _own_source,
+    "source_delete": _own_source,
+    "period_create": _own_subscription,
+    "effort_create": _own_source,
+    "payment_edit": _own_payment,
+    "payment_delete": _own_payment,
+    "period_edit": _own_period,
+    "period_delete": _own_period,
+    "effort_edit": _own_effort_log,
+    "effort_delete": _own_effort_log,
 }
 
 # route name -> why it takes a parameter without exposing a user-owned object

@@ -1,6 +1,7 @@
 // Draws every <canvas data-chart-source="ID"> from the JSON in <script id="ID">.
 // The server sends labels already translated and amounts as decimal strings; numbers
 // are only turned into floats here, for plotting, never for arithmetic.
+// Optional keys: "type" ("line", the default, or "bar") and "stacked" (true/false).
 (function () {
   "use strict";
 
@@ -20,17 +21,29 @@
     }
     var data = JSON.parse(source.textContent);
     var format = moneyFormatter(data.currency);
+    var type = data.type === "bar" ? "bar" : "line";
+    var stacked = data.stacked === true;
     new Chart(canvas, {
-      type: "line",
+      type: type,
       data: {
         labels: data.labels,
         datasets: data.datasets.map(function (set, i) {
+          var color = palette[i % palette.length];
+          if (type === "bar") {
+            return {
+              label: set.label,
+              data: set.data.map(Number),
+              backgroundColor: color + "cc",
+              borderColor: color,
+              borderWidth: 1,
+            };
+          }
           return {
             label: set.label,
             data: set.data.map(Number),
-            borderColor: palette[i % palette.length],
-            backgroundColor: palette[i % palette.length] + "22",
-            fill: i === 0,
+            borderColor: color,
+            backgroundColor: color + "22",
+            fill: i === 0 && !stacked,
             tension: 0.25,
             pointRadius: data.labels.length > 30 ? 0 : 3,
           };
@@ -51,7 +64,12 @@
           },
         },
         scales: {
-          y: { ticks: { callback: function (value) { return format.format(value); } } },
+          x: { stacked: stacked },
+          y: {
+            stacked: stacked,
+            beginAtZero: type === "bar",
+            ticks: { callback: function (value) { return format.format(value); } },
+          },
         },
       },
     });

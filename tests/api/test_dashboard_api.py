@@ -32,8 +32,11 @@ def test_the_dashboard_answers_the_callers_figures(
     assert body["expense_coverage"] is None  # no expenses set
     assert len(body["months"]) == 24
     assert body["months"][-2] == {
-        "month": "2025-05-01", "passive_gross": "120.00", "passive_net": "100.00", "active_net": "300.00"
-    }  # fmt: skip
+        "month": "2025-05-01",
+        "passive_gross": "120.00",
+        "passive_net": "100.00",
+        "active_net": "300.00",
+    }
     etf = next(row for row in body["sources"] if row["name"] == "ETF")
     assert etf["net_to_date"] == "100.00"
     assert etf["ltv"] is None

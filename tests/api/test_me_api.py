@@ -12,6 +12,9 @@ def test_me_shows_the_callers_profile(alice_api: APIClient) -> None:
         "email": "alice@example.com",
         "base_currency": "EUR",
         "language": "en",
+        "monthly_expenses": "0.00",
+        "hourly_value": "0.00",
+        "default_tax_profile": None,
     }
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from income import reporting, services
+from income.finance import figures
 from income.models import ExchangeRate
 from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, UserFactory, category
 
@@ -85,7 +86,7 @@ def test_rental_figures(alice: User, portfolio: object) -> None:
     # (12 × 1000 × 0.95 − 12 × 100 − 0.1 × 11400) / 200,000 = 9060 / 200,000
     assert rent.net_rental_yield == D("0.0453")
     # 2700 after June; 900 a month to go: ⌈17300 / 900⌉ = 20 months later
-    assert rent.payback == reporting.figures.Payback(month=date(2027, 2, 1), projected=True)
+    assert rent.payback == figures.Payback(month=date(2027, 2, 1), projected=True)
 
 
 def test_subscription_figures_come_from_the_latest_month(alice: User, portfolio: object) -> None:

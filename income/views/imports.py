@@ -1,0 +1,146 @@
+"""CSV import of payments: upload, preview with column mapping, import all rows or none."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from income import selectors, services
+from income.finance.csv_payments import FIELDS
+from income.finance.errors import DomainError
+from income.models import ImportStatus, IncomeSource, PaymentImport
+
+FIELD_LABELS = {
+    "date": gettext_lazy("Date"),
+    "gross": gettext_lazy("Gross"),
+    "tax_withheld": gettext_lazy("Tax withheld"),
+    "fees": gettext_lazy("Fees"),
+    "currency": gettext_lazy("Currency"),
+    "note": gettext_lazy("Note"),
+    "external_id": gettext_lazy("External id"),
+    "source": gettext_lazy("Source"),
+}
+PREVIEW_ROWS = 20
+SHOWN_ERRORS = 100
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "German (1.234,56; 31.12.2025; separated by ;) or English (1,234.56; 2025-12-31) "
+            "exports are both recognised."
+        ),
+    )
+    source = forms.ModelChoiceField(
+        label=gettext_lazy("Source"),
+        queryset=IncomeSource.objects.none(),
+        required=False,
+        help_text=gettext_lazy("For rows without a source column."),
+    )
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = selectors.source_list(owner=owner)  # type: ignore[attr-defined]
+
+
+class MappingForm(forms.Form):
+    """One select per field: which column of the file holds it."""
+
+    def __init__(
+        self, *args: Any, owner: User, headers: list[str], upload: PaymentImport, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —")), *[(h, h) for h in headers]]
+        for field in FIELDS:
+            self.fields[field] = forms.ChoiceField(
+                label=FIELD_LABELS[field], choices=choices, required=False
+            )
+        self.fields["source_default"] = forms.ModelChoiceField(
+            label=_("Source for rows without one"),
+            queryset=selectors.source_list(owner=owner),
+            required=False,
+            initial=upload.source_id,
+        )
+
+
+def _owned_upload(request: HttpRequest, pk: int) -> PaymentImport:
+    return get_object_or_404(selectors.payment_import_list(owner=cast(User, request.user)), pk=pk)
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    owner = cast(User, request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, owner=owner)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            upload = services.payment_import_upload(
+                owner=owner,
+                filename=file.name,
+                content=file.read(),
+                source=form.cleaned_data["source"],
+            )
+        except DomainError as error:
+            for message in error.field_errors.get("file", []):
+                form.add_error("file", message)
+        else:
+            return redirect("import_detail", pk=upload.pk)
+    recent = selectors.payment_import_list(owner=owner)[:10]
+    return render(
+        request,
+        "income/imports/upload.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    owner = cast(User, request.user)
+    upload = _owned_upload(request, pk)
+    if upload.status != ImportStatus.UPLOADED:
+        return render(request, "income/imports/result.html", {"upload": upload})
+    parsed = services.payment_import_preview(upload=upload)
+    headers = list(dict.fromkeys([*parsed.columns.values(), *parsed.unknown_columns]))
+    initial = {field: parsed.columns.get(field, "") for field in FIELDS}
+    form = MappingForm(
+        request.POST or None, owner=owner, headers=headers, upload=upload, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        mapping = {field: form.cleaned_data[field] for field in FIELDS}
+        services.payment_import_set_mapping(
+            upload=upload, mapping=mapping, source=form.cleaned_data["source_default"]
+        )
+        if request.POST.get("action") == "import":
+            upload = services.payment_import_run(upload=upload)
+            if upload.status == ImportStatus.DONE:
+                messages.success(
+                    request,
+                    _("%(created)s payments imported, %(duplicates)s were already there.")
+                    % {"created": upload.created_rows, "duplicates": upload.duplicate_rows},
+                )
+            else:
+                messages.error(request, _("Nothing was imported: the file has errors."))
+        return redirect("import_detail", pk=upload.pk)
+    return render(
+        request,
+        "income/imports/preview.html",
+        {
+            "upload": upload,
+            "parsed": parsed,
+            "form": form,
+            "preview_rows": parsed.rows[:PREVIEW_ROWS],
+            "errors": parsed.errors[:SHOWN_ERRORS],
+            "more_errors": max(len(parsed.errors) - SHOWN_ERRORS, 0),
+            "currency_default": upload.source.currency if upload.source else None,
+        },
+    )

@@ -1,0 +1,112 @@
+"""CSV import: both formats, all or nothing, and never a doubled row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from income import services
+from income.finance.errors import DomainError
+from income.models import Payment
+from tests.factories import SourceFactory
+
+GERMAN = (
+    "Datum;Betrag;Steuer;Gebühren;Notiz\n"
+    "31.12.2025;1.234,56;185,18;1,00;Dividende Q4\n"
+    "30.09.2025;98,10;14,72;0,00;Dividende Q3\n"
+).encode("cp1252")
+ENGLISH = (
+    b"\xef\xbb\xbfDate,Amount,Tax,Fees,Currency,ID,Source\n"
+    b'2025-12-31,"1,234.56",185.18,1.00,USD,TX-1,World ETF\n'
+    b"2025-09-30,98.10,14.72,0,USD,TX-2,World ETF\n"
+)
+
+
+def test_a_german_file_is_imported_to_the_chosen_source(alice: User) -> None:
+    source = SourceFactory.create(owner=alice, name="Flat")
+    summary = services.payments_import(owner=alice, data=GERMAN, source=source)
+    assert (summary.created, summary.duplicates) == (2, 0)
+    payment = Payment.objects.get(date=date(2025, 12, 31))
+    assert (payment.gross, payment.tax_withheld, payment.fees) == (
+        Decimal("1234.56"), Decimal("185.18"), Decimal("1.00")
+    )  # fmt: skip
+    assert payment.net == Decimal("1048.38")
+    assert payment.currency == "EUR"
+    assert payment.note == "Dividende Q4"
+
+
+def test_an_english_file_names_its_source_per_row(alice: User) -> None:
+    SourceFactory.create(owner=alice, name="World ETF", currency="USD")
+    summary = services.payments_import(owner=alice, data=ENGLISH)
+    assert summary.created == 2
+    assert set(Payment.objects.values_list("external_id", flat=True)) == {"TX-1", "TX-2"}
+
+
+def test_the_same_file_twice_adds_nothing(alice: User) -> None:
+    source = SourceFactory.create(owner=alice, name="World ETF", currency="USD")
+    services.payments_import(owner=alice, data=GERMAN, source=source)
+    services.payments_import(owner=alice, data=ENGLISH)
+    again = services.payments_import(owner=alice, data=GERMAN, source=source)
+    again_en = services.payments_import(owner=alice, data=ENGLISH)
+    assert (again.created, again.duplicates) == (0, 2)
+    assert (again_en.created, again_en.duplicates) == (0, 2)
+    assert Payment.objects.count() == 4
+
+
+def test_a_broken_row_stops_the_whole_file(alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    broken = GERMAN + "30.02.2025;10,00;0;0;kaputt\n".encode("cp1252")
+    with pytest.raises(services.ImportRejected) as rejected:
+        services.payments_import(owner=alice, data=broken, source=source)
+    assert [(line, field) for line, field, _m in rejected.value.errors] == [(4, "date")]
+    assert Payment.objects.count() == 0
+
+
+def test_an_unknown_source_name_is_a_row_error(alice: User, bob: User) -> None:
+    SourceFactory.create(owner=bob, name="World ETF", currency="USD")  # bob's, not alice's
+    with pytest.raises(services.ImportRejected) as rejected:
+        services.payments_import(owner=alice, data=ENGLISH)
+    assert {(line, field) for line, field, _m in rejected.value.errors} == {
+        (2, "source"),
+        (3, "source"),
+    }
+    assert Payment.objects.count() == 0
+
+
+def test_another_users_source_cannot_receive_the_import(alice: User, bob: User) -> None:
+    with pytest.raises(DomainError):
+        services.payments_import(owner=alice, data=GERMAN, source=SourceFactory.create(owner=bob))
+    assert Payment.objects.count() == 0
+
+
+def test_formula_injection_is_refused(alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    evil = b"Datum;Betrag;Notiz\n31.12.2025;10,00;=cmd|' /C calc'!A0\n"
+    with pytest.raises(services.ImportRejected):
+        services.payments_import(owner=alice, data=evil, source=source)
+    assert Payment.objects.count() == 0
+
+
+def test_an_upload_is_kept_for_preview_and_imported_once(alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    upload = services.payment_import_upload(
+        owner=alice, filename="bank.csv", content=GERMAN, source=source
+    )
+    assert services.payment_import_preview(upload=upload).ok
+    assert Payment.objects.count() == 0
+    upload = services.payment_import_run(upload=upload)
+    assert (upload.status, upload.created_rows) == ("done", 2)
+    services.payment_import_run(upload=upload)
+    assert Payment.objects.count() == 2
+
+
+def test_an_oversize_upload_is_refused(alice: User, settings: pytest.FixtureRequest) -> None:
+    settings.IMPORT_MAX_BYTES = 100  # type: ignore[attr-defined]
+    with pytest.raises(DomainError) as refused:
+        services.payment_import_upload(
+            owner=alice, filename="big.csv", content=b"x" * 101, source=None
+        )
+    assert list(refused.value.field_errors) == ["file"]

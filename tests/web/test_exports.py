@@ -1,0 +1,62 @@
+"""Downloading sources and payments as CSV: only one's own rows, safe to open."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from income import services
+from tests.factories import PaymentFactory, SourceFactory
+
+
+def test_payments_export_has_only_the_callers_rows(client: Client, alice: User, bob: User) -> None:
+    mine = SourceFactory.create(owner=alice, name="ETF")
+    PaymentFactory.create(
+        source=mine, date=date(2025, 1, 31), gross=Decimal("10.50"), note="=HYPERLINK(evil)"
+    )
+    PaymentFactory.create(
+        source=SourceFactory.create(owner=bob, name="Secret"), gross=Decimal("99")
+    )
+    client.force_login(alice)
+    response = client.get("/exports/payments.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    assert "Secret" not in text
+    assert "2025-01-31,ETF,10.50,0.00,0.00,10.50,EUR,'=HYPERLINK(evil)," in text
+
+
+def test_german_export_uses_german_formats(client: Client, alice: User) -> None:
+    PaymentFactory.create(
+        source=SourceFactory.create(owner=alice, name="ETF"),
+        date=date(2025, 1, 31),
+        gross=Decimal("1234.5"),
+    )
+    client.force_login(alice)
+    client.cookies["ertrag_language"] = "de"
+    text = client.get("/exports/payments.csv").content.decode("utf-8-sig")
+    assert "31.01.2025;ETF;1234,50;" in text
+
+
+def test_the_exported_payments_import_back_without_doubling(client: Client, alice: User) -> None:
+    source = SourceFactory.create(owner=alice, name="ETF")
+    PaymentFactory.create(
+        source=source, date=date(2025, 1, 31), gross=Decimal("10.50"), external_id="A1"
+    )
+    client.force_login(alice)
+    exported = client.get("/exports/payments.csv").content
+    summary = services.payments_import(owner=alice, data=exported)
+    assert (summary.created, summary.duplicates) == (0, 1)
+
+
+def test_sources_export(client: Client, alice: User) -> None:
+    SourceFactory.create(owner=alice, name="Flat", setup_hours=Decimal("12.5"))
+    client.force_login(alice)
+    text = client.get("/exports/sources.csv").content.decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("Flat,ETF dividends,EUR,Active,2024-01-01,")
+
+
+def test_exports_need_a_login(client: Client, db: None) -> None:
+    assert client.get("/exports/payments.csv").status_code == 302
