@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet
 
+from income.aggregates import cents_sum, from_cents
 from income.models import (
     EffortLog,
     ExchangeRate,
@@ -96,15 +97,15 @@ def payment_totals_by_currency(*, payments: QuerySet[Payment]) -> list[CurrencyT
         .values("currency")
         # Aliases differ from the field names: F("gross") in PAYMENT_NET would otherwise
         # resolve to the Sum annotated under the same name.
-        .annotate(rows=Count("pk"), gross_sum=Sum("gross"), net_sum=Sum(PAYMENT_NET))
+        .annotate(rows=Count("pk"), gross_sum=cents_sum("gross"), net_sum=cents_sum(PAYMENT_NET))
         .order_by("currency")
     )
     return [
         CurrencyTotals(
             currency=row["currency"],
             count=row["rows"],
-            gross=row["gross_sum"] or Decimal(0),
-            net=row["net_sum"] or Decimal(0),
+            gross=from_cents(row["gross_sum"]),
+            net=from_cents(row["net_sum"]),
         )
         for row in rows
     ]

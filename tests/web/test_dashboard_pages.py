@@ -58,7 +58,7 @@ def test_every_page_renders_for_the_demo_user(client: Client, db: None, language
 
 def test_the_dashboard_query_count_does_not_grow(client: Client, db: None) -> None:
     small, large = UserFactory.create(), UserFactory.create()
-    for owner, count in ((small, 2), (large, 60)):
+    for owner, count in ((small, 2), (large, 100)):
         for n in range(count):
             cat = category("rent") if n % 2 else category("etf-dividends")
             PaymentFactory.create(

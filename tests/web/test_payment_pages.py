@@ -167,12 +167,12 @@ def _queries(client: Client, url: str) -> int:
     return len(queries)
 
 
-def test_the_list_makes_as_many_queries_for_30_payments_as_for_1(
+def test_the_list_makes_as_many_queries_for_100_sources_as_for_1(
     alice_client: Client, alice: User
 ) -> None:
     PaymentFactory.create(source=SourceFactory.create(owner=alice))
     one = _queries(alice_client, reverse("payment_list"))
-    for n in range(29):
+    for n in range(99):
         PaymentFactory.create(
             source=SourceFactory.create(owner=alice, currency="USD" if n % 2 else "EUR")
         )
