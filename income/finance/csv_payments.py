@@ -150,10 +150,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Kapitalertragsteuer",
         "Kapitalertragssteuer",
         "Withholding tax",
+        "Tax withheld",
+        "Einbehaltene Steuer",
     ),
     "fees": ("Gebühren", "Gebuehren", "Gebühr", "Gebuehr", "Fees", "Fee"),
     "currency": ("Währung", "Waehrung", "Currency"),
-    "note": ("Notiz", "Note", "Beschreibung", "Description", "Verwendungszweck"),
+    "note": ("Notiz", "Note", "Hinweis", "Beschreibung", "Description", "Verwendungszweck"),
     "external_id": ("ID", "Referenz", "Reference", "Transaction ID", "Buchungs-ID"),
     "source": ("Quelle", "Source"),
 }

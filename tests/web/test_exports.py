@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from income import services
+from income.models import Payment
 from tests.factories import PaymentFactory, SourceFactory
 
 
@@ -60,3 +61,21 @@ def test_sources_export(client: Client, alice: User) -> None:
 
 def test_exports_need_a_login(client: Client, db: None) -> None:
     assert client.get("/exports/payments.csv").status_code == 302
+
+
+def test_a_german_export_imports_back_with_every_column(client: Client, alice: User) -> None:
+    source = SourceFactory.create(owner=alice, name="ETF")
+    PaymentFactory.create(
+        source=source, date=date(2025, 1, 31), gross=Decimal("1234.50"),
+        tax_withheld=Decimal("185.18"), fees=Decimal("1.00"), note="Dividende", external_id="A1",
+    )  # fmt: skip
+    client.force_login(alice)
+    client.cookies["ertrag_language"] = "de"
+    exported = client.get("/exports/payments.csv").content
+    Payment.objects.all().delete()
+    summary = services.payments_import(owner=alice, data=exported)
+    assert summary.created == 1
+    payment = Payment.objects.get()
+    amounts = (payment.gross, payment.tax_withheld, payment.fees)
+    assert amounts == (Decimal("1234.50"), Decimal("185.18"), Decimal("1.00"))
+    assert (payment.note, payment.external_id) == ("Dividende", "A1")
