@@ -32,6 +32,7 @@ from income.models import (
     SourceStatus,
     SubscriptionPeriod,
 )
+from income.services import SOURCE_FIELDS
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -346,39 +347,7 @@ class SourceForm(ServiceModelForm):
 
     class Meta:
         model = IncomeSource
-        fields = (
-            "name",
-            "category",
-            "currency",
-            "status",
-            "start_date",
-            "end_date",
-            "tax_profile",
-            "tax_rate",
-            "invested_capital",
-            "expected_yield",
-            "reinvest",
-            "purchase_price",
-            "monthly_rent",
-            "vacancy_rate",
-            "management_fee_rate",
-            "monthly_running_costs",
-            "price_per_subscriber",
-            "current_subscribers",
-            "new_subscribers_per_month",
-            "monthly_churn_rate",
-            "expected_monthly_amount",
-            "annual_growth_rate",
-            "upfront_investment",
-            "setup_hours",
-            "maintenance_hours_per_month",
-            "monthly_costs",
-            "payout_rhythm",
-            "next_payout_date",
-            "platform",
-            "country",
-            "notes",
-        )
+        fields = SOURCE_FIELDS
         localized_fields = (
             "invested_capital",
             "purchase_price",

@@ -164,16 +164,15 @@ def _require_owner(source: IncomeSource, owner: User) -> None:
 
 # ----------------------------------------------------------------------------- sources
 
-SOURCE_FIELDS = frozenset(
-    {
-        "name", "category", "currency", "status", "start_date", "end_date", "tax_profile",
-        "tax_rate", "invested_capital", "expected_yield", "reinvest", "purchase_price",
-        "monthly_rent", "vacancy_rate", "management_fee_rate", "monthly_running_costs",
-        "price_per_subscriber", "current_subscribers", "new_subscribers_per_month",
-        "monthly_churn_rate", "expected_monthly_amount", "annual_growth_rate",
-        "upfront_investment", "setup_hours", "maintenance_hours_per_month", "monthly_costs",
-        "payout_rhythm", "next_payout_date", "platform", "country", "notes",
-    }
+# The fields a user sets on a source, in form order; the form and the API use this list.
+SOURCE_FIELDS: tuple[str, ...] = (
+    "name", "category", "currency", "status", "start_date", "end_date", "tax_profile",
+    "tax_rate", "invested_capital", "expected_yield", "reinvest", "purchase_price",
+    "monthly_rent", "vacancy_rate", "management_fee_rate", "monthly_running_costs",
+    "price_per_subscriber", "current_subscribers", "new_subscribers_per_month",
+    "monthly_churn_rate", "expected_monthly_amount", "annual_growth_rate",
+    "upfront_investment", "setup_hours", "maintenance_hours_per_month", "monthly_costs",
+    "payout_rhythm", "next_payout_date", "platform", "country", "notes",
 )  # fmt: skip
 
 

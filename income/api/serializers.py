@@ -22,6 +22,7 @@ from income.models import (
     SubscriptionPeriod,
     TaxProfile,
 )
+from income.services import SOURCE_FIELDS
 
 
 def _amount_field(help_text: StrOrPromise) -> serializers.DecimalField:
@@ -167,16 +168,7 @@ class ExchangeRateSerializer(serializers.ModelSerializer):  # type: ignore[type-
 class SourceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = IncomeSource
-        fields = (
-            "id", "name", "category", "currency", "status", "start_date", "end_date",
-            "tax_profile", "tax_rate", "invested_capital", "expected_yield", "reinvest",
-            "purchase_price", "monthly_rent", "vacancy_rate", "management_fee_rate",
-            "monthly_running_costs", "price_per_subscriber", "current_subscribers",
-            "new_subscribers_per_month", "monthly_churn_rate", "expected_monthly_amount",
-            "annual_growth_rate", "upfront_investment", "setup_hours",
-            "maintenance_hours_per_month", "monthly_costs", "payout_rhythm",
-            "next_payout_date", "platform", "country", "notes", "created_at", "updated_at",
-        )  # fmt: skip
+        fields = ("id", *SOURCE_FIELDS, "created_at", "updated_at")
         read_only_fields = ("id", "created_at", "updated_at")
 
 
