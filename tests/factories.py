@@ -12,6 +12,8 @@ from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFacto
 
 from income import services
 from income.models import EffortLog, IncomeCategory, IncomeSource, Payment, SubscriptionPeriod
+from scenarios import services as scenario_services
+from scenarios.models import Scenario
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -90,3 +92,19 @@ class EffortLogFactory(Factory[EffortLog]):
     @classmethod
     def _create(cls, model_class: type[EffortLog], *args: Any, **kwargs: Any) -> EffortLog:
         return services.effort_log_create(owner=kwargs["source"].owner, **kwargs)
+
+
+class ScenarioFactory(Factory[Scenario]):
+    class Meta:
+        model = Scenario
+
+    owner = SubFactory(UserFactory)
+    name = Sequence(lambda n: f"Plan {n}")
+    starting_capital = Decimal("10000")
+    monthly_contribution = Decimal("250")
+    annual_return = Decimal("0.05")
+    horizon_years = 20
+
+    @classmethod
+    def _create(cls, model_class: type[Scenario], *args: Any, **kwargs: Any) -> Scenario:
+        return scenario_services.scenario_create(**kwargs)

@@ -24,6 +24,7 @@ from tests.factories import (
     EffortLogFactory,
     PaymentFactory,
     PeriodFactory,
+    ScenarioFactory,
     SourceFactory,
     category,
 )
@@ -52,6 +53,8 @@ def _own_effort_log(alice: User) -> dict[str, Any]:
 
 # route name -> builds alice's object, returns the kwargs for reverse()
 OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
+    "api-scenario-detail": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
+    "api-scenario-clone": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "import_detail": lambda alice: {
         "pk": services.payment_import_upload(
             owner=alice, filename="bank.csv", content=b"Datum;Betrag\n", source=None
@@ -176,7 +179,18 @@ def test_registered_routes_still_exist() -> None:
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
-@pytest.mark.parametrize("route_name", sorted(OWNED_ROUTES))
+# Routes that only take POST (actions on an object): bob's POST is a 404, alice's works.
+POST_ACTIONS = {"api-scenario-clone"}
+
+
+@pytest.mark.parametrize("route_name", sorted(POST_ACTIONS))
+def test_bob_cannot_act_on_alices_object(route_name: str, alice: User, bob: User) -> None:
+    url = reverse(route_name, kwargs=OWNED_ROUTES[route_name](alice))
+    assert token_client(bob).post(url, {}, format="json").status_code == 404, url
+    assert token_client(alice).post(url, {}, format="json").status_code in (200, 201), url
+
+
+@pytest.mark.parametrize("route_name", sorted(set(OWNED_ROUTES) - POST_ACTIONS))
 def test_bob_gets_404_for_alices_object(route_name: str, alice: User, bob: User) -> None:
     url = reverse(route_name, kwargs=OWNED_ROUTES[route_name](alice))
     if url.startswith("/api/"):
