@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from income.finance.errors import DomainError
 from income.models import IncomeSource
+from income.services import profile_get_or_create
 from scenarios.models import Scenario
+from scenarios.montecarlo import Fan, simulate
+from scenarios.plans import scenario_plan, source_models
+from scenarios.projections import Projection, project
+from scenarios.stress import Shocks, stress_test
 
 SCENARIO_FIELDS: tuple[str, ...] = (
     "name", "description", "starting_capital", "monthly_contribution", "annual_return",
@@ -80,3 +89,83 @@ def scenario_clone(*, scenario: Scenario) -> Scenario:
 @transaction.atomic
 def scenario_delete(*, scenario: Scenario) -> None:
     scenario.delete()
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    scenario: Scenario
+    projection: Projection
+    fan: Fan | None
+    missing_rates: list[str]
+
+
+def scenario_run(*, scenario: Scenario, today: date, paths: int = 2000) -> ScenarioOutcome:
+    """Project a scenario (with its linked sources) and store the summary as its result.
+
+    The Monte Carlo fan is computed only when the scenario has a volatility; it is
+    seeded with the scenario's id, so the same scenario shows the same fan.
+    """
+    profile = profile_get_or_create(user=scenario.owner)
+    plan = scenario_plan(scenario=scenario, profile=profile, today=today)
+    inputs = source_models(owner=scenario.owner, sources=list(scenario.sources.all()), today=today)
+    projection = project(plan, sources=[model for model, _tags in inputs.models])
+    fan = simulate(plan, paths=paths, seed=scenario.pk) if scenario.volatility else None
+    scenario.result = {
+        "final_capital": str(projection.final_capital),
+        "total_contributions": str(projection.total_contributions),
+        "total_net_income": str(projection.total_net_income),
+        "last_year_monthly_net": str(projection.years[-1].monthly_net_average),
+        "independence_month": projection.independence_month.isoformat()
+        if projection.independence_month
+        else None,
+        "target_month": projection.target_month.isoformat() if projection.target_month else None,
+    }
+    scenario.result_computed_at = timezone.now()
+    Scenario.objects.filter(pk=scenario.pk).update(
+        result=scenario.result, result_computed_at=scenario.result_computed_at
+    )
+    return ScenarioOutcome(
+        scenario=scenario, projection=projection, fan=fan, missing_rates=inputs.missing_rates
+    )
+
+
+@dataclass(frozen=True)
+class StressOutcome:
+    monthly_net_before: Decimal
+    monthly_net_after: Decimal
+    independence_before: date | None
+    independence_after: date | None
+    sources: list[dict[str, Any]]
+    missing_rates: list[str]
+
+
+def stress_run(
+    *, owner: User, today: date, inflation: Decimal, horizon_years: int, **shocks: Decimal
+) -> StressOutcome:
+    """The stress test of PRODUCT.md §4 on the owner's active passive sources (reads only)."""
+    sources = list(
+        IncomeSource.objects.filter(owner=owner, status="active", category__is_passive=True)
+        .select_related("category", "tax_profile")
+        .order_by("name", "pk")
+    )
+    inputs = source_models(owner=owner, sources=sources, today=today)
+    profile = profile_get_or_create(user=owner)
+    result = stress_test(
+        sources=inputs.models,
+        shocks=Shocks(**shocks),
+        monthly_expenses=profile.monthly_expenses,
+        inflation=inflation,
+        start=today,
+        horizon_years=horizon_years,
+    )
+    return StressOutcome(
+        monthly_net_before=result.monthly_net_before,
+        monthly_net_after=result.monthly_net_after,
+        independence_before=result.independence_before,
+        independence_after=result.independence_after,
+        sources=[
+            {"name": name, "monthly_net_before": before, "monthly_net_after": after}
+            for name, before, after in result.per_source
+        ],
+        missing_rates=inputs.missing_rates,
+    )

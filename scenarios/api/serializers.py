@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from rest_framework import serializers
 
 from income.api.serializers import OwnedSourceField
@@ -24,3 +27,132 @@ class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "updated_at",
         )
         read_only_fields = ("id", "result", "result_computed_at", "created_at", "updated_at")
+
+
+def _money(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=None, decimal_places=2, **kwargs)
+
+
+class YearSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    year = serializers.IntegerField()
+    capital_end = _money()
+    real_capital_end = _money()
+    contributions = _money()
+    plan_income = _money()
+    sources_net = _money()
+    tax = _money()
+    net_income = _money()
+    real_net_income = _money()
+    monthly_net_average = _money()
+
+
+class MonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.DateField()
+    capital = _money()
+    contribution = _money()
+    plan_income = _money()
+    sources_net = _money()
+    tax = _money()
+    net_income = _money()
+    real_net_income = _money()
+
+
+class FanSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    months = serializers.ListField(child=serializers.DateField())
+    capital_p10 = serializers.ListField(child=_money())
+    capital_p50 = serializers.ListField(child=_money())
+    capital_p90 = serializers.ListField(child=_money())
+    income_p10 = serializers.ListField(child=_money())
+    income_p50 = serializers.ListField(child=_money())
+    income_p90 = serializers.ListField(child=_money())
+    probability_by_year = serializers.ListField(
+        child=serializers.DecimalField(max_digits=None, decimal_places=4)
+    )
+
+
+class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A scenario's projection: yearly summary, optional monthly rows, optional fan."""
+
+    scenario = serializers.IntegerField(source="scenario.pk")
+    final_capital = _money(source="projection.final_capital")
+    total_contributions = _money(source="projection.total_contributions")
+    total_net_income = _money(source="projection.total_net_income")
+    independence_month = serializers.DateField(
+        source="projection.independence_month", allow_null=True
+    )
+    target_month = serializers.DateField(source="projection.target_month", allow_null=True)
+    years = YearSerializer(source="projection.years", many=True)
+    months = MonthSerializer(source="projection.months", many=True, required=False)
+    fan = FanSerializer(allow_null=True)
+    missing_rates = serializers.ListField(child=serializers.CharField())
+
+
+class CompareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    scenarios = ProjectionSerializer(many=True)
+
+
+class ShocksSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Shocks as fractions: 0.3 dividend cut = 30 % less capital income."""
+
+    dividend_cut = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        default=Decimal(0),
+    )
+    p2p_default_rate = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        default=Decimal(0),
+    )
+    vacancy = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        default=Decimal(0),
+    )
+    churn_spike = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        default=Decimal(0),
+    )
+    ad_revenue_drop = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        default=Decimal(0),
+    )
+    currency_move = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        min_value=Decimal("-0.99"),
+        max_value=Decimal(1),
+        default=Decimal(0),
+    )
+    inflation = serializers.DecimalField(
+        max_digits=7, decimal_places=6, min_value=Decimal("-0.5"), max_value=Decimal(1),
+        default=Decimal("0.02"), help_text="Yearly inflation for the expenses (default 2 %).",
+    )  # fmt: skip
+    horizon_years = serializers.IntegerField(min_value=1, max_value=100, default=30)
+
+
+class StressSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    monthly_net_before = _money()
+    monthly_net_after = _money()
+
+
+class StressResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    monthly_net_before = _money()
+    monthly_net_after = _money()
+    independence_before = serializers.DateField(allow_null=True)
+    independence_after = serializers.DateField(allow_null=True)
+    sources = StressSourceSerializer(many=True)
+    missing_rates = serializers.ListField(child=serializers.CharField())

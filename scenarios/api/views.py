@@ -6,14 +6,24 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from scenarios import selectors, services
-from scenarios.api.serializers import ScenarioSerializer
+from scenarios.api.serializers import (
+    CompareSerializer,
+    ProjectionSerializer,
+    ScenarioSerializer,
+    ShocksSerializer,
+    StressResultSerializer,
+)
 from scenarios.models import Scenario
 
 
@@ -53,3 +63,66 @@ class ScenarioViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
             self.get_serializer(selectors.scenario_list(owner=self.owner()).get(pk=copy.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+MAX_COMPARED = 4
+
+
+class ScenarioAnalysisViewSet(ScenarioViewSet):
+    """Adds the projection, the comparison and the stress test to the scenario resource."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "months", OpenApiTypes.BOOL, required=False, description="include monthly rows"
+            )
+        ],
+        responses={200: ProjectionSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def projection(self, request: Request, pk: str | None = None) -> Response:
+        """The projection by year (and month), the independence month, and the fan."""
+        outcome = services.scenario_run(scenario=self.get_object(), today=timezone.localdate())
+        data = ProjectionSerializer(outcome).data
+        if request.query_params.get("months") not in ("1", "true"):
+            data.pop("months", None)
+        return Response(data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("ids", OpenApiTypes.STR, required=True, description="e.g. 1,2,3")
+        ],
+        responses={200: CompareSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def compare(self, request: Request) -> Response:
+        """Up to four of the caller's scenarios side by side; another user's id is a 404."""
+        raw = request.query_params.get("ids", "")
+        try:
+            ids = list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip()))
+        except ValueError:
+            raise ValidationError({"ids": [_("Give scenario ids separated by commas.")]}) from None
+        if not 1 <= len(ids) <= MAX_COMPARED:
+            raise ValidationError(
+                {"ids": [_("Compare one to %(max)s scenarios.") % {"max": MAX_COMPARED}]}
+            )
+        found = {s.pk: s for s in self.get_queryset().filter(pk__in=ids)}
+        if len(found) != len(ids):
+            raise NotFound
+        today = timezone.localdate()
+        outcomes = [services.scenario_run(scenario=found[pk], today=today) for pk in ids]
+        data = CompareSerializer({"scenarios": outcomes}).data
+        for row in data["scenarios"]:
+            row.pop("months", None)
+        return Response(data)
+
+    @extend_schema(request=ShocksSerializer, responses={200: StressResultSerializer})
+    @action(detail=False, methods=["post"], url_path="stress-test")
+    def stress_test(self, request: Request) -> Response:
+        """Shocks applied to the caller's active sources: monthly income and independence."""
+        shocks = ShocksSerializer(data=request.data)
+        shocks.is_valid(raise_exception=True)
+        result = services.stress_run(
+            owner=self.owner(), today=timezone.localdate(), **shocks.validated_data
+        )
+        return Response(StressResultSerializer(result).data)

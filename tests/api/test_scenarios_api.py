@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from scenarios.models import Scenario
-from tests.factories import ScenarioFactory, SourceFactory
+from tests.factories import ScenarioFactory, SourceFactory, category
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -93,3 +94,81 @@ def test_updating_clears_the_stored_result(alice_api: APIClient, alice: User) ->
     )
     assert response.status_code == 200
     assert response.json()["result"] == {}
+
+
+def test_the_projection_of_the_seeds_plan_matches_the_calculator(
+    alice_api: APIClient, alice: User
+) -> None:
+    scenario = ScenarioFactory.create(
+        owner=alice, starting_capital=Decimal("10000"), monthly_contribution=Decimal(0),
+        annual_return=Decimal("0.05"), compounding="yearly", horizon_years=10, inflation=Decimal(0),
+    )  # fmt: skip
+    body = alice_api.get(f"/api/v1/scenarios/{scenario.pk}/projection/").json()
+    assert body["final_capital"] == "16288.95"  # the seed's 10,000 × 1.05^10
+    assert len(body["years"]) == 10
+    assert "months" not in body
+    assert body["fan"] is None
+    scenario.refresh_from_db()
+    assert scenario.result["final_capital"] == "16288.95"
+    monthly = alice_api.get(f"/api/v1/scenarios/{scenario.pk}/projection/?months=1").json()
+    assert len(monthly["months"]) == 120
+
+
+def test_a_volatile_scenario_has_a_reproducible_fan(alice_api: APIClient, alice: User) -> None:
+    scenario = ScenarioFactory.create(owner=alice, volatility=Decimal("0.15"), horizon_years=5)
+    first = alice_api.get(f"/api/v1/scenarios/{scenario.pk}/projection/").json()["fan"]
+    second = alice_api.get(f"/api/v1/scenarios/{scenario.pk}/projection/").json()["fan"]
+    assert first == second
+    assert len(first["capital_p50"]) == 60
+    assert all(
+        Decimal(low) <= Decimal(mid) <= Decimal(high)
+        for low, mid, high in zip(
+            first["capital_p10"], first["capital_p50"], first["capital_p90"], strict=True
+        )
+    )
+
+
+def test_linked_sources_add_their_income(alice_api: APIClient, alice: User) -> None:
+    flat = SourceFactory.create(
+        owner=alice, category=category("rent"), monthly_rent=Decimal("1000"),
+        monthly_running_costs=Decimal("100"),
+    )  # fmt: skip
+    bare = ScenarioFactory.create(owner=alice, horizon_years=2)
+    linked = ScenarioFactory.create(owner=alice, horizon_years=2, sources=[flat])
+    without = alice_api.get(f"/api/v1/scenarios/{bare.pk}/projection/").json()
+    with_flat = alice_api.get(f"/api/v1/scenarios/{linked.pk}/projection/").json()
+    # 1000 rent − 100 running costs = 900 a month, no tax: 10,800 a year more
+    assert Decimal(with_flat["years"][0]["sources_net"]) == Decimal("10800.00")
+    assert Decimal(without["years"][0]["sources_net"]) == Decimal(0)
+
+
+def test_compare_takes_up_to_four_own_scenarios(
+    alice_api: APIClient, alice: User, bob: User
+) -> None:
+    mine = [ScenarioFactory.create(owner=alice, horizon_years=3) for _ in range(5)]
+    ids = ",".join(str(s.pk) for s in mine[:2])
+    body = alice_api.get(f"/api/v1/scenarios/compare/?ids={ids}").json()
+    assert [row["scenario"] for row in body["scenarios"]] == [mine[0].pk, mine[1].pk]
+    five = ",".join(str(s.pk) for s in mine)
+    assert alice_api.get(f"/api/v1/scenarios/compare/?ids={five}").status_code == 400
+    assert alice_api.get("/api/v1/scenarios/compare/?ids=x").status_code == 400
+    bobs = ScenarioFactory.create(owner=bob)
+    response = alice_api.get(f"/api/v1/scenarios/compare/?ids={mine[0].pk},{bobs.pk}")
+    assert response.status_code == 404
+
+
+def test_the_stress_test_shows_before_and_after(alice_api: APIClient, alice: User) -> None:
+    SourceFactory.create(
+        owner=alice, name="Flat", category=category("rent"), monthly_rent=Decimal("1000"),
+    )  # fmt: skip
+    response = alice_api.post("/api/v1/scenarios/stress-test/", {"vacancy": "0.25"}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    # 1000 rent before; a quarter vacant after: 750
+    assert (body["monthly_net_before"], body["monthly_net_after"]) == ("1000.00", "750.00")
+    assert body["sources"] == [
+        {"name": "Flat", "monthly_net_before": "1000.00", "monthly_net_after": "750.00"}
+    ]
+    bad = alice_api.post("/api/v1/scenarios/stress-test/", {"vacancy": "1.5"}, format="json")
+    assert bad.status_code == 400
+    assert list(bad.json()) == ["vacancy"]

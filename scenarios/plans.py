@@ -1,0 +1,143 @@
+"""Turn a saved scenario and a user's sources into the pure engine's inputs.
+
+Reads only. Amounts of a source in another currency are converted into the user's
+base currency at the latest ECB rate (a projection looks forward, so today's rate is
+the best guess); a source whose currency has no rate is left out and named in
+``missing_rates``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+
+from income.models import CalculationModel, ExchangeRate, IncomeSource, Profile
+from income.reporting import RateBook
+from income.services import profile_get_or_create
+from scenarios.models import Scenario
+from scenarios.projections import (
+    CapitalSource,
+    FlatSource,
+    Plan,
+    RentalSource,
+    SourceModel,
+    SubscriptionSource,
+)
+from scenarios.stress import SourceTags
+
+ZERO = Decimal(0)
+P2P_SLUGS = {"p2p-interest"}
+ADS_SLUGS = {"affiliate", "advertising"}
+
+
+@dataclass(frozen=True)
+class SourceInputs:
+    models: list[tuple[SourceModel, SourceTags]]
+    missing_rates: list[str]
+
+
+def _tax_rate(source: IncomeSource, profile: Profile) -> Decimal:
+    if source.tax_rate is not None:
+        return Decimal(source.tax_rate)
+    tax_profile = source.tax_profile or profile.default_tax_profile
+    return Decimal(tax_profile.rate) if tax_profile else ZERO
+
+
+def source_models(*, owner: User, sources: list[IncomeSource], today: date) -> SourceInputs:
+    """Each source as the engine's model of its kind, in the base currency."""
+    profile = profile_get_or_create(user=owner)
+    base = profile.base_currency
+    wanted = ({s.currency for s in sources} | {base}) - {"EUR"}
+    rates = RateBook(
+        ExchangeRate.objects.filter(currency__in=wanted, date__lte=today).values_list(
+            "currency", "date", "rate"
+        )
+        if wanted
+        else []
+    )
+    models: list[tuple[SourceModel, SourceTags]] = []
+    missing: set[str] = set()
+    for source in sources:
+
+        def money(amount: Decimal, source: IncomeSource = source) -> Decimal | None:
+            return rates.convert(Decimal(amount), currency=source.currency, to=base, day=today)
+
+        amounts = {
+            name: money(getattr(source, name))
+            for name in (
+                "invested_capital", "monthly_rent", "monthly_running_costs",
+                "price_per_subscriber", "expected_monthly_amount", "monthly_costs",
+            )
+        }  # fmt: skip
+        if any(value is None for value in amounts.values()):
+            missing.add(source.currency)
+            continue
+        value = {name: amount or ZERO for name, amount in amounts.items()}
+        tax = _tax_rate(source, profile)
+        kind = source.category.model
+        model: SourceModel
+        if kind == CalculationModel.CAPITAL:
+            model = CapitalSource(
+                name=source.name, capital=value["invested_capital"],
+                annual_yield=source.expected_yield, reinvest=source.reinvest, tax_rate=tax,
+                monthly_costs=value["monthly_costs"],
+            )  # fmt: skip
+        elif kind == CalculationModel.RENTAL:
+            model = RentalSource(
+                name=source.name, monthly_rent=value["monthly_rent"],
+                vacancy_rate=source.vacancy_rate, management_fee_rate=source.management_fee_rate,
+                monthly_running_costs=value["monthly_running_costs"],
+                monthly_costs=value["monthly_costs"], tax_rate=tax,
+            )  # fmt: skip
+        elif kind == CalculationModel.SUBSCRIPTION:
+            model = SubscriptionSource(
+                name=source.name, subscribers=Decimal(source.current_subscribers),
+                price=value["price_per_subscriber"],
+                new_per_month=Decimal(source.new_subscribers_per_month),
+                churn_rate=source.monthly_churn_rate, monthly_costs=value["monthly_costs"],
+                tax_rate=tax,
+            )  # fmt: skip
+        else:
+            model = FlatSource(
+                name=source.name, monthly_amount=value["expected_monthly_amount"],
+                annual_growth=source.annual_growth_rate, monthly_costs=value["monthly_costs"],
+                tax_rate=tax,
+            )  # fmt: skip
+        tags = SourceTags(
+            p2p=source.category.slug in P2P_SLUGS,
+            ads_or_affiliate=source.category.slug in ADS_SLUGS,
+            foreign_currency=source.currency != base,
+        )
+        models.append((model, tags))
+    return SourceInputs(models=models, missing_rates=sorted(missing))
+
+
+def scenario_plan(*, scenario: Scenario, profile: Profile, today: date) -> Plan:
+    """The scenario's inputs with its tax rule resolved: own rate, else its profile's."""
+    tax_profile = scenario.tax_profile
+    if scenario.tax_rate is not None:
+        rate = Decimal(scenario.tax_rate)
+    elif tax_profile is not None:
+        rate = Decimal(tax_profile.rate)
+    else:
+        rate = ZERO
+    return Plan(
+        start=today.replace(day=1),
+        horizon_years=scenario.horizon_years,
+        starting_capital=scenario.starting_capital,
+        monthly_contribution=scenario.monthly_contribution,
+        annual_return=scenario.annual_return,
+        compounding=scenario.compounding,
+        payout=scenario.payout,
+        tax_rate=rate,
+        yearly_allowance=tax_profile.yearly_allowance if tax_profile else ZERO,
+        partial_exemption=tax_profile.partial_exemption if tax_profile else ZERO,
+        inflation=scenario.inflation,
+        additional_yearly_income=scenario.additional_yearly_income,
+        target_monthly_income=scenario.target_monthly_income,
+        monthly_expenses=profile.monthly_expenses,
+        volatility=scenario.volatility,
+    )
