@@ -37,6 +37,7 @@ ADS_SLUGS = {"affiliate", "advertising"}
 class SourceInputs:
     models: list[tuple[SourceModel, SourceTags]]
     missing_rates: list[str]
+    source_ids: list[int]  # the IncomeSource of each entry of ``models``, in order
 
 
 def _tax_rate(source: IncomeSource, profile: Profile) -> Decimal:
@@ -59,6 +60,7 @@ def source_models(*, owner: User, sources: list[IncomeSource], today: date) -> S
         else []
     )
     models: list[tuple[SourceModel, SourceTags]] = []
+    source_ids: list[int] = []
     missing: set[str] = set()
     for source in sources:
 
@@ -112,7 +114,8 @@ def source_models(*, owner: User, sources: list[IncomeSource], today: date) -> S
             foreign_currency=source.currency != base,
         )
         models.append((model, tags))
-    return SourceInputs(models=models, missing_rates=sorted(missing))
+        source_ids.append(source.pk)
+    return SourceInputs(models=models, missing_rates=sorted(missing), source_ids=source_ids)
 
 
 def scenario_plan(*, scenario: Scenario, profile: Profile, today: date) -> Plan:

@@ -56,6 +56,7 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-scenario-detail": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "api-scenario-clone": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "api-scenario-projection": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
+    "api-scenario-plan-vs-actual": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "import_detail": lambda alice: {
         "pk": services.payment_import_upload(
             owner=alice, filename="bank.csv", content=b"Datum;Betrag\n", source=None

@@ -156,3 +156,17 @@ class StressResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     independence_after = serializers.DateField(allow_null=True)
     sources = StressSourceSerializer(many=True)
     missing_rates = serializers.ListField(child=serializers.CharField())
+
+
+class TrackedMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.DateField()
+    expected = _money()
+    actual = _money()
+    behind = serializers.BooleanField()
+
+
+class SourceTrackingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    flagged = serializers.BooleanField(help_text="behind plan by more than 20 % for 3 months")
+    shortfall = _money()
+    months = TrackedMonthSerializer(many=True)

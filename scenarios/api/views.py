@@ -16,12 +16,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scenarios import selectors, services
+from scenarios import plan_actual, selectors, services
 from scenarios.api.serializers import (
     CompareSerializer,
     ProjectionSerializer,
     ScenarioSerializer,
     ShocksSerializer,
+    SourceTrackingSerializer,
     StressResultSerializer,
 )
 from scenarios.models import Scenario
@@ -115,6 +116,15 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
         for row in data["scenarios"]:
             row.pop("months", None)
         return Response(data)
+
+    @extend_schema(responses={200: SourceTrackingSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="plan-vs-actual")
+    def plan_vs_actual(self, request: Request, pk: str | None = None) -> Response:
+        """Each linked source's expected net beside what was received, month by month."""
+        trackings = plan_actual.plan_vs_actual(
+            scenario=self.get_object(), today=timezone.localdate()
+        )
+        return Response(SourceTrackingSerializer(trackings, many=True).data)
 
     @extend_schema(request=ShocksSerializer, responses={200: StressResultSerializer})
     @action(detail=False, methods=["post"], url_path="stress-test")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from income.finance.schedule import add_months
 from scenarios.models import Scenario
-from tests.factories import ScenarioFactory, SourceFactory, category
+from tests.factories import PaymentFactory, ScenarioFactory, SourceFactory, category
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -172,3 +175,29 @@ def test_the_stress_test_shows_before_and_after(alice_api: APIClient, alice: Use
     bad = alice_api.post("/api/v1/scenarios/stress-test/", {"vacancy": "1.5"}, format="json")
     assert bad.status_code == 400
     assert list(bad.json()) == ["vacancy"]
+
+
+def test_plan_vs_actual_flags_a_source_three_months_behind(
+    alice_api: APIClient, alice: User
+) -> None:
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    blog = SourceFactory.create(
+        owner=alice, name="Blog", category=category("affiliate"),
+        expected_monthly_amount=Decimal("400"), start_date=date(2020, 1, 1),
+    )  # fmt: skip
+    scenario = ScenarioFactory.create(owner=alice, sources=[blog])
+    Scenario.objects.filter(pk=scenario.pk).update(
+        created_at=timezone.make_aware(datetime.combine(add_months(this_month, -4), time(12)))
+    )
+    # the plan expects 400 a month; received: 400, then 100, 100, 100
+    for back, amount in ((4, "400"), (3, "100"), (2, "100"), (1, "100")):
+        PaymentFactory.create(
+            source=blog, date=add_months(this_month, -back).replace(day=10), gross=Decimal(amount)
+        )
+    body = alice_api.get(f"/api/v1/scenarios/{scenario.pk}/plan-vs-actual/").json()
+    assert len(body) == 1
+    assert body[0]["name"] == "Blog"
+    assert [m["behind"] for m in body[0]["months"]] == [False, True, True, True]
+    assert body[0]["flagged"] is True
+    assert body[0]["shortfall"] == "900.00"
