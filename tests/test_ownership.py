@@ -51,6 +51,10 @@ def _own_effort_log(alice: User) -> dict[str, Any]:
     return {"pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk}
 
 
+def _own_scenario(alice: User) -> dict[str, Any]:
+    return {"pk": ScenarioFactory.create(owner=alice).pk}
+
+
 # route name -> builds alice's object, returns the kwargs for reverse()
 OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-scenario-detail": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
@@ -86,6 +90,10 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "period_delete": _own_period,
     "effort_edit": _own_effort_log,
     "effort_delete": _own_effort_log,
+    "scenario_detail": _own_scenario,
+    "scenario_edit": _own_scenario,
+    "scenario_clone": _own_scenario,
+    "scenario_delete": _own_scenario,
 }
 
 # route name -> why it takes a parameter without exposing a user-owned object
@@ -182,14 +190,23 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 # Routes that only take POST (actions on an object): bob's POST is a 404, alice's works.
-POST_ACTIONS = {"api-scenario-clone"}
+POST_ACTIONS = {"api-scenario-clone", "scenario_clone"}
 
 
 @pytest.mark.parametrize("route_name", sorted(POST_ACTIONS))
 def test_bob_cannot_act_on_alices_object(route_name: str, alice: User, bob: User) -> None:
     url = reverse(route_name, kwargs=OWNED_ROUTES[route_name](alice))
-    assert token_client(bob).post(url, {}, format="json").status_code == 404, url
-    assert token_client(alice).post(url, {}, format="json").status_code in (200, 201), url
+    if url.startswith("/api/"):
+        assert token_client(bob).post(url, {}, format="json").status_code == 404, url
+        assert token_client(alice).post(url, {}, format="json").status_code in (200, 201), url
+        return
+    browser = Client()
+    browser.force_login(bob)
+    assert browser.post(url, {}).status_code == 404, url
+    assert browser.get(url).status_code in (404, 405), url
+    own = Client()
+    own.force_login(alice)
+    assert own.post(url, {}).status_code in (200, 201, 302), url
 
 
 @pytest.mark.parametrize("route_name", sorted(set(OWNED_ROUTES) - POST_ACTIONS))

@@ -35,6 +35,16 @@ def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+def _safe_next(request: HttpRequest, default: str | None = None) -> str:
+    """Where to go after sign-up: ``next`` if it stays on this site, else the dashboard."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("dashboard") if default is None else default
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -56,8 +66,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Ertrag! Your account is ready."))
-            return _remember_language(redirect("home"), language)
-    return render(request, "registration/signup.html", {"form": form})
+            return _remember_language(HttpResponseRedirect(_safe_next(request)), language)
+    return render(
+        request, "registration/signup.html", {"form": form, "next": _safe_next(request, "")}
+    )
 
 
 class ProfileLanguageLoginView(LoginView):
