@@ -16,6 +16,7 @@ urlpatterns = [
         name="scenario_from_calculator",
     ),
     path("scenarios/from-calculator/claim/", views.scenario_claim, name="scenario_claim"),
+    path("scenarios/behind-plan/", views.behind_plan_panel, name="scenario_behind_plan"),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("scenarios/<int:pk>/edit/", views.scenario_edit, name="scenario_edit"),
     path("scenarios/<int:pk>/clone/", views.scenario_clone, name="scenario_clone"),

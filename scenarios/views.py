@@ -34,7 +34,7 @@ from income.forms import CalculatorForm
 from income.forms_income import add_service_errors
 from income.models import IncomeSource, Profile
 from income.services import profile_get_or_create
-from scenarios import selectors, services
+from scenarios import plan_actual, selectors, services
 from scenarios.api.views import MAX_COMPARED
 from scenarios.forms import CALCULATOR_KEYS, ScenarioForm, StressForm, calculator_scenario_fields
 from scenarios.models import Scenario
@@ -47,6 +47,7 @@ MIN_COMPARED = 2
 MAX_ID = 2**63  # the database's largest key; a larger number is no id at all
 # The session key under which an anonymous visitor's calculator result waits for an account.
 PENDING_CALCULATOR_SCENARIO = "pending_calculator_scenario"
+TRACKED_SHOWN = 3  # months of plan vs actual on the detail page
 
 
 def _owner(request: HttpRequest) -> User:
@@ -259,6 +260,12 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fan": outcome.fan,
             "fan_chart": _fan_chart(outcome.fan, currency) if outcome.fan else None,
             "probabilities": _probability_years(outcome.fan) if outcome.fan else [],
+            "trackings": [
+                (tracking, tracking.months[-TRACKED_SHOWN:])
+                for tracking in plan_actual.plan_vs_actual(
+                    scenario=scenario, today=timezone.localdate()
+                )
+            ],
         }
     )
     return render(request, "scenarios/detail.html", context)
@@ -613,3 +620,16 @@ def scenario_claim(request: HttpRequest) -> HttpResponse:
         _("Your calculator result was saved as the scenario “%(name)s”.") % {"name": scenario.name},
     )
     return redirect("scenario_detail", pk=scenario.pk)
+
+
+@login_required
+def behind_plan_panel(request: HttpRequest) -> HttpResponse:
+    """The dashboard's notice of sources behind their plan (loaded there with htmx).
+
+    The dashboard belongs to ``income``, which does not import ``scenarios``; it asks
+    this URL instead. Nothing to report answers an empty body, which htmx swaps away.
+    """
+    flagged = plan_actual.flagged_for(owner=_owner(request), today=timezone.localdate())
+    if not flagged:
+        return HttpResponse("")
+    return render(request, "scenarios/partials/behind_plan.html", {"flagged": flagged})
