@@ -12,9 +12,7 @@ with the data (asserted in tests).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,7 +20,8 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from income.finance import figures, money
+from income.finance import figures
+from income.finance.money import RateBook
 from income.finance.rounding import to_cents
 from income.finance.schedule import (
     CalendarEntry,
@@ -30,6 +29,7 @@ from income.finance.schedule import (
     calendar,
     expected_payout_months,
     month_start,
+    monthly_totals,
     months_between,
 )
 from income.models import (
@@ -44,40 +44,6 @@ from income.models import (
 from income.services import profile_get_or_create
 
 ZERO = Decimal(0)
-EUR = "EUR"
-
-
-class RateBook:
-    """ECB rates of a few currencies, sorted once, looked up by bisection."""
-
-    def __init__(self, rows: Iterable[tuple[str, date, Decimal]]) -> None:
-        by_currency: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
-        for currency, day, rate in rows:
-            by_currency[currency].append((day, rate))
-        self._dates: dict[str, list[date]] = {}
-        self._rates: dict[str, list[Decimal]] = {}
-        for currency, pairs in by_currency.items():
-            pairs.sort(key=lambda pair: pair[0])
-            self._dates[currency] = [day for day, _rate in pairs]
-            self._rates[currency] = [rate for _day, rate in pairs]
-
-    def rate(self, currency: str, day: date) -> Decimal | None:
-        if currency == EUR:
-            return money.EUR_RATE
-        dates = self._dates.get(currency)
-        if not dates:
-            return None
-        index = bisect_right(dates, day)
-        return self._rates[currency][index - 1] if index else None
-
-    def convert(self, amount: Decimal, *, currency: str, to: str, day: date) -> Decimal | None:
-        """``amount`` in ``to`` at the rates of ``day``; None without a rate (zero needs none)."""
-        if currency == to or not amount:
-            return amount
-        from_rate, to_rate = self.rate(currency, day), self.rate(to, day)
-        if from_rate is None or to_rate is None:
-            return None
-        return money.convert(amount=amount, from_rate=from_rate, to_rate=to_rate)
 
 
 @dataclass
@@ -226,11 +192,11 @@ def _source_figures(
     model = source.category.model
     if model == CalculationModel.CAPITAL:
         gross_ttm = figures.ttm(
-            {
-                month_start(p.date): p.gross
+            monthly_totals(
+                (p.date, p.gross)
                 for p in payments
                 if p.currency == source.currency and p.date <= as_of
-            },
+            ),
             as_of=as_of,
         )
         result.yield_on_cost = figures.yield_on_cost(
@@ -301,7 +267,7 @@ def overview(*, owner: User, as_of: date, months: int = 24) -> Overview:
     efforts: dict[int, dict[date, Decimal]] = defaultdict(dict)
     for log in EffortLog.objects.filter(source__owner=owner).only("source_id", "month", "hours"):
         efforts[log.source_id][log.month] = log.hours
-    wanted = (payment_currencies | {s.currency for s in sources} | {currency}) - {EUR}
+    wanted = (payment_currencies | {s.currency for s in sources} | {currency}) - {"EUR"}
     rates = RateBook(
         ExchangeRate.objects.filter(Q(currency__in=wanted), date__lte=as_of).values_list(
             "currency", "date", "rate"

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
+from income.finance.money import RateBook
 from income.models import CalculationModel, ExchangeRate, IncomeSource, Profile
-from income.reporting import RateBook
 from income.services import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.projections import (

@@ -12,7 +12,7 @@ amount / from_rate × to_rate, rounded once, at the end.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 
@@ -53,16 +53,48 @@ def convert(*, amount: Decimal, from_rate: Decimal, to_rate: Decimal) -> Decimal
         return to_cents(amount * to_rate / from_rate)
 
 
-def rate_on(rates: Sequence[tuple[date, Decimal]], day: date) -> Decimal | None:
-    """The rate of ``day``: the latest one dated on or before it (§2).
+class RateBook:
+    """ECB rates of several currencies, sorted once, looked up by bisection.
 
-    ``rates`` are (date, rate) pairs of one currency in any order. When two share a
-    date, the later one in ``rates`` wins (the sort is stable), as a re-import would
-    overwrite. None when every rate is newer than ``day``: converting with a rate from
-    the future would be a guess, and the caller must say so rather than show it.
+    ``rows`` are (currency, date, rate) in any order; of two rates with one date the
+    later in ``rows`` wins (the sort is stable), as a re-import would overwrite.
     """
-    ordered = sorted(rates, key=lambda pair: pair[0])
-    index = bisect_right(ordered, day, key=lambda pair: pair[0])
-    if index == 0:
-        return None
-    return ordered[index - 1][1]
+
+    def __init__(self, rows: Iterable[tuple[str, date, Decimal]]) -> None:
+        by_currency: dict[str, list[tuple[date, Decimal]]] = {}
+        for currency, day, rate in rows:
+            by_currency.setdefault(currency, []).append((day, rate))
+        self._dates: dict[str, list[date]] = {}
+        self._rates: dict[str, list[Decimal]] = {}
+        for currency, pairs in by_currency.items():
+            pairs.sort(key=lambda pair: pair[0])
+            self._dates[currency] = [day for day, _rate in pairs]
+            self._rates[currency] = [rate for _day, rate in pairs]
+
+    def rate(self, currency: str, day: date) -> Decimal | None:
+        """The latest rate on or before ``day`` (the euro is 1); None when none is that old."""
+        if currency == "EUR":
+            return EUR_RATE
+        dates = self._dates.get(currency)
+        if not dates:
+            return None
+        index = bisect_right(dates, day)
+        return self._rates[currency][index - 1] if index else None
+
+    def convert(self, amount: Decimal, *, currency: str, to: str, day: date) -> Decimal | None:
+        """``amount`` in ``to`` at the rates of ``day``; None without a rate (zero needs none)."""
+        if currency == to or not amount:
+            return amount
+        from_rate, to_rate = self.rate(currency, day), self.rate(to, day)
+        if from_rate is None or to_rate is None:
+            return None
+        return convert(amount=amount, from_rate=from_rate, to_rate=to_rate)
+
+
+def rate_on(rates: Sequence[tuple[date, Decimal]], day: date) -> Decimal | None:
+    """The rate of ``day`` in one currency's (date, rate) pairs: the latest on or before it (§2).
+
+    None when every rate is newer than ``day``: converting with a rate from the future
+    would be a guess, and the caller must say so rather than show it.
+    """
+    return RateBook(("XXX", when, rate) for when, rate in rates).rate("XXX", day)

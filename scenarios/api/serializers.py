@@ -91,51 +91,22 @@ class CompareSerializer(serializers.Serializer):  # type: ignore[type-arg]
     scenarios = ProjectionSerializer(many=True)
 
 
+def _fraction(*, low: Decimal = Decimal(0)) -> serializers.DecimalField:
+    """A shock as a fraction from ``low`` to 1; absent means no shock."""
+    return serializers.DecimalField(
+        max_digits=7, decimal_places=6, min_value=low, max_value=Decimal(1), default=Decimal(0)
+    )
+
+
 class ShocksSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Shocks as fractions: 0.3 dividend cut = 30 % less capital income."""
 
-    dividend_cut = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=6,
-        min_value=Decimal(0),
-        max_value=Decimal(1),
-        default=Decimal(0),
-    )
-    p2p_default_rate = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=6,
-        min_value=Decimal(0),
-        max_value=Decimal(1),
-        default=Decimal(0),
-    )
-    vacancy = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=6,
-        min_value=Decimal(0),
-        max_value=Decimal(1),
-        default=Decimal(0),
-    )
-    churn_spike = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=6,
-        min_value=Decimal(0),
-        max_value=Decimal(1),
-        default=Decimal(0),
-    )
-    ad_revenue_drop = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=6,
-        min_value=Decimal(0),
-        max_value=Decimal(1),
-        default=Decimal(0),
-    )
-    currency_move = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=6,
-        min_value=Decimal("-0.99"),
-        max_value=Decimal(1),
-        default=Decimal(0),
-    )
+    dividend_cut = _fraction()
+    p2p_default_rate = _fraction()
+    vacancy = _fraction()
+    churn_spike = _fraction()
+    ad_revenue_drop = _fraction()
+    currency_move = _fraction(low=Decimal("-0.99"))
     inflation = serializers.DecimalField(
         max_digits=7, decimal_places=6, min_value=Decimal("-0.5"), max_value=Decimal(1),
         default=Decimal("0.02"), help_text="Yearly inflation for the expenses (default 2 %).",

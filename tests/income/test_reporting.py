@@ -171,3 +171,15 @@ def test_the_income_calendar_marks_received_expected_and_overdue(alice: User) ->
     assert entries[date(2025, 6, 1)].status == "overdue"  # expected, month passed, nothing came
     assert entries[date(2025, 9, 1)].status == "expected"
     assert entries[date(2025, 8, 1)].status == "none"
+
+
+def test_yield_on_cost_counts_every_payment_of_a_month(alice: User) -> None:
+    etf = SourceFactory.create(
+        owner=alice, invested_capital=D("10000"), start_date=date(2025, 1, 1)
+    )
+    PaymentFactory.create(source=etf, date=date(2025, 6, 2), gross=D("60"))
+    PaymentFactory.create(source=etf, date=date(2025, 6, 20), gross=D("40"))
+    # (60 + 40) / 10,000, both June payments counted
+    assert by_name(reporting.overview(owner=alice, as_of=AS_OF), etf.name).yield_on_cost == D(
+        "0.0100"
+    )
