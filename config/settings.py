@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "config.apps.ProjectConfig",
     "income",
     "scenarios",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -137,7 +138,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not process memory: the web process reads what the worker wrote (progress).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
+        }
+    }
 
 # ----------------------------------------------------------------------------- auth
 AUTH_PASSWORD_VALIDATORS = [
@@ -293,6 +300,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# ----------------------------------------------------------------------------- reports
+# Seconds a change waits before its recompute runs: changes within it are computed once.
+REPORTS_RECOMPUTE_DELAY = env.int("REPORTS_RECOMPUTE_DELAY", default=10)
+# Users per message when all users are recomputed (nightly sweep, month-end, admin).
+REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=25)
 
 # ----------------------------------------------------------------------------- security
 SESSION_COOKIE_HTTPONLY = True

@@ -179,6 +179,22 @@ class Profile(models.Model):
         blank=True,
         related_name="+",
     )
+    weekly_digest = models.BooleanField(
+        _("weekly e-mail digest"),
+        default=False,
+        help_text=_(
+            "Once a week: what came in, what is overdue, sources behind plan, and how your "
+            "independence month moved."
+        ),
+    )
+    data_changed_at = models.DateTimeField(
+        _("figures changed"),
+        null=True,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("When data behind this user's reports last changed."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -512,8 +528,11 @@ class EffortLog(models.Model):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
 
 
 class PaymentImport(models.Model):
@@ -543,7 +562,9 @@ class PaymentImport(models.Model):
     created_rows = models.PositiveIntegerField(_("rows imported"), default=0)
     duplicate_rows = models.PositiveIntegerField(_("rows already there"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -247,54 +247,95 @@ def _subscription_figures(
     )
 
 
-def overview(*, owner: User, as_of: date, months: int = 24) -> Overview:
-    """All §3 figures of ``owner`` as of ``as_of``, with ``months`` months of history."""
+@dataclass(frozen=True)
+class ReportInputs:
+    """Every row a user's figures are computed from, loaded in a fixed handful of queries."""
+
+    owner: User
+    as_of: date
+    profile: Profile
+    sources: list[IncomeSource]
+    payments: dict[int, list[Payment]]
+    periods: dict[int, list[SubscriptionPeriod]]
+    efforts: dict[int, dict[date, Decimal]]
+    rates: list[tuple[str, date, Decimal]]
+
+
+def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
+    """Load what ``overview_of`` needs; payments after ``as_of`` are not part of it."""
     profile = profile_get_or_create(user=owner)
-    currency = profile.base_currency
     sources = list(
         IncomeSource.objects.filter(owner=owner).select_related("category").order_by("name", "pk")
     )
     payments_by_source: dict[int, list[Payment]] = defaultdict(list)
     payment_currencies: set[str] = set()
-    for payment in Payment.objects.filter(source__owner=owner, date__lte=as_of).only(
-        "source_id", "date", "gross", "tax_withheld", "fees", "currency"
+    for payment in (
+        Payment.objects.filter(source__owner=owner, date__lte=as_of)
+        .only("source_id", "date", "gross", "tax_withheld", "fees", "currency")
+        .order_by("pk")
     ):
         payments_by_source[payment.source_id].append(payment)
         payment_currencies.add(payment.currency)
     periods_by_source: dict[int, list[SubscriptionPeriod]] = defaultdict(list)
-    for period in SubscriptionPeriod.objects.filter(source__owner=owner):
+    for period in SubscriptionPeriod.objects.filter(source__owner=owner).order_by("pk"):
         periods_by_source[period.source_id].append(period)
     efforts: dict[int, dict[date, Decimal]] = defaultdict(dict)
     for log in EffortLog.objects.filter(source__owner=owner).only("source_id", "month", "hours"):
         efforts[log.source_id][log.month] = log.hours
-    wanted = (payment_currencies | {s.currency for s in sources} | {currency}) - {"EUR"}
-    rates = RateBook(
-        ExchangeRate.objects.filter(Q(currency__in=wanted), date__lte=as_of).values_list(
-            "currency", "date", "rate"
+    wanted = (payment_currencies | {s.currency for s in sources} | {profile.base_currency}) - {
+        "EUR"
+    }
+    rates = (
+        list(
+            ExchangeRate.objects.filter(Q(currency__in=wanted), date__lte=as_of)
+            .order_by("currency", "date")
+            .values_list("currency", "date", "rate")
         )
         if wanted
         else []
     )
+    return ReportInputs(
+        owner=owner,
+        as_of=as_of,
+        profile=profile,
+        sources=sources,
+        payments=dict(payments_by_source),
+        periods=dict(periods_by_source),
+        efforts=dict(efforts),
+        rates=rates,
+    )
+
+
+def overview(*, owner: User, as_of: date, months: int = 24) -> Overview:
+    """All §3 figures of ``owner`` as of ``as_of``, with ``months`` months of history."""
+    return overview_of(report_inputs(owner=owner, as_of=as_of), months=months)
+
+
+def overview_of(inputs: ReportInputs, *, months: int = 24) -> Overview:
+    """The §3 figures from loaded inputs (no queries)."""
+    profile = inputs.profile
+    currency = profile.base_currency
+    rates = RateBook(inputs.rates)
     missing: set[str] = set()
     per_source = [
         _source_figures(
             source,
-            payments=payments_by_source.get(source.pk, []),
-            periods=periods_by_source.get(source.pk, []),
-            efforts=efforts.get(source.pk, {}),
+            payments=inputs.payments.get(source.pk, []),
+            periods=inputs.periods.get(source.pk, []),
+            efforts=inputs.efforts.get(source.pk, {}),
             rates=rates,
             currency=currency,
             hourly_value=profile.hourly_value,
-            as_of=as_of,
+            as_of=inputs.as_of,
             missing=missing,
         )
-        for source in sources
+        for source in inputs.sources
     ]
     return _summarise(
         profile=profile,
         currency=currency,
         per_source=per_source,
-        as_of=as_of,
+        as_of=inputs.as_of,
         months=months,
         missing=missing,
     )

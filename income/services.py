@@ -6,7 +6,7 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from income.changes import owner_data_changed
 from income.finance.csv_payments import FIELDS as CSV_FIELDS
 from income.finance.csv_payments import ParsedPayment, ParseResult, parse_payments
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
@@ -85,7 +86,14 @@ def profile_get_or_create(*, user: User) -> Profile:
 
 
 PROFILE_FIELDS = frozenset(
-    {"base_currency", "language", "monthly_expenses", "hourly_value", "default_tax_profile"}
+    {
+        "base_currency", "language", "monthly_expenses", "hourly_value", "default_tax_profile",
+        "weekly_digest",
+    }
+)  # fmt: skip
+# The profile fields the reports are computed from; the others change no figure.
+PROFILE_REPORT_FIELDS = frozenset(
+    {"base_currency", "monthly_expenses", "hourly_value", "default_tax_profile"}
 )
 
 
@@ -94,7 +102,10 @@ def profile_update(*, user: User, **fields: Any) -> Profile:
     """Change profile preferences; unknown fields are a programming error, not input."""
     _reject_unknown("profile_update", fields, PROFILE_FIELDS)
     profile = profile_get_or_create(user=user)
-    return _assign_and_save(profile, fields)
+    profile = _assign_and_save(profile, fields)
+    if PROFILE_REPORT_FIELDS & set(fields):
+        owner_data_changed(owner_id=user.pk)
+    return profile
 
 
 def email_send(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
@@ -191,7 +202,9 @@ def source_create(*, owner: User, **fields: Any) -> IncomeSource:
     for name, value in fields.items():
         setattr(source, name, value)
     _normalise_source(source)
-    return _assign_and_save(source, {})
+    source = _assign_and_save(source, {})
+    owner_data_changed(owner_id=owner.pk)
+    return source
 
 
 @transaction.atomic
@@ -200,12 +213,15 @@ def source_update(*, source: IncomeSource, **fields: Any) -> IncomeSource:
     for name, value in fields.items():
         setattr(source, name, value)
     _normalise_source(source)
-    return _assign_and_save(source, {})
+    source = _assign_and_save(source, {})
+    owner_data_changed(owner_id=source.owner_id)
+    return source
 
 
 @transaction.atomic
 def source_delete(*, source: IncomeSource) -> None:
     """Delete a source with its payments, periods and effort logs."""
+    owner_data_changed(owner_id=source.owner_id)
     source.delete()
 
 
@@ -251,7 +267,9 @@ def payment_create(*, owner: User, source: IncomeSource, **fields: Any) -> Payme
     fields.setdefault("currency", source.currency)
     payment = Payment(source=source)
     _assign_payment(payment, fields)
-    return _assign_and_save(payment, {})
+    payment = _assign_and_save(payment, {})
+    owner_data_changed(owner_id=owner.pk)
+    return payment
 
 
 @transaction.atomic
@@ -260,11 +278,14 @@ def payment_update(*, owner: User, payment: Payment, **fields: Any) -> Payment:
     if "source" in fields:
         _require_owner(fields["source"], owner)
     _assign_payment(payment, fields)
-    return _assign_and_save(payment, {})
+    payment = _assign_and_save(payment, {})
+    owner_data_changed(owner_id=owner.pk)
+    return payment
 
 
 @transaction.atomic
 def payment_delete(*, payment: Payment) -> None:
+    owner_data_changed(owner_id=payment.source.owner_id)
     payment.delete()
 
 
@@ -312,7 +333,9 @@ def period_create(*, owner: User, source: IncomeSource, **fields: Any) -> Subscr
     period = SubscriptionPeriod(source=source)
     _assign_month_fields(period, fields)
     _check_period(period)
-    return _assign_and_save(period, {})
+    period = _assign_and_save(period, {})
+    owner_data_changed(owner_id=owner.pk)
+    return period
 
 
 @transaction.atomic
@@ -323,11 +346,14 @@ def period_update(*, owner: User, period: SubscriptionPeriod, **fields: Any) -> 
         _require_subscription(fields["source"])
     _assign_month_fields(period, fields)
     _check_period(period)
-    return _assign_and_save(period, {})
+    period = _assign_and_save(period, {})
+    owner_data_changed(owner_id=owner.pk)
+    return period
 
 
 @transaction.atomic
 def period_delete(*, period: SubscriptionPeriod) -> None:
+    owner_data_changed(owner_id=period.source.owner_id)
     period.delete()
 
 
@@ -354,7 +380,9 @@ def effort_log_create(*, owner: User, source: IncomeSource, **fields: Any) -> Ef
     effort_log = EffortLog(source=source)
     _assign_month_fields(effort_log, fields)
     _check_effort_log(effort_log)
-    return _assign_and_save(effort_log, {})
+    effort_log = _assign_and_save(effort_log, {})
+    owner_data_changed(owner_id=owner.pk)
+    return effort_log
 
 
 @transaction.atomic
@@ -364,11 +392,14 @@ def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> E
         _require_owner(fields["source"], owner)
     _assign_month_fields(effort_log, fields)
     _check_effort_log(effort_log)
-    return _assign_and_save(effort_log, {})
+    effort_log = _assign_and_save(effort_log, {})
+    owner_data_changed(owner_id=owner.pk)
+    return effort_log
 
 
 @transaction.atomic
 def effort_log_delete(*, effort_log: EffortLog) -> None:
+    owner_data_changed(owner_id=effort_log.source.owner_id)
     effort_log.delete()
 
 
@@ -382,6 +413,11 @@ class ImportSummary:
     created: int
     duplicates: int
     parsed: ParseResult
+
+
+#: Told (phase, done, total) while an import runs; phase is "parse" or "write".
+ImportProgress = Callable[[str, int, int], None]
+IMPORT_BATCH = 2000
 
 
 class ImportRejected(DomainError):
@@ -405,18 +441,24 @@ def payments_import(
     data: bytes,
     source: IncomeSource | None = None,
     mapping: Mapping[str, str] | None = None,
+    on_progress: ImportProgress | None = None,
 ) -> ImportSummary:
     """Import a CSV file of payments: all rows or none (PRODUCT.md: atomic rollback).
 
     Rows name their source in a "source" column (by name, case-insensitive) or go to
     ``source``. A row already imported — same external id, or for rows without one the
     same row hash — is skipped, so importing the same file twice adds nothing.
+    ``on_progress(phase, done, total)`` hears of the parsing and the writing.
     """
     default_currency = (
         source.currency if source else profile_get_or_create(user=owner).base_currency
     )
     parsed = parse_payments(
-        data, currencies=CURRENCY_CODES, default_currency=default_currency, mapping=mapping
+        data,
+        currencies=CURRENCY_CODES,
+        default_currency=default_currency,
+        mapping=mapping,
+        on_progress=(lambda done, total: on_progress("parse", done, total)) if on_progress else None,
     )
     errors: list[tuple[int | None, str | None, str]] = [(None, None, m) for m in parsed.file_errors]
     errors += [(e.line, e.field, e.message) for e in parsed.errors]
@@ -464,7 +506,12 @@ def payments_import(
                     row_hash=None if row.external_id else row.row_hash,
                 )
             )  # fmt: skip
-        Payment.objects.bulk_create(new, batch_size=2000)
+        for first in range(0, len(new), IMPORT_BATCH):
+            if on_progress is not None:
+                on_progress("write", first, len(new))
+            Payment.objects.bulk_create(new[first : first + IMPORT_BATCH])
+        if new:
+            owner_data_changed(owner_id=owner.pk)
     return ImportSummary(created=len(new), duplicates=len(targets) - len(new), parsed=parsed)
 
 
@@ -518,16 +565,45 @@ def payment_import_set_mapping(
     return _assign_and_save(upload, {"mapping": dict(mapping), "source": source})
 
 
-def payment_import_run(*, upload: PaymentImport) -> PaymentImport:
-    """Import the stored file: all rows or none; the outcome is kept on the upload."""
-    if upload.status == ImportStatus.DONE:
-        return upload
+def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
+    """Queue the stored file for import by a worker; the page and the API follow its progress.
+
+    Only an upload not yet started is queued, so a double click queues it once (the
+    claim is one conditional UPDATE). The task is sent after commit.
+    """
+    from income.tasks import payment_import_process
+
+    claimed = PaymentImport.objects.filter(pk=upload.pk, status=ImportStatus.UPLOADED).update(
+        status=ImportStatus.QUEUED
+    )
+    upload.refresh_from_db()
+    if claimed:
+        transaction.on_commit(lambda: payment_import_process.delay(upload_id=upload.pk))
+    return upload
+
+
+def payment_import_process(
+    *, upload_id: int, on_progress: ImportProgress | None = None
+) -> PaymentImport | None:
+    """Import a queued file: all rows or none; the outcome is kept on the upload.
+
+    Safe to run twice: a finished upload is left as it is, and a redelivered one (its
+    worker died in the middle, so its transaction rolled back) runs again from the
+    start. Returns None when there is nothing (left) to do.
+    """
+    claimed = PaymentImport.objects.filter(
+        pk=upload_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
+    ).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return None
+    upload = PaymentImport.objects.select_related("source", "owner").get(pk=upload_id)
     try:
         summary = payments_import(
             owner=upload.owner,
             data=bytes(upload.content),
             source=upload.source,
             mapping=upload.mapping or None,
+            on_progress=on_progress,
         )
     except ImportRejected as rejected:
         upload.status = ImportStatus.REJECTED
@@ -535,14 +611,24 @@ def payment_import_run(*, upload: PaymentImport) -> PaymentImport:
             {"line": line, "field": field, "message": message}
             for line, field, message in rejected.errors
         ]
+        upload.total_rows = len(rejected.parsed.rows) + len(rejected.parsed.errors)
         upload.created_rows = upload.duplicate_rows = 0
     else:
         upload.status = ImportStatus.DONE
         upload.errors = []
+        upload.total_rows = len(summary.parsed.rows)
         upload.created_rows, upload.duplicate_rows = summary.created, summary.duplicates
     upload.finished_at = timezone.now()
     upload.save()
     return upload
+
+
+def payment_import_fail(*, upload_id: int, message: str) -> None:
+    """Give up on an upload whose import broke (not for a file with errors: that is rejected)."""
+    PaymentImport.objects.filter(
+        pk=upload_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
+    ).update(status=ImportStatus.FAILED, errors=[{"line": None, "field": None, "message": message}],
+             finished_at=timezone.now())  # fmt: skip
 
 
 @transaction.atomic

@@ -1,20 +1,44 @@
-"""Celery tasks: thin wrappers that take plain values and are safe to run twice."""
+"""Celery tasks: thin wrappers that take ids, call one service, and are safe to run twice.
+
+Only transient errors are retried (a database or broker connection that dropped, a
+mail server that is away), with exponential backoff and a maximum; anything else is a
+bug or bad data, and retrying it would only repeat it.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 logger = logging.getLogger(__name__)
 
+#: Errors that may pass if the same work is tried again a little later.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    DatabaseOperationalError,
+    DatabaseInterfaceError,
+    BrokerOperationalError,
+    ConnectionError,
+    TimeoutError,
+)
+MAX_RETRIES = 5
+RETRY_BACKOFF_MAX = 600
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds before retry number ``retries + 1``: 2, 4, 8, … capped at ten minutes."""
+    return int(min(2 ** (retries + 1), RETRY_BACKOFF_MAX))
+
 
 @shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=(smtplib.SMTPException, *TRANSIENT_ERRORS),
     retry_backoff=True,
-    retry_backoff_max=600,
-    retry_kwargs={"max_retries": 5},
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_kwargs={"max_retries": MAX_RETRIES},
 )
 def email_deliver(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> int:
     """Hand one e-mail to the configured backend; retried with backoff if the server is away."""
@@ -26,3 +50,41 @@ def email_deliver(*, subject: str, body: str, to: list[str], html_body: str | No
     sent = message.send()
     logger.info("email_deliver: sent %s message(s) to %d recipient(s)", sent, len(to))
     return sent
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def payment_import_process(self: Task, *, upload_id: int) -> str | None:  # type: ignore[type-arg]
+    """Import one queued CSV upload, telling the progress cache how far it got."""
+    from income.progress import progress_report
+    from income.services import payment_import_fail
+    from income.services import payment_import_process as process
+
+    def on_progress(phase: str, done: int, total: int) -> None:
+        start, end = (0, 50) if phase == "parse" else (50, 100)
+        progress_report(
+            kind="import", job_id=upload_id, phase=phase, done=done, total=total,
+            start=start, end=end,
+        )  # fmt: skip
+
+    try:
+        upload = process(upload_id=upload_id, on_progress=on_progress)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= MAX_RETRIES:
+            logger.error("payment_import_process: upload %s failed for good: %r", upload_id, error)
+            payment_import_fail(upload_id=upload_id, message="The import could not be finished.")
+            raise
+        logger.warning(
+            "payment_import_process: upload %s hit %r, retry %d", upload_id, error,
+            self.request.retries + 1,
+        )  # fmt: skip
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+    except Exception:
+        logger.exception("payment_import_process: upload %s failed", upload_id)
+        payment_import_fail(upload_id=upload_id, message="The import could not be finished.")
+        raise
+    if upload is None:
+        return None
+    progress_report(
+        kind="import", job_id=upload_id, phase="done", done=1, total=1, start=100, end=100
+    )
+    return str(upload.status)

@@ -20,6 +20,7 @@ from scenarios.models import Scenario
 from scenarios.montecarlo import Fan, simulate
 from scenarios.plans import scenario_plan, source_models
 from scenarios.projections import Projection, project
+from scenarios.selectors import current_passive_sources
 from scenarios.stress import Shocks, stress_test
 
 SCENARIO_FIELDS: tuple[str, ...] = (
@@ -143,12 +144,9 @@ def stress_run(
     *, owner: User, today: date, inflation: Decimal, horizon_years: int, **shocks: Decimal
 ) -> StressOutcome:
     """The stress test of PRODUCT.md §4 on the owner's active passive sources (reads only)."""
-    sources = list(
-        IncomeSource.objects.filter(owner=owner, status="active", category__is_passive=True)
-        .select_related("category", "tax_profile")
-        .order_by("name", "pk")
+    inputs = source_models(
+        owner=owner, sources=list(current_passive_sources(owner=owner)), today=today
     )
-    inputs = source_models(owner=owner, sources=sources, today=today)
     profile = profile_get_or_create(user=owner)
     result = stress_test(
         sources=inputs.models,

@@ -144,7 +144,7 @@ def apply_shocks(
     return [_shocked(source, tags, shocks) for source, tags in sources]
 
 
-def _zero_plan(
+def zero_plan(
     *, start: date, horizon_years: int, monthly_expenses: Decimal, inflation: Decimal
 ) -> Plan:
     """A plan of nothing: no capital, no savings, no tax; only the sources count."""
@@ -185,7 +185,7 @@ def stress_test(
     """
     models = [source for source, _ in sources]
     shocked = apply_shocks(sources, shocks)
-    plan = _zero_plan(
+    plan = zero_plan(
         start=start,
         horizon_years=horizon_years,
         monthly_expenses=monthly_expenses,

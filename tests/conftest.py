@@ -26,7 +26,10 @@ def _cache_per_worker(worker_id: str) -> Iterator[None]:
     """
     cache_settings = settings.CACHES["default"]
     if not str(cache_settings["BACKEND"]).endswith("RedisCache"):
-        yield
+        # The embedded file cache is shared by processes; each test process keeps its own.
+        memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        with override_settings(CACHES={"default": memory}):
+            yield
         return
     index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
     location = urlparse(str(cache_settings["LOCATION"]))._replace(path=f"/{2 + index}").geturl()

@@ -53,7 +53,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -266,6 +266,11 @@ class _CellError(Exception):
 
 
 # ---------------------------------------------------------------- entry point
+#: Called with (rows parsed, rows in the file) while a long file is parsed.
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000
+
+
 def parse_payments(
     data: bytes,
     *,
@@ -273,6 +278,7 @@ def parse_payments(
     default_currency: str,
     mapping: Mapping[str, str] | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
+    on_progress: Progress | None = None,
 ) -> ParseResult:
     """Parse an uploaded CSV file of payments.
 
@@ -348,7 +354,7 @@ def parse_payments(
             currencies=known_currencies,
             default_currency=default_currency,
         )
-        result_rows, result_errors = parser.parse(records)
+        result_rows, result_errors = parser.parse(records, on_progress=on_progress)
     return ParseResult(
         rows=result_rows,
         errors=result_errors,
@@ -702,11 +708,13 @@ class _RowParser:
         self.external_ids: set[tuple[str, str]] = set()
 
     def parse(
-        self, records: Iterable[tuple[int, list[str]]]
+        self, records: Sequence[tuple[int, list[str]]], *, on_progress: Progress | None = None
     ) -> tuple[tuple[ParsedPayment, ...], tuple[RowError, ...]]:
         rows: list[ParsedPayment] = []
         errors: list[RowError] = []
-        for line, cells in records:
+        for done, (line, cells) in enumerate(records, start=1):
+            if on_progress is not None and done % PROGRESS_EVERY == 0:
+                on_progress(done, len(records))
             row_errors: list[RowError] = []
             payment = self._row(line, cells, row_errors)
             if payment is None:

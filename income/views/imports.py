@@ -121,15 +121,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             upload=upload, mapping=mapping, source=form.cleaned_data["source_default"]
         )
         if request.POST.get("action") == "import":
-            upload = services.payment_import_run(upload=upload)
-            if upload.status == ImportStatus.DONE:
-                messages.success(
-                    request,
-                    _("%(created)s payments imported, %(duplicates)s were already there.")
-                    % {"created": upload.created_rows, "duplicates": upload.duplicate_rows},
-                )
-            else:
-                messages.error(request, _("Nothing was imported: the file has errors."))
+            upload = services.payment_import_start(upload=upload)
         return redirect("import_detail", pk=upload.pk)
     return render(
         request,

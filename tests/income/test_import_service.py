@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date
 from decimal import Decimal
 
@@ -90,16 +92,23 @@ def test_formula_injection_is_refused(alice: User) -> None:
     assert Payment.objects.count() == 0
 
 
-def test_an_upload_is_kept_for_preview_and_imported_once(alice: User) -> None:
+def test_an_upload_is_kept_for_preview_and_imported_once(
+    alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
     source = SourceFactory.create(owner=alice)
     upload = services.payment_import_upload(
         owner=alice, filename="bank.csv", content=GERMAN, source=source
     )
     assert services.payment_import_preview(upload=upload).ok
     assert Payment.objects.count() == 0
-    upload = services.payment_import_run(upload=upload)
-    assert (upload.status, upload.created_rows) == ("done", 2)
-    services.payment_import_run(upload=upload)
+    # Queued on commit; the eager worker runs it at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_import_start(upload=upload)
+    upload.refresh_from_db()
+    assert (upload.status, upload.created_rows, upload.total_rows) == ("done", 2, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_import_start(upload=upload)
+    assert services.payment_import_process(upload_id=upload.pk) is None
     assert Payment.objects.count() == 2
 
 

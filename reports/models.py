@@ -1,0 +1,146 @@
+"""Monthly report snapshots, the recompute jobs that write them, and digest sent-markers.
+
+The reports app builds on income and scenarios (the independence month comes from the
+sources' projection), so it sits above both: ``config → reports → scenarios → income``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from income.models import money_field
+
+RATIO = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+
+
+class ReportSnapshot(models.Model):
+    """One user's §3 figures for one month, in their base currency (PRODUCT.md §2).
+
+    Every month from the first payment to the current one has a row; a recompute
+    upserts them on (owner, month), so running it twice or on two workers at once
+    leaves one row per month. The monthly figures (``passive_net`` … ``expense_coverage``)
+    are recomputed whenever the data changes, so history follows late-booked payments.
+    The point-in-time figures (``sources``, ``concentration``, ``independence_month``)
+    describe the month while it was the current one and are frozen when it is closed.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_snapshots"
+    )
+    month = models.DateField(_("month"))
+    currency = models.CharField(_("currency"), max_length=3)
+    passive_gross = money_field(_("passive gross"))
+    passive_net = money_field(_("passive net"))
+    active_net = money_field(_("active net"))
+    passive_gross_ttm = money_field(_("passive gross, 12 months"))
+    passive_net_ttm = money_field(_("passive net, 12 months"))
+    total_net_ttm = money_field(_("all net income, 12 months"))
+    passive_share = models.DecimalField(_("passive share"), **RATIO)  # type: ignore[call-overload]
+    expense_coverage = models.DecimalField(_("expenses covered"), **RATIO)  # type: ignore[call-overload]
+    monthly_expenses = money_field(_("monthly expenses"))
+    independence_month = models.DateField(_("independence month"), null=True, blank=True)
+    by_category = models.JSONField(_("passive net by category"), default=dict, blank=True)
+    sources = models.JSONField(_("figures per source"), default=list, blank=True)
+    concentration = models.JSONField(_("concentration"), default=dict, blank=True)
+    missing_rates = models.JSONField(_("currencies without a rate"), default=list, blank=True)
+    fingerprint = models.CharField(_("inputs fingerprint"), max_length=64)
+    computed_at = models.DateTimeField(_("computed"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        ordering = ("owner_id", "-month")
+        constraints = [
+            models.UniqueConstraint(fields=("owner", "month"), name="report_one_per_owner_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.month:%Y-%m}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Computing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobReason(models.TextChoices):
+    CHANGE = "change", _("Data changed")
+    REQUEST = "request", _("Requested")
+    SWEEP = "sweep", _("Nightly sweep")
+    CLOSE = "close", _("Month-end close")
+    ADMIN = "admin", _("Requested by an admin")
+
+
+class RecomputeJob(models.Model):
+    """One recompute of one user's reports: what asked for it, and how it went.
+
+    The job is the unit the page and the API follow (``reports/recompute/`` answers its
+    id). At most one queued change-job exists per user (a partial unique constraint):
+    that is the debounce, so a burst of changes is computed once.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recompute_jobs"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=JobReason.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    force = models.BooleanField(_("even if unchanged"), default=False)
+    months_written = models.PositiveIntegerField(_("months written"), default=0)
+    skipped = models.BooleanField(_("nothing had changed"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recompute job")
+        verbose_name_plural = _("recompute jobs")
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("owner",),
+                condition=Q(status="queued", reason="change"),
+                name="recompute_one_queued_change_per_owner",
+            )
+        ]
+        indexes = [models.Index(fields=("owner", "-created_at"), name="recompute_owner_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.get_reason_display()} ({self.get_status_display()})"
+
+
+class DigestDelivery(models.Model):
+    """The sent-marker of one user's weekly digest: claimed by inserting it, once per week.
+
+    The unique (owner, week) row is created before the mail is handed on; a second run
+    of the weekly task (or a second beat by mistake) fails to create it and sends
+    nothing.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
+    week = models.DateField(_("week (Monday)"))
+    language = models.CharField(_("language"), max_length=8)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        ordering = ("-week", "owner_id")
+        constraints = [
+            models.UniqueConstraint(fields=("owner", "week"), name="digest_once_per_owner_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.week:%G-W%V}"

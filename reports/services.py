@@ -1,0 +1,250 @@
+"""Every write of the reports app: snapshots, recompute jobs, the month-end close.
+
+A recompute is an idempotent upsert keyed on (owner, month): running it twice, on two
+workers at once, or again after a worker died in the middle leaves one row per month
+with the same figures (PRODUCT.md §7). Tasks are sent only after commit.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+from income.finance.errors import DomainError
+from income.finance.schedule import add_months, month_start
+from income.models import TaxProfile
+from income.reporting import overview_of, report_inputs
+from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
+from reports.snapshots import concentration_json, first_month, inputs_fingerprint, month_figures
+from scenarios.selectors import independence_month
+
+logger = logging.getLogger(__name__)
+
+#: Told (phase, done, total) while a recompute runs.
+RecomputeProgress = Callable[[str, int, int], None]
+
+# The monthly figures, rewritten for every month on every recompute.
+SERIES_FIELDS = [
+    "currency", "passive_gross", "passive_net", "active_net", "passive_gross_ttm",
+    "passive_net_ttm", "total_net_ttm", "passive_share", "expense_coverage",
+    "monthly_expenses", "by_category", "fingerprint", "computed_at",
+]  # fmt: skip
+# The point-in-time figures, written for the current month only (frozen once closed).
+DETAIL_FIELDS = ["sources", "concentration", "missing_rates", "independence_month"]
+
+
+@dataclass(frozen=True)
+class RecomputeOutcome:
+    months_written: int
+    skipped: bool
+
+
+def _noop(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _independence(owner: User, today: date) -> date | None:
+    try:
+        return independence_month(owner=owner, today=today)
+    except DomainError as error:  # a source outside the projection's bounds
+        logger.warning("report: no independence month for user %s: %s", owner.pk, error)
+        return None
+
+
+def report_recompute(
+    *, owner: User, today: date, force: bool = False, on_progress: RecomputeProgress = _noop
+) -> RecomputeOutcome:
+    """Recompute every month of ``owner``'s reports up to ``today``'s month.
+
+    Skipped when the inputs' fingerprint equals the one stored on the current month
+    (nothing changed since), unless ``force``. Months that already have a snapshot are
+    all rewritten, so a payment deleted from an early month is reflected there too.
+    """
+    on_progress("load", 0, 4)
+    inputs = report_inputs(owner=owner, as_of=today)
+    tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
+    fingerprint = inputs_fingerprint(inputs, extra=tax_rates)
+    current = month_start(today)
+    stored = ReportSnapshot.objects.filter(owner=owner, month=current).values_list(
+        "fingerprint", flat=True
+    )
+    if not force and fingerprint in stored:
+        on_progress("done", 4, 4)
+        return RecomputeOutcome(months_written=0, skipped=True)
+    on_progress("compute", 1, 4)
+    view = overview_of(inputs, months=1)
+    earliest = ReportSnapshot.objects.filter(owner=owner).aggregate(first=Min("month"))["first"]
+    since = min(first_month(view), earliest or current)
+    rows = month_figures(view, since=since)
+    on_progress("project", 2, 4)
+    independence = _independence(owner, today)
+    on_progress("write", 3, 4)
+    now = timezone.now()
+    snapshots = [
+        ReportSnapshot(
+            owner=owner,
+            month=row.month,
+            currency=view.currency,
+            passive_gross=row.passive_gross,
+            passive_net=row.passive_net,
+            active_net=row.active_net,
+            passive_gross_ttm=row.passive_gross_ttm,
+            passive_net_ttm=row.passive_net_ttm,
+            total_net_ttm=row.total_net_ttm,
+            passive_share=row.passive_share,
+            expense_coverage=row.expense_coverage,
+            monthly_expenses=inputs.profile.monthly_expenses,
+            by_category=row.by_category,
+            sources=row.sources,
+            fingerprint=fingerprint,
+            computed_at=now,
+        )
+        for row in rows
+    ]
+    latest = snapshots[-1]
+    latest.independence_month = independence
+    latest.concentration = concentration_json(view)
+    latest.missing_rates = view.missing_rates
+    with transaction.atomic():
+        ReportSnapshot.objects.bulk_create(
+            snapshots[:-1],
+            update_conflicts=True,
+            unique_fields=["owner", "month"],
+            update_fields=SERIES_FIELDS,
+            batch_size=500,
+        )
+        # A closed month keeps the figures it was closed with.
+        update_fields = SERIES_FIELDS if _is_closed(owner, current) else SERIES_FIELDS + DETAIL_FIELDS
+        ReportSnapshot.objects.bulk_create(
+            [latest],
+            update_conflicts=True,
+            unique_fields=["owner", "month"],
+            update_fields=update_fields,
+        )
+    on_progress("done", 4, 4)
+    return RecomputeOutcome(months_written=len(snapshots), skipped=False)
+
+
+def _is_closed(owner: User, month: date) -> bool:
+    return ReportSnapshot.objects.filter(
+        owner=owner, month=month, closed_at__isnull=False
+    ).exists()
+
+
+def last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def report_month_close(*, owner: User, month: date) -> bool:
+    """Compute ``month`` one last time as of its last day and mark it closed.
+
+    Its point-in-time figures (per source, concentration, independence month) are
+    from then on those of the month's end. Closing a closed month does nothing, so the
+    task is safe to run twice. Returns whether this call closed it.
+    """
+    month = month_start(month)
+    if _is_closed(owner, month):
+        return False
+    report_recompute(owner=owner, today=last_day(month), force=True)
+    closed = ReportSnapshot.objects.filter(owner=owner, month=month, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+    return closed == 1
+
+
+# ----------------------------------------------------------------------------- jobs
+
+
+def recompute_job_create(*, owner: User, reason: str, force: bool = False) -> RecomputeJob:
+    """Queue a recompute of ``owner``'s reports; the worker gets it after commit."""
+    from reports.tasks import report_recompute_job
+
+    job = RecomputeJob.objects.create(owner=owner, reason=reason, force=force)
+    transaction.on_commit(lambda: report_recompute_job.delay(job_id=job.pk))
+    return job
+
+
+def recompute_on_change(*, owner_id: int) -> RecomputeJob | None:
+    """Debounce: queue one recompute a little later, unless one is already waiting.
+
+    At most one queued change-job exists per user (a partial unique constraint), so a
+    burst of changes (a 1,000-row import, ten quick edits) is computed once, after
+    ``REPORTS_RECOMPUTE_DELAY`` seconds. Once a worker has taken the job, the next
+    change queues a new one, so no change is left out.
+    """
+    from reports.tasks import report_recompute_job
+
+    try:
+        with transaction.atomic():
+            job = RecomputeJob.objects.create(owner_id=owner_id, reason=JobReason.CHANGE)
+    except IntegrityError:
+        return None
+    transaction.on_commit(
+        lambda: report_recompute_job.apply_async(
+            kwargs={"job_id": job.pk}, countdown=settings.REPORTS_RECOMPUTE_DELAY
+        )
+    )
+    return job
+
+
+def recompute_job_run(
+    *, job_id: int, today: date | None = None, on_progress: RecomputeProgress = _noop
+) -> RecomputeJob | None:
+    """Run one job. A job already done is not run again (a redelivered message);
+    a running one is (its worker died, its transaction rolled back)."""
+    claimed = RecomputeJob.objects.filter(
+        pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
+    ).update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    job = RecomputeJob.objects.select_related("owner").get(pk=job_id)
+    outcome = report_recompute(
+        owner=job.owner,
+        today=today or timezone.localdate(),
+        force=job.force,
+        on_progress=on_progress,
+    )
+    job.status = JobStatus.DONE
+    job.months_written = outcome.months_written
+    job.skipped = outcome.skipped
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "months_written", "skipped", "error", "finished_at"])
+    return job
+
+
+def recompute_job_fail(*, job_id: int, error: str) -> None:
+    RecomputeJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def recompute_owner(*, owner_id: int, reason: str, today: date | None = None) -> RecomputeJob | None:
+    """Recompute one user as part of a fan-out (sweep, admin): a job row, then run it."""
+    job = RecomputeJob.objects.create(owner_id=owner_id, reason=reason)
+    try:
+        return recompute_job_run(job_id=job.pk, today=today)
+    except Exception as error:
+        recompute_job_fail(job_id=job.pk, error=repr(error))
+        raise
+
+
+def jobs_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Forget finished jobs older than ``older_than``; the snapshots stay."""
+    deleted, _ = RecomputeJob.objects.filter(
+        finished_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
+def month_before(today: date) -> date:
+    return add_months(month_start(today), -1)

@@ -1,0 +1,178 @@
+"""Turn a user's loaded inputs into the rows of ``ReportSnapshot`` (no queries, no writes).
+
+The month rows come from the same ``income.reporting`` figures as the dashboard and the
+API, so a stored month equals what the live overview says for it: the monthly series
+are each source's payments converted at their date's rate, and the trailing twelve
+months are sums over that series, rounded to cents once, as ``overview`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from income.api.serializers import ShareSerializer, SourceFiguresSerializer
+from income.finance import figures
+from income.finance.rounding import to_cents
+from income.finance.schedule import add_months, month_start, months_between
+from income.models import IncomeSource, SubscriptionPeriod
+from income.reporting import Overview, ReportInputs
+
+ZERO = Decimal(0)
+
+#: Bump when a formula changes, so every user's reports are recomputed once.
+FORMULA_VERSION = "2026-11-22.1"
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """The figures of one month of one user, ready for ``ReportSnapshot``."""
+
+    month: date
+    passive_gross: Decimal
+    passive_net: Decimal
+    active_net: Decimal
+    passive_gross_ttm: Decimal
+    passive_net_ttm: Decimal
+    total_net_ttm: Decimal
+    passive_share: Decimal | None
+    expense_coverage: Decimal | None
+    by_category: dict[str, str]
+    sources: list[dict[str, Any]]
+
+
+_PERIOD_FIELDS = [f.attname for f in SubscriptionPeriod._meta.concrete_fields]
+
+
+def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) -> str:
+    """A hash of everything the figures depend on: equal hashes, equal figures.
+
+    It covers the profile's figures, every source (through its ``updated_at`` and its
+    category's flags), every payment, period, effort log and exchange rate read, the
+    day, and ``FORMULA_VERSION``; ``extra`` adds what the caller reads besides (the tax
+    rates of the independence projection).
+    """
+    digest = hashlib.sha256()
+
+    def add(*values: object) -> None:
+        digest.update(repr(values).encode())
+        digest.update(b"\n")
+
+    profile = inputs.profile
+    add(FORMULA_VERSION, inputs.as_of, *extra)
+    add(profile.base_currency, profile.monthly_expenses, profile.hourly_value,
+        profile.default_tax_profile_id)  # fmt: skip
+    for source in inputs.sources:
+        category = source.category
+        add("source", source.pk, source.updated_at, category.pk, category.name,
+            category.is_passive, category.model, category.slug)  # fmt: skip
+    for source_id in sorted(inputs.payments):
+        for p in inputs.payments[source_id]:
+            add("payment", p.pk, source_id, p.date, p.gross, p.tax_withheld, p.fees, p.currency)
+    for source_id in sorted(inputs.periods):
+        for period in inputs.periods[source_id]:
+            add("period", *(getattr(period, name) for name in _PERIOD_FIELDS))
+    for source_id in sorted(inputs.efforts):
+        add("effort", source_id, sorted(inputs.efforts[source_id].items()))
+    for rate in inputs.rates:
+        add("rate", *rate)
+    return digest.hexdigest()
+
+
+def _ttm(series: dict[date, Decimal], month: date) -> Decimal:
+    return sum((series.get(add_months(month, -n), ZERO) for n in range(12)), ZERO)
+
+
+def _money(value: Decimal) -> str:
+    return str(to_cents(value))
+
+
+def _running(source: IncomeSource, month: date) -> bool:
+    """Whether the source ran during ``month`` (started before its end, not ended before)."""
+    return source.start_date < add_months(month, 1) and (
+        source.end_date is None or source.end_date >= month
+    )
+
+
+def first_month(view: Overview) -> date:
+    """The month of the first recorded payment (or the current month without any)."""
+    current = month_start(view.as_of)
+    seen = [month for f in view.sources for month in f.monthly_net]
+    return min([*seen, current])
+
+
+def month_figures(view: Overview, *, since: date | None = None) -> list[MonthFigures]:
+    """One ``MonthFigures`` per month from ``since`` (or the first payment) to ``as_of``.
+
+    The last one, the current month, carries the full per-source figures to date; the
+    earlier ones each source's gross, net and trailing twelve months of that month.
+    """
+    current = month_start(view.as_of)
+    start = since or first_month(view)
+    months = [add_months(start, n) for n in range(months_between(start, current) + 1)]
+    passive_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    passive_gross: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    active_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    by_category: dict[date, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for f in view.sources:
+        for month, net in f.monthly_net.items():
+            if f.source.category.is_passive:
+                passive_net[month] += net
+                passive_gross[month] += f.monthly_gross[month]
+                by_category[month][f.source.category.name] += net
+            else:
+                active_net[month] += net
+    current_sources = SourceFiguresSerializer(view.sources, many=True).data
+    rows = []
+    for month in months:
+        passive_ttm = _ttm(passive_net, month)
+        total_ttm = passive_ttm + _ttm(active_net, month)
+        if month == current:
+            sources = [dict(item) for item in current_sources]
+        else:
+            sources = [
+                {
+                    "id": f.source.pk,
+                    "name": f.source.name,
+                    "category": f.source.category.slug,
+                    "gross": _money(f.monthly_gross.get(month, ZERO)),
+                    "net": _money(f.monthly_net.get(month, ZERO)),
+                    "net_ttm": _money(_ttm(f.monthly_net, month)),
+                }
+                for f in view.sources
+                if _running(f.source, month) or _ttm(f.monthly_net, month)
+            ]
+        rows.append(
+            MonthFigures(
+                month=month,
+                passive_gross=to_cents(passive_gross[month]),
+                passive_net=to_cents(passive_net[month]),
+                active_net=to_cents(active_net[month]),
+                passive_gross_ttm=to_cents(_ttm(passive_gross, month)),
+                passive_net_ttm=to_cents(passive_ttm),
+                total_net_ttm=to_cents(total_ttm),
+                passive_share=figures.passive_share(
+                    passive_net_ttm=passive_ttm, total_net_ttm=total_ttm
+                ),
+                expense_coverage=figures.expense_coverage(
+                    passive_net_ttm=passive_ttm, monthly_expenses=view.profile.monthly_expenses
+                ),
+                by_category={
+                    name: _money(amount) for name, amount in sorted(by_category[month].items())
+                },
+                sources=sources,
+            )
+        )
+    return rows
+
+
+def concentration_json(view: Overview) -> dict[str, list[dict[str, str]]]:
+    return {
+        key: [dict(item) for item in ShareSerializer(shares, many=True).data]
+        for key, shares in view.concentration.items()
+    }

@@ -1,0 +1,126 @@
+"""Report tasks: thin, take ids, call one service, safe to run twice (PRODUCT.md §7).
+
+Work over all users is fanned out in chunks (``chunks`` inside a ``group``), so each
+chunk is a message of its own and more workers take more chunks at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from income.tasks import MAX_RETRIES, TRANSIENT_ERRORS, retry_delay
+
+logger = logging.getLogger(__name__)
+
+
+def _fan_out(task: Task, arguments: Iterable[tuple[object, ...]]) -> int:  # type: ignore[type-arg]
+    items = list(arguments)
+    if items:
+        task.chunks(items, settings.REPORTS_FANOUT_CHUNK).group().apply_async()
+    return len(items)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def report_recompute_job(self: Task, *, job_id: int) -> dict[str, object] | None:  # type: ignore[type-arg]
+    """Run one recompute job (a change, the user's button, the API), with progress."""
+    from income.progress import progress_report
+    from reports.services import recompute_job_fail, recompute_job_run
+
+    def on_progress(phase: str, done: int, total: int) -> None:
+        progress_report(
+            kind="recompute", job_id=job_id, phase=phase, done=done, total=total, start=0, end=100
+        )
+
+    try:
+        job = recompute_job_run(job_id=job_id, on_progress=on_progress)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= MAX_RETRIES:
+            logger.error("report_recompute_job %s: giving up after %r", job_id, error)
+            recompute_job_fail(job_id=job_id, error=repr(error))
+            raise
+        logger.warning(
+            "report_recompute_job %s: %r, retry %d of %d",
+            job_id, error, self.request.retries + 1, MAX_RETRIES,
+        )  # fmt: skip
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+    except Exception as error:
+        logger.exception("report_recompute_job %s failed", job_id)
+        recompute_job_fail(job_id=job_id, error=repr(error))
+        raise
+    if job is None:
+        return None
+    return {"job": job.pk, "months": job.months_written, "skipped": job.skipped}
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_kwargs={"max_retries": MAX_RETRIES},
+)
+def report_recompute_owner(owner_id: int, reason: str) -> int:
+    """One user of a fan-out; positional arguments because ``chunks`` passes tuples."""
+    from reports.services import recompute_owner
+
+    job = recompute_owner(owner_id=owner_id, reason=reason)
+    return job.months_written if job else 0
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_kwargs={"max_retries": MAX_RETRIES},
+)
+def report_close_owner(owner_id: int, month: str) -> bool:
+    """Close one user's month (ISO date of its first day) as part of the month-end fan-out."""
+    from datetime import date
+
+    from django.contrib.auth.models import User
+
+    from reports.services import report_month_close
+
+    return report_month_close(owner=User.objects.get(pk=owner_id), month=date.fromisoformat(month))
+
+
+@shared_task
+def report_recompute_all(*, reason: str = "admin", owner_ids: list[int] | None = None) -> int:
+    """Recompute every active user (or ``owner_ids``), fanned out over the workers."""
+    from reports.selectors import owners_with_reports
+
+    ids = owner_ids if owner_ids is not None else owners_with_reports().values_list("pk", flat=True)
+    sent = _fan_out(report_recompute_owner, ((owner_id, reason) for owner_id in ids))
+    logger.info("report_recompute_all: %d users sent (%s)", sent, reason)
+    return sent
+
+
+@shared_task
+def report_sweep() -> int:
+    """Nightly: recompute every user changed since their last snapshot; forget old jobs."""
+    from reports.models import JobReason
+    from reports.selectors import owners_changed_since_report
+    from reports.services import jobs_prune
+
+    ids = owners_changed_since_report().values_list("pk", flat=True)
+    sent = _fan_out(report_recompute_owner, ((owner_id, JobReason.SWEEP.value) for owner_id in ids))
+    pruned = jobs_prune()
+    logger.info("report_sweep: %d users sent, %d old jobs pruned", sent, pruned)
+    return sent
+
+
+@shared_task
+def report_month_end_close() -> int:
+    """On the first of a month: close last month for every user, fanned out."""
+    from reports.selectors import owners_with_reports
+    from reports.services import month_before
+
+    month = month_before(timezone.localdate()).isoformat()
+    ids = owners_with_reports().values_list("pk", flat=True)
+    sent = _fan_out(report_close_owner, ((owner_id, month) for owner_id in ids))
+    logger.info("report_month_end_close: %s for %d users", month, sent)
+    return sent
