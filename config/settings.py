@@ -142,7 +142,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
+            "LOCATION": str(BASE_DIR / env.str("CACHE_DIR", default="var/cache")),
         }
     }
 
@@ -202,6 +202,12 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Ertrag <noreply@localhost>")
+# Scheme and host of the site as users reach it: links in e-mails (a mail has no request).
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or not SITE_URL.split("://", 1)[1]:
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with http:// or https:// and name the host, not {SITE_URL!r}."
+    )
 
 # ----------------------------------------------------------------------------- REST API
 REST_FRAMEWORK = {
@@ -273,8 +279,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=840
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A message taken by a worker that died unacknowledged goes back on the queue once it
+    # is older than the visibility timeout; each worker looks for such messages every
+    # CELERY_UNACKED_RESTORE_INTERVAL seconds (throttle 1: every look is a real scan).
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": 1,
     }
 else:
     CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))

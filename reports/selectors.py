@@ -47,7 +47,11 @@ def owners_changed_since_report() -> QuerySet[User]:
 
 def owners_with_reports() -> QuerySet[User]:
     """Every active user with a snapshot or with data: those a month-end close covers."""
-    return User.objects.filter(
-        Q(report_snapshots__isnull=False) | Q(profile__data_changed_at__isnull=False),
-        is_active=True,
-    ).distinct().order_by("pk")
+    return (
+        User.objects.filter(
+            Q(report_snapshots__isnull=False) | Q(profile__data_changed_at__isnull=False),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -123,7 +123,9 @@ def report_recompute(
             batch_size=500,
         )
         # A closed month keeps the figures it was closed with.
-        update_fields = SERIES_FIELDS if _is_closed(owner, current) else SERIES_FIELDS + DETAIL_FIELDS
+        update_fields = (
+            SERIES_FIELDS if _is_closed(owner, current) else SERIES_FIELDS + DETAIL_FIELDS
+        )
         ReportSnapshot.objects.bulk_create(
             [latest],
             update_conflicts=True,
@@ -135,9 +137,7 @@ def report_recompute(
 
 
 def _is_closed(owner: User, month: date) -> bool:
-    return ReportSnapshot.objects.filter(
-        owner=owner, month=month, closed_at__isnull=False
-    ).exists()
+    return ReportSnapshot.objects.filter(owner=owner, month=month, closed_at__isnull=False).exists()
 
 
 def last_day(month: date) -> date:
@@ -228,7 +228,9 @@ def recompute_job_fail(*, job_id: int, error: str) -> None:
     )
 
 
-def recompute_owner(*, owner_id: int, reason: str, today: date | None = None) -> RecomputeJob | None:
+def recompute_owner(
+    *, owner_id: int, reason: str, today: date | None = None
+) -> RecomputeJob | None:
     """Recompute one user as part of a fan-out (sweep, admin): a job row, then run it."""
     job = RecomputeJob.objects.create(owner_id=owner_id, reason=reason)
     try:
@@ -240,9 +242,7 @@ def recompute_owner(*, owner_id: int, reason: str, today: date | None = None) ->
 
 def jobs_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
     """Forget finished jobs older than ``older_than``; the snapshots stay."""
-    deleted, _ = RecomputeJob.objects.filter(
-        finished_at__lt=timezone.now() - older_than
-    ).delete()
+    deleted, _ = RecomputeJob.objects.filter(finished_at__lt=timezone.now() - older_than).delete()
     return deleted
 
 

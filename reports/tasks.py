@@ -124,3 +124,16 @@ def report_month_end_close() -> int:
     sent = _fan_out(report_close_owner, ((owner_id, month) for owner_id in ids))
     logger.info("report_month_end_close: %s for %d users", month, sent)
     return sent
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_kwargs={"max_retries": MAX_RETRIES},
+)
+def digest_send_weekly() -> int:
+    """Monday morning: last week's digest to every user who opted in, once per week."""
+    from reports.services_digest import digest_send_weekly as send_weekly
+
+    return send_weekly(today=timezone.localdate())

@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from income.models import IncomeSource, Profile
-from scenarios.models import Scenario
 from income.services import profile_get_or_create
+from scenarios.models import Scenario
 from scenarios.plans import scenario_plan, source_models
 from scenarios.projections import Projection, project
 from scenarios.stress import zero_plan
@@ -83,7 +83,9 @@ def independence_month(
     profile = profile_get_or_create(user=owner)
     if profile.monthly_expenses <= 0:
         return None
-    inputs = source_models(owner=owner, sources=list(current_passive_sources(owner=owner)), today=today)
+    inputs = source_models(
+        owner=owner, sources=list(current_passive_sources(owner=owner)), today=today
+    )
     plan = zero_plan(
         start=today,
         horizon_years=horizon_years,

@@ -7,9 +7,6 @@ through the broker, as the web process does.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,10 +16,8 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
+from tests.integration.workers import WorkerProcess
 from tests.services import require_redis
-
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
 
 
 @dataclass
@@ -36,12 +31,17 @@ def _sender_for(broker: str, tmp_path: Path) -> tuple[Celery, dict[str, str]]:
     """A Celery client configured like the web process would be for this broker."""
     if broker == "redis":
         url = require_redis()
-        app = Celery("sender", broker=url, backend=url)
+        app = Celery("sender", broker=url, backend=url, set_as_current=False)
         return app, {"REDIS_URL": url}
     folder = tmp_path / "broker"
     for sub in ("queue", "processed", "results"):
         (folder / sub).mkdir(parents=True)
-    app = Celery("sender", broker="filesystem://", backend=f"file://{folder / 'results'}")
+    app = Celery(
+        "sender",
+        broker="filesystem://",
+        backend=f"file://{folder / 'results'}",
+        set_as_current=False,
+    )
     app.conf.broker_transport_options = {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
@@ -56,28 +56,16 @@ def worker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Worker]:
     queue = f"test-{uuid.uuid4().hex[:12]}"
     mail_dir = tmp_path / "mail"
     env = {
-        **os.environ,
         **broker_env,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
     }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [CELERY, "-A", "config", "worker", "-P", "solo", "-Q", queue, "--loglevel", "INFO",
-         "--without-mingle", "--without-gossip", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    process = WorkerProcess(env=env, log_path=tmp_path / "worker.log", queue=queue)
     try:
         yield Worker(sender=sender, queue=queue, mail_dir=mail_dir)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        process.stop()
 
 
 def test_a_task_runs_on_a_real_worker(worker: Worker, tmp_path: Path) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+import config.settings as configured_settings
 from config.celery import app as celery_app
 
 
@@ -36,7 +38,11 @@ def test_redis_serves_cache_broker_and_results() -> None:
 
 @pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="REDIS_URL set: Redis mode")
 def test_embedded_mode_needs_no_server() -> None:
-    assert str(settings.CACHES["default"]["BACKEND"]).endswith("LocMemCache")
+    # The configured cache, not the per-test override of tests/conftest.py: files that
+    # the web process and the worker share (progress), under var/ by default.
+    configured = configured_settings.CACHES["default"]
+    assert str(configured["BACKEND"]).endswith("FileBasedCache")
+    assert Path(str(configured["LOCATION"])).is_absolute()
     assert celery_app.conf.broker_url == "filesystem://"
     assert celery_app.conf.task_acks_late
     assert celery_app.conf.task_reject_on_worker_lost

@@ -1,0 +1,59 @@
+"""Start and stop real ``celery -A config worker`` processes for the integration tests.
+
+Each worker is started as ``make run`` starts one, in its own process with its settings
+from the environment; tests talk to it only through the broker and the database.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+class WorkerProcess:
+    """One worker process with its log file; ``stop`` ends it politely, ``kill`` does not."""
+
+    def __init__(self, *, env: dict[str, str], log_path: Path, queue: str | None = None) -> None:
+        self.log_path = log_path
+        self._log: IO[str] = log_path.open("a")
+        command = [
+            CELERY, "-A", "config", "worker", "-P", "solo", "--loglevel", "INFO",
+            "--without-mingle", "--without-gossip", "--without-heartbeat",
+        ]  # fmt: skip
+        if queue:
+            command += ["-Q", queue]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no acknowledgement, as when a machine dies."""
+        self.process.kill()
+        self.process.wait(timeout=20)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+        if not self._log.closed:
+            self._log.close()
