@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -14,6 +16,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from income import services
+from income.changes import owner_data_changed
 from income.finance.errors import DomainError
 from income.models import (
     EffortLog,
@@ -28,6 +31,34 @@ from income.models import (
 )
 
 
+class StampsOwnerChange(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Admin edits of a user's data make their reports stale, as the services' edits do.
+
+    The admin saves models directly (it is the support tool, not the product's write
+    path), so it stamps the owner here; the recompute then follows after commit.
+    """
+
+    owner_path: tuple[str, ...] = ("owner_id",)
+
+    def _owner_id(self, obj: Any) -> int:
+        for name in self.owner_path:
+            obj = getattr(obj, name)
+        return int(obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        owner_data_changed(owner_id=self._owner_id(obj))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        owner_data_changed(owner_id=self._owner_id(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for owner_id in {self._owner_id(obj) for obj in queryset}:
+            owner_data_changed(owner_id=owner_id)
+        super().delete_queryset(request, queryset)
+
+
 class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
     model = Profile
     can_delete = False
@@ -37,19 +68,22 @@ class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
         "monthly_expenses",
         "hourly_value",
         "default_tax_profile",
+        "weekly_digest",
+        "data_changed_at",
         "created_at",
         "updated_at",
     )
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("data_changed_at", "created_at", "updated_at")
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProfileAdmin(StampsOwnerChange):
+    owner_path = ("user_id",)
     list_display = ("user", "base_currency", "language", "monthly_expenses", "created_at")
     list_filter = ("base_currency", "language")
     search_fields = ("user__username", "user__email")
     list_select_related = ("user",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("data_changed_at", "created_at", "updated_at")
     fields = (
         "user",
         "base_currency",
@@ -57,6 +91,8 @@ class ProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "monthly_expenses",
         "hourly_value",
         "default_tax_profile",
+        "weekly_digest",
+        "data_changed_at",
         "created_at",
         "updated_at",
     )
@@ -192,7 +228,7 @@ class PaymentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(IncomeSource)
-class IncomeSourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class IncomeSourceAdmin(StampsOwnerChange):
     list_display = (
         "name",
         "owner",
@@ -265,7 +301,8 @@ class IncomeSourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PaymentAdmin(StampsOwnerChange):
+    owner_path = ("source", "owner_id")
     list_display = (
         "date",
         "source",
@@ -289,7 +326,8 @@ class PaymentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SubscriptionPeriod)
-class SubscriptionPeriodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SubscriptionPeriodAdmin(StampsOwnerChange):
+    owner_path = ("source", "owner_id")
     list_display = (
         "month",
         "source",
@@ -306,7 +344,8 @@ class SubscriptionPeriodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(EffortLog)
-class EffortLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EffortLogAdmin(StampsOwnerChange):
+    owner_path = ("source", "owner_id")
     list_display = ("month", "source", "hours", "note")
     date_hierarchy = "month"
     search_fields = ("source__name", "source__owner__username", "note")

@@ -77,7 +77,10 @@ def payment_import_process(self: Task, *, upload_id: int) -> str | None:  # type
             "payment_import_process: upload %s hit %r, retry %d", upload_id, error,
             self.request.retries + 1,
         )  # fmt: skip
-        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+        raise self.retry(
+            exc=error if isinstance(error, Exception) else None,
+            countdown=retry_delay(self.request.retries),
+        ) from error
     except Exception:
         logger.exception("payment_import_process: upload %s failed", upload_id)
         payment_import_fail(upload_id=upload_id, message="The import could not be finished.")

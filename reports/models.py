@@ -10,10 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from income.models import money_field
 
-RATIO = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+
+def ratio_field(verbose_name: StrOrPromise) -> models.DecimalField:  # type: ignore[type-arg]
+    """A ratio with four places (0.1234 is 12.34 %), as ``income.finance.figures`` rounds."""
+    return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, null=True, blank=True)
 
 
 class ReportSnapshot(models.Model):
@@ -38,8 +42,8 @@ class ReportSnapshot(models.Model):
     passive_gross_ttm = money_field(_("passive gross, 12 months"))
     passive_net_ttm = money_field(_("passive net, 12 months"))
     total_net_ttm = money_field(_("all net income, 12 months"))
-    passive_share = models.DecimalField(_("passive share"), **RATIO)  # type: ignore[call-overload]
-    expense_coverage = models.DecimalField(_("expenses covered"), **RATIO)  # type: ignore[call-overload]
+    passive_share = ratio_field(_("passive share"))
+    expense_coverage = ratio_field(_("expenses covered"))
     monthly_expenses = money_field(_("monthly expenses"))
     independence_month = models.DateField(_("independence month"), null=True, blank=True)
     by_category = models.JSONField(_("passive net by category"), default=dict, blank=True)

@@ -47,7 +47,10 @@ def report_recompute_job(self: Task, *, job_id: int) -> dict[str, object] | None
             "report_recompute_job %s: %r, retry %d of %d",
             job_id, error, self.request.retries + 1, MAX_RETRIES,
         )  # fmt: skip
-        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+        raise self.retry(
+            exc=error if isinstance(error, Exception) else None,
+            countdown=retry_delay(self.request.retries),
+        ) from error
     except Exception as error:
         logger.exception("report_recompute_job %s failed", job_id)
         recompute_job_fail(job_id=job_id, error=repr(error))
