@@ -34,7 +34,7 @@ def _sender_for(broker: str, tmp_path: Path) -> tuple[Celery, dict[str, str]]:
         app = Celery("sender", broker=url, backend=url, set_as_current=False)
         return app, {"REDIS_URL": url}
     folder = tmp_path / "broker"
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (folder / sub).mkdir(parents=True)
     app = Celery(
         "sender",
@@ -46,6 +46,7 @@ def _sender_for(broker: str, tmp_path: Path) -> tuple[Celery, dict[str, str]]:
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
     }
     return app, {"REDIS_URL": "", "CELERY_BROKER_DIR": str(folder)}
 
