@@ -11,8 +11,12 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include("income.api.urls")),
     path("api/v1/", include("scenarios.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("reports.urls_digest")),
+    path("", include("reports.urls")),
+    path("", include("reports.urls_dashboard")),
     path("", include("scenarios.urls")),
     path("", include("income.urls")),
 ]

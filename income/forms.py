@@ -123,8 +123,17 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "monthly_expenses",
             "hourly_value",
             "default_tax_profile",
+            "weekly_digest",
         )
         localized_fields = ("monthly_expenses", "hourly_value")
+        labels = {"weekly_digest": _("Send me a weekly e-mail digest")}
+        help_texts = {
+            "weekly_digest": _(
+                "Every Monday morning, to your account's e-mail address: last week's income, "
+                "overdue payouts, sources behind plan and how your independence month moved. "
+                "Every digest has a link to switch it off."
+            )
+        }
 
 
 class LanguageForm(forms.Form):

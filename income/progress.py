@@ -42,14 +42,14 @@ def progress_report(
     value = {"phase": phase, "done": done, "total": total, "percent": percent}
     try:
         cache.set(_key(kind, job_id), value, timeout=TIMEOUT)
-    except Exception:  # noqa: BLE001 - progress is a display aid; the job goes on
+    except Exception:
         logger.warning("progress_report: cache unavailable for %s %s", kind, job_id)
 
 
 def progress_read(*, kind: str, job_id: int | str) -> Progress | None:
     try:
         value = cache.get(_key(kind, job_id))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     if not isinstance(value, dict):
         return None

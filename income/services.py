@@ -458,7 +458,9 @@ def payments_import(
         currencies=CURRENCY_CODES,
         default_currency=default_currency,
         mapping=mapping,
-        on_progress=(lambda done, total: on_progress("parse", done, total)) if on_progress else None,
+        on_progress=(lambda done, total: on_progress("parse", done, total))
+        if on_progress
+        else None,
     )
     errors: list[tuple[int | None, str | None, str]] = [(None, None, m) for m in parsed.file_errors]
     errors += [(e.line, e.field, e.message) for e in parsed.errors]
@@ -580,6 +582,22 @@ def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
     if claimed:
         transaction.on_commit(lambda: payment_import_process.delay(upload_id=upload.pk))
     return upload
+
+
+@transaction.atomic
+def payment_import_submit(
+    *,
+    owner: User,
+    filename: str,
+    content: bytes,
+    source: IncomeSource | None,
+    mapping: Mapping[str, str] | None = None,
+) -> PaymentImport:
+    """Upload, map and queue a file in one go (the API): all of it, or nothing is kept."""
+    upload = payment_import_upload(owner=owner, filename=filename, content=content, source=source)
+    if mapping is not None:
+        upload = payment_import_set_mapping(upload=upload, mapping=mapping, source=source)
+    return payment_import_start(upload=upload)
 
 
 def payment_import_process(

@@ -17,12 +17,12 @@ from income.views import (
 urlpatterns = [
     path("", pages.home, name="home"),
     path("calculator/", calculator.calculator_page, name="calculator"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("calendar/", dashboard.income_calendar, name="income_calendar"),
     path("imports/new/", imports.import_upload, name="import_upload"),
     path("exports/payments.csv", exports.payments_export, name="payments_export"),
     path("exports/sources.csv", exports.sources_export, name="sources_export"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/status/", imports.import_status, name="import_status"),
     path("sources/", sources.source_list, name="source_list"),
     path("sources/new/", sources.source_create, name="source_create"),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),

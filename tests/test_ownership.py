@@ -19,6 +19,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from income import services
+from reports.models import JobReason
+from reports.services import recompute_job_create
 from tests.conftest import token_client
 from tests.factories import (
     EffortLogFactory,
@@ -51,8 +53,20 @@ def _own_effort_log(alice: User) -> dict[str, Any]:
     return {"pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk}
 
 
+def _own_upload(alice: User) -> dict[str, Any]:
+    return {
+        "pk": services.payment_import_upload(
+            owner=alice, filename="bank.csv", content=b"Datum;Betrag\n", source=None
+        ).pk
+    }
+
+
 def _own_scenario(alice: User) -> dict[str, Any]:
     return {"pk": ScenarioFactory.create(owner=alice).pk}
+
+
+def _own_recompute_job(alice: User) -> dict[str, Any]:
+    return {"pk": recompute_job_create(owner=alice, reason=JobReason.REQUEST, force=True).pk}
 
 
 # route name -> builds alice's object, returns the kwargs for reverse()
@@ -61,11 +75,9 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-scenario-clone": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "api-scenario-projection": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "api-scenario-plan-vs-actual": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
-    "import_detail": lambda alice: {
-        "pk": services.payment_import_upload(
-            owner=alice, filename="bank.csv", content=b"Datum;Betrag\n", source=None
-        ).pk
-    },
+    "import_detail": _own_upload,
+    "import_status": _own_upload,
+    "api-import-detail": _own_upload,
     "api-source-detail": lambda alice: {"pk": SourceFactory.create(owner=alice).pk},
     "api-payment-detail": lambda alice: {
         "pk": PaymentFactory.create(source=SourceFactory.create(owner=alice)).pk
@@ -94,6 +106,8 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "scenario_edit": _own_scenario,
     "scenario_clone": _own_scenario,
     "scenario_delete": _own_scenario,
+    "report_job": _own_recompute_job,
+    "api-report-job": _own_recompute_job,
 }
 
 # route name -> why it takes a parameter without exposing a user-owned object
@@ -104,6 +118,8 @@ NOT_OWNED_ROUTES: dict[str, str] = {
     "api-exchange-rate-detail": SHARED_CONTENT,
     "password_reset_confirm": "uidb64 + token address a reset request; a wrong pair shows "
     "'invalid link' and reveals nothing",
+    "digest_unsubscribe": "token-authenticated, not owner-scoped by id: the signed token in "
+    "the digest names its user; a forged one is a 400 and changes nothing",
 }
 
 # Namespaces whose every route is staff-only (tested in test_admin_refuses_non_staff).

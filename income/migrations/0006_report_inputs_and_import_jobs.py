@@ -4,35 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('income', '0005_payment_import'),
+        ("income", "0005_payment_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paymentimport',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started'),
+            model_name="paymentimport",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started"),
         ),
         migrations.AddField(
-            model_name='paymentimport',
-            name='total_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows in the file'),
+            model_name="paymentimport",
+            name="total_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows in the file"),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='data_changed_at',
-            field=models.DateTimeField(blank=True, db_index=True, editable=False, help_text="When data behind this user's reports last changed.", null=True, verbose_name='figures changed'),
+            model_name="profile",
+            name="data_changed_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                editable=False,
+                help_text="When data behind this user's reports last changed.",
+                null=True,
+                verbose_name="figures changed",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='weekly_digest',
-            field=models.BooleanField(default=False, help_text='Once a week: what came in, what is overdue, sources behind plan, and how your independence month moved.', verbose_name='weekly e-mail digest'),
+            model_name="profile",
+            name="weekly_digest",
+            field=models.BooleanField(
+                default=False,
+                help_text="Once a week: what came in, what is overdue, sources behind plan, and how your independence month moved.",
+                verbose_name="weekly e-mail digest",
+            ),
         ),
         migrations.AlterField(
-            model_name='paymentimport',
-            name='status',
-            field=models.CharField(choices=[('uploaded', 'Uploaded'), ('queued', 'Waiting for a worker'), ('running', 'Importing'), ('done', 'Imported'), ('rejected', 'Rejected'), ('failed', 'Failed')], default='uploaded', max_length=10, verbose_name='status'),
+            model_name="paymentimport",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "Uploaded"),
+                    ("queued", "Waiting for a worker"),
+                    ("running", "Importing"),
+                    ("done", "Imported"),
+                    ("rejected", "Rejected"),
+                    ("failed", "Failed"),
+                ],
+                default="uploaded",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -15,7 +15,7 @@ from income import selectors
 from income.finance.csv_export import write_csv
 
 
-def _csv_response(content: str, name: str) -> HttpResponse:
+def csv_response(content: str, name: str) -> HttpResponse:
     # A BOM makes Excel read UTF-8 (umlauts, €) correctly.
     response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
@@ -23,7 +23,7 @@ def _csv_response(content: str, name: str) -> HttpResponse:
     return response
 
 
-def _german() -> bool:
+def german_formats() -> bool:
     return (get_language() or "en").startswith("de")
 
 
@@ -46,7 +46,7 @@ def payments_export(request: HttpRequest) -> HttpResponse:
         ]
         for p in payments.iterator(chunk_size=2000)
     )
-    return _csv_response(write_csv(header, rows, german=_german()), "payments")
+    return csv_response(write_csv(header, rows, german=german_formats()), "payments")
 
 
 @login_required
@@ -74,4 +74,4 @@ def sources_export(request: HttpRequest) -> HttpResponse:
         ]
         for s in sources
     )
-    return _csv_response(write_csv(header, rows, german=_german()), "sources")
+    return csv_response(write_csv(header, rows, german=german_formats()), "sources")

@@ -1,22 +1,29 @@
-"""CSV import of payments: upload, preview with column mapping, import all rows or none."""
+"""CSV import of payments: upload, preview with column mapping, import all rows or none.
+
+The import itself runs on a worker. While it is queued or running, the detail page
+shows its progress and polls ``import_status`` (htmx); that partial answers
+``HX-Refresh`` once the import is over, so the page reloads into the result.
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from income import selectors, services
 from income.finance.csv_payments import FIELDS
 from income.finance.errors import DomainError
 from income.models import ImportStatus, IncomeSource, PaymentImport
+from income.progress import progress_read
 
 FIELD_LABELS = {
     "date": gettext_lazy("Date"),
@@ -30,6 +37,8 @@ FIELD_LABELS = {
 }
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 100
+#: A worker has the file (or will have it): the page follows its progress.
+IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 class UploadForm(forms.Form):
@@ -108,7 +117,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     owner = cast(User, request.user)
     upload = _owned_upload(request, pk)
     if upload.status != ImportStatus.UPLOADED:
-        return render(request, "income/imports/result.html", {"upload": upload})
+        return render(request, "income/imports/result.html", _progress_context(upload))
     parsed = services.payment_import_preview(upload=upload)
     headers = list(dict.fromkeys([*parsed.columns.values(), *parsed.unknown_columns]))
     initial = {field: parsed.columns.get(field, "") for field in FIELDS}
@@ -136,3 +145,30 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "currency_default": upload.source.currency if upload.source else None,
         },
     )
+
+
+def _progress_context(upload: PaymentImport) -> dict[str, Any]:
+    in_progress = upload.status in IN_PROGRESS
+    return {
+        "upload": upload,
+        "in_progress": in_progress,
+        "progress": progress_read(kind="import", job_id=upload.pk) if in_progress else None,
+    }
+
+
+@login_required
+@require_safe
+@never_cache
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress section of the detail page, polled by htmx while the import runs.
+
+    Once the import is over (or not yet started) the page must show something else:
+    ``HX-Refresh`` makes htmx reload it, and the body links there for a client without
+    htmx. Never cached, or a proxy could keep a page polling a finished import forever.
+    """
+    upload = _owned_upload(request, pk)
+    context = _progress_context(upload)
+    response = render(request, "income/imports/partials/progress.html", context)
+    if not context["in_progress"]:
+        response["HX-Refresh"] = "true"
+    return response

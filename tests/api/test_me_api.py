@@ -15,6 +15,7 @@ def test_me_shows_the_callers_profile(alice_api: APIClient) -> None:
         "monthly_expenses": "0.00",
         "hourly_value": "0.00",
         "default_tax_profile": None,
+        "weekly_digest": False,
     }
 
 

@@ -1,0 +1,217 @@
+"""Report API serializers: render stored snapshots and jobs, parse the list's month range.
+
+Amounts are strings with two decimals and ratios strings with four (PRODUCT.md §5), as
+the dashboard API writes them; every field is listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from income.api.serializers import ShareSerializer
+from reports.models import RecomputeJob, ReportSnapshot
+
+
+def _money(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True, **kwargs)
+
+
+def _ratio(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=None, decimal_places=4, read_only=True, allow_null=True, **kwargs
+    )
+
+
+class ReportRangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``?from=YYYY-MM&to=YYYY-MM`` of the list; both optional, both months included.
+
+    The fields are named in ``get_fields`` because ``from`` is a Python keyword.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        return {
+            "from": serializers.DateField(
+                input_formats=["%Y-%m"],
+                format="%Y-%m",
+                required=False,
+                help_text=_("First month, e.g. 2025-01."),
+            ),
+            "to": serializers.DateField(
+                input_formats=["%Y-%m"],
+                format="%Y-%m",
+                required=False,
+                help_text=_("Last month, e.g. 2025-12."),
+            ),
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "from" in attrs and "to" in attrs and attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": [_("Must not be before “from”.")]})
+        return attrs
+
+
+class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One month of the caller's reports, in the currency given beside it."""
+
+    passive_gross = _money()
+    passive_net = _money()
+    active_net = _money()
+    passive_gross_ttm = _money(help_text=_("Trailing twelve months up to this month."))
+    passive_net_ttm = _money(help_text=_("Trailing twelve months up to this month."))
+    total_net_ttm = _money(help_text=_("All net income, passive and active, 12 months."))
+    passive_share = _ratio(help_text=_("passive_net_ttm / total_net_ttm; null without income."))
+    expense_coverage = _ratio(
+        help_text=_("passive_net_ttm / 12 / monthly_expenses; null without expenses.")
+    )
+    monthly_expenses = _money()
+    by_category = serializers.DictField(
+        child=serializers.DecimalField(max_digits=None, decimal_places=2),
+        read_only=True,
+        help_text=_("Passive net of the month by category name."),
+    )
+    closed = serializers.SerializerMethodField(help_text=_("Frozen at the month's end."))
+
+    class Meta:
+        model = ReportSnapshot
+        fields: tuple[str, ...] = (
+            "month",
+            "currency",
+            "passive_gross",
+            "passive_net",
+            "active_net",
+            "passive_gross_ttm",
+            "passive_net_ttm",
+            "total_net_ttm",
+            "passive_share",
+            "expense_coverage",
+            "monthly_expenses",
+            "independence_month",
+            "by_category",
+            "closed",
+            "closed_at",
+            "computed_at",
+        )
+        read_only_fields = fields
+
+    def get_closed(self, snapshot: ReportSnapshot) -> bool:
+        return snapshot.closed_at is not None
+
+
+class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One source's figures as stored with the month.
+
+    The current month stores the full figures to date (as ``/dashboard/`` has them);
+    a month first written after it had passed stores only that month's gross, net and
+    twelve months. Fields a stored row lacks are left out of the answer.
+    """
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category = serializers.CharField(help_text=_("The category's slug."))
+    gross = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    net = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
+    gross_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    net_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    costs_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    hours_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    effective_hourly_rate = serializers.DecimalField(
+        max_digits=None, decimal_places=2, allow_null=True, required=False
+    )
+    cash_roi = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, required=False
+    )
+    full_roi = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, required=False
+    )
+    payback_month = serializers.DateField(allow_null=True, required=False)
+    payback_projected = serializers.BooleanField(required=False)
+    yield_on_cost = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, required=False
+    )
+    net_rental_yield = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, required=False
+    )
+    mrr = serializers.DecimalField(
+        max_digits=None, decimal_places=2, allow_null=True, required=False
+    )
+    arr = serializers.DecimalField(
+        max_digits=None, decimal_places=2, allow_null=True, required=False
+    )
+    churn_rate = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, required=False
+    )
+    arpu = serializers.DecimalField(
+        max_digits=None, decimal_places=2, allow_null=True, required=False
+    )
+    ltv = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text=_("null at zero churn"),
+    )
+
+
+class ReportDetailSerializer(ReportSnapshotSerializer):
+    """A month with what was true of it while it was current: sources and concentration."""
+
+    sources = SnapshotSourceSerializer(many=True, read_only=True)
+    concentration = serializers.DictField(
+        child=ShareSerializer(many=True),
+        read_only=True,
+        help_text=_("Share of passive net, 12 months, by source, category, currency, …"),
+    )
+    missing_rates = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Currencies whose payments are left out: no exchange rate."),
+    )
+
+    class Meta(ReportSnapshotSerializer.Meta):
+        fields = (
+            *ReportSnapshotSerializer.Meta.fields,
+            "sources",
+            "concentration",
+            "missing_rates",
+        )
+        read_only_fields = fields
+
+
+class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    phase = serializers.CharField(help_text=_("load, compute, project, write, done"))
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField(help_text=_("0 to 100 over all phases."))
+
+
+class RecomputeJobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A recompute of the caller's reports; `progress` is null until a worker reports."""
+
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecomputeJob
+        fields = (
+            "id",
+            "status",
+            "reason",
+            "force",
+            "months_written",
+            "skipped",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "progress",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(ProgressSerializer(allow_null=True))
+    def get_progress(self, job: RecomputeJob) -> dict[str, Any] | None:
+        progress = self.context.get("progress")
+        return None if progress is None else dict(ProgressSerializer(progress).data)

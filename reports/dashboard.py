@@ -1,0 +1,285 @@
+"""What the dashboard shows, read from the stored snapshots (no figure is computed here).
+
+The dashboard used to run ``income.reporting.overview`` on every request, so its cost
+grew with the user's payments. It now reads the current month's ``ReportSnapshot`` and
+the rows of the 24 months before it, and turns their JSON back into typed values
+(Decimal, date) for the template: a fixed handful of queries, whatever the data.
+
+The rules the page needs beyond the stored figures are applied as the live overview
+applies them, with the same functions where they exist (``figures.concentrated``), so
+the page says what it said before the move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.utils import timezone
+
+from income.finance import figures
+from income.finance.rounding import to_cents
+from income.finance.schedule import add_months, month_start
+from income.models import IncomeCategory, Profile
+from reports.models import ReportSnapshot
+from reports.selectors import snapshot_latest
+from reports.services import last_day
+
+ZERO = Decimal(0)
+
+#: Months of history in the charts: the current one and the 23 before it.
+CHART_MONTHS = 24
+#: Months in the table below the charts, newest first.
+TABLE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One month of the charts and the table, in the base currency."""
+
+    month: date
+    passive_gross: Decimal
+    passive_net: Decimal
+    active_net: Decimal
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One source's figures to date, as the snapshot stored them."""
+
+    id: int
+    name: str
+    category_slug: str
+    is_passive: bool
+    net_to_date: Decimal
+    hours_to_date: Decimal
+    effective_hourly_rate: Decimal | None
+    cash_roi: Decimal | None
+    payback: figures.Payback
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """One dimension of the concentration view and its warning, if one part dominates."""
+
+    dimension: str
+    shares: list[figures.Share]
+    warning: figures.Share | None
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """A user's dashboard: the latest snapshot's figures and the months before it."""
+
+    month: date
+    as_of: date
+    computed_at: datetime
+    stale: bool
+    currency: str
+    passive_gross_ttm: Decimal
+    passive_net_ttm: Decimal
+    total_net_ttm: Decimal
+    passive_share: Decimal | None
+    expense_coverage: Decimal | None
+    missing_rates: list[str]
+    months: list[MonthRow]
+    passive_net_by_category: dict[str, list[Decimal]]
+    sources: list[SourceRow]
+    concentration: list[Concentration]
+
+    @property
+    def passive_net_monthly_average(self) -> Decimal:
+        """An average month of the last twelve, rounded once (as ``Overview`` rounds it)."""
+        return to_cents(self.passive_net_ttm / 12)
+
+    @property
+    def ranked_by_hourly_rate(self) -> list[SourceRow]:
+        """Passive sources, best effective hourly rate first; those without hours last.
+
+        The order of ``Overview.ranked_by_hourly_rate``, the page's ranking before the move.
+        """
+        return sorted(
+            (row for row in self.sources if row.is_passive),
+            key=lambda r: (r.effective_hourly_rate is None, -(r.effective_hourly_rate or ZERO)),
+        )
+
+    @property
+    def table_months(self) -> list[MonthRow]:
+        return list(reversed(self.months[-TABLE_MONTHS:]))
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _optional_decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _optional_date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+class _Categories:
+    """The categories the snapshot names, looked up in one query.
+
+    Sources name their category by slug; ``by_category`` and the category concentration
+    by the name it had in the language the recompute ran in (a worker, or the request
+    of a first visit). Both are mapped back here so the page shows the current language.
+    """
+
+    def __init__(self, *, slugs: Iterable[str], names: Iterable[str]) -> None:
+        slug_list, name_list = sorted(set(slugs)), sorted(set(names))
+        self.by_slug: dict[str, IncomeCategory] = {}
+        self.by_name: dict[str, IncomeCategory] = {}
+        if not slug_list and not name_list:
+            return
+        for category in IncomeCategory.objects.filter(
+            Q(slug__in=slug_list) | Q(name_en__in=name_list) | Q(name_de__in=name_list)
+        ):
+            self.by_slug[category.slug] = category
+            self.by_name.setdefault(category.name_en, category)
+            self.by_name.setdefault(category.name_de, category)
+
+    def is_passive(self, slug: str) -> bool:
+        category = self.by_slug.get(slug)
+        return category is not None and category.is_passive
+
+    def display_name(self, stored: str) -> str:
+        category = self.by_name.get(stored)
+        return stored if category is None else category.name
+
+
+def _source_row(item: Mapping[str, Any], categories: _Categories) -> SourceRow:
+    slug = str(item["category"])
+    return SourceRow(
+        id=int(item["id"]),
+        name=str(item["name"]),
+        category_slug=slug,
+        is_passive=categories.is_passive(slug),
+        net_to_date=_decimal(item["net_to_date"]),
+        hours_to_date=_decimal(item["hours_to_date"]),
+        effective_hourly_rate=_optional_decimal(item.get("effective_hourly_rate")),
+        cash_roi=_optional_decimal(item.get("cash_roi")),
+        payback=figures.Payback(
+            month=_optional_date(item.get("payback_month")),
+            projected=bool(item.get("payback_projected")),
+        ),
+    )
+
+
+def _concentration(
+    stored: Mapping[str, list[Mapping[str, Any]]], categories: _Categories
+) -> list[Concentration]:
+    """Each dimension with shares, and its warning as ``income.reporting`` decides it.
+
+    A dimension with a single part carries everything by definition, so it is not
+    flagged (the live overview's rule); otherwise ``figures.concentrated`` decides.
+    """
+    result = []
+    for dimension, items in stored.items():
+        shares = [
+            figures.Share(
+                key=categories.display_name(str(item["key"]))
+                if dimension == "category"
+                else str(item["key"]),
+                amount=_decimal(item["amount"]),
+                share=_decimal(item["share"]),
+            )
+            for item in items
+        ]
+        if not shares:
+            continue
+        warning = figures.concentrated(shares) if len(shares) > 1 else None
+        result.append(Concentration(dimension=dimension, shares=shares, warning=warning))
+    return result
+
+
+def dashboard_data(*, owner: User) -> DashboardData | None:
+    """The dashboard of ``owner`` from their snapshots; None when they have none yet.
+
+    Four queries whatever the data: the latest snapshot, the months of the charts (only
+    their monthly columns), the profile's change stamp, and the categories named.
+    Months without a row (before the first payment) are shown as zero.
+    """
+    latest = snapshot_latest(owner=owner)
+    if latest is None:
+        return None
+    first = add_months(latest.month, -(CHART_MONTHS - 1))
+    rows = {
+        row.month: row
+        for row in ReportSnapshot.objects.filter(
+            owner=owner, month__gte=first, month__lte=latest.month
+        ).only("month", "passive_gross", "passive_net", "active_net", "by_category")
+    }
+    changed_at = (
+        Profile.objects.filter(user=owner).values_list("data_changed_at", flat=True).first()
+    )
+    window = [add_months(first, n) for n in range(CHART_MONTHS)]
+    stored_sources: list[Mapping[str, Any]] = list(latest.sources or [])
+    stored_concentration: Mapping[str, list[Mapping[str, Any]]] = latest.concentration or {}
+    category_names = {name for row in rows.values() for name in (row.by_category or {})}
+    category_names |= {str(item["key"]) for item in stored_concentration.get("category", [])}
+    categories = _Categories(
+        slugs=(str(item["category"]) for item in stored_sources), names=category_names
+    )
+
+    months = []
+    by_category: dict[str, list[Decimal]] = {}
+    for index, month in enumerate(window):
+        row = rows.get(month)
+        months.append(
+            MonthRow(
+                month=month,
+                passive_gross=row.passive_gross if row else ZERO,
+                passive_net=row.passive_net if row else ZERO,
+                active_net=row.active_net if row else ZERO,
+            )
+        )
+        for stored_name, amount in ((row.by_category or {}) if row else {}).items():
+            name = categories.display_name(stored_name)
+            series = by_category.setdefault(name, [ZERO] * CHART_MONTHS)
+            series[index] += _decimal(amount)
+
+    computed_at = latest.computed_at
+    return DashboardData(
+        month=latest.month,
+        as_of=min(timezone.localdate(computed_at), last_day(latest.month)),
+        computed_at=computed_at,
+        stale=changed_at is not None and changed_at > computed_at,
+        currency=latest.currency,
+        passive_gross_ttm=latest.passive_gross_ttm,
+        passive_net_ttm=latest.passive_net_ttm,
+        total_net_ttm=latest.total_net_ttm,
+        passive_share=latest.passive_share,
+        expense_coverage=latest.expense_coverage,
+        missing_rates=[str(code) for code in latest.missing_rates or []],
+        months=months,
+        passive_net_by_category=dict(sorted(by_category.items())),
+        sources=[_source_row(item, categories) for item in stored_sources],
+        concentration=_concentration(stored_concentration, categories),
+    )
+
+
+def must_compute_now(data: DashboardData | None, *, today: date) -> bool:
+    """Whether the page has to compute the snapshot itself before it can show it.
+
+    - No snapshot at all: a first visit (or a user from before the reports app) would
+      otherwise see an empty page, or the "add your first source" guide, for a user
+      who has data.
+    - No snapshot of the current month: the month-end close writes the month it
+      closes, not the new one, so without this the first visit of a month would show
+      last month's twelve months.
+    - A stale snapshot without any source: the user has just added their first one and
+      the debounced recompute has not run yet; the guide would tell them to add it.
+    """
+    if data is None:
+        return True
+    if data.month < month_start(today):
+        return True
+    return data.stale and not data.sources

@@ -1,0 +1,176 @@
+"""Reports in the browser: the month-by-month history, its CSV, and the recompute button.
+
+The button creates a ``RecomputeJob`` and answers the job's progress partial, which
+polls itself with htmx until the job is finished. The page around it (the report page,
+the dashboard) reloads when the job is done if the poll asks for it with ``?refresh=1``
+(``HX-Refresh``), so the new figures appear without a second click.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from income.finance.csv_export import write_csv
+from income.progress import progress_read
+from income.views.exports import csv_response, german_formats
+from reports import selectors, services
+from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
+
+PAGE_SIZE = 24
+CHART_MONTHS = 36
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+DETAIL_JSON = ("sources", "concentration", "by_category")
+
+
+def _owner(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _month_label(month: date) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def _chart(newest_first: list[ReportSnapshot]) -> dict[str, object]:
+    """Passive net per month and its trailing twelve months, oldest month first."""
+    rows = newest_first[::-1]
+    return {
+        "labels": [_month_label(row.month) for row in rows],
+        "datasets": [
+            {"label": _("Passive net"), "data": [str(row.passive_net) for row in rows]},
+            {
+                "label": _("Passive net, 12 months"),
+                "data": [str(row.passive_net_ttm) for row in rows],
+            },
+        ],
+        "currency": rows[-1].currency,
+        "type": "line",
+        "fill": False,
+    }
+
+
+@login_required
+@require_safe
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The history, newest month first, 24 a page; the chart always shows the last 36."""
+    # The per-source and concentration figures are not shown here: leave them unread.
+    snapshots = selectors.snapshot_list(owner=_owner(request)).defer(*DETAIL_JSON)
+    page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
+    recent = list(snapshots[:CHART_MONTHS])
+    latest = recent[0] if recent else None
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page": page,
+            "latest": latest,
+            "chart": _chart(recent) if recent else None,
+            "chart_rows": recent,
+        },
+    )
+
+
+@login_required
+@require_safe
+def report_csv(request: HttpRequest) -> HttpResponse:
+    """The whole history as CSV, oldest month first as a spreadsheet reads a series.
+
+    Written by ``income.finance.csv_export`` like the other exports: the language's
+    number and date formats, and text cells a spreadsheet will not run as a formula.
+    Ratios stay fractions (0.2500 = 25 %), as in the API.
+    """
+    snapshots = selectors.snapshot_list(owner=_owner(request)).defer(*DETAIL_JSON).order_by("month")
+    header = [_("Month"), _("Currency"), _("Passive gross"), _("Passive net"), _("Active net"),
+              _("Passive gross, 12 months"), _("Passive net, 12 months"),
+              _("All net income, 12 months"), _("Passive share"), _("Expenses covered"),
+              _("Monthly expenses"), _("Independence month"), _("Closed"),
+              _("Computed")]  # fmt: skip
+    rows = (
+        [
+            s.month,
+            s.currency,
+            s.passive_gross,
+            s.passive_net,
+            s.active_net,
+            s.passive_gross_ttm,
+            s.passive_net_ttm,
+            s.total_net_ttm,
+            s.passive_share,
+            s.expense_coverage,
+            s.monthly_expenses,
+            s.independence_month,
+            timezone.localdate(s.closed_at) if s.closed_at else None,
+            timezone.localdate(s.computed_at),
+        ]
+        for s in snapshots.iterator(chunk_size=2000)
+    )
+    return csv_response(write_csv(header, rows, german=german_formats()), "reports")
+
+
+def _wants_refresh(request: HttpRequest) -> bool:
+    """Whether the page around the partial reloads once the job is done.
+
+    ``refresh=1`` (query string or form) asks for it. An htmx POST asks for it unless it
+    says ``refresh=0``: the button is on a page that shows the figures (the report page,
+    the dashboard), and those are stale once the job is done.
+    """
+    default = "1" if request.method == "POST" and _is_htmx(request) else "0"
+    return (request.GET.get("refresh") or request.POST.get("refresh") or default) == "1"
+
+
+def _percent(job: RecomputeJob) -> int | None:
+    """The bar's value; ``None`` leaves it indeterminate (no worker has reported yet)."""
+    if job.status == JobStatus.DONE:
+        return 100
+    progress = progress_read(kind="recompute", job_id=job.pk)
+    if progress is not None:
+        return progress.percent
+    return 0 if job.status == JobStatus.FAILED else None
+
+
+def _job_response(request: HttpRequest, job: RecomputeJob, *, full_page: bool) -> HttpResponse:
+    refresh = _wants_refresh(request)
+    context: dict[str, Any] = {
+        "job": job,
+        "percent": _percent(job),
+        "polling": job.status in ACTIVE,
+        "refresh": refresh,
+    }
+    template = "reports/job.html" if full_page else "reports/partials/job_progress.html"
+    response = render(request, template, context)
+    if job.status == JobStatus.DONE and refresh and _is_htmx(request):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def report_recompute(request: HttpRequest) -> HttpResponse:
+    """Queue a forced recompute; htmx gets the progress partial, a plain form the job page."""
+    job = services.recompute_job_create(owner=_owner(request), reason=JobReason.REQUEST, force=True)
+    if not _is_htmx(request):
+        return redirect("report_job", pk=job.pk)
+    job.refresh_from_db()  # a worker that runs tasks eagerly may have finished it already
+    return _job_response(request, job, full_page=False)
+
+
+@login_required
+@require_safe
+def report_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress: the partial for htmx polls, a small page otherwise."""
+    job = get_object_or_404(selectors.recompute_job_list(owner=_owner(request)), pk=pk)
+    return _job_response(request, job, full_page=not _is_htmx(request))
