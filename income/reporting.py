@@ -97,19 +97,6 @@ class Overview:
     concentration_warnings: dict[str, figures.Share]
     missing_rates: list[str]
 
-    @property
-    def passive_net_monthly_average(self) -> Decimal:
-        return to_cents(self.passive_net_ttm / 12)
-
-    @property
-    def ranked_by_hourly_rate(self) -> list[SourceFigures]:
-        """Passive sources, best effective hourly rate first; those without hours last."""
-        rated = [s for s in self.sources if s.source.category.is_passive]
-        return sorted(
-            rated,
-            key=lambda s: (s.effective_hourly_rate is None, -(s.effective_hourly_rate or ZERO)),
-        )
-
 
 def _active_months(source: IncomeSource, as_of: date) -> list[date]:
     """The months from the source's start to ``as_of`` (or its end), each as day 1."""

@@ -23,7 +23,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from income.finance import figures
-from income.finance.rounding import to_cents
 from income.finance.schedule import add_months, month_start
 from income.models import IncomeCategory, Profile
 from reports.models import ReportSnapshot
@@ -95,17 +94,14 @@ class DashboardData:
     @property
     def passive_net_monthly_average(self) -> Decimal:
         """An average month of the last twelve, rounded once (as ``Overview`` rounds it)."""
-        return to_cents(self.passive_net_ttm / 12)
+        return figures.monthly_average(self.passive_net_ttm)
 
     @property
     def ranked_by_hourly_rate(self) -> list[SourceRow]:
-        """Passive sources, best effective hourly rate first; those without hours last.
-
-        The order of ``Overview.ranked_by_hourly_rate``, the page's ranking before the move.
-        """
+        """Passive sources, best effective hourly rate first; those without hours last."""
         return sorted(
             (row for row in self.sources if row.is_passive),
-            key=lambda r: (r.effective_hourly_rate is None, -(r.effective_hourly_rate or ZERO)),
+            key=lambda row: figures.hourly_rate_rank(row.effective_hourly_rate),
         )
 
     @property

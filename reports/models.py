@@ -6,12 +6,15 @@ sources' projection), so it sits above both: ``config → reports → scenarios 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from income.finance import figures
 from income.models import money_field
 
 
@@ -65,6 +68,11 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.month:%Y-%m}"
+
+    @property
+    def passive_net_monthly_average(self) -> Decimal:
+        """An average month of the twelve up to this one (on the chart's scale)."""
+        return figures.monthly_average(self.passive_net_ttm)
 
 
 class JobStatus(models.TextChoices):

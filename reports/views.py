@@ -46,15 +46,19 @@ def _month_label(month: date) -> str:
 
 
 def _chart(newest_first: list[ReportSnapshot]) -> dict[str, object]:
-    """Passive net per month and its trailing twelve months, oldest month first."""
+    """Passive net per month and the average month of the twelve up to it, oldest first.
+
+    The average, not the twelve months' sum: on one axis with the months, a sum twelve
+    times their size would flatten them into a line along the bottom.
+    """
     rows = newest_first[::-1]
     return {
         "labels": [_month_label(row.month) for row in rows],
         "datasets": [
             {"label": _("Passive net"), "data": [str(row.passive_net) for row in rows]},
             {
-                "label": _("Passive net, 12 months"),
-                "data": [str(row.passive_net_ttm) for row in rows],
+                "label": _("Average month of the last 12"),
+                "data": [str(row.passive_net_monthly_average) for row in rows],
             },
         ],
         "currency": rows[-1].currency,

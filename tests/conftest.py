@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
@@ -89,3 +90,19 @@ def alice_api(alice: User) -> APIClient:
 @pytest.fixture
 def bob_api(bob: User) -> APIClient:
     return token_client(bob)
+
+
+@pytest.fixture
+def shipped_content(transactional_db: None) -> None:
+    """The categories and tax profiles the data migration ships, as a fresh database has them.
+
+    A transactional test's flush removes them, and ``serialized_rollback`` cannot bring
+    them back once Playwright has run its event loop in a test process: Django then hands
+    out new connection objects, without the serialized copy, and the restore is silently
+    skipped for every later test of that process (browser tests and worker tests alike).
+    Running the migration's own step again is idempotent (``update_or_create``).
+    """
+    from django.apps import apps
+
+    seed = importlib.import_module("income.migrations.0003_seed_categories_and_tax_profiles")
+    seed.forwards(apps, None)

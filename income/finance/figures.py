@@ -345,6 +345,21 @@ def concentration(amounts: Mapping[str, Decimal]) -> list[Share]:
         ]
 
 
+def monthly_average(ttm_amount: Decimal) -> Decimal:
+    """An average month of a trailing twelve months' amount, rounded to cents once."""
+    with localcontext(EXACT):
+        return to_cents(ttm_amount / TWELVE)
+
+
+def hourly_rate_rank(rate: Decimal | None) -> tuple[bool, Decimal]:
+    """Sort key of "how passive is it really?": best effective hourly rate first.
+
+    A source without hours has no rate (None) and goes last: it is not "infinitely"
+    passive, its effort is simply not known.
+    """
+    return (rate is None, -(rate if rate is not None else ZERO))
+
+
 def concentrated(shares: list[Share]) -> Share | None:
     """The first share above ``CONCENTRATION_LIMIT``: §3's "carries more than half".
 

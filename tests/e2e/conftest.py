@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,18 +52,3 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-@pytest.fixture
-def shipped_content(transactional_db: None) -> None:
-    """The categories and tax profiles the data migration ships, as a fresh database has them.
-
-    A transactional test's flush removes them, and ``serialized_rollback`` cannot bring
-    them back here: once Playwright runs its event loop in this thread, Django hands out
-    new connection objects, without the serialized copy, and the restore is silently
-    skipped. Running the migration's own step again is idempotent (``update_or_create``).
-    """
-    from django.apps import apps
-
-    seed = importlib.import_module("income.migrations.0003_seed_categories_and_tax_profiles")
-    seed.forwards(apps, None)

@@ -123,7 +123,12 @@ def test_concentration_warns_when_one_part_carries_more_than_half(
 
 
 def test_sources_are_ranked_by_effective_hourly_rate(alice: User, portfolio: object) -> None:
-    ranked = reporting.overview(owner=alice, as_of=AS_OF).ranked_by_hourly_rate
+    passive = [
+        f
+        for f in reporting.overview(owner=alice, as_of=AS_OF).sources
+        if f.source.category.is_passive
+    ]
+    ranked = sorted(passive, key=lambda f: figures.hourly_rate_rank(f.effective_hourly_rate))
     assert [f.source.name for f in ranked] == ["Flat", "World ETF", "Membership"]
 
 

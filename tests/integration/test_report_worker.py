@@ -30,7 +30,10 @@ from tests.integration.workers import WorkerProcess
 from tests.services import TEST_REDIS_URL, require_redis
 
 # serialized_rollback: the flush after each test would drop the migrations' categories.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("shipped_content"),
+]
 
 # Short enough to wait for in a test; the production value is in the settings (3600 s).
 VISIBILITY_TIMEOUT = 12

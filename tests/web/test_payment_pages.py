@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -361,3 +362,11 @@ def test_delete_asks_then_deletes(alice_client: Client, etf: IncomeSource) -> No
     response = alice_client.post(url)
     assert response.status_code == 302
     assert Payment.objects.count() == 0
+
+
+def test_a_row_id_is_never_localised_even_past_a_thousand(etf: IncomeSource) -> None:
+    """``USE_THOUSAND_SEPARATOR`` would turn id 12345 into "12,345" in an id attribute."""
+    payment = PaymentFactory.create(source=etf)
+    payment.pk = 12345
+    html = render_to_string("income/partials/payment_row.html", {"payment": payment})
+    assert 'id="payment-12345"' in html

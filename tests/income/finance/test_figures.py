@@ -28,7 +28,9 @@ from income.finance.figures import (
     effective_hourly_rate,
     expense_coverage,
     full_roi,
+    hourly_rate_rank,
     ltv,
+    monthly_average,
     mrr,
     net_rental_yield,
     passive_share,
@@ -681,3 +683,15 @@ def test_an_actual_payback_month_is_the_first_to_reach_the_target(
     assert 1 <= ahead <= 600
     assert Fraction(cumulative) + ahead * mean >= Fraction(upfront)
     assert Fraction(cumulative) + (ahead - 1) * mean < Fraction(upfront)
+
+
+def test_the_monthly_average_of_twelve_months_rounds_once_half_up() -> None:
+    assert monthly_average(Decimal("1434.54")) == Decimal("119.55")  # 119.545
+    assert monthly_average(Decimal("0")) == Decimal("0.00")
+
+
+def test_sources_without_hours_rank_after_every_rate_even_a_negative_one() -> None:
+    rates = [None, Decimal("-5.00"), Decimal("40.00"), Decimal("12.50")]
+    assert sorted(rates, key=hourly_rate_rank) == [
+        Decimal("40.00"), Decimal("12.50"), Decimal("-5.00"), None,
+    ]  # fmt: skip
