@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from datetime import date
 
-from income.models import Profile
+from django.contrib.auth.models import User
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+
+from income.models import Payment, Profile
 from reports.models import RecomputeJob, ReportSnapshot
 
 
@@ -22,12 +25,15 @@ def recompute_job_list(*, owner: User) -> QuerySet[RecomputeJob]:
     return RecomputeJob.objects.filter(owner=owner)
 
 
-def owners_changed_since_report() -> QuerySet[User]:
-    """Users whose data changed after their last snapshot was computed, or who have none.
+def owners_changed_since_report(*, today: date) -> QuerySet[User]:
+    """Users whose reports are out of date: what the nightly sweep recomputes.
 
-    This is what makes a lost task harmless: the change stamp commits with the change
-    (``income.changes``), so whatever happened to the recompute it asked for, the
-    nightly sweep finds the user here.
+    - their data changed after their last snapshot was computed, or they have none.
+      This is what makes a lost task harmless: the change stamp commits with the
+      change (``income.changes``), so whatever happened to the recompute it asked for,
+      the sweep finds the user here;
+    - or a payment recorded with a later date has come due since then (the figures
+      count payments up to their day only).
     """
     last_computed = (
         ReportSnapshot.objects.filter(owner=OuterRef("user_id"))
@@ -36,10 +42,14 @@ def owners_changed_since_report() -> QuerySet[User]:
         .annotate(last=Max("computed_at"))
         .values("last")
     )
+    come_due = Payment.objects.filter(
+        source__owner_id=OuterRef("user_id"), date__lte=today, date__gt=OuterRef("last_day")
+    )
     changed = (
         Profile.objects.filter(data_changed_at__isnull=False)
         .annotate(last=Subquery(last_computed))
-        .filter(Q(last__isnull=True) | Q(data_changed_at__gt=Subquery(last_computed)))
+        .annotate(last_day=TruncDate("last"))
+        .filter(Q(last__isnull=True) | Q(data_changed_at__gt=F("last")) | Exists(come_due))
         .values("user_id")
     )
     return User.objects.filter(pk__in=changed, is_active=True).order_by("pk")

@@ -109,7 +109,7 @@ def report_sweep() -> int:
     from reports.selectors import owners_changed_since_report
     from reports.services import jobs_prune
 
-    ids = owners_changed_since_report().values_list("pk", flat=True)
+    ids = owners_changed_since_report(today=timezone.localdate()).values_list("pk", flat=True)
     sent = _fan_out(report_recompute_owner, ((owner_id, JobReason.SWEEP.value) for owner_id in ids))
     pruned = jobs_prune()
     logger.info("report_sweep: %d users sent, %d old jobs pruned", sent, pruned)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -25,6 +26,7 @@ from reports.services import (
 from tests.factories import PaymentFactory, SourceFactory, category
 
 TODAY = date(2025, 6, 18)
+BERLIN = ZoneInfo("Europe/Berlin")  # the project's TIME_ZONE
 
 
 @pytest.fixture
@@ -199,12 +201,12 @@ def test_a_requested_recompute_runs_on_commit_and_a_done_job_does_not_run_again(
 def test_the_sweep_finds_users_changed_after_their_last_snapshot(
     alice_with_income: User, bob: User
 ) -> None:
-    assert list(owners_changed_since_report()) == [alice_with_income]
+    assert list(owners_changed_since_report(today=TODAY)) == [alice_with_income]
     report_recompute(owner=alice_with_income, today=TODAY)
-    assert list(owners_changed_since_report()) == []
+    assert list(owners_changed_since_report(today=TODAY)) == []
     source = alice_with_income.income_sources.get(name="ETF")
     PaymentFactory.create(source=source, date=date(2025, 6, 1))
-    assert list(owners_changed_since_report()) == [alice_with_income]
+    assert list(owners_changed_since_report(today=TODAY)) == [alice_with_income]
     assert Profile.objects.get(user=bob).data_changed_at is None
 
 
@@ -224,3 +226,13 @@ def test_a_thousand_row_import_queues_one_recompute(
     assert (upload.status, upload.created_rows) == ("done", 1000)
     jobs = RecomputeJob.objects.filter(owner=alice)
     assert [(job.reason, job.status) for job in jobs] == [(JobReason.CHANGE, JobStatus.DONE)]
+
+
+def test_the_sweep_finds_a_user_whose_later_dated_payment_has_come_due(alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    PaymentFactory.create(source=source, date=date(2025, 6, 20))  # two days after TODAY
+    report_recompute(owner=alice, today=TODAY)
+    ReportSnapshot.objects.update(computed_at=datetime(2025, 6, 18, 12, tzinfo=BERLIN))
+    Profile.objects.update(data_changed_at=datetime(2025, 6, 18, 11, tzinfo=BERLIN))
+    assert list(owners_changed_since_report(today=TODAY)) == []
+    assert list(owners_changed_since_report(today=date(2025, 6, 20))) == [alice]
