@@ -70,6 +70,8 @@ def start_worker(
 
     def start(name: str = "worker") -> WorkerProcess:
         env = {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(tmp_path / "mail"),
             "DATABASE_URL": postgres_url,
             "REDIS_URL": redis_url,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
@@ -78,7 +80,6 @@ def start_worker(
             "CELERY_TASK_TIME_LIMIT": str(VISIBILITY_TIMEOUT - 1),
             "REPORTS_RECOMPUTE_DELAY": "1",
             "REPORTS_FANOUT_CHUNK": "2",  # several messages even for a handful of users
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         worker = WorkerProcess(env=env, log_path=tmp_path / f"{name}.log")
         started.append(worker)
@@ -289,3 +290,42 @@ def test_the_nightly_sweep_fans_out_over_two_workers_and_the_month_end_close_fol
         logs=workers,
     )
     assert all(_snapshots_per_month(user) == {1} for user in users)
+
+
+def test_recompute_all_fans_out_over_the_workers(
+    start_worker: Callable[..., WorkerProcess], sender: Celery
+) -> None:
+    users = [_user_with_income(sources=2, months=6) for _ in range(5)]
+    workers = [start_worker("one"), start_worker("two")]
+    owner_ids = [user.pk for user in users]
+    sent = sender.send_task(
+        "reports.tasks.report_recompute_all", kwargs={"reason": "admin", "owner_ids": owner_ids}
+    ).get(timeout=60)
+    assert sent == 5
+    _wait_for(
+        lambda: (
+            RecomputeJob.objects.filter(reason=JobReason.ADMIN, status=JobStatus.DONE).count() == 5
+        ),
+        timeout=120,
+        logs=workers,
+    )
+    for user in users:
+        assert _snapshots_per_month(user) == {1}
+        _assert_current_month_is_right(user)
+
+
+def test_the_weekly_digest_task_twice_sends_one_mail(
+    start_worker: Callable[..., WorkerProcess], sender: Celery, tmp_path: Path
+) -> None:
+    user = _user_with_income(sources=1, months=3)
+    services.profile_update(user=user, weekly_digest=True)
+    worker = start_worker()
+    first = sender.send_task("reports.tasks.digest_send_weekly").get(timeout=60)
+    second = sender.send_task("reports.tasks.digest_send_weekly").get(timeout=60)
+    assert (first, second) == (1, 0)
+    mail = tmp_path / "mail"
+    _wait_for(lambda: mail.exists() and any(mail.iterdir()), timeout=60, logs=[worker])
+    time.sleep(1)  # a second mail, had one been queued, would be written by now
+    written = "".join(path.read_text() for path in mail.iterdir())
+    assert written.count("\nSubject: ") == 1
+    assert user.email in written
