@@ -6,9 +6,10 @@ separators come from Django's locale formats; only the symbol's side is ours.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 
 from income.finance.currencies import CURRENCY_SYMBOLS
@@ -38,3 +39,8 @@ def format_percent(fraction: Decimal, places: int = 2) -> str:
     if (get_language() or "en").startswith("de"):
         return f"{sign}{digits}{NBSP}%"
     return f"{sign}{digits}%"
+
+
+def format_month(month: date) -> str:
+    """A month as the locale writes it: "März 2026" / "March 2026" (chart labels)."""
+    return date_format(month, "YEAR_MONTH_FORMAT")

@@ -8,7 +8,6 @@ the dashboard) reloads when the job is done if the poll asks for it with ``?refr
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
@@ -17,11 +16,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from income.finance.csv_export import write_csv
+from income.formatting import format_month
 from income.progress import progress_read
 from income.views.exports import csv_response, german_formats
 from reports import selectors, services
@@ -41,10 +40,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _month_label(month: date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
 def _chart(newest_first: list[ReportSnapshot]) -> dict[str, object]:
     """Passive net per month and the average month of the twelve up to it, oldest first.
 
@@ -53,7 +48,7 @@ def _chart(newest_first: list[ReportSnapshot]) -> dict[str, object]:
     """
     rows = newest_first[::-1]
     return {
-        "labels": [_month_label(row.month) for row in rows],
+        "labels": [format_month(row.month) for row in rows],
         "datasets": [
             {"label": _("Passive net"), "data": [str(row.passive_net) for row in rows]},
             {

@@ -6,7 +6,6 @@ import ``reports`` (the dependency points ``reports → scenarios → income``).
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import cast
 
@@ -15,9 +14,9 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from income.formatting import format_month
 from reports.dashboard import DashboardData, dashboard_data, must_compute_now
 from reports.services import report_recompute
 
@@ -38,10 +37,6 @@ def _chart(
     }
 
 
-def _month_label(month: date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
 def _concentration_titles() -> dict[str, str]:
     return {
         "source": _("Source"),
@@ -53,7 +48,7 @@ def _concentration_titles() -> dict[str, str]:
 
 
 def _context(data: DashboardData) -> dict[str, object]:
-    labels = [_month_label(row.month) for row in data.months]
+    labels = [format_month(row.month) for row in data.months]
     titles = _concentration_titles()
     return {
         "view": data,

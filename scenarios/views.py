@@ -24,12 +24,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from income.finance.errors import DomainError
 from income.finance.rounding import to_cents
+from income.formatting import format_month
 from income.forms import CalculatorForm
 from income.forms_income import add_service_errors
 from income.models import IncomeSource, Profile
@@ -184,7 +184,7 @@ def _income_chart(projection: Projection, currency: str) -> dict[str, object]:
 def _fan_chart(fan: Fan, currency: str) -> dict[str, object]:
     """P10 and P90 as the edges of a filled band, P50 as the line through it."""
     return _chart(
-        [date_format(month, "YEAR_MONTH_FORMAT") for month in fan.months],
+        [format_month(month) for month in fan.months],
         [
             {
                 "label": _("Pessimistic (10th percentile)"),

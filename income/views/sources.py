@@ -17,13 +17,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from income import reporting, selectors, services
 from income.finance.errors import DomainError
 from income.finance.rounding import to_cents
+from income.formatting import format_month
 from income.forms_income import SourceFilterForm, SourceForm, add_service_errors
 from income.models import CalculationModel, IncomeSource, SourceStatus
 
@@ -71,7 +71,7 @@ def _monthly_net_chart(
     """Monthly net of the source for Chart.js; amounts stay decimal strings."""
     monthly = figures.monthly_net if figures else {}
     return {
-        "labels": [date_format(month, "YEAR_MONTH_FORMAT") for month in months],
+        "labels": [format_month(month) for month in months],
         "datasets": [
             {
                 "label": _("Net income"),
