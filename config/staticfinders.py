@@ -22,6 +22,9 @@ from django.core.files.storage import FileSystemStorage
 VENDOR_FILES: dict[str, str] = {
     "vendor/htmx.min.js": "htmx.org/dist/htmx.min.js",
     "vendor/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    # Referenced by the line ``//# sourceMappingURL=`` above: without it, ``collectstatic``
+    # with the production storage (CompressedManifestStaticFilesStorage) fails.
+    "vendor/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
     "vendor/pico.min.css": "@picocss/pico/css/pico.min.css",
 }
 

@@ -9,6 +9,7 @@ from config.health import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("", include("config.urls_pwa")),
     path("api/v1/", include("income.api.urls")),
     path("api/v1/", include("scenarios.api.urls")),
     path("api/v1/", include("reports.api.urls")),

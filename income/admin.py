@@ -21,6 +21,7 @@ from income.finance.errors import DomainError
 from income.models import (
     EffortLog,
     ExchangeRate,
+    HelpArticle,
     IncomeCategory,
     IncomeSource,
     Payment,
@@ -151,6 +152,23 @@ class TaxProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "partial_exemption",
         "is_flat_rate",
         "sort_order",
+    )
+
+
+@admin.register(HelpArticle)
+class HelpArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Help and glossary articles; the pages read them on every request, so edits show at once."""
+
+    list_display = ("title_en", "title_de", "slug", "is_published", "sort_order", "updated_at")
+    list_editable = ("sort_order", "is_published")
+    list_filter = ("is_published",)
+    search_fields = ("title_en", "title_de", "slug", "body_en", "body_de")
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (None, {"fields": ("slug", "is_published", "sort_order", "updated_at")}),
+        (_("English"), {"fields": ("title_en", "summary_en", "body_en")}),
+        (_("German"), {"fields": ("title_de", "summary_de", "body_de")}),
     )
 
 

@@ -40,6 +40,11 @@ def rate_field(
     return models.DecimalField(verbose_name, max_digits=10, decimal_places=6, **kwargs)  # type: ignore[arg-type]
 
 
+def in_active_language(english: str, german: str) -> str:
+    """The German text while German is active, else the English one (admin content)."""
+    return german if (get_language() or "en").startswith("de") else english
+
+
 class Localized(models.Model):
     """Admin content written in English and German; shown in the active language."""
 
@@ -54,7 +59,7 @@ class Localized(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_de if (get_language() or "en").startswith("de") else self.name_en
+        return in_active_language(self.name_en, self.name_de)
 
 
 class CalculationModel(models.TextChoices):
@@ -83,7 +88,7 @@ class IncomeCategory(Localized):
 
     @property
     def help_text(self) -> str:
-        return self.help_de if (get_language() or "en").startswith("de") else self.help_en
+        return in_active_language(self.help_en, self.help_de)
 
 
 class TaxProfile(Localized):
@@ -120,6 +125,60 @@ class TaxProfile(Localized):
                 condition=Q(yearly_allowance__gte=0), name="taxprofile_allowance_min"
             ),
         ]
+
+
+class HelpArticle(models.Model):
+    """A help or glossary article (admin content), in English and German.
+
+    The body is plain text, not HTML: paragraphs are separated by blank lines and
+    lines starting with "- " are list items. Nothing an admin types is trusted as
+    markup; ``income.templatetags.help.help_body`` escapes before it structures.
+    """
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_de = models.CharField(_("title (German)"), max_length=200)
+    summary_en = models.CharField(_("summary (English)"), max_length=300)
+    summary_de = models.CharField(_("summary (German)"), max_length=300)
+    body_en = models.TextField(
+        _("text (English)"),
+        help_text=_(
+            "Plain text. Separate paragraphs by a blank line; start a line with "
+            '"- " for a list item.'
+        ),
+    )
+    body_de = models.TextField(
+        _("text (German)"),
+        help_text=_(
+            "Plain text. Separate paragraphs by a blank line; start a line with "
+            '"- " for a list item.'
+        ),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished articles are not shown.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("help article")
+        verbose_name_plural = _("help articles")
+        ordering = ("sort_order", "slug")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return in_active_language(self.title_en, self.title_de)
+
+    @property
+    def summary(self) -> str:
+        return in_active_language(self.summary_en, self.summary_de)
+
+    @property
+    def body(self) -> str:
+        return in_active_language(self.body_en, self.body_de)
 
 
 class ExchangeRate(models.Model):

@@ -13,6 +13,7 @@ from income.aggregates import cents_sum, from_cents
 from income.models import (
     EffortLog,
     ExchangeRate,
+    HelpArticle,
     IncomeCategory,
     IncomeSource,
     Payment,
@@ -48,6 +49,16 @@ def tax_profile_list() -> QuerySet[TaxProfile]:
 
 def exchange_rate_list() -> QuerySet[ExchangeRate]:
     return ExchangeRate.objects.all()
+
+
+def help_article_list() -> QuerySet[HelpArticle]:
+    """Published help articles in the admin's order; an unpublished one is not there."""
+    return HelpArticle.objects.filter(is_published=True)
+
+
+def help_article_get(*, slug: str) -> HelpArticle:
+    """One published article; ``HelpArticle.DoesNotExist`` for an unknown or hidden slug."""
+    return help_article_list().get(slug=slug)
 
 
 # Net = gross − tax withheld − fees (PRODUCT.md §2, ``Payment.net``), as a database

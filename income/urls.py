@@ -7,6 +7,7 @@ from income.views import (
     calculator,
     dashboard,
     exports,
+    help,
     imports,
     pages,
     payments,
@@ -17,6 +18,8 @@ from income.views import (
 urlpatterns = [
     path("", pages.home, name="home"),
     path("calculator/", calculator.calculator_page, name="calculator"),
+    path("help/", help.help_index, name="help_index"),
+    path("help/<slug:slug>/", help.help_article, name="help_article"),
     path("calendar/", dashboard.income_calendar, name="income_calendar"),
     path("imports/new/", imports.import_upload, name="import_upload"),
     path("exports/payments.csv", exports.payments_export, name="payments_export"),

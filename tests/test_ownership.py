@@ -116,6 +116,8 @@ NOT_OWNED_ROUTES: dict[str, str] = {
     "api-category-detail": SHARED_CONTENT,
     "api-tax-profile-detail": SHARED_CONTENT,
     "api-exchange-rate-detail": SHARED_CONTENT,
+    "api-help-detail": "public help content, not owned",
+    "help_article": "public help content, not owned",
     "password_reset_confirm": "uidb64 + token address a reset request; a wrong pair shows "
     "'invalid link' and reveals nothing",
     "digest_unsubscribe": "token-authenticated, not owner-scoped by id: the signed token in "

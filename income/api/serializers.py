@@ -18,6 +18,7 @@ from income.models import (
     CURRENCY_CHOICES,
     EffortLog,
     ExchangeRate,
+    HelpArticle,
     ImportStatus,
     IncomeCategory,
     IncomeSource,
@@ -163,6 +164,19 @@ class TaxProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "partial_exemption",
             "is_flat_rate",
         )
+        read_only_fields = fields
+
+
+class HelpArticleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A help article in the caller's language; the body is plain text (see ``HelpArticle``)."""
+
+    title = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = HelpArticle
+        fields = ("slug", "title", "summary", "body", "updated_at")
         read_only_fields = fields
 
 

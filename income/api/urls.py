@@ -15,6 +15,7 @@ router.register("imports", views.PaymentImportViewSet, basename="api-import")
 router.register("categories", views.CategoryViewSet, basename="api-category")
 router.register("tax-profiles", views.TaxProfileViewSet, basename="api-tax-profile")
 router.register("exchange-rates", views.ExchangeRateViewSet, basename="api-exchange-rate")
+router.register("help", views.HelpArticleViewSet, basename="api-help")
 
 urlpatterns = [
     path("calculator/", views.CalculatorView.as_view(), name="api-calculator"),

@@ -33,6 +33,7 @@ from income.api.serializers import (
     DashboardSerializer,
     EffortLogSerializer,
     ExchangeRateSerializer,
+    HelpArticleSerializer,
     LoginSerializer,
     MeSerializer,
     PaymentImportCreateSerializer,
@@ -47,6 +48,7 @@ from income.api.serializers import (
 from income.finance.calculator import calculate
 from income.models import (
     EffortLog,
+    HelpArticle,
     IncomeSource,
     Payment,
     PaymentImport,
@@ -354,6 +356,23 @@ class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-a
     filterset_fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ("date", "currency")
     ordering = ("-date", "currency")
+
+
+@extend_schema(auth=[])
+class HelpArticleViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Published help articles (admin content) in the caller's language; open to everyone.
+
+    Looked up by slug, so an app can link to an article as the web pages do.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    serializer_class = HelpArticleSerializer
+    lookup_field = "slug"
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[HelpArticle]:
+        return selectors.help_article_list()
 
 
 class DashboardView(APIView):
