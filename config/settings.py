@@ -312,6 +312,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# The queue tasks are sent to and workers consume: two installations sharing one Redis
+# keep their work apart by naming different queues.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # ----------------------------------------------------------------------------- reports
 # Seconds a change waits before its recompute runs: changes within it are computed once.

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from income.finance import figures
 from income.finance.money import RateBook
-from income.finance.rounding import to_cents
+from income.finance.rounding import to_cents, to_whole
 from income.finance.schedule import (
     CalendarEntry,
     add_months,
@@ -229,9 +229,11 @@ def _subscription_figures(
         if result.arpu is not None
         else None
     )
-    result.steady_state_subscribers = figures.steady_state_subscribers(
+    # Exact in the projection, where it is a limit; shown, it is a count of people.
+    steady_state = figures.steady_state_subscribers(
         new=Decimal(source.new_subscribers_per_month), churn_rate=source.monthly_churn_rate
     )
+    result.steady_state_subscribers = None if steady_state is None else to_whole(steady_state)
 
 
 @dataclass(frozen=True)

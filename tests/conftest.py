@@ -92,17 +92,26 @@ def bob_api(bob: User) -> APIClient:
     return token_client(bob)
 
 
+SHIPPED_CONTENT = (
+    "income.migrations.0003_seed_categories_and_tax_profiles",
+    "income.migrations.0008_seed_help_articles",
+    "income.migrations.0009_help_articles_lowercase_du",
+)
+
+
 @pytest.fixture
 def shipped_content(transactional_db: None) -> None:
-    """The categories and tax profiles the data migration ships, as a fresh database has them.
+    """What the data migrations ship (categories, tax profiles, help articles), as a
+    fresh database has them.
 
-    A transactional test's flush removes them, and ``serialized_rollback`` cannot bring
-    them back once Playwright has run its event loop in a test process: Django then hands
-    out new connection objects, without the serialized copy, and the restore is silently
-    skipped for every later test of that process (browser tests and worker tests alike).
-    Running the migration's own step again is idempotent (``update_or_create``).
+    A transactional test's flush empties every table. ``serialized_rollback`` is no way
+    back for browser and worker tests: once Playwright has run its event loop in a test
+    process, Django hands out new connection objects without the serialized copy, and
+    where the copy survives, its content types collide with the ones the flush's
+    post_migrate has created again. The migrations' own steps are idempotent
+    (``update_or_create``), so running them again is.
     """
     from django.apps import apps
 
-    seed = importlib.import_module("income.migrations.0003_seed_categories_and_tax_profiles")
-    seed.forwards(apps, None)
+    for migration in SHIPPED_CONTENT:
+        importlib.import_module(migration).forwards(apps, None)

@@ -22,3 +22,9 @@ def to_cents(value: Decimal) -> Decimal:
     """Round ``value`` to two decimals, half up."""
     with localcontext(EXACT):
         return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_whole(value: Decimal) -> Decimal:
+    """Round ``value`` to a whole number, half up: counts shown to people (subscribers)."""
+    with localcontext(EXACT):
+        return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)

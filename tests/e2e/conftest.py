@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
 
+from config.celery import app as celery_app
+from income.models import PaymentImport
+from tests.integration.workers import WorkerProcess
 from tests.services import require_chromium
 
 # Playwright's sync API runs an event loop in this thread; the live server and the
@@ -48,7 +57,112 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """Save the whole page as ``test-artifacts/<name>.png``, after checking that it fits
+    its window's width: a page that scrolls sideways is broken, wherever it is shown."""
+    width = page.viewport_size["width"]
+    # The innermost elements wider than the window: what to fix.
+    wide = page.evaluate(
+        """width => [...document.querySelectorAll('body *')]
+            .filter(e => e.scrollWidth > width + 1 || e.getBoundingClientRect().right > width + 1)
+            .slice(-3).map(e => `<${e.tagName.toLowerCase()} class="${e.className}">`
+                                + ` ${e.innerText.slice(0, 60)}`)""",
+        width,
+    )
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{name}: the page scrolls sideways ({scroll} > {width}): {wide}"
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# ----------------------------------------------------------------------------- a real worker
+
+
+def _database_url() -> str:
+    """The live server's (test) database, for the worker process."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{credentials}@{host}/{db['NAME']}"
+
+
+def _send_tasks_to(queue: str) -> None:
+    """Send every task to ``queue``: the live server's and, by the same setting in its
+    environment, the worker's own (an import announces a recompute from the worker)."""
+    celery_app.conf.task_default_queue = queue
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("queues", None)  # cached properties: built anew on next use
+    celery_app.amqp.__dict__.pop("router", None)
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[[], WorkerProcess]]:
+    """Every task goes to a queue of this test's own; ``start()``
+    starts a ``celery -A config worker`` on it, as ``make run`` does.
+
+    The worker and the live server share the database (PostgreSQL: pytest's SQLite test
+    database lives in this process's memory), the broker (the settings' own: Redis, or
+    the filesystem transport under ``var/``) and the cache that progress is written to
+    (Redis, or a file cache in ``tmp_path``). Recomputes after a change wait one second,
+    not the production ten, so a journey sees them land.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL): a Celery worker process cannot reach pytest's "
+            "in-memory SQLite test database"
+        )
+    env = {
+        "DATABASE_URL": _database_url(),
+        "REPORTS_RECOMPUTE_DELAY": "1",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    if settings.REDIS_URL:
+        shared_cache = {**settings.CACHES["default"], "LOCATION": settings.REDIS_URL}
+    else:
+        shared_cache = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+        env["CACHE_DIR"] = str(tmp_path / "cache")
+    # Progress is kept by upload id in a cache other test databases may share (Redis):
+    # ids no other test database hands out keep their progress apart.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+            [PaymentImport._meta.db_table, random.randrange(10**6, 2**31 - 10**6)],
+        )
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env["CELERY_TASK_DEFAULT_QUEUE"] = queue
+    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    _send_tasks_to(queue)
+    workers: list[WorkerProcess] = []
+
+    def start() -> WorkerProcess:
+        worker = WorkerProcess(env=env, log_path=tmp_path / f"worker-{len(workers)}.log")
+        workers.append(worker)
+        try:
+            worker.wait_until_ready()
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        return worker
+
+    try:
+        with override_settings(CACHES={"default": shared_cache}, REPORTS_RECOMPUTE_DELAY=1):
+            yield start
+    finally:
+        for worker in workers:
+            worker.stop()
+            print(worker.log())  # pytest shows it when the test failed
+        celery_app.conf.task_always_eager = eager
+        _send_tasks_to(default_queue)
+
+
+@pytest.fixture
+def live_worker(start_worker: Callable[[], WorkerProcess]) -> WorkerProcess:
+    """A real worker already consuming the live server's tasks."""
+    return start_worker()

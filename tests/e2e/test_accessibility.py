@@ -21,7 +21,7 @@ from income.models import IncomeSource
 from reports.services import report_recompute
 from scenarios.services import scenario_create
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "demo-pass-12345"
 AXE = Path(settings.NODE_MODULES_DIR) / "axe-core" / "axe.min.js"

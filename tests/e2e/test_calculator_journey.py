@@ -7,24 +7,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import screenshot
+from tests.e2e.steps import fill_seed_example, wait_for_charts
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fill_seed_example(page: Any) -> None:
-    page.fill("#id_initial_investment", "10000")
-    page.fill("#id_annual_return", "5")
-    page.fill("#id_investment_period", "10")
-    page.fill("#id_tax_rate", "15")
-    page.fill("#id_additional_income", "1000")
-
-
-def wait_for_chart(page: Any) -> None:
-    """Chart.js has drawn the chart (the canvas alone would be there without it)."""
-    page.wait_for_function(
-        "() => { const c = document.querySelector('canvas[data-chart-source]');"
-        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
-    )
 
 
 def test_the_seeds_example_in_english(page: Any, live_server: Any) -> None:
@@ -33,7 +18,7 @@ def test_the_seeds_example_in_english(page: Any, live_server: Any) -> None:
     page.click("button[type=submit]:has-text('Calculate')")
     assert page.inner_text("[data-testid=gross-income]") == "€6,288.95"
     assert page.inner_text("[data-testid=net-income]") == "€6,345.61"
-    wait_for_chart(page)
+    wait_for_charts(page)
     assert page.locator("table.numbers tbody tr").count() == 10
     screenshot(page, "calculator-en")
 
@@ -46,7 +31,7 @@ def test_the_seeds_example_in_german(page: Any, live_server: Any) -> None:
     page.click("button[type=submit]:has-text('Berechnen')")
     assert page.inner_text("[data-testid=gross-income]") == "6.288,95\u00a0€"
     assert page.inner_text("[data-testid=net-income]") == "6.345,61\u00a0€"
-    wait_for_chart(page)
+    wait_for_charts(page)
     screenshot(page, "calculator-de")
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from income.demo import demo_create
 from reports.services import report_recompute
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "demo-pass-12345"
 BUDGET = 300 * 1024

@@ -10,20 +10,11 @@ from django.utils import timezone
 from income.demo import demo_create
 from reports.services import report_recompute
 from tests.e2e.conftest import screenshot
+from tests.e2e.steps import log_in, wait_for_charts
 
-# serialized_rollback: the categories and tax profiles of the data migrations survive the
-# flush after these tests, for the tests that run after them (see ``shipped_content``).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "demo-pass-12345"
-
-
-def wait_for_chart(page: Any) -> None:
-    """Chart.js has drawn the chart (the canvas alone would be there without it)."""
-    page.wait_for_function(
-        "() => { const c = document.querySelector('canvas[data-chart-source]');"
-        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
-    )
 
 
 def assert_the_table_fits(page: Any) -> None:
@@ -43,31 +34,23 @@ def demo_user(shipped_content: None) -> Any:
     return demo.user
 
 
-def log_in(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/dashboard/")
-
-
 def test_the_reports_page_in_english_and_german(
     page: Any, live_server: Any, demo_user: Any
 ) -> None:
-    log_in(page, live_server)
+    log_in(page, live_server.url, "demo", password=PASSWORD)
     page.goto(f"{live_server.url}/reports/")
     assert page.inner_text("h1") == "Reports"
     assert page.inner_text("[data-testid=latest-passive-net-ttm]").startswith("€")
     assert page.locator("table[data-testid=report-rows] tbody tr").count() == 24
     assert "Computed" in page.inner_text("[data-testid=computed-at]")
-    wait_for_chart(page)
+    wait_for_charts(page)
     assert_the_table_fits(page)
     screenshot(page, "reports-en")
 
     page.click("form.language-switch button[value=de]")
     page.wait_for_function("() => document.documentElement.lang === 'de'")
     assert page.inner_text("[data-testid=latest-passive-net-ttm]").endswith("\u00a0€")
-    wait_for_chart(page)
+    wait_for_charts(page)
     screenshot(page, "reports-de")
     assert_the_table_fits(page)
 
@@ -76,7 +59,7 @@ def test_the_recompute_button_shows_the_job_and_reloads(
     page: Any, live_server: Any, demo_user: Any
 ) -> None:
     """Celery runs eagerly here, so the job is done by the time the button's answer comes."""
-    log_in(page, live_server)
+    log_in(page, live_server.url, "demo", password=PASSWORD)
     page.goto(f"{live_server.url}/reports/")
     with page.expect_navigation():
         page.click("[data-testid=recompute-button]")

@@ -15,7 +15,7 @@ from income.demo import demo_create
 from reports.services import report_recompute
 from tests.e2e.conftest import screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "demo-pass-12345"
 CALCULATOR = (

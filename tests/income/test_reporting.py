@@ -99,6 +99,19 @@ def test_subscription_figures_come_from_the_latest_month(alice: User, portfolio:
     assert membership.steady_state_subscribers == D(300)  # 12 / 0.04
 
 
+def test_the_steady_state_is_shown_as_a_whole_number_of_subscribers(alice: User) -> None:
+    """10 / 0.03 is 333.3… to 1,200 digits in the projection; a person reads 333."""
+    source = SourceFactory.create(
+        owner=alice,
+        category=category("membership"),
+        new_subscribers_per_month=10,
+        monthly_churn_rate=D("0.03"),
+    )
+    figures = by_name(reporting.overview(owner=alice, as_of=AS_OF), source.name)
+    assert figures.steady_state_subscribers == D(333)
+    assert str(figures.steady_state_subscribers) == "333"
+
+
 def test_dashboard_totals_share_and_coverage(alice: User, portfolio: object) -> None:
     view = reporting.overview(owner=alice, as_of=AS_OF)
     assert view.passive_net_ttm == D("3190.00")  # 190 + 3000

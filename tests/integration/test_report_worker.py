@@ -29,9 +29,8 @@ from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from tests.integration.workers import WorkerProcess
 from tests.services import TEST_REDIS_URL, require_redis
 
-# serialized_rollback: the flush after each test would drop the migrations' categories.
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("shipped_content"),
 ]
 

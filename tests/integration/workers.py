@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +36,14 @@ class WorkerProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+
+    def wait_until_ready(self, *, timeout: float = 60) -> None:
+        """Block until the worker consumes (its log says " ready."); raise if it died."""
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not start:\n{self.log()}")
+            time.sleep(0.2)
 
     def log(self) -> str:
         if not self._log.closed:

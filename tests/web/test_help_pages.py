@@ -144,3 +144,26 @@ def test_settings_and_calculator_link_to_help(client: Client, alice: User) -> No
     calculator = html_of(client, "/calculator/")
     assert 'href="/help/key-figures/"' in calculator
     assert 'href="/help/passive-income/"' in calculator
+
+
+def test_the_german_articles_say_du_in_lowercase_as_the_interface_does(db: None) -> None:
+    mid_sentence = re.compile(r"[^.!?:\n] (Du|Dein\w*|Dir|Dich)\b")
+    for article in HelpArticle.objects.all():
+        for text in (article.title_de, article.summary_de, article.body_de):
+            assert not mid_sentence.search(text), (article.slug, mid_sentence.search(text))
+    work = HelpArticle.objects.get(slug="passive-is-not-without-work")
+    assert work.body_de.startswith("Lass dich nicht blenden")
+
+
+def test_the_lowercase_migration_leaves_an_article_an_admin_edited_alone(db: None) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    shipped = importlib.import_module("income.migrations.0008_seed_help_articles")
+    lowercase = importlib.import_module("income.migrations.0009_help_articles_lowercase_du")
+    shipped.forwards(apps, None)  # the capitalised seed text again
+    HelpArticle.objects.filter(slug="solopreneurs").update(body_de="Von Hand, mit Dein und Dich.")
+    lowercase.forwards(apps, None)
+    assert HelpArticle.objects.get(slug="solopreneurs").body_de == "Von Hand, mit Dein und Dich."
+    assert "Lass dich" in HelpArticle.objects.get(slug="passive-is-not-without-work").body_de
