@@ -166,10 +166,11 @@ MAX_EXTERNAL_ID_LENGTH = 100  # Payment.external_id
 MAX_SOURCE_LENGTH = 120  # IncomeSource.name
 DEFAULT_MAX_ROWS = 100_000
 
-DATE_FORMAT_ISO = "YYYY-MM-DD"
-DATE_FORMAT_DE = "DD.MM.YYYY"
-DATE_FORMAT_DMY = "DD/MM/YYYY"
-DATE_FORMAT_MDY = "MM/DD/YYYY"
+# Shown in the preview; a German reads TT.MM.JJJJ (Tag, Monat, Jahr).
+DATE_FORMAT_ISO = gettext_noop("YYYY-MM-DD")
+DATE_FORMAT_DE = gettext_noop("DD.MM.YYYY")
+DATE_FORMAT_DMY = gettext_noop("DD/MM/YYYY")
+DATE_FORMAT_MDY = gettext_noop("MM/DD/YYYY")
 
 _DELIMITERS = (";", "\t", ",")  # ties go to the earlier one: `;` never appears in amounts
 _SNIFF_LINES = 20

@@ -237,6 +237,9 @@ def test_a_new_user_records_sources_payments_and_an_import_and_the_dashboard_fol
     page.wait_for_selector("[data-testid=import-created]", timeout=120_000)
     assert page.inner_text("[data-testid=import-created]") == "3,000 payments imported."
     screenshot(page, "journey-2-import-done")
+    page.click("[data-testid=import-see-payments]")
+    page.wait_for_url(f"{live_server.url}/payments/")
+    assert "3,002 payments in EUR" in page.inner_text("main")
     assert Payment.objects.filter(source__owner=user).count() == IMPORT_ROWS + 2
 
     # The worker recomputes after the import; the dashboard then shows every payment.
@@ -345,6 +348,9 @@ def test_a_user_switches_to_german_and_every_page_is_german(
         starting_capital=Decimal("50000.00"),
         volatility=Decimal("0.15"),
     )
+    other = scenario_services.scenario_create(
+        owner=user, name="Sparplan", monthly_contribution=Decimal("500.00")
+    )
     own_names = tuple(IncomeSource.objects.filter(owner=user).values_list("name", flat=True))
     own_names += tuple(Scenario.objects.filter(owner=user).values_list("name", flat=True))
 
@@ -378,6 +384,7 @@ def test_a_user_switches_to_german_and_every_page_is_german(
         "scenarios": "/scenarios/",
         "scenario": f"/scenarios/{scenario.pk}/",
         "scenario-new": "/scenarios/new/",
+        "compare": f"/scenarios/compare/?ids={scenario.pk}&ids={other.pk}",
         "stress-test": "/scenarios/stress-test/?dividend_cut=30&churn_spike=10",
         "settings": "/settings/",
         "help": "/help/",
@@ -394,10 +401,29 @@ def test_a_user_switches_to_german_and_every_page_is_german(
         screenshot(page, f"journey-4-{name}-de")
     assert page.inner_text("[data-testid=not-found]").startswith("Seite nicht gefunden")
 
+    # The import, from the preview to the result (on the worker, where there is one).
+    upload_and_preview(
+        page, live_server.url, source.pk, german_csv(3, first=today - timedelta(days=40))
+    )
+    assert_german(page, allowed=(*own_names, "umsaetze.csv"))
+    screenshot(page, "journey-4-import-preview-de")
+    page.click("[data-testid=import-button]")
+    page.wait_for_selector("[data-testid=import-created]", timeout=120_000)
+    assert page.inner_text("[data-testid=import-created]") == "3 Zahlungen importiert."
+    assert_german(page, allowed=(*own_names, "umsaetze.csv"))
+    screenshot(page, "journey-4-import-result-de")
+
     # The choice is the profile's: a new session comes back in German.
     page.context.clear_cookies()
     log_in(page, live_server.url, user.username)
     assert page.get_attribute("html", "lang") == "de"
+
+    # Logged out, the visitor's pages stay German too.
+    page.click("form[action$='/logout/'] button[type=submit]")
+    for name, path in {"signup": "/accounts/signup/", "login": "/accounts/login/"}.items():
+        page.goto(f"{live_server.url}{path}")
+        assert_german(page)
+        screenshot(page, f"journey-4-{name}-de")
 
 
 # ----------------------------------------------------------------------------- 5
