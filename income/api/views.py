@@ -181,6 +181,7 @@ class OwnedViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
 
 
 class SourceViewSet(OwnedViewSet):
+    queryset = IncomeSource.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
     ordering_fields = ("name", "start_date", "created_at", "status")
@@ -204,6 +205,7 @@ class SourceViewSet(OwnedViewSet):
 
 
 class PaymentViewSet(OwnedViewSet):
+    queryset = Payment.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
     ordering_fields = ("date", "gross", "created_at")
@@ -230,6 +232,7 @@ class PaymentViewSet(OwnedViewSet):
 
 
 class SubscriptionPeriodViewSet(OwnedViewSet):
+    queryset = SubscriptionPeriod.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = SubscriptionPeriodSerializer
     filterset_class = PeriodFilter
     ordering_fields = ("month",)
@@ -256,6 +259,7 @@ class SubscriptionPeriodViewSet(OwnedViewSet):
 
 
 class EffortLogViewSet(OwnedViewSet):
+    queryset = EffortLog.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = EffortLogSerializer
     filterset_class = EffortLogFilter
     ordering_fields = ("month", "hours")

@@ -29,6 +29,7 @@ from scenarios.models import Scenario
 
 
 class ScenarioViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    queryset = Scenario.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = ScenarioSerializer
     ordering_fields = ("name", "created_at", "updated_at")
     ordering = ("name",)

@@ -8,6 +8,7 @@ done their work.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,17 @@ def demo_user(shipped_content: None) -> User:
     demo = demo_create(username="demo", password=PASSWORD, today=today)
     report_recompute(owner=demo.user, today=today, force=True)
     return demo.user
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page that may inject axe: the content security policy refuses the inline script
+    ``add_script_tag`` makes (tests/e2e/test_content_security_policy.py proves it does)."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, reduced_motion="reduce", bypass_csp=True
+    )
+    yield context.new_page()
+    context.close()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

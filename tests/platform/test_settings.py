@@ -69,3 +69,30 @@ def test_time_limits_above_the_visibility_timeout_fail_the_checks(
 
 def test_the_shipped_configuration_passes_the_checks() -> None:
     call_command("check", fail_level="WARNING")
+
+
+def test_production_settings_pass_the_deploy_check() -> None:
+    """``manage.py check --deploy``: secure cookies, HSTS, SSL redirect, the schema's
+    warnings; the content security policy is django-csp's own check."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG", "SECURE_HSTS_PRELOAD"}
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "false",
+            "SECRET_KEY": "k3y-" + "0123456789abcdefghij" * 3,
+            "ALLOWED_HOSTS": "ertrag.example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
