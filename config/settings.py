@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "csp",
+    "axes",
     "config.apps.ProjectConfig",
     "income",
     "scenarios",
@@ -92,6 +93,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes first: a locked-out username and address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -328,6 +337,9 @@ REPORTS_RECOMPUTE_DELAY = env.int("REPORTS_RECOMPUTE_DELAY", default=10)
 REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=25)
 
 # ----------------------------------------------------------------------------- security
+# Behind a reverse proxy: X-Forwarded-Proto tells https, and the address the proxy adds
+# last to X-Forwarded-For is the client's (earlier entries are whatever the client sent).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -341,7 +353,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # "preload" only allows a submission to the browsers' list; nothing is submitted.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
-    if env_bool("BEHIND_PROXY", default=False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content security policy: everything from this origin, nothing inline, nothing from
@@ -362,6 +374,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Log-in lockout (django-axes), for the browser, the admin and the token log-in alike:
+# after AXES_FAILURE_LIMIT failures of one username from one address, that pair waits
+# the cool-off; a success in between starts the count again. Keyed on the pair, so
+# nobody can lock another person out from elsewhere by guessing at their username.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+# Behind a proxy (BEHIND_PROXY) the address is the last X-Forwarded-For entry.
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_ip"
 
 # ----------------------------------------------------------------------------- logging
 LOGGING = {

@@ -47,6 +47,14 @@ def _fresh_cache(_cache_per_worker: None) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """A cheap hasher: PBKDF2's million rounds cost most of the time of a test that makes
+    a user. What is tested about passwords (checked, never stored plain) holds for any."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _eager_celery() -> Iterator[None]:
     """Unit tests run tasks in-process; tests/integration runs them on a real worker."""
     celery_app.conf.task_always_eager = True
