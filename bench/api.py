@@ -1,0 +1,250 @@
+"""api: throughput of two API reads under gunicorn against a constant-JSON view, PostgreSQL.
+
+gunicorn serves the app with 2 workers on 127.0.0.1 (production mode, settings
+``bench._settings``: the app's URLs plus ``/bench/constant/``), against a database of
+the bench's own. Its users (``USERS`` of them) each have the ten sources of
+``bench._data``, 60 months of payments and a computed report (one user's computed by the
+app, copied to the others), and an API token. ``wrk`` loads each URL with ``CONNECTIONS``
+connections for ``SECONDS`` seconds, every request carrying ``Authorization: Token …`` of
+the next user in turn: many users, as in production, so that the per-user throttle
+(600/min) never answers 429. The runs of the three URLs alternate, ``REPEATS`` times
+after a warm-up; each line gives the median throughput against the constant view's
+(the goal, PRODUCT.md §6: ≥ 0.5), the median p50 and p99 latency, and the responses that
+were not 2xx (must be 0).
+
+``wrk`` is Debian's package: installed with apt-get when missing and run as root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    REPEATS,
+    VENV_BIN,
+    Line,
+    ServerProcess,
+    at_least_line,
+    bench_env,
+    django_setup,
+    finish,
+    free_port,
+    postgres_database,
+    print_line,
+    redis_flush,
+    require_postgres,
+    require_redis,
+    running,
+    vacuum_analyze,
+    wait_until,
+)
+
+NAME = "api"
+DATABASE = "ertrag_bench_api"
+USERS = 300
+MONTHS = 60
+SEED = 2026
+GOAL = 0.5
+CONNECTIONS = 16
+THREADS = 2
+SECONDS = 3
+WARMUP_SECONDS = 2
+WRK = "/usr/bin/wrk"
+CONSTANT = "/bench/constant/"
+URLS = {"api_reports_latest": "/api/v1/reports/latest/", "api_sources": "/api/v1/sources/"}
+
+# Each request takes the next token; every response that is not 2xx is counted, and
+# ``done`` prints the totals as one JSON line.
+LUA = """
+local tokens = {%s}
+local threads = {}
+local counter = 0
+non2xx = 0
+
+function setup(thread)
+  thread:set("offset", #threads * 7919)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = offset
+end
+
+function request()
+  counter = counter + 1
+  local token = tokens[(counter %% #tokens) + 1]
+  return wrk.format("GET", wrk.path, {["Authorization"] = "Token " .. token})
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("non2xx")
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, "non2xx": %%d, ' ..
+    '"socket_errors": %%d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(99) / 1e3, bad,
+    errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+    bad: int
+
+
+def ensure_wrk() -> str:
+    if Path(WRK).exists():
+        return WRK
+    if os.geteuid() != 0:
+        print(
+            f"{NAME}: wrk is missing; install it with `sudo apt-get install -y wrk`",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    print(f"({NAME}: installing wrk with apt-get)", file=sys.stderr, flush=True)
+
+    def apt_get(*arguments: str) -> int:
+        command = ["apt-get", "-q", *arguments]
+        return subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode
+
+    if apt_get("install", "-y", "wrk") != 0:
+        apt_get("update")  # a machine that never fetched the package lists
+        apt_get("install", "-y", "wrk")
+    if not Path(WRK).exists():
+        print(f"{NAME}: could not install wrk with apt-get", file=sys.stderr)
+        sys.exit(2)
+    return WRK
+
+
+def load(wrk: str, script: Path, url: str, seconds: int) -> Run:
+    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    result = subprocess.run(
+        [*command, "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    return Run(
+        per_second=summary["requests"] / summary["seconds"],
+        p50_ms=summary["p50_ms"],
+        p99_ms=summary["p99_ms"],
+        bad=summary["non2xx"] + summary["socket_errors"],
+    )
+
+
+def answers(url: str, token: str) -> bool:
+    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"not our server: {url}")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def main() -> None:
+    server = require_postgres(NAME)
+    redis_url = require_redis(NAME)
+    wrk = ensure_wrk()
+    redis_flush(redis_url)
+    scratch = Path(tempfile.mkdtemp(prefix="ertrag-bench-api-"))
+    env = bench_env(
+        database_url=postgres_database(server, DATABASE), redis_url=redis_url, scratch=scratch
+    )
+    django_setup(env)
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from bench._data import snapshots_copy, users_with_payments
+    from income.services import api_token_create
+    from reports.models import RecomputeJob
+    from reports.services import report_recompute
+
+    today = timezone.localdate()
+    ids = users_with_payments(count=USERS, months=MONTHS, today=today, seed=SEED)
+    report_recompute(owner=User.objects.get(pk=ids[0]), today=today, force=True)
+    snapshots_copy(template=ids[0], user_ids=ids, fingerprint="copied")
+    RecomputeJob.objects.all().delete()
+    vacuum_analyze()
+    tokens = [api_token_create(user=user)[0] for user in User.objects.filter(pk__in=ids)]
+    script = scratch / "tokens.lua"
+    script.write_text(LUA % ", ".join(f'"{token}"' for token in tokens))
+    redis_flush(redis_url)  # the throttle's history of the set-up, if any
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2",
+        "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+    ]  # fmt: skip
+    paths = {"constant": CONSTANT, **URLS}
+    runs: dict[str, list[Run]] = {name: [] for name in paths}
+    with running([ServerProcess(command, env=env, log_path=scratch / "gunicorn.log")]) as procs:
+        try:
+            wait_until(
+                lambda: answers(base + CONSTANT, tokens[0]), timeout=60, what="gunicorn to answer"
+            )
+        except TimeoutError:
+            raise SystemExit(f"{NAME}: gunicorn did not start:\n{procs[0].log_tail()}") from None
+        for path in paths.values():
+            if not answers(base + path, tokens[0]):
+                raise SystemExit(f"{NAME}: {path} does not answer 200:\n{procs[0].log_tail()}")
+            load(wrk, script, base + path, WARMUP_SECONDS)
+        for _ in range(REPEATS):
+            for name, path in paths.items():
+                runs[name].append(load(wrk, script, base + path, SECONDS))
+                time.sleep(0.2)
+    redis_flush(redis_url)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    def median(name: str, field: str) -> float:
+        return float(statistics.median(getattr(run, field) for run in runs[name]))
+
+    constant = median("constant", "per_second")
+    constant_bad = sum(run.bad for run in runs["constant"])
+    lines: list[Line] = []
+    for name in URLS:
+        ours = median(name, "per_second")
+        bad = sum(run.bad for run in runs[name]) + constant_bad
+        detail = (
+            f"baseline {constant:.0f} req/s, ours {ours:.0f} req/s, "
+            f"p50 {median(name, 'p50_ms'):.1f} ms, p99 {median(name, 'p99_ms'):.1f} ms, "
+            f"non-2xx {bad}"
+        )
+        line = at_least_line(name, ratio=ours / constant, goal=GOAL, detail=detail)
+        lines.append(print_line(Line(line.text, line.met and bad == 0)))
+    finish(lines)
+
+
+if __name__ == "__main__":
+    main()
