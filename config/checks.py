@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
+from difflib import get_close_matches
+from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig
@@ -56,3 +60,45 @@ def check_api_pagination(
             )
         ]
     return []
+
+
+ENV_EXAMPLE = Path(settings.BASE_DIR) / ".env.example"
+ENV_FILE = Path(settings.BASE_DIR) / ".env"
+_NAME = re.compile(r"^(?:# )?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+# Close enough to one of ours to be a typo of it (REDIS_ULR, REPORT_RECOMPUTE_DELAY).
+TYPO_CUTOFF = 0.85
+
+
+def _names(text: str) -> set[str]:
+    return set(_NAME.findall(text))
+
+
+@register("ertrag")
+def check_environment_names(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A misspelled variable is not read, and its setting silently keeps its default.
+
+    Every variable the settings read is listed in ``.env.example`` (a test keeps it so).
+    A name in ``.env`` that is not, or a name in the environment that is nearly one of
+    them, stops start-up with the name it was probably meant to be.
+    """
+    if not ENV_EXAMPLE.exists():  # an installation without the repository's files
+        return []
+    known = _names(ENV_EXAMPLE.read_text())
+    in_file = _names(ENV_FILE.read_text()) if ENV_FILE.exists() else set()
+    suspects = dict.fromkeys(in_file - known, ".env")
+    for name in set(os.environ) - known - set(suspects):
+        if get_close_matches(name, known, n=1, cutoff=TYPO_CUTOFF):
+            suspects[name] = "the environment"
+    errors: list[CheckMessage] = []
+    for name, where in sorted(suspects.items()):
+        match = get_close_matches(name, known, n=1, cutoff=0.6)
+        errors.append(
+            Error(
+                f"{name} (in {where}) is not a setting Ertrag reads.",
+                hint=f"Did you mean {match[0]}?" if match else "See .env.example for the names.",
+                id="ertrag.E005",
+            )
+        )
+    return errors

@@ -104,3 +104,34 @@ def test_production_settings_pass_the_deploy_check() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_misspelled_variable_stops_start_up_with_the_name_it_meant() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "REPORT_RECOMPUTE_DELAY": "3"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ertrag.E005" in result.stderr
+    assert "Did you mean REPORTS_RECOMPUTE_DELAY?" in result.stderr
+
+
+def test_every_name_in_the_env_file_must_be_one_of_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from config import checks
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=true\nCELERY_BROKER_DIRR=var/broker\nFOO=1\n")
+    monkeypatch.setattr(checks, "ENV_FILE", env_file)
+    errors = checks.check_environment_names(None)
+    assert [error.msg for error in errors] == [
+        "CELERY_BROKER_DIRR (in .env) is not a setting Ertrag reads.",
+        "FOO (in .env) is not a setting Ertrag reads.",
+    ]
+    assert errors[0].hint == "Did you mean CELERY_BROKER_DIR?"
