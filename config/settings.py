@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "income",
     "scenarios",
     "reports",
+    "portability",
 ]
 
 MIDDLEWARE = [

@@ -92,6 +92,7 @@ def main_pages(user: User) -> list[str]:
         "/calculator/?initial_investment=10000&annual_return=5&investment_period=10"
         "&tax_rate=15&additional_income=1000",
         "/settings/",
+        "/settings/data/",
     ]
 
 

@@ -387,6 +387,7 @@ def test_a_user_switches_to_german_and_every_page_is_german(
         "compare": f"/scenarios/compare/?ids={scenario.pk}&ids={other.pk}",
         "stress-test": "/scenarios/stress-test/?dividend_cut=30&churn_spike=10",
         "settings": "/settings/",
+        "your-data": "/settings/data/",
         "help": "/help/",
         "help-article": "/help/passive-is-not-without-work/",
         "calculator": "/calculator/?initial_investment=10000&annual_return=5"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portability import views
+
+urlpatterns = [
+    path("settings/data/", views.data_page, name="data_page"),
+    path("settings/data/export.zip", views.data_export, name="data_export"),
+    path("settings/data/import/", views.data_import, name="data_import"),
+    path("settings/data/delete/", views.account_delete, name="account_delete"),
+]
