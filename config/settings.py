@@ -283,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Payment, source and profile currencies are one list: one enum in the schema.
     "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "income.models.CURRENCY_CHOICES"},
+    # 400, 401, 404 and 429 come from the platform, not the views: documented by one hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.add_error_responses",
+    ],
 }
 
 # ----------------------------------------------------------------------------- Celery

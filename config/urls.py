@@ -26,3 +26,6 @@ urlpatterns = [
 
 admin.site.site_header = "Ertrag"
 admin.site.site_title = "Ertrag admin"
+
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

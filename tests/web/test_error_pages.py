@@ -52,3 +52,18 @@ def test_a_form_sent_without_its_csrf_token_gets_the_expired_form_page() -> None
     html = response.content.decode()
     assert "The form has expired" in html
     assert "Nothing was saved" in html
+
+
+def test_an_api_address_no_route_matches_answers_json(client: Client, db: None) -> None:
+    response = client.get("/api/v1/sources/1.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_api_server_error_answers_json(rf: RequestFactory) -> None:
+    from config.errors import server_error as api_server_error
+
+    response = api_server_error(rf.get("/api/v1/sources/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"

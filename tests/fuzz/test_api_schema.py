@@ -1,0 +1,70 @@
+"""Schemathesis against ``/api/schema/``: every operation, generated requests, no 5xx and
+no response that breaks the schema (PRODUCT.md §7 "Fuzzing").
+
+The requests go through the WSGI application in this process, against the test
+database, authenticated with a real token of a user who owns data, so the owner-scoped
+operations are fuzzed with ids that exist as well as with ones that do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import schemathesis
+from django.contrib.auth.models import User
+from django.test import override_settings
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+from income import services
+from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, UserFactory, category
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+# The fuzzer sends thousands of requests: the rate limits are what it would meet first.
+UNTHROTTLED: dict[str, Any] = {"DEFAULT_THROTTLE_CLASSES": [], "DEFAULT_THROTTLE_RATES": {}}
+
+
+@pytest.fixture
+def fuzz_user(db: None, shipped_content: None) -> User:
+    user = UserFactory.create(username="fuzzer")
+    source = SourceFactory.create(owner=user, name="Depot")
+    PaymentFactory.create(source=source, date=date(2025, 1, 3), gross=Decimal("10.00"))
+    PeriodFactory.create(source=SourceFactory.create(owner=user, category=category("membership")))
+    return user
+
+
+@pytest.fixture
+def token(fuzz_user: User) -> str:
+    token, _expiry = services.api_token_create(user=fuzz_user)
+    return token
+
+
+@pytest.fixture(autouse=True)
+def _unthrottled() -> Iterator[None]:
+    from rest_framework.settings import api_settings
+
+    with override_settings(REST_FRAMEWORK={**api_settings.user_settings, **UNTHROTTLED}):
+        yield
+
+
+# The schema is the application's own, read once through WSGI (it needs no database).
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_no_operation_answers_500_or_against_its_schema(case: Any, token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
