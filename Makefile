@@ -10,13 +10,14 @@ DEMO ?= 1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck pytest messages bench clean
+.PHONY: help install run test lint typecheck pytest messages bench load clean
 
 help:
 	@echo "make run    - set up everything and serve http://127.0.0.1:$(PORT)/ (web, worker, beat)"
 	@echo "             (the first start creates the demo user and prints its login; DEMO=0 skips it)"
 	@echo "make test   - ruff, mypy and the whole pytest suite"
 	@echo "make bench  - performance benchmarks (ratios against same-run baselines)"
+	@echo "make load   - 50 API clients for 60 s: zero errors, reports right afterwards"
 	@echo "make clean  - remove .venv, node_modules and var/"
 
 # ------------------------------------------------------------------ dependencies
@@ -73,12 +74,19 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: install
 	@failed=""; \
 	for script in bench/*.py; do \
-		case "$$(basename "$$script")" in _*|common.py) continue;; esac; \
+		case "$$(basename "$$script")" in _*|common.py|load.py) continue;; esac; \
 		DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \
 		REDIS_URL="$${REDIS_URL:-$(BENCH_REDIS_URL)}" \
 		$(PY) "$$script" || failed="$$failed $$(basename "$$script" .py)"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "goals missed or benches failed:$$failed"; exit 1; fi
+
+# 50 API clients for 60 s on gunicorn + PostgreSQL + Redis + a worker: no error allowed,
+# and every report equal to a recompute from scratch afterwards.
+load: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL:-$(BENCH_REDIS_URL)}" \
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules var
