@@ -366,11 +366,12 @@ def _summarise(
     by_category: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for figures_of in per_source:
         category = figures_of.source.category
+        passive, name = category.is_passive, category.name  # name: looked up per language
         for month, net in figures_of.monthly_net.items():
-            if category.is_passive:
+            if passive:
                 passive_net[month] += net
                 passive_gross[month] += figures_of.monthly_gross[month]
-                by_category[category.name][month] += net
+                by_category[name][month] += net
             else:
                 active_net[month] += net
     passive_net_ttm = figures.ttm(passive_net, as_of=as_of)

@@ -134,11 +134,12 @@ def month_figures(view: Overview, *, since: date | None = None) -> list[MonthFig
     active_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
     by_category: dict[date, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for f in view.sources:
+        passive, name = f.source.category.is_passive, f.source.category.name  # name: translated
         for month, net in f.monthly_net.items():
-            if f.source.category.is_passive:
+            if passive:
                 passive_net[month] += net
                 passive_gross[month] += f.monthly_gross[month]
-                by_category[month][f.source.category.name] += net
+                by_category[month][name] += net
             else:
                 active_net[month] += net
     current_sources = SourceFiguresSerializer(view.sources, many=True).data
