@@ -171,7 +171,20 @@ def require_redis(name: str) -> str:
         give_up(name, "needs Redis: set REDIS_URL=redis://host:6379/11")
     if not _reachable(parts.hostname or "127.0.0.1", parts.port or 6379):
         give_up(name, f"Redis at {parts.hostname}:{parts.port or 6379} does not answer")
+    if _bench_suffix() and parts.path.strip("/"):
+        return url  # a checkout with databases of its own names its Redis database too
     return urlunsplit(parts._replace(path=f"/{BENCH_REDIS_DB}"))
+
+
+def _bench_suffix() -> str:
+    """What follows ``ertrag_bench`` in ``DATABASE_URL``'s name: ``_wt`` for ``ertrag_bench_wt``.
+
+    A second checkout on the same server (a git worktree) sets such a name so that its
+    benches drop and create databases of their own (``ertrag_bench_wt``, ``ertrag_bench_api_wt``)
+    and use the Redis database of its ``REDIS_URL``, never those of the main checkout.
+    """
+    name = urlsplit(os.environ.get("DATABASE_URL", "")).path.strip("/")
+    return name.removeprefix("ertrag_bench") if name.startswith("ertrag_bench") else ""
 
 
 def redis_flush(url: str) -> None:
@@ -191,6 +204,7 @@ def postgres_database(server_url: str, database: str) -> str:
     import psycopg
     from psycopg import sql
 
+    database += _bench_suffix()
     parts = urlsplit(server_url)
     maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as connection:

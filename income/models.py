@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
+from income.finance.money import payment_net
 
 CURRENCY_CHOICES = [(code, code) for code in CURRENCY_CODES]
 ZERO = Decimal(0)
@@ -488,8 +489,7 @@ class Payment(models.Model):
 
     @property
     def net(self) -> Decimal:
-        net: Decimal = self.gross - self.tax_withheld - self.fees
-        return net
+        return payment_net(gross=self.gross, tax_withheld=self.tax_withheld, fees=self.fees)
 
 
 class SubscriptionPeriod(models.Model):

@@ -16,12 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db.models import Q
 
 from income.finance import figures
-from income.finance.money import RateBook
+from income.finance.money import RateBook, payment_net
 from income.finance.rounding import to_cents, to_whole
 from income.finance.schedule import (
     CalendarEntry,
@@ -108,7 +109,7 @@ def _active_months(source: IncomeSource, as_of: date) -> list[date]:
 def _source_figures(
     source: IncomeSource,
     *,
-    payments: list[Payment],
+    payments: list[PaymentRow],
     periods: list[SubscriptionPeriod],
     efforts: dict[date, Decimal],
     rates: RateBook,
@@ -236,6 +237,23 @@ def _subscription_figures(
     result.steady_state_subscribers = None if steady_state is None else to_whole(steady_state)
 
 
+class PaymentRow(NamedTuple):
+    """The columns of a payment the figures read: a tuple, not a model instance, since a
+    recompute loads every payment of a user (hundreds of rows)."""
+
+    pk: int
+    source_id: int
+    date: date
+    gross: Decimal
+    tax_withheld: Decimal
+    fees: Decimal
+    currency: str
+
+    @property
+    def net(self) -> Decimal:
+        return payment_net(gross=self.gross, tax_withheld=self.tax_withheld, fees=self.fees)
+
+
 @dataclass(frozen=True)
 class ReportInputs:
     """Every row a user's figures are computed from, loaded in a fixed handful of queries."""
@@ -244,7 +262,7 @@ class ReportInputs:
     as_of: date
     profile: Profile
     sources: list[IncomeSource]
-    payments: dict[int, list[Payment]]
+    payments: dict[int, list[PaymentRow]]
     periods: dict[int, list[SubscriptionPeriod]]
     efforts: dict[int, dict[date, Decimal]]
     rates: list[tuple[str, date, Decimal]]
@@ -256,13 +274,14 @@ def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
     sources = list(
         IncomeSource.objects.filter(owner=owner).select_related("category").order_by("name", "pk")
     )
-    payments_by_source: dict[int, list[Payment]] = defaultdict(list)
+    payments_by_source: dict[int, list[PaymentRow]] = defaultdict(list)
     payment_currencies: set[str] = set()
-    for payment in (
+    for row in (
         Payment.objects.filter(source__owner=owner, date__lte=as_of)
-        .only("source_id", "date", "gross", "tax_withheld", "fees", "currency")
         .order_by("pk")
+        .values_list(*PaymentRow._fields)
     ):
+        payment = PaymentRow._make(row)
         payments_by_source[payment.source_id].append(payment)
         payment_currencies.add(payment.currency)
     periods_by_source: dict[int, list[SubscriptionPeriod]] = defaultdict(list)
@@ -347,11 +366,12 @@ def _summarise(
     by_category: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for figures_of in per_source:
         category = figures_of.source.category
+        passive, name = category.is_passive, category.name  # name: looked up per language
         for month, net in figures_of.monthly_net.items():
-            if category.is_passive:
+            if passive:
                 passive_net[month] += net
                 passive_gross[month] += figures_of.monthly_gross[month]
-                by_category[category.name][month] += net
+                by_category[name][month] += net
             else:
                 active_net[month] += net
     passive_net_ttm = figures.ttm(passive_net, as_of=as_of)

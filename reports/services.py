@@ -40,6 +40,12 @@ SERIES_FIELDS = [
 ]  # fmt: skip
 # The point-in-time figures, written for the current month only (frozen once closed).
 DETAIL_FIELDS = ["sources", "concentration", "missing_rates", "independence_month"]
+# The figures of a past month that a recompute can change: a stored month whose values
+# equal the new ones is not rewritten, only stamped (see ``_months_write``).
+FIGURE_FIELDS = [
+    "passive_gross", "passive_net", "active_net", "passive_gross_ttm", "passive_net_ttm",
+    "total_net_ttm", "passive_share", "expense_coverage", "by_category",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -115,12 +121,8 @@ def report_recompute(
     latest.concentration = concentration_json(view)
     latest.missing_rates = view.missing_rates
     with transaction.atomic():
-        ReportSnapshot.objects.bulk_create(
-            snapshots[:-1],
-            update_conflicts=True,
-            unique_fields=["owner", "month"],
-            update_fields=SERIES_FIELDS,
-            batch_size=500,
+        _months_write(
+            owner=owner, snapshots=snapshots[:-1], since=since, until=current, stamp=latest
         )
         # A closed month keeps the figures it was closed with.
         update_fields = (
@@ -134,6 +136,44 @@ def report_recompute(
         )
     on_progress("done", 4, 4)
     return RecomputeOutcome(months_written=len(snapshots), skipped=False)
+
+
+def _months_write(
+    *,
+    owner: User,
+    snapshots: list[ReportSnapshot],
+    since: date,
+    until: date,
+    stamp: ReportSnapshot,
+) -> None:
+    """Upsert the months before the current one, rewriting only those whose figures changed.
+
+    Every stored month in [``since``, ``until``) gets the new fingerprint, time, currency
+    and expenses in one UPDATE; only a month that is new or whose ``FIGURE_FIELDS``
+    differ from the stored ones goes through the upsert, so a recompute after a new
+    payment rewrites the twelve months it moves, not the whole history. The stored rows
+    end exactly as if every month had been rewritten (``SERIES_FIELDS``).
+    """
+    months = ReportSnapshot.objects.filter(owner=owner, month__gte=since, month__lt=until)
+    stored = {row[0]: row[1:] for row in months.values_list("month", *FIGURE_FIELDS)}
+    months.update(
+        currency=stamp.currency,
+        monthly_expenses=stamp.monthly_expenses,
+        fingerprint=stamp.fingerprint,
+        computed_at=stamp.computed_at,
+    )
+    changed = [
+        snapshot
+        for snapshot in snapshots
+        if stored.get(snapshot.month) != tuple(getattr(snapshot, name) for name in FIGURE_FIELDS)
+    ]
+    ReportSnapshot.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["owner", "month"],
+        update_fields=SERIES_FIELDS,
+        batch_size=500,
+    )
 
 
 def _is_closed(owner: User, month: date) -> bool:

@@ -84,8 +84,22 @@ def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) ->
     return digest.hexdigest()
 
 
-def _ttm(series: dict[date, Decimal], month: date) -> Decimal:
-    return sum((series.get(add_months(month, -n), ZERO) for n in range(12)), ZERO)
+def _ttm_by_month(series: dict[date, Decimal], months: list[date]) -> dict[date, Decimal]:
+    """The trailing twelve months of ``series`` at each of ``months`` (consecutive, ascending).
+
+    A running sum: each month adds itself and drops the month twelve back, instead of
+    re-adding twelve months for every month. Every amount is in cents, so the sums are
+    exact and equal to summing each window afresh (``figures.ttm``).
+    """
+    if not months:
+        return {}
+    total = sum((series.get(add_months(months[0], -n), ZERO) for n in range(1, 12)), ZERO)
+    result: dict[date, Decimal] = {}
+    for month in months:
+        total += series.get(month, ZERO)
+        result[month] = total
+        total -= series.get(add_months(month, -11), ZERO)
+    return result
 
 
 def _money(value: Decimal) -> str:
@@ -120,18 +134,23 @@ def month_figures(view: Overview, *, since: date | None = None) -> list[MonthFig
     active_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
     by_category: dict[date, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for f in view.sources:
+        passive, name = f.source.category.is_passive, f.source.category.name  # name: translated
         for month, net in f.monthly_net.items():
-            if f.source.category.is_passive:
+            if passive:
                 passive_net[month] += net
                 passive_gross[month] += f.monthly_gross[month]
-                by_category[month][f.source.category.name] += net
+                by_category[month][name] += net
             else:
                 active_net[month] += net
     current_sources = SourceFiguresSerializer(view.sources, many=True).data
+    passive_net_ttm = _ttm_by_month(passive_net, months)
+    passive_gross_ttm = _ttm_by_month(passive_gross, months)
+    active_net_ttm = _ttm_by_month(active_net, months)
+    source_net_ttm = [_ttm_by_month(f.monthly_net, months) for f in view.sources]
     rows = []
     for month in months:
-        passive_ttm = _ttm(passive_net, month)
-        total_ttm = passive_ttm + _ttm(active_net, month)
+        passive_ttm = passive_net_ttm[month]
+        total_ttm = passive_ttm + active_net_ttm[month]
         if month == current:
             sources = [dict(item) for item in current_sources]
         else:
@@ -142,10 +161,10 @@ def month_figures(view: Overview, *, since: date | None = None) -> list[MonthFig
                     "category": f.source.category.slug,
                     "gross": _money(f.monthly_gross.get(month, ZERO)),
                     "net": _money(f.monthly_net.get(month, ZERO)),
-                    "net_ttm": _money(_ttm(f.monthly_net, month)),
+                    "net_ttm": _money(net_ttm[month]),
                 }
-                for f in view.sources
-                if _running(f.source, month) or _ttm(f.monthly_net, month)
+                for f, net_ttm in zip(view.sources, source_net_ttm, strict=True)
+                if _running(f.source, month) or net_ttm[month]
             ]
         rows.append(
             MonthFigures(
@@ -153,7 +172,7 @@ def month_figures(view: Overview, *, since: date | None = None) -> list[MonthFig
                 passive_gross=to_cents(passive_gross[month]),
                 passive_net=to_cents(passive_net[month]),
                 active_net=to_cents(active_net[month]),
-                passive_gross_ttm=to_cents(_ttm(passive_gross, month)),
+                passive_gross_ttm=to_cents(passive_gross_ttm[month]),
                 passive_net_ttm=to_cents(passive_ttm),
                 total_net_ttm=to_cents(total_ttm),
                 passive_share=figures.passive_share(

@@ -603,6 +603,11 @@ def _net(*, gross: Decimal, costs: Decimal, tax_rate: Decimal) -> Decimal:
         return profit - tax
 
 
+def _years(months: int) -> int:
+    """The plan years ``months`` months touch, the last one possibly partial."""
+    return -(-months // 12)
+
+
 def source_monthly_net(source: SourceModel, *, months: int) -> list[Decimal]:
     """The projected monthly net income of one source, in cents, for ``months`` months.
 
@@ -643,15 +648,17 @@ def source_monthly_net(source: SourceModel, *, months: int) -> list[Decimal]:
                     if source.reinvest:
                         capital = max(capital + net, ZERO)
             case RentalSource():
-                for index in range(months):
-                    rent = source.monthly_rent * (ONE + source.annual_rent_growth) ** (index // 12)
+                # Every figure of a month depends on its plan year only: one net per year.
+                for year in range(_years(months)):
+                    rent = source.monthly_rent * (ONE + source.annual_rent_growth) ** year
                     gross = rent * (ONE - source.vacancy_rate)
                     costs = (
                         gross * source.management_fee_rate
                         + source.monthly_running_costs
                         + source.monthly_costs
                     )
-                    nets.append(_net(gross=gross, costs=costs, tax_rate=source.tax_rate))
+                    net = _net(gross=gross, costs=costs, tax_rate=source.tax_rate)
+                    nets.extend([net] * min(12, months - 12 * year))
             case SubscriptionSource():
                 subscribers = source.subscribers
                 for _ in range(months):
@@ -664,11 +671,10 @@ def source_monthly_net(source: SourceModel, *, months: int) -> list[Decimal]:
                         )
                     )
             case FlatSource():
-                for index in range(months):
-                    gross = source.monthly_amount * (ONE + source.annual_growth) ** (index // 12)
-                    nets.append(
-                        _net(gross=gross, costs=source.monthly_costs, tax_rate=source.tax_rate)
-                    )
+                for year in range(_years(months)):
+                    gross = source.monthly_amount * (ONE + source.annual_growth) ** year
+                    net = _net(gross=gross, costs=source.monthly_costs, tax_rate=source.tax_rate)
+                    nets.extend([net] * min(12, months - 12 * year))
             case _:
                 assert_never(source)
     return nets

@@ -51,8 +51,7 @@ def to_ratio(value: Decimal) -> Decimal:
     because money rounds half up too (``rounding.to_cents``), so the product has one
     rounding rule. Rounds in ``EXACT`` so a long quotient is never cut by the context.
     """
-    with localcontext(EXACT):
-        return value.quantize(RATIO, rounding=ROUND_HALF_UP)
+    return value.quantize(RATIO, rounding=ROUND_HALF_UP, context=EXACT)
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:

@@ -21,6 +21,11 @@ from income.finance.rounding import EXACT, to_cents
 EUR_RATE = Decimal(1)
 
 
+def payment_net(*, gross: Decimal, tax_withheld: Decimal, fees: Decimal) -> Decimal:
+    """Net = gross − tax withheld − fees (PRODUCT.md §2): exact, amounts are cents."""
+    return gross - tax_withheld - fees
+
+
 def _check_rate(name: str, rate: Decimal) -> None:
     """A rate is a positive, finite number; anything else is a broken rate feed."""
     if not rate.is_finite() or rate <= 0:

@@ -540,3 +540,54 @@ def test_a_source_outside_the_bounds_is_refused() -> None:
     assert caught.value.field_errors == {
         "sources": ["Royalties: tax_rate: Must be between 0 and 1."]
     }
+
+
+def _month_by_month_rental(source: RentalSource, months: int) -> list[Decimal]:
+    """The rental series as the formula reads, one month at a time: an oracle."""
+    nets = []
+    for index in range(months):
+        gross = source.monthly_rent * (1 + source.annual_rent_growth) ** (index // 12)
+        gross *= 1 - source.vacancy_rate
+        costs = gross * source.management_fee_rate + source.monthly_running_costs
+        costs += source.monthly_costs
+        profit = (gross - costs).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+        tax = (
+            (profit * source.tax_rate).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+            if profit > 0
+            else D(0)
+        )
+        nets.append(profit - tax)
+    return nets
+
+
+@given(
+    months=st.integers(min_value=0, max_value=61),
+    growth=st.decimals(min_value=0, max_value=D("0.1"), places=3),
+    rent=st.decimals(min_value=0, max_value=5000, places=2),
+    tax=st.decimals(min_value=0, max_value=1, places=2),
+)
+def test_a_yearly_series_equals_its_month_by_month_formula(
+    months: int, growth: Decimal, rent: Decimal, tax: Decimal
+) -> None:
+    rental = RentalSource(
+        name="Flat",
+        monthly_rent=rent,
+        vacancy_rate=D("0.05"),
+        management_fee_rate=D("0.08"),
+        monthly_running_costs=D(150),
+        monthly_costs=D(20),
+        tax_rate=tax,
+        annual_rent_growth=growth,
+    )
+    assert source_monthly_net(rental, months=months) == _month_by_month_rental(rental, months)
+    flat = FlatSource(
+        name="Royalties",
+        monthly_amount=rent,
+        annual_growth=growth,
+        monthly_costs=D(20),
+        tax_rate=tax,
+    )
+    as_rental = replace(
+        rental, vacancy_rate=D(0), management_fee_rate=D(0), monthly_running_costs=D(0)
+    )
+    assert source_monthly_net(flat, months=months) == _month_by_month_rental(as_rental, months)
