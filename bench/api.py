@@ -23,7 +23,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,15 +37,11 @@ from bench.common import (
     Line,
     ServerProcess,
     at_least_line,
-    bench_env,
-    django_setup,
     finish,
     free_port,
-    postgres_database,
+    postgres_and_redis,
     print_line,
     redis_flush,
-    require_postgres,
-    require_redis,
     running,
     vacuum_analyze,
     wait_until,
@@ -172,15 +167,8 @@ def answers(url: str, token: str) -> bool:
 
 
 def main() -> None:
-    server = require_postgres(NAME)
-    redis_url = require_redis(NAME)
     wrk = ensure_wrk()
-    redis_flush(redis_url)
-    scratch = Path(tempfile.mkdtemp(prefix="ertrag-bench-api-"))
-    env = bench_env(
-        database_url=postgres_database(server, DATABASE), redis_url=redis_url, scratch=scratch
-    )
-    django_setup(env)
+    env, redis_url, scratch = postgres_and_redis(NAME, DATABASE)
 
     from django.contrib.auth.models import User
     from django.utils import timezone

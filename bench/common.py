@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -255,6 +256,23 @@ def django_setup(env: dict[str, str]) -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def postgres_and_redis(name: str, database: str) -> tuple[dict[str, str], str, Path]:
+    """What a bench on PostgreSQL and Redis starts with: its own database and Redis
+    database, both empty, a scratch folder, and Django set up and migrated on them.
+
+    Returns the environment (for the servers it starts), the Redis URL and the folder.
+    """
+    server = require_postgres(name)
+    redis_url = require_redis(name)
+    redis_flush(redis_url)
+    scratch = Path(tempfile.mkdtemp(prefix=f"ertrag-bench-{name}-"))
+    env = bench_env(
+        database_url=postgres_database(server, database), redis_url=redis_url, scratch=scratch
+    )
+    django_setup(env)
+    return env, redis_url, scratch
 
 
 # ----------------------------------------------------------------------------- processes

@@ -15,7 +15,6 @@ import json
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -29,13 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import (
     VENV_BIN,
     ServerProcess,
-    bench_env,
-    django_setup,
     free_port,
-    postgres_database,
+    postgres_and_redis,
     redis_flush,
-    require_postgres,
-    require_redis,
     running,
 )
 
@@ -105,15 +100,8 @@ def client(base: str, token: str, source: int, until: float, tally: Tally, numbe
 
 
 def main() -> None:
-    server = require_postgres(NAME)
-    redis_url = require_redis(NAME)
-    redis_flush(redis_url)
-    scratch = Path(tempfile.mkdtemp(prefix="ertrag-load-"))
-    env = bench_env(
-        database_url=postgres_database(server, DATABASE), redis_url=redis_url, scratch=scratch
-    )
+    env, redis_url, scratch = postgres_and_redis(NAME, DATABASE)
     env["REPORTS_RECOMPUTE_DELAY"] = "2"
-    django_setup(env)
 
     from datetime import date
     from decimal import Decimal

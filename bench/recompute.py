@@ -30,7 +30,6 @@ import math
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from functools import partial
@@ -44,17 +43,13 @@ from bench.common import (
     ServerProcess,
     Timing,
     at_least_line,
-    bench_env,
-    django_setup,
     finish,
     measure,
     median_seconds,
-    postgres_database,
+    postgres_and_redis,
     print_line,
     ratio_line,
     redis_flush,
-    require_postgres,
-    require_redis,
     running,
     vacuum_analyze,
     wait_until,
@@ -120,14 +115,7 @@ def worker_command(number: int) -> list[str]:
 
 
 def main() -> None:
-    server = require_postgres(NAME)
-    redis_url = require_redis(NAME)
-    redis_flush(redis_url)
-    scratch = Path(tempfile.mkdtemp(prefix="ertrag-bench-recompute-"))
-    env = bench_env(
-        database_url=postgres_database(server, DATABASE), redis_url=redis_url, scratch=scratch
-    )
-    django_setup(env)
+    env, redis_url, scratch = postgres_and_redis(NAME, DATABASE)
 
     from django.conf import settings
     from django.contrib.auth.models import User

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-API_PREFIX = "/api/"
+from config.errors import API_PREFIX
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -94,9 +94,7 @@ def account_document(*, user: User) -> dict[str, Any]:
                 **_row(scenario, SCENARIO_FIELDS),
                 "sources": sorted(source.pk for source in scenario.sources.all()),
             }
-            for scenario in scenario_selectors.scenario_list(owner=user)
-            .prefetch_related("sources")
-            .order_by("pk")
+            for scenario in scenario_selectors.scenario_list(owner=user).order_by("pk")
         ],
     }
 
