@@ -5,9 +5,10 @@ Set-up (not timed): a database of the bench's own (``ertrag_bench`` on the serve
 user's computed by the app, copied to the others), then every user's data marked
 changed by the app's own ``owner_data_changed``.
 
-``recompute`` times, in this process, what the nightly job does for each changed user:
-``owners_changed_since_report`` and ``recompute_owner`` (a job row, the fingerprint,
-every month upserted, the independence month). Before each run the users are stamped
+``recompute`` times, in this process, what the nightly job does: ``owners_changed_since_report``,
+then ``recompute_owners`` for each chunk of ``REPORTS_FANOUT_CHUNK`` users, as a worker
+does with each message of the sweep (a job row per user, the fingerprint, every month
+recomputed, the changed ones upserted, the independence month). Before each run the users are stamped
 changed again (the UPDATE ``owner_data_changed`` makes) and their stored fingerprint is
 cleared, as new data would change it, so every run recomputes and rewrites every month.
 The baseline is one raw SQL ``GROUP BY owner, source, month`` over the same payments.
@@ -128,8 +129,8 @@ def main() -> None:
     from income.models import Profile
     from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
     from reports.selectors import owners_changed_since_report
-    from reports.services import recompute_owner, report_recompute
-    from reports.tasks import report_recompute_owner, report_sweep
+    from reports.services import recompute_owners, report_recompute
+    from reports.tasks import report_recompute_owners, report_sweep
 
     today = timezone.localdate()
     started = time.monotonic()
@@ -164,8 +165,9 @@ def main() -> None:
         started = time.perf_counter()
         owners = list(owners_changed_since_report(today=today).values_list("pk", flat=True))
         selecting.append(time.perf_counter() - started)
-        for owner_id in owners:
-            recompute_owner(owner_id=owner_id, reason=JobReason.SWEEP)
+        size = settings.REPORTS_FANOUT_CHUNK
+        for start in range(0, len(owners), size):
+            recompute_owners(owner_ids=owners[start : start + size], reason=JobReason.SWEEP)
 
     # A first, short run: the code warmed up, and how long one user takes.
     probe = ids[:10]
@@ -229,7 +231,7 @@ def main() -> None:
     def warm_up(count: int) -> None:
         """One user per worker, each its own message: every worker has run the code once."""
         results = [
-            report_recompute_owner.apply_async(args=(owner_id, JobReason.SWEEP.value))
+            report_recompute_owners.apply_async(args=([owner_id], JobReason.SWEEP.value))
             for owner_id in ids[-count:]
         ]
         for result in results:

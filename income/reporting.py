@@ -13,13 +13,13 @@ with the data (asserted in tests).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import User
-from django.db.models import Q
 
 from income.finance import figures
 from income.finance.money import RateBook, payment_net
@@ -42,7 +42,7 @@ from income.models import (
     Profile,
     SubscriptionPeriod,
 )
-from income.services import profile_get_or_create
+from income.services import profiles_get_or_create
 
 ZERO = Decimal(0)
 
@@ -270,47 +270,76 @@ class ReportInputs:
 
 def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
     """Load what ``overview_of`` needs; payments after ``as_of`` are not part of it."""
-    profile = profile_get_or_create(user=owner)
-    sources = list(
-        IncomeSource.objects.filter(owner=owner).select_related("category").order_by("name", "pk")
-    )
-    payments_by_source: dict[int, list[PaymentRow]] = defaultdict(list)
-    payment_currencies: set[str] = set()
+    return report_inputs_many(owners=[owner], as_of=as_of)[owner.pk]
+
+
+def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, ReportInputs]:
+    """``report_inputs`` of several users, keyed by user id, in the same fixed queries.
+
+    The nightly sweep loads a chunk of users at once: seven queries for the chunk, not
+    seven per user, and one rate table for all of them. Sources come with their category
+    and tax profile and profiles with their default tax profile, so the independence
+    projection (``scenarios.selectors.independence_month_of``) needs no query of its own.
+    """
+    owner_ids = [owner.pk for owner in owners]
+    profiles = profiles_get_or_create(users=owners)
+    sources: dict[int, list[IncomeSource]] = defaultdict(list)
+    for source in (
+        IncomeSource.objects.filter(owner_id__in=owner_ids)
+        .select_related("category", "tax_profile")
+        .order_by("owner_id", "name", "pk")
+    ):
+        sources[source.owner_id].append(source)
+    owner_of = {source.pk: owner_id for owner_id, rows in sources.items() for source in rows}
+    payments: dict[int, dict[int, list[PaymentRow]]] = defaultdict(lambda: defaultdict(list))
+    currencies = {profile.base_currency for profile in profiles.values()}
+    currencies |= {source.currency for rows in sources.values() for source in rows}
     for row in (
-        Payment.objects.filter(source__owner=owner, date__lte=as_of)
+        Payment.objects.filter(source__owner_id__in=owner_ids, date__lte=as_of)
         .order_by("pk")
         .values_list(*PaymentRow._fields)
     ):
         payment = PaymentRow._make(row)
-        payments_by_source[payment.source_id].append(payment)
-        payment_currencies.add(payment.currency)
-    periods_by_source: dict[int, list[SubscriptionPeriod]] = defaultdict(list)
-    for period in SubscriptionPeriod.objects.filter(source__owner=owner).order_by("pk"):
-        periods_by_source[period.source_id].append(period)
-    efforts: dict[int, dict[date, Decimal]] = defaultdict(dict)
-    for log in EffortLog.objects.filter(source__owner=owner).only("source_id", "month", "hours"):
-        efforts[log.source_id][log.month] = log.hours
-    wanted = (payment_currencies | {s.currency for s in sources} | {profile.base_currency}) - {
-        "EUR"
-    }
-    rates = (
-        list(
-            ExchangeRate.objects.filter(Q(currency__in=wanted), date__lte=as_of)
-            .order_by("currency", "date")
-            .values_list("currency", "date", "rate")
+        payments[owner_of[payment.source_id]][payment.source_id].append(payment)
+        currencies.add(payment.currency)
+    periods: dict[int, dict[int, list[SubscriptionPeriod]]] = defaultdict(lambda: defaultdict(list))
+    for period in SubscriptionPeriod.objects.filter(source__owner_id__in=owner_ids).order_by("pk"):
+        periods[owner_of[period.source_id]][period.source_id].append(period)
+    efforts: dict[int, dict[int, dict[date, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for source_id, month, hours in EffortLog.objects.filter(
+        source__owner_id__in=owner_ids
+    ).values_list("source_id", "month", "hours"):
+        efforts[owner_of[source_id]][source_id][month] = hours
+    rates = _rates(currencies - {"EUR"}, as_of=as_of)
+    result = {}
+    for owner in owners:
+        profile = profiles[owner.pk]
+        wanted = (
+            {payment.currency for rows in payments[owner.pk].values() for payment in rows}
+            | {source.currency for source in sources[owner.pk]}
+            | {profile.base_currency}
         )
-        if wanted
-        else []
-    )
-    return ReportInputs(
-        owner=owner,
-        as_of=as_of,
-        profile=profile,
-        sources=sources,
-        payments=dict(payments_by_source),
-        periods=dict(periods_by_source),
-        efforts=dict(efforts),
-        rates=rates,
+        result[owner.pk] = ReportInputs(
+            owner=owner,
+            as_of=as_of,
+            profile=profile,
+            sources=sources[owner.pk],
+            payments=dict(payments[owner.pk]),
+            periods=dict(periods[owner.pk]),
+            efforts=dict(efforts[owner.pk]),
+            rates=[rate for rate in rates if rate[0] in wanted],
+        )
+    return result
+
+
+def _rates(currencies: set[str], *, as_of: date) -> list[tuple[str, date, Decimal]]:
+    """Every rate of ``currencies`` up to ``as_of``, by currency and date (none for the euro)."""
+    if not currencies:
+        return []
+    return list(
+        ExchangeRate.objects.filter(currency__in=currencies, date__lte=as_of)
+        .order_by("currency", "date")
+        .values_list("currency", "date", "rate")
     )
 
 

@@ -6,7 +6,7 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -81,8 +81,20 @@ def user_register(
 
 def profile_get_or_create(*, user: User) -> Profile:
     """The user's profile; users made outside ``user_register`` (createsuperuser) get one."""
-    profile, _created = Profile.objects.get_or_create(user=user)
-    return profile
+    return profiles_get_or_create(users=[user])[user.pk]
+
+
+def profiles_get_or_create(*, users: Sequence[User]) -> dict[int, Profile]:
+    """The profiles of ``users`` by user id, with their default tax profile, in one query
+    (plus one insert for those who have none yet)."""
+    found = {
+        profile.user_id: profile
+        for profile in Profile.objects.filter(user__in=users).select_related("default_tax_profile")
+    }
+    for user in users:
+        if user.pk not in found:
+            found[user.pk], _created = Profile.objects.get_or_create(user=user)
+    return found
 
 
 PROFILE_FIELDS = frozenset(

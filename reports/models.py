@@ -49,6 +49,10 @@ class ReportSnapshot(models.Model):
     expense_coverage = ratio_field(_("expenses covered"))
     monthly_expenses = money_field(_("monthly expenses"))
     independence_month = models.DateField(_("independence month"), null=True, blank=True)
+    # ``scenarios.selectors.IndependenceQuestion.key`` of ``independence_month``.
+    independence_key = models.CharField(
+        _("independence inputs fingerprint"), max_length=64, blank=True, default=""
+    )
     by_category = models.JSONField(_("passive net by category"), default=dict, blank=True)
     sources = models.JSONField(_("figures per source"), default=list, blank=True)
     concentration = models.JSONField(_("concentration"), default=dict, blank=True)

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import Case, CharField, DecimalField, F, Field, Min, Value, When
 from django.utils import timezone
 
 from income.finance.errors import DomainError
+from income.finance.money import RateBook
 from income.finance.schedule import add_months, month_start
 from income.models import TaxProfile
-from income.reporting import overview_of, report_inputs
+from income.reporting import ReportInputs, overview_of, report_inputs_many
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.snapshots import concentration_json, first_month, inputs_fingerprint, month_figures
-from scenarios.selectors import independence_month
+from scenarios.selectors import independence_question
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,9 @@ SERIES_FIELDS = [
     "monthly_expenses", "by_category", "fingerprint", "computed_at",
 ]  # fmt: skip
 # The point-in-time figures, written for the current month only (frozen once closed).
-DETAIL_FIELDS = ["sources", "concentration", "missing_rates", "independence_month"]
+DETAIL_FIELDS = [
+    "sources", "concentration", "missing_rates", "independence_month", "independence_key",
+]  # fmt: skip
 # The figures of a past month that a recompute can change: a stored month whose values
 # equal the new ones is not rewritten, only stamped (see ``_months_write``).
 FIGURE_FIELDS = [
@@ -54,50 +58,91 @@ class RecomputeOutcome:
     skipped: bool
 
 
+@dataclass(frozen=True)
+class RecomputeBatch:
+    """What ``report_recompute_many`` did, per user id: an outcome, or the error that
+    kept that user's reports as they were (the other users' are written all the same)."""
+
+    outcomes: dict[int, RecomputeOutcome]
+    errors: dict[int, Exception]
+
+
 def _noop(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-def _independence(owner: User, today: date) -> date | None:
+@dataclass(frozen=True)
+class _Stored:
+    """What a recompute reads of a user's stored months before it writes them."""
+
+    first: date | None = None
+    fingerprint: str | None = None  # of the current month
+    closed: bool = False  # the current month
+    independence_key: str = ""
+    independence_month: date | None = None
+
+
+def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
+    """Each user's first stored month and current month, in two queries for all of them."""
+    found = {
+        owner_id: _Stored(first=first)
+        for owner_id, first in ReportSnapshot.objects.filter(owner_id__in=owner_ids)
+        .order_by()
+        .values("owner_id")
+        .annotate(first=Min("month"))
+        .values_list("owner_id", "first")
+    }
+    for owner_id, fingerprint, closed_at, key, month in ReportSnapshot.objects.filter(
+        owner_id__in=owner_ids, month=current
+    ).values_list("owner_id", "fingerprint", "closed_at", "independence_key", "independence_month"):
+        found[owner_id] = replace(
+            found[owner_id],
+            fingerprint=fingerprint,
+            closed=closed_at is not None,
+            independence_key=key,
+            independence_month=month,
+        )
+    return found
+
+
+def _independence(inputs: ReportInputs, stored: _Stored) -> tuple[str, date | None]:
+    """The independence month and its question's key: the stored answer while the
+    question is the same (a new payment does not change it), else projected anew."""
     try:
-        return independence_month(owner=owner, today=today)
+        question = independence_question(
+            profile=inputs.profile,
+            sources=inputs.sources,
+            rates=RateBook(inputs.rates),
+            today=inputs.as_of,
+        )
+        if question is None:
+            return "", None
+        if question.key == stored.independence_key:
+            return question.key, stored.independence_month
+        return question.key, question.answer()
     except DomainError as error:  # a source outside the projection's bounds
-        logger.warning("report: no independence month for user %s: %s", owner.pk, error)
-        return None
+        logger.warning("report: no independence month for user %s: %s", inputs.owner.pk, error)
+        return "", None
 
 
-def report_recompute(
-    *, owner: User, today: date, force: bool = False, on_progress: RecomputeProgress = _noop
-) -> RecomputeOutcome:
-    """Recompute every month of ``owner``'s reports up to ``today``'s month.
+@dataclass(frozen=True)
+class _Recomputed:
+    """One user's new months, oldest first; the last is the current month."""
 
-    Skipped when the inputs' fingerprint equals the one stored on the current month
-    (nothing changed since), unless ``force``. Months that already have a snapshot are
-    all rewritten, so a payment deleted from an early month is reflected there too.
-    """
-    on_progress("load", 0, 4)
-    inputs = report_inputs(owner=owner, as_of=today)
-    tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
-    fingerprint = inputs_fingerprint(inputs, extra=tax_rates)
-    current = month_start(today)
-    stored = ReportSnapshot.objects.filter(owner=owner, month=current).values_list(
-        "fingerprint", flat=True
-    )
-    if not force and fingerprint in stored:
-        on_progress("done", 4, 4)
-        return RecomputeOutcome(months_written=0, skipped=True)
-    on_progress("compute", 1, 4)
+    owner_id: int
+    snapshots: list[ReportSnapshot]
+    closed: bool
+
+
+def _recomputed(
+    inputs: ReportInputs, *, stored: _Stored, fingerprint: str, now: datetime
+) -> _Recomputed:
     view = overview_of(inputs, months=1)
-    earliest = ReportSnapshot.objects.filter(owner=owner).aggregate(first=Min("month"))["first"]
-    since = min(first_month(view), earliest or current)
-    rows = month_figures(view, since=since)
-    on_progress("project", 2, 4)
-    independence = _independence(owner, today)
-    on_progress("write", 3, 4)
-    now = timezone.now()
+    current = month_start(inputs.as_of)
+    since = min(first_month(view), stored.first or current)
     snapshots = [
         ReportSnapshot(
-            owner=owner,
+            owner=inputs.owner,
             month=row.month,
             currency=view.currency,
             passive_gross=row.passive_gross,
@@ -114,58 +159,117 @@ def report_recompute(
             fingerprint=fingerprint,
             computed_at=now,
         )
-        for row in rows
+        for row in month_figures(view, since=since)
     ]
     latest = snapshots[-1]
-    latest.independence_month = independence
+    latest.independence_key, latest.independence_month = _independence(inputs, stored)
     latest.concentration = concentration_json(view)
     latest.missing_rates = view.missing_rates
-    with transaction.atomic():
-        _months_write(
-            owner=owner, snapshots=snapshots[:-1], since=since, until=current, stamp=latest
-        )
-        # A closed month keeps the figures it was closed with.
-        update_fields = (
-            SERIES_FIELDS if _is_closed(owner, current) else SERIES_FIELDS + DETAIL_FIELDS
-        )
-        ReportSnapshot.objects.bulk_create(
-            [latest],
-            update_conflicts=True,
-            unique_fields=["owner", "month"],
-            update_fields=update_fields,
+    return _Recomputed(owner_id=inputs.owner.pk, snapshots=snapshots, closed=stored.closed)
+
+
+def report_recompute(
+    *, owner: User, today: date, force: bool = False, on_progress: RecomputeProgress = _noop
+) -> RecomputeOutcome:
+    """Recompute every month of ``owner``'s reports up to ``today``'s month.
+
+    Skipped when the inputs' fingerprint equals the one stored on the current month
+    (nothing changed since), unless ``force``. Months that already have a snapshot are
+    all recomputed, so a payment deleted from an early month is reflected there too.
+    """
+    batch = report_recompute_many(owners=[owner], today=today, force=force, on_progress=on_progress)
+    if owner.pk in batch.errors:
+        raise batch.errors[owner.pk]
+    return batch.outcomes[owner.pk]
+
+
+def report_recompute_many(
+    *,
+    owners: Sequence[User],
+    today: date,
+    force: bool = False,
+    on_progress: RecomputeProgress = _noop,
+) -> RecomputeBatch:
+    """``report_recompute`` for several users in one pass: a chunk of the nightly sweep.
+
+    The reads and writes are a fixed number of queries for the whole batch (inputs,
+    stored months, one stamp UPDATE, the upserts), not a number per user; the figures
+    are computed per user by the same functions as a single recompute. A user whose
+    figures raise is left as they were and named in ``errors``; the others are written
+    together in one transaction.
+    """
+    on_progress("load", 0, 4)
+    current = month_start(today)
+    loaded = report_inputs_many(owners=owners, as_of=today)
+    tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
+    stored = _stored(list(loaded), current=current)
+    on_progress("compute", 1, 4)
+    now = timezone.now()
+    outcomes: dict[int, RecomputeOutcome] = {}
+    errors: dict[int, Exception] = {}
+    recomputed: list[_Recomputed] = []
+    for owner_id, inputs in loaded.items():
+        try:
+            fingerprint = inputs_fingerprint(inputs, extra=tax_rates)
+            known = stored.get(owner_id, _Stored())
+            if not force and fingerprint == known.fingerprint:
+                outcomes[owner_id] = RecomputeOutcome(months_written=0, skipped=True)
+                continue
+            recomputed.append(_recomputed(inputs, stored=known, fingerprint=fingerprint, now=now))
+        except Exception as error:  # one user's error must not stop the batch
+            logger.exception("report: recompute of user %s failed", owner_id)
+            errors[owner_id] = error
+    on_progress("write", 3, 4)
+    _months_write(recomputed, current=current, now=now)
+    for item in recomputed:
+        outcomes[item.owner_id] = RecomputeOutcome(
+            months_written=len(item.snapshots), skipped=False
         )
     on_progress("done", 4, 4)
-    return RecomputeOutcome(months_written=len(snapshots), skipped=False)
+    return RecomputeBatch(outcomes=outcomes, errors=errors)
 
 
-def _months_write(
-    *,
-    owner: User,
-    snapshots: list[ReportSnapshot],
-    since: date,
-    until: date,
-    stamp: ReportSnapshot,
-) -> None:
-    """Upsert the months before the current one, rewriting only those whose figures changed.
+def _per_owner(values: dict[int, object], field: Field[Any, Any]) -> Case:
+    return Case(
+        *(When(owner_id=owner_id, then=Value(value)) for owner_id, value in values.items()),
+        output_field=field,
+    )
 
-    Every stored month in [``since``, ``until``) gets the new fingerprint, time, currency
-    and expenses in one UPDATE; only a month that is new or whose ``FIGURE_FIELDS``
+
+@transaction.atomic
+def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: datetime) -> None:
+    """Upsert the recomputed months, rewriting only the past months whose figures changed.
+
+    Every stored past month gets its user's new fingerprint, currency and expenses and
+    the new time in one UPDATE; only a past month that is new or whose ``FIGURE_FIELDS``
     differ from the stored ones goes through the upsert, so a recompute after a new
     payment rewrites the twelve months it moves, not the whole history. The stored rows
-    end exactly as if every month had been rewritten (``SERIES_FIELDS``).
+    end exactly as if every month had been rewritten (``SERIES_FIELDS``). The current
+    month is always written; a closed one keeps its point-in-time figures.
     """
-    months = ReportSnapshot.objects.filter(owner=owner, month__gte=since, month__lt=until)
-    stored = {row[0]: row[1:] for row in months.values_list("month", *FIGURE_FIELDS)}
-    months.update(
-        currency=stamp.currency,
-        monthly_expenses=stamp.monthly_expenses,
-        fingerprint=stamp.fingerprint,
-        computed_at=stamp.computed_at,
+    if not recomputed:
+        return
+    owner_ids = [item.owner_id for item in recomputed]
+    past = ReportSnapshot.objects.filter(owner_id__in=owner_ids, month__lt=current)
+    stored = {
+        (row[0], row[1]): row[2:] for row in past.values_list("owner_id", "month", *FIGURE_FIELDS)
+    }
+    latest = {item.owner_id: item.snapshots[-1] for item in recomputed}
+    past.update(
+        currency=_per_owner({o: s.currency for o, s in latest.items()}, CharField()),
+        monthly_expenses=_per_owner(
+            {o: s.monthly_expenses for o, s in latest.items()},
+            DecimalField(max_digits=15, decimal_places=2),
+        ),
+        fingerprint=_per_owner({o: s.fingerprint for o, s in latest.items()}, CharField()),
+        computed_at=now,
     )
     changed = [
         snapshot
-        for snapshot in snapshots
-        if stored.get(snapshot.month) != tuple(getattr(snapshot, name) for name in FIGURE_FIELDS)
+        for item in recomputed
+        for snapshot in item.snapshots[:-1]
+        if stored.get((item.owner_id, snapshot.month))
+        != tuple(getattr(snapshot, name) for name in FIGURE_FIELDS)
     ]
     ReportSnapshot.objects.bulk_create(
         changed,
@@ -174,6 +278,14 @@ def _months_write(
         update_fields=SERIES_FIELDS,
         batch_size=500,
     )
+    for closed in (False, True):
+        ReportSnapshot.objects.bulk_create(
+            [item.snapshots[-1] for item in recomputed if item.closed is closed],
+            update_conflicts=True,
+            unique_fields=["owner", "month"],
+            update_fields=SERIES_FIELDS if closed else SERIES_FIELDS + DETAIL_FIELDS,
+            batch_size=500,
+        )
 
 
 def _is_closed(owner: User, month: date) -> bool:
@@ -263,21 +375,55 @@ def recompute_job_run(
 
 
 def recompute_job_fail(*, job_id: int, error: str) -> None:
-    RecomputeJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
+    recompute_jobs_fail(job_ids=[job_id], error=error)
+
+
+def recompute_jobs_fail(*, job_ids: Sequence[int], error: str) -> None:
+    RecomputeJob.objects.filter(pk__in=job_ids).exclude(status=JobStatus.DONE).update(
         status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 
 
-def recompute_owner(
-    *, owner_id: int, reason: str, today: date | None = None
-) -> RecomputeJob | None:
-    """Recompute one user as part of a fan-out (sweep, admin): a job row, then run it."""
-    job = RecomputeJob.objects.create(owner_id=owner_id, reason=reason)
+def recompute_owners(
+    *, owner_ids: Sequence[int], reason: str, today: date | None = None
+) -> list[RecomputeJob]:
+    """Recompute several users as one batch (a chunk of a fan-out: sweep, admin).
+
+    A job row each, so every user's recompute is on record; the reports in one pass
+    (``report_recompute_many``); then each job done or failed on its own. Running the
+    same chunk again (a redelivered message) is another batch with the same result.
+    """
+    started = timezone.now()
+    jobs = RecomputeJob.objects.bulk_create(
+        RecomputeJob(
+            owner_id=owner_id,
+            reason=reason,
+            status=JobStatus.RUNNING,
+            started_at=started,
+            attempts=1,
+        )
+        for owner_id in dict.fromkeys(owner_ids)
+    )
+    owners = list(User.objects.filter(pk__in=owner_ids))
     try:
-        return recompute_job_run(job_id=job.pk, today=today)
+        batch = report_recompute_many(owners=owners, today=today or timezone.localdate())
     except Exception as error:
-        recompute_job_fail(job_id=job.pk, error=repr(error))
+        recompute_jobs_fail(job_ids=[job.pk for job in jobs], error=repr(error))
         raise
+    finished = timezone.now()
+    for job in jobs:
+        outcome = batch.outcomes.get(job.owner_id)
+        if outcome is None:
+            job.status = JobStatus.FAILED
+            job.error = repr(batch.errors.get(job.owner_id, "no such user"))[:2000]
+        else:
+            job.status = JobStatus.DONE
+            job.months_written, job.skipped = outcome.months_written, outcome.skipped
+        job.finished_at = finished
+    RecomputeJob.objects.bulk_update(
+        jobs, ["status", "months_written", "skipped", "error", "finished_at"]
+    )
+    return jobs
 
 
 def jobs_prune(*, older_than: timedelta = timedelta(days=30)) -> int:

@@ -1,7 +1,8 @@
 """Report tasks: thin, take ids, call one service, safe to run twice (PRODUCT.md §7).
 
-Work over all users is fanned out in chunks (``chunks`` inside a ``group``), so each
-chunk is a message of its own and more workers take more chunks at once.
+Work over all users is fanned out in chunks, each a message of its own, so more workers
+take more chunks at once: a recompute chunk is one batch (``recompute_owners``), a
+month-end close chunk one task per user (``chunks`` inside a ``group``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from celery import Task, shared_task
+from celery import Task, group, shared_task
 from django.conf import settings
 from django.utils import timezone
 
@@ -66,12 +67,23 @@ def report_recompute_job(self: Task, *, job_id: int) -> dict[str, object] | None
     retry_backoff_max=600,
     retry_kwargs={"max_retries": MAX_RETRIES},
 )
-def report_recompute_owner(owner_id: int, reason: str) -> int:
-    """One user of a fan-out; positional arguments because ``chunks`` passes tuples."""
-    from reports.services import recompute_owner
+def report_recompute_owners(owner_ids: list[int], reason: str) -> int:
+    """One chunk of a fan-out, recomputed as one batch; returns the months written."""
+    from reports.services import recompute_owners
 
-    job = recompute_owner(owner_id=owner_id, reason=reason)
-    return job.months_written if job else 0
+    jobs = recompute_owners(owner_ids=owner_ids, reason=reason)
+    return sum(job.months_written for job in jobs)
+
+
+def _fan_out_recompute(owner_ids: Iterable[int], reason: str) -> int:
+    """``REPORTS_FANOUT_CHUNK`` users per message: each worker takes a chunk at a time
+    and recomputes it as one batch (a fixed number of queries per chunk)."""
+    ids = list(owner_ids)
+    size = settings.REPORTS_FANOUT_CHUNK
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+    if chunks:
+        group(report_recompute_owners.s(chunk, reason) for chunk in chunks).apply_async()
+    return len(ids)
 
 
 @shared_task(
@@ -97,7 +109,7 @@ def report_recompute_all(*, reason: str = "admin", owner_ids: list[int] | None =
     from reports.selectors import owners_with_reports
 
     ids = owner_ids if owner_ids is not None else owners_with_reports().values_list("pk", flat=True)
-    sent = _fan_out(report_recompute_owner, ((owner_id, reason) for owner_id in ids))
+    sent = _fan_out_recompute(ids, reason)
     logger.info("report_recompute_all: %d users sent (%s)", sent, reason)
     return sent
 
@@ -110,7 +122,7 @@ def report_sweep() -> int:
     from reports.services import jobs_prune
 
     ids = owners_changed_since_report(today=timezone.localdate()).values_list("pk", flat=True)
-    sent = _fan_out(report_recompute_owner, ((owner_id, JobReason.SWEEP.value) for owner_id in ids))
+    sent = _fan_out_recompute(ids, JobReason.SWEEP.value)
     pruned = jobs_prune()
     logger.info("report_sweep: %d users sent, %d old jobs pruned", sent, pruned)
     return sent

@@ -50,8 +50,7 @@ def _tax_rate(source: IncomeSource, profile: Profile) -> Decimal:
 def source_models(*, owner: User, sources: list[IncomeSource], today: date) -> SourceInputs:
     """Each source as the engine's model of its kind, in the base currency."""
     profile = profile_get_or_create(user=owner)
-    base = profile.base_currency
-    wanted = ({s.currency for s in sources} | {base}) - {"EUR"}
+    wanted = ({s.currency for s in sources} | {profile.base_currency}) - {"EUR"}
     rates = RateBook(
         ExchangeRate.objects.filter(currency__in=wanted, date__lte=today).values_list(
             "currency", "date", "rate"
@@ -59,6 +58,15 @@ def source_models(*, owner: User, sources: list[IncomeSource], today: date) -> S
         if wanted
         else []
     )
+    return source_models_of(profile=profile, sources=sources, rates=rates, today=today)
+
+
+def source_models_of(
+    *, profile: Profile, sources: list[IncomeSource], rates: RateBook, today: date
+) -> SourceInputs:
+    """``source_models`` from loaded rows (no queries): ``rates`` must hold every rate up
+    to ``today`` of the sources' currencies and the base currency."""
+    base = profile.base_currency
     models: list[tuple[SourceModel, SourceTags]] = []
     source_ids: list[int] = []
     missing: set[str] = set()

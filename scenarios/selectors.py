@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,11 +11,13 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from income.models import IncomeSource, Profile
+from income.finance.money import RateBook
+from income.finance.schedule import month_start
+from income.models import ExchangeRate, IncomeSource, Profile
 from income.services import profile_get_or_create
 from scenarios.models import Scenario
-from scenarios.plans import scenario_plan, source_models
-from scenarios.projections import Projection, project
+from scenarios.plans import scenario_plan, source_models, source_models_of
+from scenarios.projections import Plan, Projection, SourceModel, project
 from scenarios.stress import zero_plan
 
 #: The inflation the independence month of the reports assumes (the scenarios' default).
@@ -66,6 +69,67 @@ def current_passive_sources(*, owner: User) -> QuerySet[IncomeSource]:
     )
 
 
+def is_current_passive(source: IncomeSource) -> bool:
+    """``current_passive_sources``' filter, for sources already loaded."""
+    return source.status == "active" and source.category.is_passive
+
+
+@dataclass(frozen=True)
+class IndependenceQuestion:
+    """The projection that answers "from which month do my sources cover my expenses?".
+
+    ``key`` names the question exactly (the plan, with its start month, and every source
+    model in the base currency), so an answer stored under it is the answer: the report
+    recompute reuses it while no source, rate, expense or month changed, instead of
+    projecting 360 months again for a new payment, which changes none of these.
+    """
+
+    plan: Plan
+    sources: tuple[SourceModel, ...]
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(repr((self.plan, self.sources)).encode()).hexdigest()
+
+    def answer(self) -> date | None:
+        """Raises ``DomainError`` for a source outside the engine's bounds."""
+        return project(self.plan, sources=self.sources).independence_month
+
+
+def independence_question(
+    *,
+    profile: Profile,
+    sources: Sequence[IncomeSource],
+    rates: RateBook,
+    today: date,
+    inflation: Decimal = REPORT_INFLATION,
+    horizon_years: int = REPORT_HORIZON_YEARS,
+) -> IndependenceQuestion | None:
+    """The financial-independence question of §3 from loaded rows (no queries).
+
+    ``sources`` are the owner's, all of them or already filtered: only the active,
+    passive ones count. The first projected month in which the sources' own after-tax
+    projections cover the monthly expenses grown with ``inflation`` (no savings plan, no
+    withdrawal rule): the stress test's "before" figure. None without expenses; the
+    answer is None if not reached within ``horizon_years``.
+    """
+    if profile.monthly_expenses <= 0:
+        return None
+    inputs = source_models_of(
+        profile=profile,
+        sources=[source for source in sources if is_current_passive(source)],
+        rates=rates,
+        today=today,
+    )
+    plan = zero_plan(
+        start=month_start(today),
+        horizon_years=horizon_years,
+        monthly_expenses=profile.monthly_expenses,
+        inflation=inflation,
+    )
+    return IndependenceQuestion(plan=plan, sources=tuple(model for model, _tags in inputs.models))
+
+
 def independence_month(
     *,
     owner: User,
@@ -73,23 +137,25 @@ def independence_month(
     inflation: Decimal = REPORT_INFLATION,
     horizon_years: int = REPORT_HORIZON_YEARS,
 ) -> date | None:
-    """The financial-independence month of §3 from the owner's current sources.
-
-    The first projected month in which the sources' own after-tax projections cover the
-    monthly expenses grown with ``inflation`` (no savings plan, no withdrawal rule): the
-    stress test's "before" figure. None without expenses, or if not reached within
-    ``horizon_years``.
-    """
+    """``independence_question``'s answer for ``owner``'s current sources, loaded here."""
     profile = profile_get_or_create(user=owner)
     if profile.monthly_expenses <= 0:
         return None
-    inputs = source_models(
-        owner=owner, sources=list(current_passive_sources(owner=owner)), today=today
+    sources = list(current_passive_sources(owner=owner))
+    wanted = ({source.currency for source in sources} | {profile.base_currency}) - {"EUR"}
+    rates = RateBook(
+        ExchangeRate.objects.filter(currency__in=wanted, date__lte=today).values_list(
+            "currency", "date", "rate"
+        )
+        if wanted
+        else []
     )
-    plan = zero_plan(
-        start=today,
-        horizon_years=horizon_years,
-        monthly_expenses=profile.monthly_expenses,
+    question = independence_question(
+        profile=profile,
+        sources=sources,
+        rates=rates,
+        today=today,
         inflation=inflation,
+        horizon_years=horizon_years,
     )
-    return project(plan, sources=[model for model, _tags in inputs.models]).independence_month
+    return None if question is None else question.answer()
