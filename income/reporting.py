@@ -265,7 +265,7 @@ class ReportInputs:
     payments: dict[int, list[PaymentRow]]
     periods: dict[int, list[SubscriptionPeriod]]
     efforts: dict[int, dict[date, Decimal]]
-    rates: list[tuple[str, date, Decimal]]
+    rates: RateBook  # every rate of the user's currencies up to ``as_of``
 
 
 def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
@@ -311,14 +311,17 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
     ).values_list("source_id", "month", "hours"):
         efforts[owner_of[source_id]][source_id][month] = hours
     rates = _rates(currencies - {"EUR"}, as_of=as_of)
+    books: dict[frozenset[str], RateBook] = {}  # one per set of currencies, shared
     result = {}
     for owner in owners:
         profile = profiles[owner.pk]
-        wanted = (
+        wanted = frozenset(
             {payment.currency for rows in payments[owner.pk].values() for payment in rows}
             | {source.currency for source in sources[owner.pk]}
             | {profile.base_currency}
         )
+        if wanted not in books:
+            books[wanted] = RateBook(rate for rate in rates if rate[0] in wanted)
         result[owner.pk] = ReportInputs(
             owner=owner,
             as_of=as_of,
@@ -327,7 +330,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
             payments=dict(payments[owner.pk]),
             periods=dict(periods[owner.pk]),
             efforts=dict(efforts[owner.pk]),
-            rates=[rate for rate in rates if rate[0] in wanted],
+            rates=books[wanted],
         )
     return result
 
@@ -352,7 +355,7 @@ def overview_of(inputs: ReportInputs, *, months: int = 24) -> Overview:
     """The §3 figures from loaded inputs (no queries)."""
     profile = inputs.profile
     currency = profile.base_currency
-    rates = RateBook(inputs.rates)
+    rates = inputs.rates
     missing: set[str] = set()
     per_source = [
         _source_figures(

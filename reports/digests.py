@@ -30,7 +30,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from income.finance.errors import DomainError
-from income.finance.money import RateBook
 from income.finance.rounding import to_cents
 from income.reporting import income_calendar, report_inputs
 from reports.models import ReportSnapshot
@@ -155,7 +154,7 @@ def _week_income(*, owner: User, week: DigestWeek) -> WeekIncome:
     """
     inputs = report_inputs(owner=owner, as_of=week.end)
     currency = inputs.profile.base_currency
-    rates = RateBook(inputs.rates)
+    rates = inputs.rates
     missing: set[str] = set()
     lines = []
     for source in inputs.sources:

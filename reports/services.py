@@ -17,11 +17,21 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, DecimalField, F, Field, Min, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    Field,
+    Min,
+    PositiveIntegerField,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from income.finance.errors import DomainError
-from income.finance.money import RateBook
 from income.finance.schedule import add_months, month_start
 from income.models import TaxProfile
 from income.reporting import ReportInputs, overview_of, report_inputs_many
@@ -112,7 +122,7 @@ def _independence(inputs: ReportInputs, stored: _Stored) -> tuple[str, date | No
         question = independence_question(
             profile=inputs.profile,
             sources=inputs.sources,
-            rates=RateBook(inputs.rates),
+            rates=inputs.rates,
             today=inputs.as_of,
         )
         if question is None:
@@ -393,18 +403,18 @@ def recompute_owners(
     (``report_recompute_many``); then each job done or failed on its own. Running the
     same chunk again (a redelivered message) is another batch with the same result.
     """
+    owners = list(User.objects.filter(pk__in=owner_ids).order_by("pk"))
     started = timezone.now()
     jobs = RecomputeJob.objects.bulk_create(
         RecomputeJob(
-            owner_id=owner_id,
+            owner=owner,
             reason=reason,
             status=JobStatus.RUNNING,
             started_at=started,
             attempts=1,
         )
-        for owner_id in dict.fromkeys(owner_ids)
+        for owner in owners
     )
-    owners = list(User.objects.filter(pk__in=owner_ids))
     try:
         batch = report_recompute_many(owners=owners, today=today or timezone.localdate())
     except Exception as error:
@@ -412,16 +422,25 @@ def recompute_owners(
         raise
     finished = timezone.now()
     for job in jobs:
-        outcome = batch.outcomes.get(job.owner_id)
-        if outcome is None:
-            job.status = JobStatus.FAILED
-            job.error = repr(batch.errors.get(job.owner_id, "no such user"))[:2000]
+        job.finished_at = finished
+        if job.owner_id in batch.errors:
+            job.status, job.error = JobStatus.FAILED, repr(batch.errors[job.owner_id])[:2000]
+            recompute_jobs_fail(job_ids=[job.pk], error=job.error)
         else:
+            outcome = batch.outcomes[job.owner_id]
             job.status = JobStatus.DONE
             job.months_written, job.skipped = outcome.months_written, outcome.skipped
-        job.finished_at = finished
-    RecomputeJob.objects.bulk_update(
-        jobs, ["status", "months_written", "skipped", "error", "finished_at"]
+    done = {job.owner_id: job for job in jobs if job.status == JobStatus.DONE}
+    RecomputeJob.objects.filter(pk__in=[job.pk for job in done.values()]).update(
+        status=JobStatus.DONE,
+        finished_at=finished,
+        months_written=_per_owner(
+            {owner_id: job.months_written for owner_id, job in done.items()},
+            PositiveIntegerField(),
+        ),
+        skipped=_per_owner(
+            {owner_id: job.skipped for owner_id, job in done.items()}, BooleanField()
+        ),
     )
     return jobs
 

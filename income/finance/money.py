@@ -11,10 +11,12 @@ amount / from_rate × to_rate, rounded once, at the end.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
+from functools import cached_property
 
 from income.finance.rounding import EXACT, to_cents
 
@@ -75,6 +77,16 @@ class RateBook:
             pairs.sort(key=lambda pair: pair[0])
             self._dates[currency] = [day for day, _rate in pairs]
             self._rates[currency] = [rate for _day, rate in pairs]
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of every rate held: equal digests, equal conversions. Computed once, as
+        one book serves every user of a report batch with the same currencies."""
+        rows = [
+            (currency, self._dates[currency], self._rates[currency])
+            for currency in sorted(self._dates)
+        ]
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     def rate(self, currency: str, day: date) -> Decimal | None:
         """The latest rate on or before ``day`` (the euro is 1); None when none is that old."""
