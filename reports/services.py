@@ -10,8 +10,9 @@ from __future__ import annotations
 import calendar
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.db.models import (
     DecimalField,
     F,
     Field,
+    Max,
     Min,
     PositiveIntegerField,
     Value,
@@ -36,7 +38,13 @@ from income.finance.schedule import add_months, month_start
 from income.models import TaxProfile
 from income.reporting import ReportInputs, overview_of, report_inputs_many
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.snapshots import concentration_json, first_month, inputs_fingerprint, month_figures
+from reports.snapshots import (
+    MonthFigures,
+    concentration_json,
+    first_month,
+    inputs_fingerprint,
+    month_figures,
+)
 from scenarios.selectors import independence_question
 
 logger = logging.getLogger(__name__)
@@ -86,6 +94,7 @@ class _Stored:
     """What a recompute reads of a user's stored months before it writes them."""
 
     first: date | None = None
+    last: date | None = None
     fingerprint: str | None = None  # of the current month
     closed: bool = False  # the current month
     independence_key: str = ""
@@ -93,14 +102,18 @@ class _Stored:
 
 
 def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
-    """Each user's first stored month and current month, in two queries for all of them."""
+    """Each user's first and last stored month and current month, in two queries for all.
+
+    The months between the first and the last are all there: every recompute writes
+    every month from the first to its current one.
+    """
     found = {
-        owner_id: _Stored(first=first)
-        for owner_id, first in ReportSnapshot.objects.filter(owner_id__in=owner_ids)
+        owner_id: _Stored(first=first, last=last)
+        for owner_id, first, last in ReportSnapshot.objects.filter(owner_id__in=owner_ids)
         .order_by()
         .values("owner_id")
-        .annotate(first=Min("month"))
-        .values_list("owner_id", "first")
+        .annotate(first=Min("month"), last=Max("month"))
+        .values_list("owner_id", "first", "last")
     }
     for owner_id, fingerprint, closed_at, key, month in ReportSnapshot.objects.filter(
         owner_id__in=owner_ids, month=current
@@ -135,26 +148,26 @@ def _independence(inputs: ReportInputs, stored: _Stored) -> tuple[str, date | No
         return "", None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Recomputed:
-    """One user's new months, oldest first; the last is the current month."""
+    """One user's new months: the past ones as figures (most are stored already and
+    unchanged, so they never become model instances), the current one as a snapshot."""
 
-    owner_id: int
-    snapshots: list[ReportSnapshot]
+    owner: User
+    currency: str
+    monthly_expenses: Decimal
+    fingerprint: str
+    computed_at: datetime
     closed: bool
+    past: list[MonthFigures]
+    latest: ReportSnapshot = field(init=False)
 
-
-def _recomputed(
-    inputs: ReportInputs, *, stored: _Stored, fingerprint: str, now: datetime
-) -> _Recomputed:
-    view = overview_of(inputs, months=1)
-    current = month_start(inputs.as_of)
-    since = min(first_month(view), stored.first or current)
-    snapshots = [
-        ReportSnapshot(
-            owner=inputs.owner,
+    def snapshot(self, row: MonthFigures) -> ReportSnapshot:
+        """``row`` as a snapshot with the user's currency, expenses, fingerprint and time."""
+        return ReportSnapshot(
+            owner=self.owner,
             month=row.month,
-            currency=view.currency,
+            currency=self.currency,
             passive_gross=row.passive_gross,
             passive_net=row.passive_net,
             active_net=row.active_net,
@@ -163,19 +176,39 @@ def _recomputed(
             total_net_ttm=row.total_net_ttm,
             passive_share=row.passive_share,
             expense_coverage=row.expense_coverage,
-            monthly_expenses=inputs.profile.monthly_expenses,
+            monthly_expenses=self.monthly_expenses,
             by_category=row.by_category,
             sources=row.sources,
-            fingerprint=fingerprint,
-            computed_at=now,
+            fingerprint=self.fingerprint,
+            computed_at=self.computed_at,
         )
-        for row in month_figures(view, since=since)
-    ]
-    latest = snapshots[-1]
+
+
+def _recomputed(
+    inputs: ReportInputs, *, stored: _Stored, fingerprint: str, now: datetime
+) -> _Recomputed:
+    view = overview_of(inputs, months=1)
+    current = month_start(inputs.as_of)
+    since = min(first_month(view), stored.first or current)
+    rows = month_figures(
+        view,
+        since=since,
+        kept=(stored.first, stored.last) if stored.first and stored.last else None,
+    )
+    item = _Recomputed(
+        owner=inputs.owner,
+        currency=view.currency,
+        monthly_expenses=inputs.profile.monthly_expenses,
+        fingerprint=fingerprint,
+        computed_at=now,
+        closed=stored.closed,
+        past=rows[:-1],
+    )
+    item.latest = latest = item.snapshot(rows[-1])
     latest.independence_key, latest.independence_month = _independence(inputs, stored)
     latest.concentration = concentration_json(view)
     latest.missing_rates = view.missing_rates
-    return _Recomputed(owner_id=inputs.owner.pk, snapshots=snapshots, closed=stored.closed)
+    return item
 
 
 def report_recompute(
@@ -232,9 +265,7 @@ def report_recompute_many(
     on_progress("write", 3, 4)
     _months_write(recomputed, current=current, now=now)
     for item in recomputed:
-        outcomes[item.owner_id] = RecomputeOutcome(
-            months_written=len(item.snapshots), skipped=False
-        )
+        outcomes[item.owner.pk] = RecomputeOutcome(months_written=len(item.past) + 1, skipped=False)
     on_progress("done", 4, 4)
     return RecomputeBatch(outcomes=outcomes, errors=errors)
 
@@ -259,27 +290,28 @@ def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: date
     """
     if not recomputed:
         return
-    owner_ids = [item.owner_id for item in recomputed]
+    owner_ids = [item.owner.pk for item in recomputed]
     past = ReportSnapshot.objects.filter(owner_id__in=owner_ids, month__lt=current)
     stored = {
         (row[0], row[1]): row[2:] for row in past.values_list("owner_id", "month", *FIGURE_FIELDS)
     }
-    latest = {item.owner_id: item.snapshots[-1] for item in recomputed}
     past.update(
-        currency=_per_owner({o: s.currency for o, s in latest.items()}, CharField()),
+        currency=_per_owner({item.owner.pk: item.currency for item in recomputed}, CharField()),
         monthly_expenses=_per_owner(
-            {o: s.monthly_expenses for o, s in latest.items()},
+            {item.owner.pk: item.monthly_expenses for item in recomputed},
             DecimalField(max_digits=15, decimal_places=2),
         ),
-        fingerprint=_per_owner({o: s.fingerprint for o, s in latest.items()}, CharField()),
+        fingerprint=_per_owner(
+            {item.owner.pk: item.fingerprint for item in recomputed}, CharField()
+        ),
         computed_at=now,
     )
     changed = [
-        snapshot
+        item.snapshot(row)
         for item in recomputed
-        for snapshot in item.snapshots[:-1]
-        if stored.get((item.owner_id, snapshot.month))
-        != tuple(getattr(snapshot, name) for name in FIGURE_FIELDS)
+        for row in item.past
+        if stored.get((item.owner.pk, row.month))
+        != tuple(getattr(row, name) for name in FIGURE_FIELDS)
     ]
     ReportSnapshot.objects.bulk_create(
         changed,
@@ -290,7 +322,7 @@ def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: date
     )
     for closed in (False, True):
         ReportSnapshot.objects.bulk_create(
-            [item.snapshots[-1] for item in recomputed if item.closed is closed],
+            [item.latest for item in recomputed if item.closed is closed],
             update_conflicts=True,
             unique_fields=["owner", "month"],
             update_fields=SERIES_FIELDS if closed else SERIES_FIELDS + DETAIL_FIELDS,
