@@ -180,7 +180,8 @@ def main() -> None:
         changed_again(probe)
         probe_started = time.perf_counter()
         sweep_in_process()
-        per_user = (time.perf_counter() - probe_started) / len(probe)
+        # The selector's time is the same for any number of users: not per user.
+        per_user = (time.perf_counter() - probe_started - selecting[-1]) / len(probe)
         if RecomputeJob.objects.filter(status=JobStatus.DONE).count() != len(probe):
             raise SystemExit(f"{NAME}: the probe did not recompute its {len(probe)} users")
 
