@@ -301,6 +301,26 @@ def recompute_owner(
         raise
 
 
+#: The error of a job no worker took within ``jobs_expire_waiting``'s limit.
+MESSAGE_LOST = (
+    "No worker took the job (its message was lost, e.g. with a Redis that restarted "
+    "empty); the nightly sweep recomputes this user."
+)
+
+
+def jobs_expire_waiting(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Fail jobs still queued after ``older_than``: their message is gone.
+
+    Redis keeps no queue across a restart without persistence, so a change-job queued
+    just before an outage would wait forever, and as the one queued change-job of its
+    user (the debounce constraint) it would absorb every later change. The nightly
+    sweep calls this first and then recomputes every changed user, these included.
+    """
+    return RecomputeJob.objects.filter(
+        status=JobStatus.QUEUED, created_at__lt=timezone.now() - older_than
+    ).update(status=JobStatus.FAILED, error=MESSAGE_LOST, finished_at=timezone.now())
+
+
 def jobs_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
     """Forget finished jobs older than ``older_than``; the snapshots stay."""
     deleted, _ = RecomputeJob.objects.filter(finished_at__lt=timezone.now() - older_than).delete()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,12 @@ from income import services
 from income.models import ImportStatus, IncomeSource, Payment
 from reports.models import JobReason, JobStatus, RecomputeJob
 from reports.selectors import owners_changed_since_report, snapshot_latest
-from reports.services import QUEUE_UNREACHABLE, recompute_job_create
+from reports.services import (
+    MESSAGE_LOST,
+    QUEUE_UNREACHABLE,
+    recompute_job_create,
+    recompute_on_change,
+)
 from reports.tasks import report_sweep
 from tests.factories import PaymentFactory, SourceFactory
 from tests.services import celery_sends_to, free_port
@@ -111,3 +117,22 @@ def test_an_import_fails_with_a_message_the_user_can_read(
     assert not Payment.objects.exists()
     with translation.override("de"):
         assert gettext(services.IMPORT_NOT_QUEUED) != services.IMPORT_NOT_QUEUED
+
+
+def test_a_job_whose_message_was_lost_is_failed_by_the_sweep(alice: User) -> None:
+    # Its message is never sent (the test's transaction does not commit): as if it had
+    # been queued in a Redis that then restarted empty.
+    stuck = recompute_on_change(owner_id=alice.pk)
+    assert stuck is not None
+    RecomputeJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert recompute_on_change(owner_id=alice.pk) is None  # held back by the stuck one
+
+    report_sweep.apply()
+
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.error) == (JobStatus.FAILED, MESSAGE_LOST)
+    fresh = recompute_on_change(owner_id=alice.pk)
+    assert fresh is not None
+    report_sweep.apply()
+    fresh.refresh_from_db()
+    assert fresh.status == JobStatus.QUEUED  # waiting a few seconds is not lost
