@@ -206,10 +206,8 @@ def report_month_close(*, owner: User, month: date) -> bool:
 
 
 #: The error of a job whose message the broker did not take (``recompute_job_fail``).
-QUEUE_UNREACHABLE = (
-    "The broker was unreachable, so the job was never queued; the nightly sweep "
-    "recomputes this user."
-)
+#: A change it was for is recomputed by the nightly sweep (the change stamp committed).
+QUEUE_UNREACHABLE = "The broker was unreachable, so the job was never queued."
 
 
 def recompute_job_create(*, owner: User, reason: str, force: bool = False) -> RecomputeJob:
