@@ -142,12 +142,14 @@ if IS_SQLITE:
 # ----------------------------------------------------------------------------- cache and broker
 REDIS_URL: str = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Fail-soft: an unreachable Redis is an empty cache (PRODUCT.md §7, config/cache.py),
+    # and a dead one costs a request at most these timeouts, once per outage pause.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ertrag",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -306,6 +308,11 @@ if REDIS_URL:
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
         "unacked_restore_throttle": 1,
+        # Without them a publish to a Redis that vanished without closing the connection
+        # waits forever; the web process's sends also retry only once (income/dispatch.py).
+        # Above the BRPOP timeout (1 s) of the workers' consumers.
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
     }
 else:
     CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from income.changes import owner_data_changed
+from income.dispatch import task_send_on_commit
 from income.finance.csv_payments import FIELDS as CSV_FIELDS
 from income.finance.csv_payments import ParsedPayment, ParseResult, parse_payments
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
@@ -124,12 +125,14 @@ def email_send(*, subject: str, body: str, to: list[str], html_body: str | None 
     """Send an e-mail through the worker once the current transaction commits.
 
     Nothing is sent for a transaction that rolls back, and the request does not wait
-    for the mail server.
+    for the mail server. When the broker is unreachable the mail is sent inline: a
+    password-reset mail that waited for Redis to come back would be no use.
     """
     from income.tasks import email_deliver
 
-    transaction.on_commit(
-        lambda: email_deliver.delay(subject=subject, body=body, to=to, html_body=html_body)
+    message: dict[str, Any] = {"subject": subject, "body": body, "to": to, "html_body": html_body}
+    task_send_on_commit(
+        email_deliver, kwargs=message, on_unreachable=lambda: email_deliver(**message)
     )
 
 
@@ -579,11 +582,20 @@ def payment_import_set_mapping(
     return _assign_and_save(upload, {"mapping": dict(mapping), "source": source})
 
 
+#: Shown (translated) when the broker cannot take an import: the upload is failed at once
+#: rather than left "queued" with nobody to run it; the user uploads it again.
+IMPORT_NOT_QUEUED = gettext_noop(
+    "The import could not be started because the background service is unreachable. "
+    "Please upload the file again in a few minutes."
+)
+
+
 def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
     """Queue the stored file for import by a worker; the page and the API follow its progress.
 
     Only an upload not yet started is queued, so a double click queues it once (the
-    claim is one conditional UPDATE). The task is sent after commit.
+    claim is one conditional UPDATE). The task is sent after commit; if the broker is
+    unreachable the upload fails with ``IMPORT_NOT_QUEUED`` (nothing was imported).
     """
     from income.tasks import payment_import_process
 
@@ -592,7 +604,13 @@ def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
     )
     upload.refresh_from_db()
     if claimed:
-        transaction.on_commit(lambda: payment_import_process.delay(upload_id=upload.pk))
+        task_send_on_commit(
+            payment_import_process,
+            kwargs={"upload_id": upload.pk},
+            on_unreachable=lambda: payment_import_fail(
+                upload_id=upload.pk, message=IMPORT_NOT_QUEUED
+            ),
+        )
     return upload
 
 

@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from income.dispatch import task_send_on_commit
 from income.finance.errors import DomainError
 from income.finance.schedule import add_months, month_start
 from income.models import TaxProfile
@@ -358,12 +359,25 @@ def report_month_close(*, owner: User, month: date) -> bool:
 # ----------------------------------------------------------------------------- jobs
 
 
+#: The error of a job whose message the broker did not take (``recompute_job_fail``).
+#: A change it was for is recomputed by the nightly sweep (the change stamp committed).
+QUEUE_UNREACHABLE = "The broker was unreachable, so the job was never queued."
+
+
 def recompute_job_create(*, owner: User, reason: str, force: bool = False) -> RecomputeJob:
-    """Queue a recompute of ``owner``'s reports; the worker gets it after commit."""
+    """Queue a recompute of ``owner``'s reports; the worker gets it after commit.
+
+    If the broker is unreachable the job fails at once (the page says to try again)
+    instead of waiting for a message that was never sent.
+    """
     from reports.tasks import report_recompute_job
 
     job = RecomputeJob.objects.create(owner=owner, reason=reason, force=force)
-    transaction.on_commit(lambda: report_recompute_job.delay(job_id=job.pk))
+    task_send_on_commit(
+        report_recompute_job,
+        kwargs={"job_id": job.pk},
+        on_unreachable=lambda: recompute_job_fail(job_id=job.pk, error=QUEUE_UNREACHABLE),
+    )
     return job
 
 
@@ -374,6 +388,10 @@ def recompute_on_change(*, owner_id: int) -> RecomputeJob | None:
     burst of changes (a 1,000-row import, ten quick edits) is computed once, after
     ``REPORTS_RECOMPUTE_DELAY`` seconds. Once a worker has taken the job, the next
     change queues a new one, so no change is left out.
+
+    If the broker is unreachable the job fails at once: a job left queued would block
+    every later change-job of the user. The change stamp (``Profile.data_changed_at``)
+    is already committed, so the nightly sweep recomputes the user.
     """
     from reports.tasks import report_recompute_job
 
@@ -382,10 +400,11 @@ def recompute_on_change(*, owner_id: int) -> RecomputeJob | None:
             job = RecomputeJob.objects.create(owner_id=owner_id, reason=JobReason.CHANGE)
     except IntegrityError:
         return None
-    transaction.on_commit(
-        lambda: report_recompute_job.apply_async(
-            kwargs={"job_id": job.pk}, countdown=settings.REPORTS_RECOMPUTE_DELAY
-        )
+    task_send_on_commit(
+        report_recompute_job,
+        kwargs={"job_id": job.pk},
+        countdown=settings.REPORTS_RECOMPUTE_DELAY,
+        on_unreachable=lambda: recompute_job_fail(job_id=job.pk, error=QUEUE_UNREACHABLE),
     )
     return job
 
@@ -475,6 +494,26 @@ def recompute_owners(
         ),
     )
     return jobs
+
+
+#: The error of a job no worker took within ``jobs_expire_waiting``'s limit.
+MESSAGE_LOST = (
+    "No worker took the job (its message was lost, e.g. with a Redis that restarted "
+    "empty); the nightly sweep recomputes this user."
+)
+
+
+def jobs_expire_waiting(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Fail jobs still queued after ``older_than``: their message is gone.
+
+    Redis keeps no queue across a restart without persistence, so a change-job queued
+    just before an outage would wait forever, and as the one queued change-job of its
+    user (the debounce constraint) it would absorb every later change. The nightly
+    sweep calls this first and then recomputes every changed user, these included.
+    """
+    return RecomputeJob.objects.filter(
+        status=JobStatus.QUEUED, created_at__lt=timezone.now() - older_than
+    ).update(status=JobStatus.FAILED, error=MESSAGE_LOST, finished_at=timezone.now())
 
 
 def jobs_prune(*, older_than: timedelta = timedelta(days=30)) -> int:

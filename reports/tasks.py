@@ -116,11 +116,18 @@ def report_recompute_all(*, reason: str = "admin", owner_ids: list[int] | None =
 
 @shared_task
 def report_sweep() -> int:
-    """Nightly: recompute every user changed since their last snapshot; forget old jobs."""
+    """Nightly: recompute every user changed since their last snapshot; forget old jobs.
+
+    Jobs whose message was lost (a broker outage) are failed first, so they no longer
+    hold back their users' next change-jobs; the users themselves are recomputed here.
+    """
     from reports.models import JobReason
     from reports.selectors import owners_changed_since_report
-    from reports.services import jobs_prune
+    from reports.services import jobs_expire_waiting, jobs_prune
 
+    expired = jobs_expire_waiting()
+    if expired:
+        logger.warning("report_sweep: %d jobs never taken by a worker marked failed", expired)
     ids = owners_changed_since_report(today=timezone.localdate()).values_list("pk", flat=True)
     sent = _fan_out_recompute(ids, JobReason.SWEEP.value)
     pruned = jobs_prune()
