@@ -21,7 +21,8 @@ NBSP = "\u00a0"
 def format_money(value: Decimal, currency: str) -> str:
     """``value`` rounded to cents and written with the currency in the active language."""
     amount = to_cents(value)
-    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    # ``copy_abs``, not ``abs()``: ``abs`` rounds to the context's 28 digits.
+    digits = number_format(amount.copy_abs(), decimal_pos=2, use_l10n=True, force_grouping=True)
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     sign = "−" if amount < 0 else ""
     if (get_language() or "en").startswith("de"):
@@ -33,7 +34,7 @@ def format_money(value: Decimal, currency: str) -> str:
 def format_percent(fraction: Decimal, places: int = 2) -> str:
     """A fraction (0.05) as a percentage in the active language (``5,00 %`` / ``5.00%``)."""
     digits = number_format(
-        abs(fraction) * 100, decimal_pos=places, use_l10n=True, force_grouping=True
+        fraction.copy_abs().scaleb(2), decimal_pos=places, use_l10n=True, force_grouping=True
     )
     sign = "−" if fraction < 0 else ""
     if (get_language() or "en").startswith("de"):

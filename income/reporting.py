@@ -36,12 +36,12 @@ from income.finance.schedule import (
 from income.models import (
     CalculationModel,
     EffortLog,
-    ExchangeRate,
     IncomeSource,
     Payment,
     Profile,
     SubscriptionPeriod,
 )
+from income.selectors import exchange_rates
 from income.services import profiles_get_or_create
 
 ZERO = Decimal(0)
@@ -310,7 +310,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
         source__owner_id__in=owner_ids
     ).values_list("source_id", "month", "hours"):
         efforts[owner_of[source_id]][source_id][month] = hours
-    rates = _rates(currencies - {"EUR"}, as_of=as_of)
+    rates = exchange_rates(currencies=currencies, as_of=as_of)
     books: dict[frozenset[str], RateBook] = {}  # one per set of currencies, shared
     result = {}
     for owner in owners:
@@ -333,17 +333,6 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
             rates=books[wanted],
         )
     return result
-
-
-def _rates(currencies: set[str], *, as_of: date) -> list[tuple[str, date, Decimal]]:
-    """Every rate of ``currencies`` up to ``as_of``, by currency and date (none for the euro)."""
-    if not currencies:
-        return []
-    return list(
-        ExchangeRate.objects.filter(currency__in=currencies, date__lte=as_of)
-        .order_by("currency", "date")
-        .values_list("currency", "date", "rate")
-    )
 
 
 def overview(*, owner: User, as_of: date, months: int = 24) -> Overview:

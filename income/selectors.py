@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TypedDict
@@ -21,6 +22,19 @@ from income.models import (
     SubscriptionPeriod,
     TaxProfile,
 )
+
+
+def exchange_rates(*, currencies: Iterable[str], as_of: date) -> list[tuple[str, date, Decimal]]:
+    """Every ECB rate of ``currencies`` up to ``as_of``, by currency and date, as
+    ``RateBook`` takes them; the euro needs none (its rate is 1)."""
+    wanted = set(currencies) - {"EUR"}
+    if not wanted:
+        return []
+    return list(
+        ExchangeRate.objects.filter(currency__in=wanted, date__lte=as_of)
+        .order_by("currency", "date")
+        .values_list("currency", "date", "rate")
+    )
 
 
 def source_list(*, owner: User) -> QuerySet[IncomeSource]:

@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 
 from income.finance.money import RateBook
-from income.models import CalculationModel, ExchangeRate, IncomeSource, Profile
+from income.models import CalculationModel, IncomeSource, Profile
+from income.selectors import exchange_rates
 from income.services import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.projections import (
@@ -50,15 +51,15 @@ def _tax_rate(source: IncomeSource, profile: Profile) -> Decimal:
 def source_models(*, owner: User, sources: list[IncomeSource], today: date) -> SourceInputs:
     """Each source as the engine's model of its kind, in the base currency."""
     profile = profile_get_or_create(user=owner)
-    wanted = ({s.currency for s in sources} | {profile.base_currency}) - {"EUR"}
-    rates = RateBook(
-        ExchangeRate.objects.filter(currency__in=wanted, date__lte=today).values_list(
-            "currency", "date", "rate"
-        )
-        if wanted
-        else []
+    return source_models_of(
+        profile=profile, sources=sources, rates=rates_of(profile, sources, today), today=today
     )
-    return source_models_of(profile=profile, sources=sources, rates=rates, today=today)
+
+
+def rates_of(profile: Profile, sources: list[IncomeSource], today: date) -> RateBook:
+    """The rates a forward look at ``sources`` converts with: theirs and the base's."""
+    currencies = {source.currency for source in sources} | {profile.base_currency}
+    return RateBook(exchange_rates(currencies=currencies, as_of=today))
 
 
 def source_models_of(

@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 
 from income.finance.money import RateBook
 from income.finance.schedule import month_start
-from income.models import ExchangeRate, IncomeSource, Profile
+from income.models import IncomeSource, Profile
 from income.services import profile_get_or_create
 from scenarios.models import Scenario
-from scenarios.plans import scenario_plan, source_models, source_models_of
+from scenarios.plans import rates_of, scenario_plan, source_models, source_models_of
 from scenarios.projections import Plan, Projection, SourceModel, project
 from scenarios.stress import zero_plan
 
@@ -142,18 +142,10 @@ def independence_month(
     if profile.monthly_expenses <= 0:
         return None
     sources = list(current_passive_sources(owner=owner))
-    wanted = ({source.currency for source in sources} | {profile.base_currency}) - {"EUR"}
-    rates = RateBook(
-        ExchangeRate.objects.filter(currency__in=wanted, date__lte=today).values_list(
-            "currency", "date", "rate"
-        )
-        if wanted
-        else []
-    )
     question = independence_question(
         profile=profile,
         sources=sources,
-        rates=rates,
+        rates=rates_of(profile, sources, today),
         today=today,
         inflation=inflation,
         horizon_years=horizon_years,

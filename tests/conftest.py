@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -123,3 +124,17 @@ def shipped_content(transactional_db: None) -> None:
 
     for migration in SHIPPED_CONTENT:
         importlib.import_module(migration).forwards(apps, None)
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The test database's URL, for a process of ours (a worker, an app) to share it."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL, the second pass of .ci/run): a process of its "
+            "own cannot reach pytest's in-memory SQLite test database"
+        )
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or "5432"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"

@@ -1,10 +1,11 @@
 """The answers every operation can give besides its own, written into the schema.
 
 PRODUCT.md §5: 400 with field errors, 401 without credentials, 404 for anything not
-owned by the caller, 429 when throttled. drf-spectacular documents what a view declares;
-these come from the platform (authentication, throttling, the exception handler), so
-one hook adds them to every operation that can meet them: a client generated from the
-schema, and the fuzzer, then know them.
+owned by the caller, 415 for a body the parsers do not take (DRF's answer to, say, a
+multipart part without a media type), 429 when throttled. drf-spectacular documents
+what a view declares; these come from the platform (authentication, parsers,
+throttling, the exception handler), so one hook adds them to every operation that can
+meet them: a client generated from the schema, and the fuzzer, then know them.
 """
 
 from __future__ import annotations
@@ -48,4 +49,8 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 responses.setdefault("404", _response("Not found, or not yours.", DETAIL))
             if method in WRITES or operation.get("parameters"):
                 responses.setdefault("400", _response("Invalid input.", FIELD_ERRORS))
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "415", _response("A body in a media type the operation does not take.", DETAIL)
+                )
     return result

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from income.api.fields import FigureField
 from income.finance import calculator
 from income.models import (
     CURRENCY_CHOICES,
@@ -73,17 +74,17 @@ class CalculatorInputSerializer(serializers.Serializer):  # type: ignore[type-ar
 
 class CalculatorYearSerializer(serializers.Serializer):  # type: ignore[type-arg]
     year = serializers.IntegerField()
-    capital = serializers.DecimalField(max_digits=None, decimal_places=2)
-    gross_income = serializers.DecimalField(max_digits=None, decimal_places=2)
-    tax = serializers.DecimalField(max_digits=None, decimal_places=2)
-    net_income = serializers.DecimalField(max_digits=None, decimal_places=2)
+    capital = FigureField(decimal_places=2)
+    gross_income = FigureField(decimal_places=2)
+    tax = FigureField(decimal_places=2)
+    net_income = FigureField(decimal_places=2)
 
 
 class CalculatorResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    gross_income = serializers.DecimalField(max_digits=None, decimal_places=2)
-    tax = serializers.DecimalField(max_digits=None, decimal_places=2)
-    net_income = serializers.DecimalField(max_digits=None, decimal_places=2)
-    final_capital = serializers.DecimalField(max_digits=None, decimal_places=2)
+    gross_income = FigureField(decimal_places=2)
+    tax = FigureField(decimal_places=2)
+    net_income = FigureField(decimal_places=2)
+    final_capital = FigureField(decimal_places=2)
     yearly = CalculatorYearSerializer(many=True)
 
 
@@ -330,42 +331,38 @@ MONEY = {"max_digits": None, "decimal_places": 2}
 
 class ShareSerializer(serializers.Serializer):  # type: ignore[type-arg]
     key = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=None, decimal_places=2)
-    share = serializers.DecimalField(max_digits=None, decimal_places=4)
+    amount = FigureField(decimal_places=2)
+    share = FigureField(decimal_places=4)
 
 
 class MonthFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
     month = serializers.DateField()
-    passive_gross = serializers.DecimalField(max_digits=None, decimal_places=2)
-    passive_net = serializers.DecimalField(max_digits=None, decimal_places=2)
-    active_net = serializers.DecimalField(max_digits=None, decimal_places=2)
+    passive_gross = FigureField(decimal_places=2)
+    passive_net = FigureField(decimal_places=2)
+    active_net = FigureField(decimal_places=2)
 
 
 class SourceFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(source="source.pk")
     name = serializers.CharField(source="source.name")
     category = serializers.CharField(source="source.category.slug")
-    gross_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
-    net_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
-    net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
-    costs_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
-    hours_to_date = serializers.DecimalField(max_digits=None, decimal_places=2)
-    effective_hourly_rate = serializers.DecimalField(
-        max_digits=None, decimal_places=2, allow_null=True
-    )
-    cash_roi = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
-    full_roi = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    gross_to_date = FigureField(decimal_places=2)
+    net_to_date = FigureField(decimal_places=2)
+    net_ttm = FigureField(decimal_places=2)
+    costs_to_date = FigureField(decimal_places=2)
+    hours_to_date = FigureField(decimal_places=2)
+    effective_hourly_rate = FigureField(decimal_places=2, allow_null=True)
+    cash_roi = FigureField(decimal_places=4, allow_null=True)
+    full_roi = FigureField(decimal_places=4, allow_null=True)
     payback_month = serializers.DateField(source="payback.month", allow_null=True)
     payback_projected = serializers.BooleanField(source="payback.projected")
-    yield_on_cost = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
-    net_rental_yield = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
-    mrr = serializers.DecimalField(max_digits=None, decimal_places=2, allow_null=True)
-    arr = serializers.DecimalField(max_digits=None, decimal_places=2, allow_null=True)
-    churn_rate = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
-    arpu = serializers.DecimalField(max_digits=None, decimal_places=2, allow_null=True)
-    ltv = serializers.DecimalField(
-        max_digits=None, decimal_places=2, allow_null=True, help_text=_("null at zero churn")
-    )
+    yield_on_cost = FigureField(decimal_places=4, allow_null=True)
+    net_rental_yield = FigureField(decimal_places=4, allow_null=True)
+    mrr = FigureField(decimal_places=2, allow_null=True)
+    arr = FigureField(decimal_places=2, allow_null=True)
+    churn_rate = FigureField(decimal_places=4, allow_null=True)
+    arpu = FigureField(decimal_places=2, allow_null=True)
+    ltv = FigureField(decimal_places=2, allow_null=True, help_text=_("null at zero churn"))
 
 
 class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -373,11 +370,11 @@ class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     as_of = serializers.DateField()
     currency = serializers.CharField()
-    passive_gross_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
-    passive_net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
-    total_net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
-    passive_share = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
-    expense_coverage = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    passive_gross_ttm = FigureField(decimal_places=2)
+    passive_net_ttm = FigureField(decimal_places=2)
+    total_net_ttm = FigureField(decimal_places=2)
+    passive_share = FigureField(decimal_places=4, allow_null=True)
+    expense_coverage = FigureField(decimal_places=4, allow_null=True)
     months = MonthFiguresSerializer(many=True)
     sources = SourceFiguresSerializer(many=True)
     concentration = serializers.DictField(child=ShareSerializer(many=True))

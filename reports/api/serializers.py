@@ -12,18 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from income.api.fields import FigureField
 from income.api.serializers import ShareSerializer
 from reports.models import RecomputeJob, ReportSnapshot
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True, **kwargs)
+    return FigureField(decimal_places=2, read_only=True, **kwargs)
 
 
 def _ratio(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=None, decimal_places=4, read_only=True, allow_null=True, **kwargs
-    )
+    return FigureField(decimal_places=4, read_only=True, allow_null=True, **kwargs)
 
 
 class ReportRangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -69,7 +68,7 @@ class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[typ
     )
     monthly_expenses = _money()
     by_category = serializers.DictField(
-        child=serializers.DecimalField(max_digits=None, decimal_places=2),
+        child=FigureField(decimal_places=2),
         read_only=True,
         help_text=_("Passive net of the month by category name."),
     )
@@ -112,44 +111,25 @@ class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
     id = serializers.IntegerField()
     name = serializers.CharField()
     category = serializers.CharField(help_text=_("The category's slug."))
-    gross = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
-    net = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
-    net_ttm = serializers.DecimalField(max_digits=None, decimal_places=2)
-    gross_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
-    net_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
-    costs_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
-    hours_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
-    effective_hourly_rate = serializers.DecimalField(
-        max_digits=None, decimal_places=2, allow_null=True, required=False
-    )
-    cash_roi = serializers.DecimalField(
-        max_digits=None, decimal_places=4, allow_null=True, required=False
-    )
-    full_roi = serializers.DecimalField(
-        max_digits=None, decimal_places=4, allow_null=True, required=False
-    )
+    gross = FigureField(decimal_places=2, required=False)
+    net = FigureField(decimal_places=2, required=False)
+    net_ttm = FigureField(decimal_places=2)
+    gross_to_date = FigureField(decimal_places=2, required=False)
+    net_to_date = FigureField(decimal_places=2, required=False)
+    costs_to_date = FigureField(decimal_places=2, required=False)
+    hours_to_date = FigureField(decimal_places=2, required=False)
+    effective_hourly_rate = FigureField(decimal_places=2, allow_null=True, required=False)
+    cash_roi = FigureField(decimal_places=4, allow_null=True, required=False)
+    full_roi = FigureField(decimal_places=4, allow_null=True, required=False)
     payback_month = serializers.DateField(allow_null=True, required=False)
     payback_projected = serializers.BooleanField(required=False)
-    yield_on_cost = serializers.DecimalField(
-        max_digits=None, decimal_places=4, allow_null=True, required=False
-    )
-    net_rental_yield = serializers.DecimalField(
-        max_digits=None, decimal_places=4, allow_null=True, required=False
-    )
-    mrr = serializers.DecimalField(
-        max_digits=None, decimal_places=2, allow_null=True, required=False
-    )
-    arr = serializers.DecimalField(
-        max_digits=None, decimal_places=2, allow_null=True, required=False
-    )
-    churn_rate = serializers.DecimalField(
-        max_digits=None, decimal_places=4, allow_null=True, required=False
-    )
-    arpu = serializers.DecimalField(
-        max_digits=None, decimal_places=2, allow_null=True, required=False
-    )
-    ltv = serializers.DecimalField(
-        max_digits=None,
+    yield_on_cost = FigureField(decimal_places=4, allow_null=True, required=False)
+    net_rental_yield = FigureField(decimal_places=4, allow_null=True, required=False)
+    mrr = FigureField(decimal_places=2, allow_null=True, required=False)
+    arr = FigureField(decimal_places=2, allow_null=True, required=False)
+    churn_rate = FigureField(decimal_places=4, allow_null=True, required=False)
+    arpu = FigureField(decimal_places=2, allow_null=True, required=False)
+    ltv = FigureField(
         decimal_places=2,
         allow_null=True,
         required=False,

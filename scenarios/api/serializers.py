@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from income.api.fields import FigureField
 from income.api.serializers import OwnedSourceField
 from scenarios.models import Scenario
 from scenarios.services import SCENARIO_FIELDS
@@ -30,7 +31,7 @@ class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=None, decimal_places=2, **kwargs)
+    return FigureField(decimal_places=2, **kwargs)
 
 
 class YearSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -65,9 +66,7 @@ class FanSerializer(serializers.Serializer):  # type: ignore[type-arg]
     income_p10 = serializers.ListField(child=_money())
     income_p50 = serializers.ListField(child=_money())
     income_p90 = serializers.ListField(child=_money())
-    probability_by_year = serializers.ListField(
-        child=serializers.DecimalField(max_digits=None, decimal_places=4)
-    )
+    probability_by_year = serializers.ListField(child=FigureField(decimal_places=4))
 
 
 class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
+
+from income.finance.calculator import calculate
 
 URL = "/api/v1/calculator/"
 SEED: dict[str, Any] = {
@@ -16,6 +19,32 @@ SEED: dict[str, Any] = {
     "tax_rate": "0.15",
     "additional_income": "1000",
 }
+
+
+def test_a_result_of_more_than_28_digits_is_written_out_to_the_cent(api_client: APIClient) -> None:
+    """1,000 % a year for 80 years is valid input; its 35-digit result once made DRF's
+    28-digit context fail with a 500 (found by the schema fuzzer)."""
+    inputs = {
+        "initial_investment": "2450472922932",
+        "annual_return": "0.913985",
+        "investment_period": 80,
+        "tax_rate": "0.50176094",
+        "additional_income": "15",
+    }
+    response = api_client.post(URL, inputs, format="json")
+    assert response.status_code == 200
+    expected = calculate(
+        initial_investment=Decimal("2450472922932"),
+        annual_return=Decimal("0.913985"),
+        investment_period=80,
+        tax_rate=Decimal("0.50176094"),
+        additional_income=Decimal("15"),
+    )
+    body = response.json()
+    assert body["gross_income"] == str(expected.gross_income)
+    assert body["net_income"] == str(expected.net_income)
+    assert len(body["gross_income"].split(".")[0]) > 28
+    assert body["tax"] == str(expected.tax)
 
 
 def post_raw(client: APIClient, body: str) -> Any:

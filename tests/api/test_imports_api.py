@@ -231,8 +231,8 @@ def test_the_schema_describes_the_import_job(api_client: APIClient, db: None) ->
     response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     schema = response.json()
     upload = schema["paths"]["/api/v1/imports/"]["post"]
-    # 401 and 429 are the platform's (config/api/schema.py), documented for every operation.
-    assert set(upload["responses"]) == {"202", "400", "401", "429"}
+    # 401, 415 and 429 are the platform's (config/api/schema.py), documented wherever met.
+    assert set(upload["responses"]) == {"202", "400", "401", "415", "429"}
     assert list(upload["requestBody"]["content"]) == ["multipart/form-data"]
     assert list(schema["paths"]["/api/v1/imports/{id}/"]) == ["get"]  # no edits, no delete
     job = schema["components"]["schemas"]["PaymentImport"]["properties"]

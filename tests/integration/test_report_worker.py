@@ -18,7 +18,6 @@ import pytest
 import redis
 from celery import Celery
 from django.contrib.auth.models import User
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -36,19 +35,6 @@ pytestmark = [
 
 # Short enough to wait for in a test; the production value is in the settings (3600 s).
 VISIBILITY_TIMEOUT = 12
-
-
-@pytest.fixture
-def postgres_url() -> str:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL: runs in the DATABASE_URL=postgres://… pass of .ci/run, "
-            "where workers share the test database"
-        )
-    db = connection.settings_dict
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or "5432"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ import pytest
 import redis
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -244,19 +243,6 @@ def test_the_app_keeps_answering_and_saving_and_the_sweep_catches_up(
     assert snapshot is not None
     assert snapshot.passive_gross == Decimal("150.00")
     assert list(owners_changed_since_report(today=today)) == []
-
-
-@pytest.fixture
-def postgres_url() -> str:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (DATABASE_URL): a Celery worker process cannot reach pytest's "
-            "in-memory SQLite test database"
-        )
-    db = connection.settings_dict
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or "5432"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.mark.usefixtures("quick_cache_retry")
