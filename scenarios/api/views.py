@@ -119,7 +119,14 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
         return Response(data)
 
     @extend_schema(responses={200: SourceTrackingSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="plan-vs-actual")
+    # One list per scenario, never long: neither paginated nor filtered, as its schema says.
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="plan-vs-actual",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def plan_vs_actual(self, request: Request, pk: str | None = None) -> Response:
         """Each linked source's expected net beside what was received, month by month."""
         trackings = plan_actual.plan_vs_actual(
