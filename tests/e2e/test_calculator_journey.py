@@ -55,3 +55,22 @@ def test_phone_width_is_usable(browser: Any, live_server: Any) -> None:
     assert width <= 375, f"page scrolls sideways at 375 px ({width} px wide)"
     screenshot(page, "calculator-phone-en")
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_35_digit_result_is_shown_whole_without_pushing_the_page_sideways(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    """1,000 % a year for 80 years is valid input; every digit of its result is shown,
+    breaking between digits in the figure cards rather than widening the page."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(
+        f"{live_server.url}/calculator/?initial_investment=2450472922932&annual_return=91.3985"
+        "&investment_period=80&tax_rate=50.176094&additional_income=15"
+    )
+    assert page.inner_text("[data-testid=net-income]").replace("\n", "") == (
+        "€43,829,858,524,378,797,045,127,030,975,281,037.31"
+    )
+    screenshot(page, f"calculator-35-digits-{width}-en")  # asserts the page fits its width
+    context.close()
