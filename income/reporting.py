@@ -279,7 +279,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
     The nightly sweep loads a chunk of users at once: seven queries for the chunk, not
     seven per user, and one rate table for all of them. Sources come with their category
     and tax profile and profiles with their default tax profile, so the independence
-    projection (``scenarios.selectors.independence_month_of``) needs no query of its own.
+    projection (``scenarios.selectors.independence_question``) needs no query of its own.
     """
     owner_ids = [owner.pk for owner in owners]
     profiles = profiles_get_or_create(users=owners)
