@@ -201,3 +201,19 @@ def test_plan_vs_actual_flags_a_source_three_months_behind(
     assert [m["behind"] for m in body[0]["months"]] == [False, True, True, True]
     assert body[0]["flagged"] is True
     assert body[0]["shortfall"] == "900.00"
+
+
+def test_plan_vs_actual_is_documented_as_the_plain_list_it_answers(
+    alice_api: APIClient, alice: User
+) -> None:
+    """Found by stateful fuzzing: the schema promised a page (count, results, limit,
+    offset) and the filters of the scenario list, while the answer is a plain list."""
+    scenario = ScenarioFactory.create(owner=alice)
+    body = alice_api.get(f"/api/v1/scenarios/{scenario.pk}/plan-vs-actual/?limit=1&offset=9")
+    assert body.status_code == 200
+    assert body.json() == []
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/api/v1/scenarios/{id}/plan-vs-actual/"]["get"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["type"] == "array"
+    assert [p["name"] for p in operation.get("parameters", [])] == ["id"]

@@ -68,35 +68,3 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 )
 def test_no_operation_answers_500_or_against_its_schema(case: Any, token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
-
-
-# Chains of valid calls: negative mutations inside the state machine make Hypothesis
-# report its own data generation as flaky (schemathesis 4.32); single calls above get them.
-chained = schemathesis.openapi.from_wsgi("/api/schema/", application)
-chained.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
-
-
-class _Workflow(chained.as_state_machine()):  # type: ignore[misc]
-    """Sequences of calls chained by the links schemathesis infers (the id a POST answers
-    with goes into the GET, PATCH and DELETE of that object), so the owner-scoped
-    operations also meet objects made a moment before, not only random ids."""
-
-    token = ""
-
-    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"headers": {"Authorization": f"Token {self.token}"}}
-
-    def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-        case.validate_response(response, checks=CHECKS)
-
-
-def test_chained_calls_answer_no_500_and_keep_to_the_schema(token: str) -> None:
-    _Workflow.token = token
-    _Workflow.run(
-        settings=settings(
-            max_examples=40,
-            stateful_step_count=6,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
-    )
