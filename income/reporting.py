@@ -16,22 +16,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.contrib.auth.models import User
 
 from income.finance import figures
 from income.finance.money import RateBook, payment_net
-from income.finance.rounding import to_cents, to_whole
+from income.finance.rounding import EXACT, to_cents, to_whole
 from income.finance.schedule import (
     CalendarEntry,
     add_months,
     calendar,
     expected_payout_months,
+    month_range,
     month_start,
-    monthly_totals,
-    months_between,
 )
 from income.models import (
     CalculationModel,
@@ -77,6 +77,18 @@ class SourceFigures:
 
 
 @dataclass
+class MonthlySeries:
+    """A user's monthly sums over their whole history, in the base currency, not rounded:
+    what every month of the reports is computed from. A month without a payment has no
+    key (by category: no key for a category without a payment that month)."""
+
+    passive_net: dict[date, Decimal]
+    passive_gross: dict[date, Decimal]
+    active_net: dict[date, Decimal]
+    passive_net_by_category: dict[str, dict[date, Decimal]]
+
+
+@dataclass
 class Overview:
     """A user's §3 figures as of a day: the dashboard, the API summary and the reports."""
 
@@ -97,13 +109,17 @@ class Overview:
     concentration: dict[str, list[figures.Share]]
     concentration_warnings: dict[str, figures.Share]
     missing_rates: list[str]
+    series: MonthlySeries
 
 
-def _active_months(source: IncomeSource, as_of: date) -> list[date]:
+#: ``month_start``, remembered: a recompute asks it for every payment of every user, and
+#: the days of a few decades are a few ten thousand entries at most.
+_month_of = lru_cache(maxsize=None)(month_start)
+
+
+def _active_months(source: IncomeSource, as_of: date) -> tuple[date, ...]:
     """The months from the source's start to ``as_of`` (or its end), each as day 1."""
-    first = month_start(source.start_date)
-    last = month_start(min(as_of, source.end_date) if source.end_date else as_of)
-    return [add_months(first, n) for n in range(max(months_between(first, last) + 1, 0))]
+    return month_range(source.start_date, min(as_of, source.end_date) if source.end_date else as_of)
 
 
 def _source_figures(
@@ -119,22 +135,22 @@ def _source_figures(
     missing: set[str],
 ) -> SourceFigures:
     result = SourceFigures(source=source)
-    for payment in payments:
-        if payment.date > as_of:
+    monthly_net, monthly_gross = result.monthly_net, result.monthly_gross
+    for day, gross, net, payment_currency in payments:
+        if day > as_of:
             continue
-        gross = rates.convert(
-            payment.gross, currency=payment.currency, to=currency, day=payment.date
-        )
-        net = rates.convert(payment.net, currency=payment.currency, to=currency, day=payment.date)
-        if gross is None or net is None:
-            missing.add(payment.currency)
-            continue
-        month = month_start(payment.date)
-        result.gross_to_date += gross
-        result.net_to_date += net
-        result.monthly_net[month] = result.monthly_net.get(month, ZERO) + net
-        result.monthly_gross[month] = result.monthly_gross.get(month, ZERO) + gross
-    result.net_ttm = figures.ttm(result.monthly_net, as_of=as_of)
+        if payment_currency != currency:
+            gross = rates.convert(gross, currency=payment_currency, to=currency, day=day)
+            net = rates.convert(net, currency=payment_currency, to=currency, day=day)
+            if gross is None or net is None:
+                missing.add(payment_currency)
+                continue
+        month = _month_of(day)
+        monthly_net[month] = monthly_net.get(month, ZERO) + net
+        monthly_gross[month] = monthly_gross.get(month, ZERO) + gross
+    result.gross_to_date = sum(monthly_gross.values(), ZERO)
+    result.net_to_date = sum(monthly_net.values(), ZERO)
+    result.net_ttm = figures.ttm(monthly_net, as_of=as_of)
 
     months = _active_months(source, as_of)
     cost = rates.convert(source.monthly_costs, currency=source.currency, to=currency, day=as_of)
@@ -161,17 +177,10 @@ def _source_figures(
         hours=result.hours_to_date,
         hourly_value=hourly_value,
     )
-    result.payback = figures.payback_month(
+    result.payback, result.full_payback = figures.payback_months(
         monthly_net=result.monthly_net,
         monthly_costs=result.monthly_costs,
-        upfront=upfront,
-        as_of=as_of,
-    )
-    result.full_payback = figures.payback_month(
-        monthly_net=result.monthly_net,
-        monthly_costs=result.monthly_costs,
-        upfront=upfront,
-        hours_value=hours_value,
+        targets=(upfront, EXACT.add(upfront, hours_value)),
         as_of=as_of,
     )
     result.effective_hourly_rate = figures.effective_hourly_rate(
@@ -179,14 +188,17 @@ def _source_figures(
     )
     model = source.category.model
     if model == CalculationModel.CAPITAL:
-        gross_ttm = figures.ttm(
-            monthly_totals(
-                (p.date, p.gross)
-                for p in payments
-                if p.currency == source.currency and p.date <= as_of
-            ),
-            as_of=as_of,
-        )
+        # In the source's own currency, so the yield does not move with the exchange rate.
+        first = add_months(as_of, -11)
+        with localcontext(EXACT):
+            gross_ttm = sum(
+                (
+                    p.gross
+                    for p in payments
+                    if p.currency == source.currency and first <= p.date <= as_of
+                ),
+                ZERO,
+            )
         result.yield_on_cost = figures.yield_on_cost(
             income_ttm=gross_ttm, invested=source.invested_capital
         )
@@ -238,20 +250,13 @@ def _subscription_figures(
 
 
 class PaymentRow(NamedTuple):
-    """The columns of a payment the figures read: a tuple, not a model instance, since a
-    recompute loads every payment of a user (hundreds of rows)."""
+    """What the figures read of a payment: a tuple, not a model instance, since a recompute
+    loads every payment of a user (hundreds of rows); its net worked out once, on loading."""
 
-    pk: int
-    source_id: int
     date: date
     gross: Decimal
-    tax_withheld: Decimal
-    fees: Decimal
+    net: Decimal
     currency: str
-
-    @property
-    def net(self) -> Decimal:
-        return payment_net(gross=self.gross, tax_withheld=self.tax_withheld, fees=self.fees)
 
 
 @dataclass(frozen=True)
@@ -291,17 +296,20 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
     ):
         sources[source.owner_id].append(source)
     owner_of = {source.pk: owner_id for owner_id, rows in sources.items() for source in rows}
-    payments: dict[int, dict[int, list[PaymentRow]]] = defaultdict(lambda: defaultdict(list))
-    currencies = {profile.base_currency for profile in profiles.values()}
-    currencies |= {source.currency for rows in sources.values() for source in rows}
-    for row in (
+    payments: dict[int, list[PaymentRow]] = defaultdict(list)  # by source
+    for source_id, day, gross, tax_withheld, fees, currency in (
         Payment.objects.filter(source__owner_id__in=owner_ids, date__lte=as_of)
         .order_by("pk")
-        .values_list(*PaymentRow._fields)
+        .values_list("source_id", "date", "gross", "tax_withheld", "fees", "currency")
     ):
-        payment = PaymentRow._make(row)
-        payments[owner_of[payment.source_id]][payment.source_id].append(payment)
-        currencies.add(payment.currency)
+        payments[source_id].append(
+            PaymentRow(
+                day, gross, payment_net(gross=gross, tax_withheld=tax_withheld, fees=fees), currency
+            )
+        )
+    currencies = {profile.base_currency for profile in profiles.values()}
+    currencies |= {source.currency for rows in sources.values() for source in rows}
+    currencies |= {payment.currency for rows in payments.values() for payment in rows}
     periods: dict[int, dict[int, list[SubscriptionPeriod]]] = defaultdict(lambda: defaultdict(list))
     for period in SubscriptionPeriod.objects.filter(source__owner_id__in=owner_ids).order_by("pk"):
         periods[owner_of[period.source_id]][period.source_id].append(period)
@@ -315,8 +323,11 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
     result = {}
     for owner in owners:
         profile = profiles[owner.pk]
+        paid = {
+            source.pk: payments[source.pk] for source in sources[owner.pk] if source.pk in payments
+        }
         wanted = frozenset(
-            {payment.currency for rows in payments[owner.pk].values() for payment in rows}
+            {payment.currency for rows in paid.values() for payment in rows}
             | {source.currency for source in sources[owner.pk]}
             | {profile.base_currency}
         )
@@ -327,7 +338,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
             as_of=as_of,
             profile=profile,
             sources=sources[owner.pk],
-            payments=dict(payments[owner.pk]),
+            payments=paid,
             periods=dict(periods[owner.pk]),
             efforts=dict(efforts[owner.pk]),
             rates=books[wanted],
@@ -379,22 +390,13 @@ def _summarise(
     months: int,
     missing: set[str],
 ) -> Overview:
-    last = month_start(as_of)
-    window = [add_months(last, -n) for n in range(months - 1, -1, -1)]
-    passive_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    passive_gross: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    active_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    by_category: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for figures_of in per_source:
-        category = figures_of.source.category
-        passive, name = category.is_passive, category.name  # name: looked up per language
-        for month, net in figures_of.monthly_net.items():
-            if passive:
-                passive_net[month] += net
-                passive_gross[month] += figures_of.monthly_gross[month]
-                by_category[name][month] += net
-            else:
-                active_net[month] += net
+    window = list(month_range(add_months(as_of, 1 - months), as_of))
+    series = _monthly_series(per_source)
+    passive_net, passive_gross, active_net = (
+        series.passive_net,
+        series.passive_gross,
+        series.active_net,
+    )
     passive_net_ttm = figures.ttm(passive_net, as_of=as_of)
     total_net_ttm = passive_net_ttm + figures.ttm(active_net, as_of=as_of)
     passive_sources = [f for f in per_source if f.source.category.is_passive]
@@ -428,8 +430,8 @@ def _summarise(
         passive_gross_by_month={m: to_cents(passive_gross.get(m, ZERO)) for m in window},
         active_net_by_month={m: to_cents(active_net.get(m, ZERO)) for m in window},
         passive_net_by_category={
-            name: {m: to_cents(series.get(m, ZERO)) for m in window}
-            for name, series in sorted(by_category.items())
+            name: {m: to_cents(amounts.get(m, ZERO)) for m in window}
+            for name, amounts in sorted(series.passive_net_by_category.items())
         },
         passive_gross_ttm=to_cents(figures.ttm(passive_gross, as_of=as_of)),
         passive_net_ttm=to_cents(passive_net_ttm),
@@ -443,6 +445,36 @@ def _summarise(
         concentration=concentration,
         concentration_warnings=warnings,
         missing_rates=sorted(missing),
+        series=series,
+    )
+
+
+def _monthly_series(per_source: list[SourceFigures]) -> MonthlySeries:
+    """The sources' monthly nets and grosses summed per month: passive, active, by category."""
+    passive_net: dict[date, Decimal] = {}
+    passive_gross: dict[date, Decimal] = {}
+    active_net: dict[date, Decimal] = {}
+    by_category: dict[str, dict[date, Decimal]] = {}
+    for figures_of in per_source:
+        category = figures_of.source.category
+        if not category.is_passive:
+            for month, net in figures_of.monthly_net.items():
+                active_net[month] = active_net.get(month, ZERO) + net
+            continue
+        if not figures_of.monthly_net:
+            continue
+        # The category's name is looked up per language, so once per source.
+        of_category = by_category.setdefault(category.name, {})
+        gross = figures_of.monthly_gross
+        for month, net in figures_of.monthly_net.items():
+            passive_net[month] = passive_net.get(month, ZERO) + net
+            passive_gross[month] = passive_gross.get(month, ZERO) + gross[month]
+            of_category[month] = of_category.get(month, ZERO) + net
+    return MonthlySeries(
+        passive_net=passive_net,
+        passive_gross=passive_gross,
+        active_net=active_net,
+        passive_net_by_category=by_category,
     )
 
 

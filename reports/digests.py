@@ -223,10 +223,11 @@ def independence_before(*, owner: User, since: datetime) -> tuple[bool, date | N
     """The independence month as stored before ``since``: (was there a figure, the month).
 
     A snapshot's independence month is written while its month is the current one and
-    frozen when the month is closed. Every recompute rewrites ``computed_at`` on all
-    rows, so "computed before ``since``" alone would lose the figure after any change
-    during the week; a row closed before ``since`` also holds a figure from before it.
-    Of those rows the latest month is the most recent figure.
+    frozen when the month is closed. Every recompute rewrites ``computed_at`` on the
+    current month (and on any month whose figures changed), so "computed before
+    ``since``" alone would lose the figure after any change during the week; a row
+    closed before ``since`` also holds a figure from before it. Of those rows the
+    latest month is the most recent figure.
     """
     snapshot = (
         ReportSnapshot.objects.filter(owner=owner)

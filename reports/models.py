@@ -23,13 +23,29 @@ def ratio_field(verbose_name: StrOrPromise) -> models.DecimalField:  # type: ign
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, null=True, blank=True)
 
 
+class RowJSONField(models.JSONField):  # type: ignore[type-arg]
+    """A JSONField that ``bulk_create`` writes as plain ``VALUES`` on PostgreSQL.
+
+    Django 5.2 sends the rows of a bulk insert as one array per column (``UNNEST``), and
+    psycopg escapes a JSON document inside an array literal character by character: for
+    the per-source figures of a report that took most of a sweep's upsert. A field with
+    a ``get_placeholder`` opts its insert out of ``UNNEST``.
+    """
+
+    def get_placeholder(self, value: object, compiler: object, connection: object) -> str:
+        return "%s"
+
+
 class ReportSnapshot(models.Model):
     """One user's §3 figures for one month, in their base currency (PRODUCT.md §2).
 
     Every month from the first payment to the current one has a row; a recompute
     upserts them on (owner, month), so running it twice or on two workers at once
     leaves one row per month. The monthly figures (``passive_net`` … ``expense_coverage``)
-    are recomputed whenever the data changes, so history follows late-booked payments.
+    are recomputed whenever the data changes, so history follows late-booked payments;
+    a month is rewritten only when its figures change, so its ``fingerprint`` and
+    ``computed_at`` say when and from what they were last written. The current month is
+    written by every recompute: its pair says when the reports were last computed.
     The point-in-time figures (``sources``, ``concentration``, ``independence_month``)
     describe the month while it was the current one and are frozen when it is closed.
     """
@@ -53,10 +69,10 @@ class ReportSnapshot(models.Model):
     independence_key = models.CharField(
         _("independence inputs fingerprint"), max_length=64, blank=True, default=""
     )
-    by_category = models.JSONField(_("passive net by category"), default=dict, blank=True)
-    sources = models.JSONField(_("figures per source"), default=list, blank=True)
-    concentration = models.JSONField(_("concentration"), default=dict, blank=True)
-    missing_rates = models.JSONField(_("currencies without a rate"), default=list, blank=True)
+    by_category = RowJSONField(_("passive net by category"), default=dict, blank=True)
+    sources = RowJSONField(_("figures per source"), default=list, blank=True)
+    concentration = RowJSONField(_("concentration"), default=dict, blank=True)
+    missing_rates = RowJSONField(_("currencies without a rate"), default=list, blank=True)
     fingerprint = models.CharField(_("inputs fingerprint"), max_length=64)
     computed_at = models.DateTimeField(_("computed"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,12 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
-    DecimalField,
     F,
     Field,
-    Max,
-    Min,
     PositiveIntegerField,
     Value,
     When,
@@ -53,7 +49,7 @@ logger = logging.getLogger(__name__)
 #: Told (phase, done, total) while a recompute runs.
 RecomputeProgress = Callable[[str, int, int], None]
 
-# The monthly figures, rewritten for every month on every recompute.
+# The monthly figures, written for every new month and every month whose figures changed.
 SERIES_FIELDS = [
     "currency", "passive_gross", "passive_net", "active_net", "passive_gross_ttm",
     "passive_net_ttm", "total_net_ttm", "passive_share", "expense_coverage",
@@ -63,11 +59,16 @@ SERIES_FIELDS = [
 DETAIL_FIELDS = [
     "sources", "concentration", "missing_rates", "independence_month", "independence_key",
 ]  # fmt: skip
-# The figures of a past month that a recompute can change: a stored month whose values
-# equal the new ones is not rewritten, only stamped (see ``_months_write``).
-FIGURE_FIELDS = [
-    "passive_gross", "passive_net", "active_net", "passive_gross_ttm", "passive_net_ttm",
-    "total_net_ttm", "passive_share", "expense_coverage", "by_category",
+# What a recompute can change of a past month: a stored month whose values equal the new
+# ones is left as it is (see ``_months_write``).
+COMPARED_FIELDS = [
+    "currency", "monthly_expenses", "passive_gross", "passive_net", "active_net",
+    "passive_gross_ttm", "passive_net_ttm", "total_net_ttm", "passive_share",
+    "expense_coverage", "by_category",
+]  # fmt: skip
+_STORED_FIELDS = [
+    "owner_id", "month", "fingerprint", "closed_at", "independence_key", "independence_month",
+    *COMPARED_FIELDS,
 ]  # fmt: skip
 
 
@@ -90,7 +91,7 @@ def _noop(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Stored:
     """What a recompute reads of a user's stored months before it writes them."""
 
@@ -100,32 +101,31 @@ class _Stored:
     closed: bool = False  # the current month
     independence_key: str = ""
     independence_month: date | None = None
+    past: dict[date, tuple[object, ...]] = field(default_factory=dict)  # COMPARED_FIELDS
 
 
 def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
-    """Each user's first and last stored month and current month, in two queries for all.
+    """Each user's stored months, in one query for all: the first and the last, what the
+    current one says, and the ``COMPARED_FIELDS`` of every month before it.
 
     The months between the first and the last are all there: every recompute writes
-    every month from the first to its current one.
+    every month from the first to its current one that is missing or has changed.
     """
-    found = {
-        owner_id: _Stored(first=first, last=last)
-        for owner_id, first, last in ReportSnapshot.objects.filter(owner_id__in=owner_ids)
-        .order_by()
-        .values("owner_id")
-        .annotate(first=Min("month"), last=Max("month"))
-        .values_list("owner_id", "first", "last")
-    }
-    for owner_id, fingerprint, closed_at, key, month in ReportSnapshot.objects.filter(
-        owner_id__in=owner_ids, month=current
-    ).values_list("owner_id", "fingerprint", "closed_at", "independence_key", "independence_month"):
-        found[owner_id] = replace(
-            found[owner_id],
-            fingerprint=fingerprint,
-            closed=closed_at is not None,
-            independence_key=key,
-            independence_month=month,
-        )
+    found: dict[int, _Stored] = {}
+    for owner_id, month, fingerprint, closed_at, key, independence, *compared in (
+        ReportSnapshot.objects.filter(owner_id__in=owner_ids)
+        .order_by("owner_id", "month")
+        .values_list(*_STORED_FIELDS)
+    ):
+        stored = found.get(owner_id)
+        if stored is None:
+            stored = found[owner_id] = _Stored(first=month)
+        stored.last = month
+        if month < current:
+            stored.past[month] = tuple(compared)
+        elif month == current:
+            stored.fingerprint, stored.closed = fingerprint, closed_at is not None
+            stored.independence_key, stored.independence_month = key, independence
     return found
 
 
@@ -161,7 +161,15 @@ class _Recomputed:
     computed_at: datetime
     closed: bool
     past: list[MonthFigures]
+    stored: dict[date, tuple[object, ...]]  # the past months as stored (``COMPARED_FIELDS``)
     latest: ReportSnapshot = field(init=False)
+
+    def changed(self) -> list[ReportSnapshot]:
+        """The past months that are new or whose stored figures differ from the new ones."""
+        stored, head = self.stored, (self.currency, self.monthly_expenses)
+        return [
+            self.snapshot(row) for row in self.past if stored.get(row.month) != head + row.compared
+        ]
 
     def snapshot(self, row: MonthFigures) -> ReportSnapshot:
         """``row`` as a snapshot with the user's currency, expenses, fingerprint and time."""
@@ -204,6 +212,7 @@ def _recomputed(
         computed_at=now,
         closed=stored.closed,
         past=rows[:-1],
+        stored=stored.past,
     )
     item.latest = latest = item.snapshot(rows[-1])
     latest.independence_key, latest.independence_month = _independence(inputs, stored)
@@ -237,7 +246,8 @@ def report_recompute_many(
     """``report_recompute`` for several users in one pass: a chunk of the nightly sweep.
 
     The reads and writes are a fixed number of queries for the whole batch (inputs,
-    stored months, one stamp UPDATE, the upserts), not a number per user; the figures
+    stored months, the upserts of the current and the changed months), not a number
+    per user; the figures
     are computed per user by the same functions as a single recompute. A user whose
     figures raise is left as they were and named in ``errors``; the others are written
     together in one transaction.
@@ -280,42 +290,17 @@ def _per_owner(values: dict[int, object], field: Field[Any, Any]) -> Case:
 
 @transaction.atomic
 def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: datetime) -> None:
-    """Upsert the recomputed months, rewriting only the past months whose figures changed.
+    """Upsert the current months and the past months that are new or changed.
 
-    Every stored past month gets its user's new fingerprint, currency and expenses and
-    the new time in one UPDATE; only a past month that is new or whose ``FIGURE_FIELDS``
-    differ from the stored ones goes through the upsert, so a recompute after a new
-    payment rewrites the twelve months it moves, not the whole history. The stored rows
-    end exactly as if every month had been rewritten (``SERIES_FIELDS``). The current
-    month is always written; a closed one keeps its point-in-time figures.
+    A past month whose stored figures (``COMPARED_FIELDS``) equal the new ones is not
+    written at all: a recompute after a new payment writes the current month, a late
+    payment the twelve months it moves, not the whole history. Such a month keeps the
+    fingerprint and time it was last written with; the current month always gets the
+    new ones, and it is what says when the reports were computed and from what. A
+    closed current month keeps its point-in-time figures.
     """
-    if not recomputed:
-        return
-    owner_ids = [item.owner.pk for item in recomputed]
-    past = ReportSnapshot.objects.filter(owner_id__in=owner_ids, month__lt=current)
-    stored = {
-        (row[0], row[1]): row[2:] for row in past.values_list("owner_id", "month", *FIGURE_FIELDS)
-    }
-    past.update(
-        currency=_per_owner({item.owner.pk: item.currency for item in recomputed}, CharField()),
-        monthly_expenses=_per_owner(
-            {item.owner.pk: item.monthly_expenses for item in recomputed},
-            DecimalField(max_digits=15, decimal_places=2),
-        ),
-        fingerprint=_per_owner(
-            {item.owner.pk: item.fingerprint for item in recomputed}, CharField()
-        ),
-        computed_at=now,
-    )
-    changed = [
-        item.snapshot(row)
-        for item in recomputed
-        for row in item.past
-        if stored.get((item.owner.pk, row.month))
-        != tuple(getattr(row, name) for name in FIGURE_FIELDS)
-    ]
     ReportSnapshot.objects.bulk_create(
-        changed,
+        [snapshot for item in recomputed for snapshot in item.changed()],
         update_conflicts=True,
         unique_fields=["owner", "month"],
         update_fields=SERIES_FIELDS,

@@ -9,8 +9,8 @@ months are sums over that series, rounded to cents once, as ``overview`` does.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,9 +19,9 @@ from typing import Any
 from income.api.serializers import ShareSerializer, SourceFiguresSerializer
 from income.finance import figures
 from income.finance.rounding import to_cents
-from income.finance.schedule import add_months, month_start, months_between
+from income.finance.schedule import add_months, month_range, month_start
 from income.models import IncomeSource, SubscriptionPeriod
-from income.reporting import Overview, ReportInputs
+from income.reporting import Overview, PaymentRow, ReportInputs
 
 ZERO = Decimal(0)
 
@@ -44,6 +44,15 @@ class MonthFigures:
     expense_coverage: Decimal | None
     by_category: dict[str, str]
     sources: list[dict[str, Any]]
+
+    @property
+    def compared(self) -> tuple[object, ...]:
+        """The figures of ``reports.services.COMPARED_FIELDS`` after currency and expenses."""
+        return (
+            self.passive_gross, self.passive_net, self.active_net, self.passive_gross_ttm,
+            self.passive_net_ttm, self.total_net_ttm, self.passive_share,
+            self.expense_coverage, self.by_category,
+        )  # fmt: skip
 
 
 # One instance each, used through ``to_representation``: a serializer built per call
@@ -77,9 +86,9 @@ def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) ->
         add("source", source.pk, source.updated_at, category.pk, category.name,
             category.is_passive, category.model, category.slug)  # fmt: skip
     for source_id in sorted(inputs.payments):
-        # One repr of the source's rows (pk, source, date, gross, tax, fees, currency):
-        # the same bytes as one per payment, without a call per payment.
-        add("payments", source_id, list(map(tuple, inputs.payments[source_id])))
+        rows = inputs.payments[source_id]
+        add("payments", source_id, len(rows))
+        digest.update(_payments_bytes(rows))
     for source_id in sorted(inputs.periods):
         for period in inputs.periods[source_id]:
             add("period", *(getattr(period, name) for name in _PERIOD_FIELDS))
@@ -89,7 +98,20 @@ def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) ->
     return digest.hexdigest()
 
 
-def _ttm_by_month(series: dict[date, Decimal], months: list[date]) -> dict[date, Decimal]:
+def _payments_bytes(rows: list[PaymentRow]) -> bytes:
+    """What the figures read of ``rows`` (day, gross, net, currency), compactly, for the hash.
+
+    A repr of every payment cost more than the rest of a recompute's hashing: here the
+    days are their ordinals, the amounts their ``str`` (exact, and quick for a Decimal)
+    and the currencies one string, each in the rows' order.
+    """
+    days = array("q", [payment.date.toordinal() for payment in rows])
+    amounts = " ".join([str(amount) for payment in rows for amount in payment[1:3]])
+    currencies = "".join([payment.currency for payment in rows])
+    return b"|".join((days.tobytes(), amounts.encode(), currencies.encode()))
+
+
+def _ttm_by_month(series: dict[date, Decimal], months: Sequence[date]) -> dict[date, Decimal]:
     """The trailing twelve months of ``series`` at each of ``months`` (consecutive, ascending).
 
     A running sum: each month adds itself and drops the month twelve back, instead of
@@ -98,12 +120,16 @@ def _ttm_by_month(series: dict[date, Decimal], months: list[date]) -> dict[date,
     """
     if not months:
         return {}
-    total = sum((series.get(add_months(months[0], -n), ZERO) for n in range(1, 12)), ZERO)
+    # The eleven months before the first, then ``months``: months[i] is values[i + 11].
+    values = [
+        series.get(month, ZERO) for month in month_range(add_months(months[0], -11), months[-1])
+    ]
+    total = sum(values[:11], ZERO)
     result: dict[date, Decimal] = {}
-    for month in months:
-        total += series.get(month, ZERO)
+    for index, month in enumerate(months):
+        total += values[index + 11]
         result[month] = total
-        total -= series.get(add_months(month, -11), ZERO)
+        total -= values[index]
     return result
 
 
@@ -137,35 +163,26 @@ def month_figures(
     not computed (``sources`` is empty) — a sweep over a user's history skips 600 rows.
     """
     current = month_start(view.as_of)
-    start = since or first_month(view)
-    months = [add_months(start, n) for n in range(months_between(start, current) + 1)]
-    passive_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    passive_gross: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    active_net: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    by_category: dict[date, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for f in view.sources:
-        passive, name = f.source.category.is_passive, f.source.category.name  # name: translated
-        for month, net in f.monthly_net.items():
-            if passive:
-                passive_net[month] += net
-                passive_gross[month] += f.monthly_gross[month]
-                by_category[month][name] += net
-            else:
-                active_net[month] += net
-    current_sources = [_SOURCE_FIGURES.to_representation(f) for f in view.sources]
+    months = month_range(since or first_month(view), current)
+    series = view.series
+    passive_net, passive_gross = series.passive_net, series.passive_gross
+    by_category = sorted(series.passive_net_by_category.items())
+    expenses = view.profile.monthly_expenses
     passive_net_ttm = _ttm_by_month(passive_net, months)
     passive_gross_ttm = _ttm_by_month(passive_gross, months)
-    active_net_ttm = _ttm_by_month(active_net, months)
-    source_net_ttm = [_ttm_by_month(f.monthly_net, months) for f in view.sources]
+    active_net_ttm = _ttm_by_month(series.active_net, months)
+    source_net_ttm: list[dict[date, Decimal]] | None = None  # only for months not kept
     rows = []
     for month in months:
         passive_ttm = passive_net_ttm[month]
         total_ttm = passive_ttm + active_net_ttm[month]
         if month == current:
-            sources = [dict(item) for item in current_sources]
+            sources = [dict(_SOURCE_FIGURES.to_representation(f)) for f in view.sources]
         elif kept is not None and kept[0] <= month <= kept[1]:
             sources = []
         else:
+            if source_net_ttm is None:
+                source_net_ttm = [_ttm_by_month(f.monthly_net, months) for f in view.sources]
             sources = [
                 {
                     "id": f.source.pk,
@@ -181,9 +198,9 @@ def month_figures(
         rows.append(
             MonthFigures(
                 month=month,
-                passive_gross=to_cents(passive_gross[month]),
-                passive_net=to_cents(passive_net[month]),
-                active_net=to_cents(active_net[month]),
+                passive_gross=to_cents(passive_gross.get(month, ZERO)),
+                passive_net=to_cents(passive_net.get(month, ZERO)),
+                active_net=to_cents(series.active_net.get(month, ZERO)),
                 passive_gross_ttm=to_cents(passive_gross_ttm[month]),
                 passive_net_ttm=to_cents(passive_ttm),
                 total_net_ttm=to_cents(total_ttm),
@@ -191,10 +208,12 @@ def month_figures(
                     passive_net_ttm=passive_ttm, total_net_ttm=total_ttm
                 ),
                 expense_coverage=figures.expense_coverage(
-                    passive_net_ttm=passive_ttm, monthly_expenses=view.profile.monthly_expenses
+                    passive_net_ttm=passive_ttm, monthly_expenses=expenses
                 ),
                 by_category={
-                    name: _money(amount) for name, amount in sorted(by_category[month].items())
+                    name: _money(amounts[month])
+                    for name, amounts in by_category
+                    if month in amounts
                 },
                 sources=sources,
             )

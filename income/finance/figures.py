@@ -28,8 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from income.finance.rounding import EXACT, to_cents
 from income.finance.schedule import add_months as add_months
+from income.finance.schedule import by_month, month_range
 from income.finance.schedule import month_start as month_start
-from income.finance.schedule import monthly_totals
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -58,8 +58,7 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     """``numerator / denominator`` as a ratio; None when the denominator is not positive."""
     if denominator <= ZERO:
         return None
-    with localcontext(EXACT):
-        return to_ratio(numerator / denominator)
+    return to_ratio(EXACT.divide(numerator, denominator))
 
 
 def _money_per(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -78,17 +77,10 @@ def ttm(monthly: Mapping[date, Decimal], *, as_of: date) -> Decimal:
     as payments arrive; months without an entry count as nothing. Exact, not rounded:
     a sum of cents is cents.
     """
-    last = month_start(as_of)
-    first = add_months(last, -11)
+    first = add_months(as_of, -11)
+    end = add_months(as_of, 1)  # a key on any day of ``as_of``'s month is before it
     with localcontext(EXACT):
-        return sum(
-            (
-                amount
-                for month, amount in monthly_totals(monthly.items()).items()
-                if first <= month <= last
-            ),
-            ZERO,
-        )
+        return sum((amount for month, amount in monthly.items() if first <= month < end), ZERO)
 
 
 def passive_share(*, passive_net_ttm: Decimal, total_net_ttm: Decimal) -> Decimal | None:
@@ -107,8 +99,7 @@ def expense_coverage(*, passive_net_ttm: Decimal, monthly_expenses: Decimal) -> 
     1 means the passive income of an average month of the last year pays a month of
     expenses. None when the user has entered no (positive) expenses.
     """
-    with localcontext(EXACT):
-        return _ratio(passive_net_ttm / TWELVE, monthly_expenses)
+    return _ratio(passive_net_ttm, EXACT.multiply(TWELVE, monthly_expenses))
 
 
 # ------------------------------------------------------------------------ subscriptions
@@ -282,19 +273,42 @@ def payback_month(
     ⌈3 × shortfall / (sum of the three months)⌉, never by repeated rounded addition.
     Beyond ``horizon_months`` the answer is "never" too.
     """
+    (result,) = payback_months(
+        monthly_net=monthly_net,
+        monthly_costs=monthly_costs,
+        targets=(upfront + hours_value,),
+        as_of=as_of,
+        horizon_months=horizon_months,
+    )
+    return result
+
+
+def payback_months(
+    *,
+    monthly_net: Mapping[date, Decimal],
+    monthly_costs: Mapping[date, Decimal],
+    targets: tuple[Decimal, ...],
+    as_of: date,
+    horizon_months: int = PAYBACK_HORIZON_MONTHS,
+) -> tuple[Payback, ...]:
+    """``payback_month`` for several targets (upfront, upfront + hours value) in one walk
+    over the months: a source's cash and full payback share every step but the last."""
     last = month_start(as_of)
-    net = monthly_totals(monthly_net.items())
-    costs = monthly_totals(monthly_costs.items())
-    recorded = [month for month in (*net, *costs) if month <= last]
-    month = min(recorded, default=last)
+    net, costs = by_month(monthly_net), by_month(monthly_costs)
+    # The earliest month of either series, unless every one lies after ``as_of``'s month.
+    first = min(min(net, default=last), min(costs, default=last), last)
+    reached: list[Payback | None] = [None] * len(targets)
+    open_targets = len(targets)
     with localcontext(EXACT):
-        target = upfront + hours_value
         cumulative = ZERO
-        while month <= last:
+        for month in month_range(first, last):
             cumulative += net.get(month, ZERO) - costs.get(month, ZERO)
-            if cumulative >= target:
-                return Payback(month=month, projected=False)
-            month = add_months(month, 1)
+            for index, target in enumerate(targets):
+                if reached[index] is None and cumulative >= target:
+                    reached[index] = Payback(month=month, projected=False)
+                    open_targets -= 1
+            if not open_targets:
+                break
         recent = sum(
             (
                 net.get(m, ZERO) - costs.get(m, ZERO)
@@ -302,11 +316,24 @@ def payback_month(
             ),
             ZERO,
         )
-        if recent <= ZERO:
-            return Payback(month=None, projected=True)
-        whole, part = divmod(3 * (target - cumulative), recent)
-        ahead = int(whole) + (1 if part else 0)
-    if ahead > horizon_months:
+        return tuple(
+            found
+            if found is not None
+            else _projected_payback(
+                shortfall=target - cumulative, recent=recent, last=last, horizon=horizon_months
+            )
+            for found, target in zip(reached, targets, strict=True)
+        )
+
+
+def _projected_payback(*, shortfall: Decimal, recent: Decimal, last: date, horizon: int) -> Payback:
+    """When ``shortfall`` is made up at the pace of ``recent`` (the last three months' sum)."""
+    if recent <= ZERO:
+        return Payback(month=None, projected=True)
+    with localcontext(EXACT):
+        whole, part = divmod(3 * shortfall, recent)
+    ahead = int(whole) + (1 if part else 0)
+    if ahead > horizon:
         return Payback(month=None, projected=True)
     return Payback(month=add_months(last, ahead), projected=True)
 

@@ -56,8 +56,7 @@ def convert(*, amount: Decimal, from_rate: Decimal, to_rate: Decimal) -> Decimal
     """
     _check_rate("from_rate", from_rate)
     _check_rate("to_rate", to_rate)
-    with localcontext(EXACT):
-        return to_cents(amount * to_rate / from_rate)
+    return to_cents(EXACT.divide(EXACT.multiply(amount, to_rate), from_rate))
 
 
 class RateBook:

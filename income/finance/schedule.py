@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
+from functools import lru_cache
 from typing import Literal
 
 from income.finance.rounding import EXACT
@@ -53,6 +54,20 @@ def add_months(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@lru_cache(maxsize=1024)
+def _month_range(first: date, last: date) -> tuple[date, ...]:
+    return tuple(add_months(first, n) for n in range(months_between(first, last) + 1))
+
+
+def month_range(first: date, last: date) -> tuple[date, ...]:
+    """Every month from ``first``'s to ``last``'s, both included; empty when ``last`` is before.
+
+    Cached: a report sweep walks the same few ranges (a user's history, a source's
+    active months) for every user, so each is built once instead of month by month.
+    """
+    return _month_range(month_start(first), month_start(last))
+
+
 def months_between(start: date, end: date) -> int:
     """How many months ``end``'s month lies after ``start``'s (negative when before)."""
     return (end.year - start.year) * 12 + end.month - start.month
@@ -66,11 +81,23 @@ def monthly_totals(entries: Iterable[tuple[date, Decimal]]) -> dict[date, Decima
     in cents add up to cents.
     """
     totals: dict[date, Decimal] = {}
-    with localcontext(EXACT):
+    with localcontext(EXACT):  # a sum of cents is exact anyway; a longer amount is kept whole
         for day, amount in entries:
             month = month_start(day)
             totals[month] = totals.get(month, Decimal(0)) + amount
     return totals
+
+
+def _IS_MONTH(day: date) -> bool:
+    return day.day == 1
+
+
+def by_month(series: Mapping[date, Decimal]) -> Mapping[date, Decimal]:
+    """``series`` keyed by month: itself when every key is a month already (as the
+    reports build their series), else its ``monthly_totals``."""
+    if all(map(_IS_MONTH, series)):
+        return series
+    return monthly_totals(series.items())
 
 
 def expected_payout_months(

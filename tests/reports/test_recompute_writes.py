@@ -26,10 +26,12 @@ TODAY = date(2025, 6, 18)
 COLUMNS = [
     "month", "currency", "passive_gross", "passive_net", "active_net", "passive_gross_ttm",
     "passive_net_ttm", "total_net_ttm", "passive_share", "expense_coverage",
-    "monthly_expenses", "by_category", "fingerprint", "independence_month",
+    "monthly_expenses", "by_category", "independence_month",
 ]  # fmt: skip
 # ``sources`` is left out: a past month's per-source figures are written when the month
 # is first stored and kept (a closed month keeps those it was closed with), as before.
+# So is ``fingerprint``: a past month that did not change keeps the one it was written
+# with (the current month's is compared with a recompute from scratch below).
 
 
 @pytest.fixture
@@ -50,6 +52,10 @@ def _rows(owner: User) -> list[tuple[Any, ...]]:
     return list(ReportSnapshot.objects.filter(owner=owner).order_by("month").values_list(*COLUMNS))
 
 
+def _current_fingerprint(owner: User) -> str:
+    return ReportSnapshot.objects.get(owner=owner, month=date(2025, 6, 1)).fingerprint
+
+
 def _upserts(queries: CaptureQueriesContext) -> int:
     return sum("ON CONFLICT" in query["sql"].upper() for query in queries.captured_queries)
 
@@ -61,12 +67,28 @@ def test_a_recompute_without_changes_rewrites_only_the_current_month(
     with CaptureQueriesContext(connection) as queries:
         report_recompute(owner=alice_with_income, today=TODAY, force=True)
     assert _upserts(queries) == 1
-    stamps = set(
-        ReportSnapshot.objects.filter(owner=alice_with_income).values_list(
-            "fingerprint", "computed_at"
-        )
-    )
-    assert len(stamps) == 1  # every month stamped by this recompute
+    assert not any(query["sql"].upper().startswith("UPDATE") for query in queries.captured_queries)
+    rows = ReportSnapshot.objects.filter(owner=alice_with_income).order_by("month")
+    past, current = list(rows)[:-1], rows.last()
+    assert current is not None and {row.computed_at for row in past} == {past[0].computed_at}
+    assert current.computed_at > past[0].computed_at  # the current month says when
+
+
+def test_a_late_payment_rewrites_only_the_twelve_months_it_moves(
+    alice_with_income: User,
+) -> None:
+    report_recompute(owner=alice_with_income, today=TODAY)
+    before = {row.month: row for row in ReportSnapshot.objects.filter(owner=alice_with_income)}
+    dividends = alice_with_income.income_sources.get(name="ETF")
+    PaymentFactory.create(source=dividends, date=date(2024, 3, 20), gross=Decimal("5.00"))
+    report_recompute(owner=alice_with_income, today=TODAY)
+    after = {row.month: row for row in ReportSnapshot.objects.filter(owner=alice_with_income)}
+    rewritten = sorted(m for m in after if after[m].computed_at != before[m].computed_at)
+    # March 2024 to February 2025 carry the payment in their trailing twelve months; the
+    # current month is always written.
+    assert rewritten == [add_months(date(2024, 3, 1), n) for n in range(12)] + [date(2025, 6, 1)]
+    assert after[date(2024, 2, 1)].fingerprint == before[date(2024, 2, 1)].fingerprint
+    assert after[date(2024, 3, 1)].passive_net == before[date(2024, 3, 1)].passive_net + 5
 
 
 def test_a_changed_payment_leaves_the_same_rows_as_a_recompute_from_scratch(
@@ -76,10 +98,11 @@ def test_a_changed_payment_leaves_the_same_rows_as_a_recompute_from_scratch(
     payment = alice_with_income.income_sources.get(name="ETF").payments.get(date=date(2024, 9, 10))
     services.payment_update(owner=alice_with_income, payment=payment, gross=Decimal("250.25"))
     report_recompute(owner=alice_with_income, today=TODAY)
-    changed = _rows(alice_with_income)
+    changed, fingerprint = _rows(alice_with_income), _current_fingerprint(alice_with_income)
     ReportSnapshot.objects.filter(owner=alice_with_income).delete()
     report_recompute(owner=alice_with_income, today=TODAY)
     assert _rows(alice_with_income) == changed
+    assert _current_fingerprint(alice_with_income) == fingerprint
     september = ReportSnapshot.objects.get(month=date(2024, 9, 1))
     assert september.passive_net == Decimal("250.25")
 
