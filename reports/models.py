@@ -69,6 +69,11 @@ class ReportSnapshot(models.Model):
     independence_key = models.CharField(
         _("independence inputs fingerprint"), max_length=64, blank=True, default=""
     )
+    # ``reports.snapshots.history_key`` of the months before this one, on the current
+    # month: while it is unchanged, a recompute need not compute or read those months.
+    history_key = models.CharField(
+        _("fingerprint of the months before"), max_length=64, blank=True, default=""
+    )
     by_category = RowJSONField(_("passive net by category"), default=dict, blank=True)
     sources = RowJSONField(_("figures per source"), default=list, blank=True)
     concentration = RowJSONField(_("concentration"), default=dict, blank=True)

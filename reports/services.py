@@ -8,30 +8,23 @@ with the same figures (PRODUCT.md §7). Tasks are sent only after commit.
 from __future__ import annotations
 
 import calendar
+import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    BooleanField,
-    Case,
-    F,
-    Field,
-    PositiveIntegerField,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from income.dispatch import task_send_on_commit
 from income.finance.errors import DomainError
-from income.finance.schedule import add_months, month_start
+from income.finance.schedule import add_months, month_start, months_between
 from income.models import TaxProfile
 from income.reporting import ReportInputs, overview_of, report_inputs_many
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
@@ -39,6 +32,7 @@ from reports.snapshots import (
     MonthFigures,
     concentration_json,
     first_month,
+    history_key,
     inputs_fingerprint,
     month_figures,
 )
@@ -53,7 +47,7 @@ RecomputeProgress = Callable[[str, int, int], None]
 SERIES_FIELDS = [
     "currency", "passive_gross", "passive_net", "active_net", "passive_gross_ttm",
     "passive_net_ttm", "total_net_ttm", "passive_share", "expense_coverage",
-    "monthly_expenses", "by_category", "fingerprint", "computed_at",
+    "monthly_expenses", "by_category", "fingerprint", "history_key", "computed_at",
 ]  # fmt: skip
 # The point-in-time figures, written for the current month only (frozen once closed).
 DETAIL_FIELDS = [
@@ -65,10 +59,6 @@ COMPARED_FIELDS = [
     "currency", "monthly_expenses", "passive_gross", "passive_net", "active_net",
     "passive_gross_ttm", "passive_net_ttm", "total_net_ttm", "passive_share",
     "expense_coverage", "by_category",
-]  # fmt: skip
-_STORED_FIELDS = [
-    "owner_id", "month", "fingerprint", "closed_at", "independence_key", "independence_month",
-    *COMPARED_FIELDS,
 ]  # fmt: skip
 
 
@@ -97,35 +87,55 @@ class _Stored:
 
     first: date | None = None
     last: date | None = None
+    past_count: int = 0  # months before the current one
     fingerprint: str | None = None  # of the current month
     closed: bool = False  # the current month
+    history_key: str = ""  # the current month's: of the months before it
     independence_key: str = ""
     independence_month: date | None = None
-    past: dict[date, tuple[object, ...]] = field(default_factory=dict)  # COMPARED_FIELDS
 
 
 def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
-    """Each user's stored months, in one query for all: the first and the last, what the
-    current one says, and the ``COMPARED_FIELDS`` of every month before it.
+    """Each user's stored months, in two queries for all: the first, the last and how
+    many lie before the current one, and what the current one says.
 
     The months between the first and the last are all there: every recompute writes
     every month from the first to its current one that is missing or has changed.
     """
-    found: dict[int, _Stored] = {}
-    for owner_id, month, fingerprint, closed_at, key, independence, *compared in (
-        ReportSnapshot.objects.filter(owner_id__in=owner_ids)
-        .order_by("owner_id", "month")
-        .values_list(*_STORED_FIELDS)
-    ):
-        stored = found.get(owner_id)
-        if stored is None:
-            stored = found[owner_id] = _Stored(first=month)
-        stored.last = month
-        if month < current:
-            stored.past[month] = tuple(compared)
-        elif month == current:
-            stored.fingerprint, stored.closed = fingerprint, closed_at is not None
-            stored.independence_key, stored.independence_month = key, independence
+    found = {
+        owner_id: _Stored(first=first, last=last, past_count=past_count)
+        for owner_id, first, last, past_count in ReportSnapshot.objects.filter(
+            owner_id__in=owner_ids
+        )
+        .order_by()
+        .values("owner_id")
+        .annotate(
+            first=Min("month"), last=Max("month"), past=Count("pk", filter=Q(month__lt=current))
+        )
+        .values_list("owner_id", "first", "last", "past")
+    }
+    for owner_id, *values in ReportSnapshot.objects.filter(
+        owner_id__in=owner_ids, month=current
+    ).values_list(
+        "owner_id", "fingerprint", "closed_at", "history_key", "independence_key",
+        "independence_month",
+    ):  # fmt: skip
+        stored = found[owner_id]
+        stored.fingerprint, closed_at, stored.history_key = values[:3]
+        stored.independence_key, stored.independence_month = values[3:]
+        stored.closed = closed_at is not None
+    return found
+
+
+def _stored_past(
+    owner_ids: Sequence[int], *, current: date
+) -> dict[int, dict[date, tuple[object, ...]]]:
+    """The ``COMPARED_FIELDS`` of each user's months before ``current``, in one query."""
+    found: dict[int, dict[date, tuple[object, ...]]] = {owner_id: {} for owner_id in owner_ids}
+    for owner_id, month, *compared in ReportSnapshot.objects.filter(
+        owner_id__in=owner_ids, month__lt=current
+    ).values_list("owner_id", "month", *COMPARED_FIELDS):
+        found[owner_id][month] = tuple(compared)
     return found
 
 
@@ -160,9 +170,11 @@ class _Recomputed:
     fingerprint: str
     computed_at: datetime
     closed: bool
-    past: list[MonthFigures]
-    stored: dict[date, tuple[object, ...]]  # the past months as stored (``COMPARED_FIELDS``)
+    history_key: str
+    past: list[MonthFigures]  # empty when the months before the current one are unchanged
     latest: ReportSnapshot = field(init=False)
+    # The past months as stored (``COMPARED_FIELDS``), read only when ``past`` is not empty.
+    stored: dict[date, tuple[object, ...]] = field(default_factory=dict)
 
     def changed(self) -> list[ReportSnapshot]:
         """The past months that are new or whose stored figures differ from the new ones."""
@@ -189,19 +201,30 @@ class _Recomputed:
             by_category=row.by_category,
             sources=row.sources,
             fingerprint=self.fingerprint,
+            history_key=self.history_key,
             computed_at=self.computed_at,
         )
 
 
 def _recomputed(
-    inputs: ReportInputs, *, stored: _Stored, fingerprint: str, now: datetime
+    inputs: ReportInputs, *, stored: _Stored, fingerprint: str, now: datetime, force: bool
 ) -> _Recomputed:
+    """A user's new figures: always the current month; the months before it too, unless
+    their ``history_key`` is the stored one and every one of them is stored (and the
+    recompute is not forced), so that they would come out as they are."""
     view = overview_of(inputs, months=1)
     current = month_start(inputs.as_of)
     since = min(first_month(view), stored.first or current)
+    key = history_key(view, since=since)
+    unchanged = (
+        not force
+        and key == stored.history_key
+        and stored.first == since
+        and stored.past_count == months_between(since, current)
+    )
     rows = month_figures(
         view,
-        since=since,
+        since=current if unchanged else since,
         kept=(stored.first, stored.last) if stored.first and stored.last else None,
     )
     item = _Recomputed(
@@ -211,8 +234,8 @@ def _recomputed(
         fingerprint=fingerprint,
         computed_at=now,
         closed=stored.closed,
+        history_key=key,
         past=rows[:-1],
-        stored=stored.past,
     )
     item.latest = latest = item.snapshot(rows[-1])
     latest.independence_key, latest.independence_month = _independence(inputs, stored)
@@ -252,6 +275,32 @@ def report_recompute_many(
     figures raise is left as they were and named in ``errors``; the others are written
     together in one transaction.
     """
+    with _collector_paused():
+        return _recompute_many(owners=owners, today=today, force=force, on_progress=on_progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold Python's cycle collector while a batch runs.
+
+    A batch makes hundreds of thousands of small objects (rows, Decimals, dicts) that
+    reference counting frees; the collector would still walk them every few hundred
+    allocations, and its full passes walk everything the process holds, so the same
+    batch got slower the longer the process ran. It is released afterwards, so any
+    cycle the batch left is collected then.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _recompute_many(
+    *, owners: Sequence[User], today: date, force: bool, on_progress: RecomputeProgress
+) -> RecomputeBatch:
     on_progress("load", 0, 4)
     current = month_start(today)
     loaded = report_inputs_many(owners=owners, as_of=today)
@@ -269,28 +318,30 @@ def report_recompute_many(
             if not force and fingerprint == known.fingerprint:
                 outcomes[owner_id] = RecomputeOutcome(months_written=0, skipped=True)
                 continue
-            recomputed.append(_recomputed(inputs, stored=known, fingerprint=fingerprint, now=now))
+            recomputed.append(
+                _recomputed(inputs, stored=known, fingerprint=fingerprint, now=now, force=force)
+            )
         except Exception as error:  # one user's error must not stop the batch
             logger.exception("report: recompute of user %s failed", owner_id)
             errors[owner_id] = error
     on_progress("write", 3, 4)
-    _months_write(recomputed, current=current, now=now)
+    with_past = [item for item in recomputed if item.past]
+    stored_past = _stored_past([item.owner.pk for item in with_past], current=current)
+    for item in with_past:
+        item.stored = stored_past[item.owner.pk]
+    written = _months_write(recomputed)
     for item in recomputed:
-        outcomes[item.owner.pk] = RecomputeOutcome(months_written=len(item.past) + 1, skipped=False)
+        outcomes[item.owner.pk] = RecomputeOutcome(
+            months_written=written[item.owner.pk], skipped=False
+        )
     on_progress("done", 4, 4)
     return RecomputeBatch(outcomes=outcomes, errors=errors)
 
 
-def _per_owner(values: dict[int, object], field: Field[Any, Any]) -> Case:
-    return Case(
-        *(When(owner_id=owner_id, then=Value(value)) for owner_id, value in values.items()),
-        output_field=field,
-    )
-
-
 @transaction.atomic
-def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: datetime) -> None:
-    """Upsert the current months and the past months that are new or changed.
+def _months_write(recomputed: Sequence[_Recomputed]) -> dict[int, int]:
+    """Upsert the current months and the past months that are new or changed; return
+    how many months of each user were written.
 
     A past month whose stored figures (``COMPARED_FIELDS``) equal the new ones is not
     written at all: a recompute after a new payment writes the current month, a late
@@ -299,8 +350,9 @@ def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: date
     new ones, and it is what says when the reports were computed and from what. A
     closed current month keeps its point-in-time figures.
     """
+    changed = {item.owner.pk: item.changed() for item in recomputed}
     ReportSnapshot.objects.bulk_create(
-        [snapshot for item in recomputed for snapshot in item.changed()],
+        [snapshot for snapshots in changed.values() for snapshot in snapshots],
         update_conflicts=True,
         unique_fields=["owner", "month"],
         update_fields=SERIES_FIELDS,
@@ -314,6 +366,7 @@ def _months_write(recomputed: Sequence[_Recomputed], *, current: date, now: date
             update_fields=SERIES_FIELDS if closed else SERIES_FIELDS + DETAIL_FIELDS,
             batch_size=500,
         )
+    return {owner_id: len(snapshots) + 1 for owner_id, snapshots in changed.items()}
 
 
 def _is_closed(owner: User, month: date) -> bool:
@@ -466,18 +519,18 @@ def recompute_owners(
             outcome = batch.outcomes[job.owner_id]
             job.status = JobStatus.DONE
             job.months_written, job.skipped = outcome.months_written, outcome.skipped
-    done = {job.owner_id: job for job in jobs if job.status == JobStatus.DONE}
-    RecomputeJob.objects.filter(pk__in=[job.pk for job in done.values()]).update(
-        status=JobStatus.DONE,
-        finished_at=finished,
-        months_written=_per_owner(
-            {owner_id: job.months_written for owner_id, job in done.items()},
-            PositiveIntegerField(),
-        ),
-        skipped=_per_owner(
-            {owner_id: job.skipped for owner_id, job in done.items()}, BooleanField()
-        ),
-    )
+    # One UPDATE per outcome (most of a batch share one), not a CASE per job.
+    by_outcome: dict[tuple[int, bool], list[int]] = {}
+    for job in jobs:
+        if job.status == JobStatus.DONE:
+            by_outcome.setdefault((job.months_written, job.skipped), []).append(job.pk)
+    for (months_written, skipped), job_ids in by_outcome.items():
+        RecomputeJob.objects.filter(pk__in=job_ids).update(
+            status=JobStatus.DONE,
+            finished_at=finished,
+            months_written=months_written,
+            skipped=skipped,
+        )
     return jobs
 
 

@@ -111,6 +111,32 @@ def _payments_bytes(rows: list[PaymentRow]) -> bytes:
     return b"|".join((days.tobytes(), amounts.encode(), currencies.encode()))
 
 
+def history_key(view: Overview, *, since: date) -> str:
+    """A hash of everything the months from ``since`` to the one before ``view``'s say.
+
+    Those months' figures are a function of the monthly series before the current month
+    (passive and active nets, passive gross, by category), the currency, the monthly
+    expenses, ``since`` and ``FORMULA_VERSION``; their trailing twelve months reach back
+    no further than ``since``, before which there is no payment. So while the key is
+    the one stored, the months are what is stored, and a recompute after a payment of
+    this month computes and writes the current month only.
+    """
+    current = month_start(view.as_of)
+    series = view.series
+    digest = hashlib.sha256(
+        repr((FORMULA_VERSION, view.currency, view.profile.monthly_expenses, since)).encode()
+    )
+    named = [("passive net", series.passive_net), ("passive gross", series.passive_gross),
+             ("active net", series.active_net)]  # fmt: skip
+    named += sorted(series.passive_net_by_category.items())
+    for name, amounts in named:
+        past = [(month, amount) for month, amount in amounts.items() if month < current]
+        digest.update(f"\n{name}\n".encode())
+        digest.update(array("q", [month.toordinal() for month, _amount in past]).tobytes())
+        digest.update(" ".join([str(amount) for _month, amount in past]).encode())
+    return digest.hexdigest()
+
+
 def _ttm_by_month(series: dict[date, Decimal], months: Sequence[date]) -> dict[date, Decimal]:
     """The trailing twelve months of ``series`` at each of ``months`` (consecutive, ascending).
 
@@ -155,6 +181,8 @@ def month_figures(
     view: Overview, *, since: date | None = None, kept: tuple[date, date] | None = None
 ) -> list[MonthFigures]:
     """One ``MonthFigures`` per month from ``since`` (or the first payment) to ``as_of``.
+
+    ``since`` may be the current month: then only that one is computed.
 
     The last one, the current month, carries the full per-source figures to date; the
     earlier ones each source's gross, net and trailing twelve months of that month,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from income.finance.rounding import EXACT
 
@@ -22,6 +23,17 @@ class FigureField(serializers.DecimalField):
     def __init__(self, *, decimal_places: int, **kwargs: Any) -> None:
         super().__init__(max_digits=None, decimal_places=decimal_places, **kwargs)
         self.places = Decimal(1).scaleb(-decimal_places)
+        # DRF's own path, for a field that is localized or not written as a string.
+        self._as_string = not self.localize and getattr(
+            self, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING
+        )
+
+    def to_representation(self, value: Any) -> Any:
+        """DRF's answer, without its per-call setting lookups: the reports write a few
+        hundred figures per user."""
+        if self._as_string and isinstance(value, Decimal):
+            return format(self.quantize(value), "f")
+        return super().to_representation(value)
 
     def quantize(self, value: Decimal) -> Decimal:
         return value.quantize(self.places, rounding=self.rounding, context=EXACT)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
@@ -40,22 +41,30 @@ class PlainReadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     The reports store the per-source figures of every user's current month through
     ``SourceFiguresSerializer``, and DRF's loop (a field lookup, ``get_attribute`` with
     its error handling, a ``None`` check) cost more than the figures themselves. This
-    one walks each field's ``source_attrs`` directly (keys of a mapping, as DRF reads
-    stored JSON): the same output for attributes that exist; a missing one in a dotted path (``payback.month`` of no payback) is
-    ``None``, as DRF answers for a field with ``allow_null``, and an error otherwise.
+    one walks each field's ``source_attrs`` directly (keys of a dict, as DRF reads
+    stored JSON): the same output for attributes that exist; a missing one in a dotted
+    path (``payback.month`` of no payback) is ``None``, as DRF answers for a field with
+    ``allow_null``, and an error otherwise.
     """
+
+    @cached_property
+    def _plan(self) -> list[tuple[str, list[str], bool, Callable[[Any], Any]]]:
+        return [
+            (field.field_name, field.source_attrs, field.allow_null, field.to_representation)
+            for field in self._readable_fields
+        ]
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for field in self._readable_fields:
+        for name, attrs, allow_null, write in self._plan:
             value = instance
-            for attr in field.source_attrs:
+            for attr in attrs:
                 if value is None:
-                    if not field.allow_null:
-                        raise AttributeError(f"{field.field_name}: {field.source} is missing")
+                    if not allow_null:
+                        raise AttributeError(f"{name}: {'.'.join(attrs)} is missing")
                     break
-                value = value[attr] if isinstance(value, Mapping) else getattr(value, attr)
-            result[field.field_name] = None if value is None else field.to_representation(value)
+                value = value[attr] if isinstance(value, dict) else getattr(value, attr)
+            result[name] = None if value is None else write(value)
         return result
 
 

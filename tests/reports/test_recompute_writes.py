@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from income import services
 from income.finance import figures
 from income.finance.schedule import add_months
+from reports import services as services_module
+from reports import snapshots
 from reports.models import ReportSnapshot
 from reports.services import report_recompute
 from reports.snapshots import _ttm_by_month
@@ -70,7 +72,8 @@ def test_a_recompute_without_changes_rewrites_only_the_current_month(
     assert not any(query["sql"].upper().startswith("UPDATE") for query in queries.captured_queries)
     rows = ReportSnapshot.objects.filter(owner=alice_with_income).order_by("month")
     past, current = list(rows)[:-1], rows.last()
-    assert current is not None and {row.computed_at for row in past} == {past[0].computed_at}
+    assert current is not None
+    assert {row.computed_at for row in past} == {past[0].computed_at}
     assert current.computed_at > past[0].computed_at  # the current month says when
 
 
@@ -137,3 +140,55 @@ def test_the_running_twelve_months_equal_figures_ttm(
     running = _ttm_by_month(series, months)
     for month in months:
         assert running[month] == figures.ttm(series, as_of=month + timedelta(days=3))
+
+
+def test_a_deleted_past_month_is_written_again_by_the_next_recompute(
+    alice_with_income: User,
+) -> None:
+    """The months before the current one are skipped only while every one is stored."""
+    report_recompute(owner=alice_with_income, today=TODAY)
+    complete = _rows(alice_with_income)
+    ReportSnapshot.objects.filter(owner=alice_with_income, month=date(2024, 5, 1)).delete()
+    PaymentFactory.create(
+        source=alice_with_income.income_sources.get(name="ETF"), date=date(2025, 6, 3)
+    )
+    outcome = report_recompute(owner=alice_with_income, today=TODAY)
+    assert outcome.months_written == 2  # May 2024 and the current month
+    rows = _rows(alice_with_income)
+    assert [row for row in rows if row[0] < date(2025, 6, 1)] == complete[:-1]
+
+
+def test_a_forced_recompute_compares_every_month_and_mends_one_that_differs(
+    alice_with_income: User,
+) -> None:
+    report_recompute(owner=alice_with_income, today=TODAY)
+    complete = _rows(alice_with_income)
+    ReportSnapshot.objects.filter(owner=alice_with_income, month=date(2024, 5, 1)).update(
+        passive_net=Decimal("1.00")
+    )
+    assert report_recompute(owner=alice_with_income, today=TODAY).skipped
+    assert report_recompute(owner=alice_with_income, today=TODAY, force=True).months_written == 2
+    assert _rows(alice_with_income) == complete
+
+
+def test_the_months_before_the_current_one_are_not_computed_while_their_inputs_stand(
+    alice_with_income: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report_recompute(owner=alice_with_income, today=TODAY)
+    computed: list[date] = []
+    original = snapshots.month_figures
+
+    def month_figures(view: Any, **kwargs: Any) -> list[snapshots.MonthFigures]:
+        rows = original(view, **kwargs)
+        computed.extend(row.month for row in rows)
+        return rows
+
+    monkeypatch.setattr(services_module, "month_figures", month_figures)
+    source = alice_with_income.income_sources.get(name="ETF")
+    PaymentFactory.create(source=source, date=date(2025, 6, 3), gross=Decimal("9.00"))
+    report_recompute(owner=alice_with_income, today=TODAY)
+    assert computed == [date(2025, 6, 1)]
+    services.profile_update(user=alice_with_income, monthly_expenses=Decimal("1500.00"))
+    computed.clear()
+    report_recompute(owner=alice_with_income, today=TODAY)
+    assert len(computed) == len(_rows(alice_with_income))  # the coverage of every month moved
