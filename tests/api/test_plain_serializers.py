@@ -44,7 +44,8 @@ def test_the_shares_are_written_as_drf_writes_them_from_objects_and_json() -> No
     plain = ShareSerializer()
     shares = [share for shares in view.concentration.values() for share in shares]
     stored = [share for shares in concentration_json(view).values() for share in shares]
-    assert shares and len(stored) == len(shares)
+    assert shares
+    assert len(stored) == len(shares)
     for item in [*shares, *stored]:
         assert plain.to_representation(item) == serializers.Serializer.to_representation(
             plain, item
