@@ -142,11 +142,12 @@ def _source_figures(
         if day > as_of:
             continue
         if payment_currency != currency:
-            gross = rates.convert(gross, currency=payment_currency, to=currency, day=day)
-            net = rates.convert(net, currency=payment_currency, to=currency, day=day)
-            if gross is None or net is None:
+            converted_gross = rates.convert(gross, currency=payment_currency, to=currency, day=day)
+            converted_net = rates.convert(net, currency=payment_currency, to=currency, day=day)
+            if converted_gross is None or converted_net is None:
                 missing.add(payment_currency)
                 continue
+            gross, net = converted_gross, converted_net
         month = _month_of(day)
         monthly_net[month] = monthly_net.get(month, ZERO) + net
         monthly_gross[month] = monthly_gross.get(month, ZERO) + gross

@@ -23,7 +23,7 @@ def ratio_field(verbose_name: StrOrPromise) -> models.DecimalField:  # type: ign
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, null=True, blank=True)
 
 
-class RowJSONField(models.JSONField):  # type: ignore[type-arg]
+class RowJSONField(models.JSONField):
     """A JSONField that ``bulk_create`` writes as plain ``VALUES`` on PostgreSQL.
 
     Django 5.2 sends the rows of a bulk insert as one array per column (``UNNEST``), and

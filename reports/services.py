@@ -114,16 +114,15 @@ def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
         )
         .values_list("owner_id", "first", "last", "past")
     }
-    for owner_id, *values in ReportSnapshot.objects.filter(
-        owner_id__in=owner_ids, month=current
-    ).values_list(
+    for snapshot in ReportSnapshot.objects.filter(owner_id__in=owner_ids, month=current).only(
         "owner_id", "fingerprint", "closed_at", "history_key", "independence_key",
         "independence_month",
     ):  # fmt: skip
-        stored = found[owner_id]
-        stored.fingerprint, closed_at, stored.history_key = values[:3]
-        stored.independence_key, stored.independence_month = values[3:]
-        stored.closed = closed_at is not None
+        stored = found[snapshot.owner_id]
+        stored.fingerprint, stored.history_key = snapshot.fingerprint, snapshot.history_key
+        stored.independence_key = snapshot.independence_key
+        stored.independence_month = snapshot.independence_month
+        stored.closed = snapshot.closed_at is not None
     return found
 
 

@@ -50,7 +50,7 @@ class PlainReadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     @cached_property
     def _plan(self) -> list[tuple[str, list[str], bool, Callable[[Any], Any]]]:
         return [
-            (field.field_name, field.source_attrs, field.allow_null, field.to_representation)
+            (str(field.field_name), field.source_attrs, field.allow_null, field.to_representation)
             for field in self._readable_fields
         ]
 
