@@ -119,6 +119,14 @@ class Overview:
 _month_of = lru_cache(maxsize=None)(month_start)
 
 
+def _ttm_of_months(series: dict[date, Decimal], *, as_of: date) -> Decimal:
+    """``figures.ttm`` of a series keyed by month: twelve lookups instead of a pass."""
+    with localcontext(EXACT):
+        return sum(
+            (series.get(month, ZERO) for month in month_range(add_months(as_of, -11), as_of)), ZERO
+        )
+
+
 def _active_months(source: IncomeSource, as_of: date) -> tuple[date, ...]:
     """The months from the source's start to ``as_of`` (or its end), each as day 1."""
     return month_range(source.start_date, min(as_of, source.end_date) if source.end_date else as_of)
@@ -142,18 +150,18 @@ def _source_figures(
         if day > as_of:
             continue
         if payment_currency != currency:
-            converted_gross = rates.convert(gross, currency=payment_currency, to=currency, day=day)
-            converted_net = rates.convert(net, currency=payment_currency, to=currency, day=day)
-            if converted_gross is None or converted_net is None:
+            pair = rates.pair(payment_currency, currency, day)
+            if pair is not None:
+                gross, net = rates.at(gross, pair), rates.at(net, pair)
+            elif gross or net:  # a zero needs no rate
                 missing.add(payment_currency)
                 continue
-            gross, net = converted_gross, converted_net
         month = _month_of(day)
         monthly_net[month] = monthly_net.get(month, ZERO) + net
         monthly_gross[month] = monthly_gross.get(month, ZERO) + gross
     result.gross_to_date = sum(monthly_gross.values(), ZERO)
     result.net_to_date = sum(monthly_net.values(), ZERO)
-    result.net_ttm = figures.ttm(monthly_net, as_of=as_of)
+    result.net_ttm = _ttm_of_months(monthly_net, as_of=as_of)
 
     months = _active_months(source, as_of)
     cost = rates.convert(source.monthly_costs, currency=source.currency, to=currency, day=as_of)
@@ -166,8 +174,11 @@ def _source_figures(
     result.monthly_costs = dict.fromkeys(months, cost)
     result.costs_to_date = cost * len(months)
     # Hours: the setup, then per month what was logged, or the plan where nothing was.
-    result.hours_to_date = source.setup_hours + sum(
-        (efforts.get(month, source.maintenance_hours_per_month) for month in months), ZERO
+    planned = source.maintenance_hours_per_month
+    result.hours_to_date = source.setup_hours + (
+        sum((efforts.get(month, planned) for month in months), ZERO)
+        if efforts or not months
+        else planned * len(months)  # the same sum, exactly, without a month's lookup
     )
     hours_value = result.hours_to_date * hourly_value
     result.cash_roi = figures.cash_roi(
@@ -185,6 +196,7 @@ def _source_figures(
         monthly_costs=result.monthly_costs,
         targets=(upfront, EXACT.add(upfront, hours_value)),
         as_of=as_of,
+        keyed_by_month=True,
     )
     result.effective_hourly_rate = figures.effective_hourly_rate(
         net_income=result.net_to_date, costs=result.costs_to_date, hours=result.hours_to_date
@@ -274,6 +286,9 @@ class ReportInputs:
     periods: dict[int, list[SubscriptionPeriod]]
     efforts: dict[int, dict[date, Decimal]]
     rates: RateBook  # every rate of the user's currencies up to ``as_of``
+    # The sources' category names in the active language, by category id: a name is
+    # looked up per language, which costs more than a figure, so once per batch.
+    category_names: dict[int, str]
 
 
 def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
@@ -330,6 +345,10 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
     ).values_list("source_id", "month", "hours"):
         efforts[owner_of[source_id]][source_id][month] = hours
     rates = exchange_rates(currencies=currencies, as_of=as_of)
+    names = {
+        category_id: categories[category_id].name
+        for category_id in {source.category_id for rows in sources.values() for source in rows}
+    }
     books: dict[frozenset[str], RateBook] = {}  # one per set of currencies, shared
     result = {}
     for owner in owners:
@@ -353,6 +372,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
             periods=dict(periods[owner.pk]),
             efforts=dict(efforts[owner.pk]),
             rates=books[wanted],
+            category_names=names,
         )
     return result
 
@@ -386,6 +406,7 @@ def overview_of(inputs: ReportInputs, *, months: int = 24) -> Overview:
         profile=profile,
         currency=currency,
         per_source=per_source,
+        names=inputs.category_names,
         as_of=inputs.as_of,
         months=months,
         missing=missing,
@@ -397,12 +418,13 @@ def _summarise(
     profile: Profile,
     currency: str,
     per_source: list[SourceFigures],
+    names: dict[int, str],
     as_of: date,
     months: int,
     missing: set[str],
 ) -> Overview:
     window = list(month_range(add_months(as_of, 1 - months), as_of))
-    series = _monthly_series(per_source)
+    series = _monthly_series(per_source, names=names)
     passive_net, passive_gross, active_net = (
         series.passive_net,
         series.passive_gross,
@@ -421,7 +443,7 @@ def _summarise(
     for f in passive_sources:
         source = f.source
         keyed["source"][source.name] = f.net_ttm
-        keyed["category"][source.category.name] += f.net_ttm
+        keyed["category"][names[source.category_id]] += f.net_ttm
         keyed["currency"][source.currency] += f.net_ttm
         keyed["platform"][source.platform or "—"] += f.net_ttm
         keyed["country"][source.country or "—"] += f.net_ttm
@@ -460,7 +482,7 @@ def _summarise(
     )
 
 
-def _monthly_series(per_source: list[SourceFigures]) -> MonthlySeries:
+def _monthly_series(per_source: list[SourceFigures], *, names: dict[int, str]) -> MonthlySeries:
     """The sources' monthly nets and grosses summed per month: passive, active, by category."""
     passive_net: dict[date, Decimal] = {}
     passive_gross: dict[date, Decimal] = {}
@@ -474,8 +496,7 @@ def _monthly_series(per_source: list[SourceFigures]) -> MonthlySeries:
             continue
         if not figures_of.monthly_net:
             continue
-        # The category's name is looked up per language, so once per source.
-        of_category = by_category.setdefault(category.name, {})
+        of_category = by_category.setdefault(names[category.pk], {})
         gross = figures_of.monthly_gross
         for month, net in figures_of.monthly_net.items():
             passive_net[month] = passive_net.get(month, ZERO) + net

@@ -83,8 +83,8 @@ def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) ->
         profile.default_tax_profile_id)  # fmt: skip
     for source in inputs.sources:
         category = source.category
-        add("source", source.pk, source.updated_at, category.pk, category.name,
-            category.is_passive, category.model, category.slug)  # fmt: skip
+        add("source", source.pk, source.updated_at, category.pk, category.name_en,
+            category.name_de, category.is_passive, category.model, category.slug)  # fmt: skip
     for source_id in sorted(inputs.payments):
         rows = inputs.payments[source_id]
         add("payments", source_id, len(rows))

@@ -290,24 +290,33 @@ def payback_months(
     targets: tuple[Decimal, ...],
     as_of: date,
     horizon_months: int = PAYBACK_HORIZON_MONTHS,
+    keyed_by_month: bool = False,
 ) -> tuple[Payback, ...]:
     """``payback_month`` for several targets (upfront, upfront + hours value) in one walk
-    over the months: a source's cash and full payback share every step but the last."""
+    over the months: a source's cash and full payback share every step but the last.
+
+    ``keyed_by_month`` says the series are keyed by month already (``month_start``), as
+    the reports build them, so they need not be checked and summed per month again.
+    """
     last = month_start(as_of)
-    net, costs = by_month(monthly_net), by_month(monthly_costs)
+    if keyed_by_month:
+        net, costs = monthly_net, monthly_costs
+    else:
+        net, costs = by_month(monthly_net), by_month(monthly_costs)
     # The earliest month of either series, unless every one lies after ``as_of``'s month.
     first = min(min(net, default=last), min(costs, default=last), last)
+    # Lowest target first: a cumulative result that reaches one reaches every lower one.
+    order = sorted(range(len(targets)), key=targets.__getitem__)
     reached: list[Payback | None] = [None] * len(targets)
-    open_targets = len(targets)
+    pending = 0
     with localcontext(EXACT):
         cumulative = ZERO
         for month in month_range(first, last):
             cumulative += net.get(month, ZERO) - costs.get(month, ZERO)
-            for index, target in enumerate(targets):
-                if reached[index] is None and cumulative >= target:
-                    reached[index] = Payback(month=month, projected=False)
-                    open_targets -= 1
-            if not open_targets:
+            while pending < len(order) and cumulative >= targets[order[pending]]:
+                reached[order[pending]] = Payback(month=month, projected=False)
+                pending += 1
+            if pending == len(order):
                 break
         recent = sum(
             (

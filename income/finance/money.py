@@ -73,6 +73,8 @@ class RateBook:
         self._dates: dict[str, list[date]] = {}
         self._rates: dict[str, list[Decimal]] = {}
         for currency, pairs in by_currency.items():
+            for _day, rate in pairs:
+                _check_rate(currency, rate)
             pairs.sort(key=lambda pair: pair[0])
             self._dates[currency] = [day for day, _rate in pairs]
             self._rates[currency] = [rate for _day, rate in pairs]
@@ -101,10 +103,21 @@ class RateBook:
         """``amount`` in ``to`` at the rates of ``day``; None without a rate (zero needs none)."""
         if currency == to or not amount:
             return amount
+        pair = self.pair(currency, to, day)
+        return None if pair is None else self.at(amount, pair)
+
+    def pair(self, currency: str, to: str, day: date) -> tuple[Decimal, Decimal] | None:
+        """The rates of ``currency`` and ``to`` on ``day``, for several amounts of one day
+        (a payment's gross and net); None when either has no rate that old."""
         from_rate, to_rate = self.rate(currency, day), self.rate(to, day)
         if from_rate is None or to_rate is None:
             return None
-        return convert(amount=amount, from_rate=from_rate, to_rate=to_rate)
+        return from_rate, to_rate
+
+    @staticmethod
+    def at(amount: Decimal, pair: tuple[Decimal, Decimal]) -> Decimal:
+        """``convert`` at a ``pair`` of this book: its rates were checked when it was built."""
+        return to_cents(EXACT.divide(EXACT.multiply(amount, pair[1]), pair[0]))
 
 
 def rate_on(rates: Sequence[tuple[date, Decimal]], day: date) -> Decimal | None:
