@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.contrib.auth.models import User
@@ -264,6 +266,11 @@ def _subscription_figures(
     result.steady_state_subscribers = None if steady_state is None else to_whole(steady_state)
 
 
+#: A tuple's constructor: a ``PaymentRow`` made from a tuple without the keyword
+#: handling of its own ``__new__`` (a recompute makes one per payment).
+_row = tuple.__new__
+
+
 class PaymentRow(NamedTuple):
     """What the figures read of a payment: a tuple, not a model instance, since a recompute
     loads every payment of a user (hundreds of rows); its net worked out once, on loading."""
@@ -318,21 +325,24 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
         source.tax_profile = taxes.get(source.tax_profile_id) if source.tax_profile_id else None
         sources[source.owner_id].append(source)
     owner_of = {source.pk: owner_id for owner_id, rows in sources.items() for source in rows}
-    payments: dict[int, list[PaymentRow]] = defaultdict(list)  # by source, sorted below
-    # By the sources' ids, unsorted: the database walks its index on the source without
-    # a join or a sort of the whole batch; each source's few dozen rows sort here.
-    for source_id, day, gross, tax_withheld, fees, currency in (
-        Payment.objects.filter(source_id__in=list(owner_of), date__lte=as_of)
-        .order_by()
-        .values_list("source_id", "date", "gross", "tax_withheld", "fees", "currency")
-    ):
-        payments[source_id].append(
-            PaymentRow(
-                day, gross, payment_net(gross=gross, tax_withheld=tax_withheld, fees=fees), currency
+    # By the sources' ids, in the order of the database's index on the source (no join,
+    # no sort of the whole batch); each source's few dozen rows are sorted by day here,
+    # so that they come in one order whatever the database's.
+    payments: dict[int, list[PaymentRow]] = {
+        source_id: sorted(
+            _row(
+                PaymentRow,
+                (day, gross, payment_net(gross=gross, tax_withheld=tax, fees=fees), currency),
             )
+            for _source_id, day, gross, tax, fees, currency in rows
         )
-    for rows in payments.values():
-        rows.sort()  # by day (then amounts): the same order whatever the database's
+        for source_id, rows in groupby(
+            Payment.objects.filter(source_id__in=list(owner_of), date__lte=as_of)
+            .order_by("source_id")
+            .values_list("source_id", "date", "gross", "tax_withheld", "fees", "currency"),
+            key=itemgetter(0),
+        )
+    }
     currencies = {profile.base_currency for profile in profiles.values()}
     currencies |= {source.currency for rows in sources.values() for source in rows}
     currencies |= {payment.currency for rows in payments.values() for payment in rows}
