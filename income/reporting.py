@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
@@ -59,6 +59,7 @@ class SourceFigures:
     gross_to_date: Decimal = ZERO
     net_to_date: Decimal = ZERO
     net_ttm: Decimal = ZERO
+    gross_ttm: Decimal = ZERO
     costs_to_date: Decimal = ZERO
     hours_to_date: Decimal = ZERO
     monthly_net: dict[date, Decimal] = field(default_factory=dict)
@@ -113,7 +114,13 @@ class Overview:
     concentration: dict[str, list[figures.Share]]
     concentration_warnings: dict[str, figures.Share]
     missing_rates: list[str]
-    series: MonthlySeries
+    category_names: dict[int, str]
+
+    @cached_property
+    def series(self) -> MonthlySeries:
+        """The whole history's monthly sums, built when asked for: the figures above need
+        only the months they show and each source's trailing twelve months."""
+        return _monthly_series(self.sources, names=self.category_names)
 
 
 #: ``month_start``, remembered: a recompute asks it for every payment of every user, and
@@ -164,6 +171,7 @@ def _source_figures(
     result.gross_to_date = sum(monthly_gross.values(), ZERO)
     result.net_to_date = sum(monthly_net.values(), ZERO)
     result.net_ttm = _ttm_of_months(monthly_net, as_of=as_of)
+    result.gross_ttm = _ttm_of_months(monthly_gross, as_of=as_of)
 
     months = _active_months(source, as_of)
     cost = rates.convert(source.monthly_costs, currency=source.currency, to=currency, day=as_of)
@@ -434,15 +442,19 @@ def _summarise(
     missing: set[str],
 ) -> Overview:
     window = list(month_range(add_months(as_of, 1 - months), as_of))
-    series = _monthly_series(per_source, names=names)
-    passive_net, passive_gross, active_net = (
-        series.passive_net,
-        series.passive_gross,
-        series.active_net,
-    )
-    passive_net_ttm = figures.ttm(passive_net, as_of=as_of)
-    total_net_ttm = passive_net_ttm + figures.ttm(active_net, as_of=as_of)
-    passive_sources = [f for f in per_source if f.source.category.is_passive]
+    passive = [f for f in per_source if f.source.category.is_passive]
+    active = [f for f in per_source if not f.source.category.is_passive]
+    # Sums of the sources' own trailing twelve months: exact, so equal to the twelve
+    # months of the summed series, without summing the whole history first.
+    with localcontext(EXACT):
+        passive_net_ttm = sum((f.net_ttm for f in passive), ZERO)
+        total_net_ttm = passive_net_ttm + sum((f.net_ttm for f in active), ZERO)
+        passive_gross_ttm = sum((f.gross_ttm for f in passive), ZERO)
+    by_category: dict[str, list[SourceFigures]] = {}
+    for f in passive:
+        if f.monthly_net:  # a category shows from its first payment on
+            by_category.setdefault(names[f.source.category_id], []).append(f)
+    passive_sources = passive
     keyed: dict[str, dict[str, Decimal]] = {
         "source": {},
         "category": defaultdict(lambda: ZERO),
@@ -469,14 +481,14 @@ def _summarise(
         profile=profile,
         sources=per_source,
         months=window,
-        passive_net_by_month={m: to_cents(passive_net.get(m, ZERO)) for m in window},
-        passive_gross_by_month={m: to_cents(passive_gross.get(m, ZERO)) for m in window},
-        active_net_by_month={m: to_cents(active_net.get(m, ZERO)) for m in window},
+        passive_net_by_month={m: _month_sum(passive, m) for m in window},
+        passive_gross_by_month={m: _month_sum(passive, m, gross=True) for m in window},
+        active_net_by_month={m: _month_sum(active, m) for m in window},
         passive_net_by_category={
-            name: {m: to_cents(amounts.get(m, ZERO)) for m in window}
-            for name, amounts in sorted(series.passive_net_by_category.items())
+            name: {m: _month_sum(of_category, m) for m in window}
+            for name, of_category in sorted(by_category.items())
         },
-        passive_gross_ttm=to_cents(figures.ttm(passive_gross, as_of=as_of)),
+        passive_gross_ttm=to_cents(passive_gross_ttm),
         passive_net_ttm=to_cents(passive_net_ttm),
         total_net_ttm=to_cents(total_net_ttm),
         passive_share=figures.passive_share(
@@ -488,8 +500,19 @@ def _summarise(
         concentration=concentration,
         concentration_warnings=warnings,
         missing_rates=sorted(missing),
-        series=series,
+        category_names=names,
     )
+
+
+def _month_sum(sources: list[SourceFigures], month: date, *, gross: bool = False) -> Decimal:
+    """The sources' net (or gross) of ``month``, in cents."""
+    with localcontext(EXACT):
+        return to_cents(
+            sum(
+                ((f.monthly_gross if gross else f.monthly_net).get(month, ZERO) for f in sources),
+                ZERO,
+            )
+        )
 
 
 def _monthly_series(per_source: list[SourceFigures], *, names: dict[int, str]) -> MonthlySeries:

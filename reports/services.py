@@ -29,11 +29,12 @@ from income.models import TaxProfile
 from income.reporting import ReportInputs, overview_of, report_inputs_many
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.snapshots import (
+    InputsDigest,
     MonthFigures,
     concentration_json,
     first_month,
     history_key,
-    inputs_fingerprint,
+    inputs_digest,
     month_figures,
 )
 from scenarios.selectors import independence_question
@@ -206,7 +207,7 @@ class _Recomputed:
 
 
 def _recomputed(
-    inputs: ReportInputs, *, stored: _Stored, fingerprint: str, now: datetime, force: bool
+    inputs: ReportInputs, *, stored: _Stored, digest: InputsDigest, now: datetime, force: bool
 ) -> _Recomputed:
     """A user's new figures: always the current month; the months before it too, unless
     their ``history_key`` is the stored one and every one of them is stored (and the
@@ -214,7 +215,7 @@ def _recomputed(
     view = overview_of(inputs, months=1)
     current = month_start(inputs.as_of)
     since = min(first_month(view), stored.first or current)
-    key = history_key(view, since=since)
+    key = history_key(view, since=since, past_payments=digest.past_payments, rates=inputs.rates)
     unchanged = (
         not force
         and key == stored.history_key
@@ -230,7 +231,7 @@ def _recomputed(
         owner=inputs.owner,
         currency=view.currency,
         monthly_expenses=inputs.profile.monthly_expenses,
-        fingerprint=fingerprint,
+        fingerprint=digest.fingerprint,
         computed_at=now,
         closed=stored.closed,
         history_key=key,
@@ -312,13 +313,13 @@ def _recompute_many(
     recomputed: list[_Recomputed] = []
     for owner_id, inputs in loaded.items():
         try:
-            fingerprint = inputs_fingerprint(inputs, extra=tax_rates)
+            digest = inputs_digest(inputs, extra=tax_rates)
             known = stored.get(owner_id, _Stored())
-            if not force and fingerprint == known.fingerprint:
+            if not force and digest.fingerprint == known.fingerprint:
                 outcomes[owner_id] = RecomputeOutcome(months_written=0, skipped=True)
                 continue
             recomputed.append(
-                _recomputed(inputs, stored=known, fingerprint=fingerprint, now=now, force=force)
+                _recomputed(inputs, stored=known, digest=digest, now=now, force=force)
             )
         except Exception as error:  # one user's error must not stop the batch
             logger.exception("report: recompute of user %s failed", owner_id)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from income.api.serializers import ShareSerializer, SourceFiguresSerializer
 from income.finance import figures
+from income.finance.money import RateBook
 from income.finance.rounding import to_cents
 from income.finance.schedule import add_months, month_range, month_start
 from income.models import IncomeSource, SubscriptionPeriod
@@ -61,23 +64,34 @@ _SOURCE_FIGURES = SourceFiguresSerializer()
 _SHARE = ShareSerializer()
 
 _PERIOD_FIELDS = [f.attname for f in SubscriptionPeriod._meta.concrete_fields]
+_DAY = itemgetter(0)  # of a ``PaymentRow``
 
 
-def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) -> str:
-    """A hash of everything the figures depend on: equal hashes, equal figures.
+@dataclass(frozen=True)
+class InputsDigest:
+    """Hashes of a user's inputs, made in one pass over their payments."""
 
-    It covers the profile's figures, every source (through its ``updated_at`` and its
-    category's flags), every payment, period, effort log and exchange rate read, the
-    day, and ``FORMULA_VERSION``; ``extra`` adds what the caller reads besides (the tax
-    rates of the independence projection).
+    fingerprint: str  # of everything the figures depend on: equal hashes, equal figures
+    past_payments: str  # of the payments dated before the current month, per source
+
+
+def inputs_digest(inputs: ReportInputs, *, extra: Iterable[object] = ()) -> InputsDigest:
+    """The fingerprint of ``inputs``, and the hash of its payments before this month.
+
+    The fingerprint covers the profile's figures, every source (through its
+    ``updated_at`` and its category's flags), every payment, period, effort log and
+    exchange rate read, the day, and ``FORMULA_VERSION``; ``extra`` adds what the caller
+    reads besides (the tax rates of the independence projection).
     """
     digest = hashlib.sha256()
+    past = hashlib.sha256()
 
     def add(*values: object) -> None:
         digest.update(repr(values).encode())
         digest.update(b"\n")
 
     profile = inputs.profile
+    current = month_start(inputs.as_of)
     add(FORMULA_VERSION, inputs.as_of, *extra)
     add(profile.base_currency, profile.monthly_expenses, profile.hourly_value,
         profile.default_tax_profile_id)  # fmt: skip
@@ -86,16 +100,21 @@ def inputs_fingerprint(inputs: ReportInputs, *, extra: Iterable[object] = ()) ->
         add("source", source.pk, source.updated_at, category.pk, category.name_en,
             category.name_de, category.is_passive, category.model, category.slug)  # fmt: skip
     for source_id in sorted(inputs.payments):
-        rows = inputs.payments[source_id]
-        add("payments", source_id, len(rows))
-        digest.update(_payments_bytes(rows))
+        rows = inputs.payments[source_id]  # by day
+        split = bisect_left(rows, current, key=_DAY)
+        before = _payments_bytes(rows[:split])
+        add("payments", source_id, split, len(rows))
+        digest.update(before)
+        digest.update(_payments_bytes(rows[split:]))
+        past.update(repr((source_id, split)).encode())
+        past.update(before)
     for source_id in sorted(inputs.periods):
         for period in inputs.periods[source_id]:
             add("period", *(getattr(period, name) for name in _PERIOD_FIELDS))
     for source_id in sorted(inputs.efforts):
         add("effort", source_id, sorted(inputs.efforts[source_id].items()))
     add("rates", inputs.rates.digest)
-    return digest.hexdigest()
+    return InputsDigest(fingerprint=digest.hexdigest(), past_payments=past.hexdigest())
 
 
 def _payments_bytes(rows: list[PaymentRow]) -> bytes:
@@ -111,30 +130,37 @@ def _payments_bytes(rows: list[PaymentRow]) -> bytes:
     return b"|".join((days.tobytes(), amounts.encode(), currencies.encode()))
 
 
-def history_key(view: Overview, *, since: date) -> str:
+def history_key(view: Overview, *, since: date, past_payments: str, rates: RateBook) -> str:
     """A hash of everything the months from ``since`` to the one before ``view``'s say.
 
-    Those months' figures are a function of the monthly series before the current month
-    (passive and active nets, passive gross, by category), the currency, the monthly
-    expenses, ``since`` and ``FORMULA_VERSION``; their trailing twelve months reach back
-    no further than ``since``, before which there is no payment. So while the key is
-    the one stored, the months are what is stored, and a recompute after a payment of
-    this month computes and writes the current month only.
+    Those months' figures are sums of the payments dated before the current month
+    (``past_payments``, from ``inputs_digest``) converted at the rates of their days
+    (``rates``' before this month), per source and category (its name and whether it is
+    passive), in the currency, against the monthly expenses, from ``since`` on (before
+    which there is no payment), by the formulas of ``FORMULA_VERSION``. While the key is
+    the one stored, the months are what is stored: a recompute after a payment of this
+    month computes and writes the current month only.
     """
     current = month_start(view.as_of)
-    series = view.series
-    digest = hashlib.sha256(
-        repr((FORMULA_VERSION, view.currency, view.profile.monthly_expenses, since)).encode()
-    )
-    named = [("passive net", series.passive_net), ("passive gross", series.passive_gross),
-             ("active net", series.active_net)]  # fmt: skip
-    named += sorted(series.passive_net_by_category.items())
-    for name, amounts in named:
-        past = [(month, amount) for month, amount in amounts.items() if month < current]
-        digest.update(f"\n{name}\n".encode())
-        digest.update(array("q", [month.toordinal() for month, _amount in past]).tobytes())
-        digest.update(" ".join([str(amount) for _month, amount in past]).encode())
-    return digest.hexdigest()
+    names = view.category_names
+    sources = [
+        (f.source.pk, f.source.category_id, f.source.category.is_passive,
+         names[f.source.category_id])
+        for f in view.sources
+    ]  # fmt: skip
+    return hashlib.sha256(
+        repr(
+            (
+                FORMULA_VERSION,
+                view.currency,
+                view.profile.monthly_expenses,
+                since,
+                past_payments,
+                rates.digest_before(current),
+                sources,
+            )
+        ).encode()
+    ).hexdigest()
 
 
 def _ttm_by_month(series: dict[date, Decimal], months: Sequence[date]) -> dict[date, Decimal]:
@@ -191,7 +217,43 @@ def month_figures(
     not computed (``sources`` is empty) — a sweep over a user's history skips 600 rows.
     """
     current = month_start(view.as_of)
-    months = month_range(since or first_month(view), current)
+    months = month_range(since or first_month(view), add_months(current, -1))
+    rows = _past_month_figures(view, months=months, kept=kept) if months else []
+    rows.append(current_month_figures(view))
+    return rows
+
+
+def current_month_figures(view: Overview) -> MonthFigures:
+    """The current month's row, from the overview's own figures as of its day: no pass
+    over the user's history, which a payment of this month leaves as it was."""
+    current = month_start(view.as_of)
+    names = view.category_names
+    by_category: dict[str, Decimal] = {}
+    for f in view.sources:
+        if f.source.category.is_passive and current in f.monthly_net:
+            name = names[f.source.category_id]
+            by_category[name] = by_category.get(name, ZERO) + f.monthly_net[current]
+    return MonthFigures(
+        month=current,
+        passive_gross=view.passive_gross_by_month[current],
+        passive_net=view.passive_net_by_month[current],
+        active_net=view.active_net_by_month[current],
+        passive_gross_ttm=view.passive_gross_ttm,
+        passive_net_ttm=view.passive_net_ttm,
+        total_net_ttm=view.total_net_ttm,
+        passive_share=view.passive_share,
+        expense_coverage=view.expense_coverage,
+        by_category={name: _money(amount) for name, amount in sorted(by_category.items())},
+        sources=[dict(_SOURCE_FIGURES.to_representation(f)) for f in view.sources],
+    )
+
+
+def _past_month_figures(
+    view: Overview, *, months: Sequence[date], kept: tuple[date, date] | None
+) -> list[MonthFigures]:
+    """The rows of ``months`` (consecutive, before the current one), from the history's
+    monthly sums: each source's gross, net and trailing twelve months of the month,
+    except in the ``kept`` months (see ``month_figures``)."""
     series = view.series
     passive_net, passive_gross = series.passive_net, series.passive_gross
     by_category = sorted(series.passive_net_by_category.items())
@@ -204,9 +266,7 @@ def month_figures(
     for month in months:
         passive_ttm = passive_net_ttm[month]
         total_ttm = passive_ttm + active_net_ttm[month]
-        if month == current:
-            sources = [dict(_SOURCE_FIGURES.to_representation(f)) for f in view.sources]
-        elif kept is not None and kept[0] <= month <= kept[1]:
+        if kept is not None and kept[0] <= month <= kept[1]:
             sources = []
         else:
             if source_net_ttm is None:

@@ -12,7 +12,7 @@ amount / from_rate × to_rate, rounded once, at the end.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
@@ -72,6 +72,7 @@ class RateBook:
             by_currency.setdefault(currency, []).append((day, rate))
         self._dates: dict[str, list[date]] = {}
         self._rates: dict[str, list[Decimal]] = {}
+        self._digests_before: dict[date, str] = {}
         for currency, pairs in by_currency.items():
             for _day, rate in pairs:
                 _check_rate(currency, rate)
@@ -88,6 +89,19 @@ class RateBook:
             for currency in sorted(self._dates)
         ]
         return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+    def digest_before(self, day: date) -> str:
+        """``digest`` of the rates dated before ``day`` only: what converts the payments of
+        the months before ``day``'s (a new day's rate leaves it as it is)."""
+        if day not in self._digests_before:
+            rows = []
+            for currency in sorted(self._dates):
+                count = bisect_left(self._dates[currency], day)
+                rows.append(
+                    (currency, self._dates[currency][:count], self._rates[currency][:count])
+                )
+            self._digests_before[day] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        return self._digests_before[day]
 
     def rate(self, currency: str, day: date) -> Decimal | None:
         """The latest rate on or before ``day`` (the euro is 1); None when none is that old."""
