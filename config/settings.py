@@ -347,8 +347,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # Seconds a change waits before its recompute runs: changes within it are computed once.
 REPORTS_RECOMPUTE_DELAY = env.int("REPORTS_RECOMPUTE_DELAY", default=10)
 # Users per message when all users are recomputed (nightly sweep, month-end, admin): a
-# message's dozen fixed queries are shared by its users; 100 take about a second.
-REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=100)
+# message's dozen fixed queries are shared by its users, and a sweep still comes in
+# enough messages for every worker (1,000 users: 20).
+REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=50)
 
 # ----------------------------------------------------------------------------- security
 # Behind a reverse proxy: X-Forwarded-Proto tells https, and the address the proxy adds

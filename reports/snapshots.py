@@ -64,7 +64,8 @@ _SOURCE_FIGURES = SourceFiguresSerializer()
 _SHARE = ShareSerializer()
 
 _PERIOD_FIELDS = [f.attname for f in SubscriptionPeriod._meta.concrete_fields]
-_DAY = itemgetter(0)  # of a ``PaymentRow``
+# The fields of a ``PaymentRow``, for ``map``.
+_DAY, _GROSS, _NET, _CURRENCY = (itemgetter(n) for n in range(4))
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,11 @@ def _payments_bytes(rows: list[PaymentRow]) -> bytes:
     days are their ordinals, the amounts their ``str`` (exact, and quick for a Decimal)
     and the currencies one string, each in the rows' order.
     """
-    days = array("q", [payment.date.toordinal() for payment in rows])
-    amounts = " ".join([str(amount) for payment in rows for amount in payment[1:3]])
-    currencies = "".join([payment.currency for payment in rows])
-    return b"|".join((days.tobytes(), amounts.encode(), currencies.encode()))
+    days = array("q", map(date.toordinal, map(_DAY, rows)))
+    grosses = " ".join(map(str, map(_GROSS, rows)))
+    nets = " ".join(map(str, map(_NET, rows)))
+    currencies = "".join(map(_CURRENCY, rows))
+    return b"|".join((days.tobytes(), grosses.encode(), nets.encode(), currencies.encode()))
 
 
 def history_key(view: Overview, *, since: date, past_payments: str, rates: RateBook) -> str:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from income import services
 from income.finance import figures
 from income.finance.schedule import add_months
+from income.models import ExchangeRate, Payment
 from reports import services as services_module
 from reports import snapshots
 from reports.models import ReportSnapshot
@@ -192,3 +193,61 @@ def test_the_months_before_the_current_one_are_not_computed_while_their_inputs_s
     computed.clear()
     report_recompute(owner=alice_with_income, today=TODAY)
     assert len(computed) == len(_rows(alice_with_income))  # the coverage of every month moved
+
+
+@pytest.fixture
+def alice_in_dollars(alice_with_income: User) -> User:
+    """Alice's ETF pays in dollars, converted at the ECB's rate of each payment's day."""
+    day = date(2023, 10, 2)
+    while day <= TODAY:
+        ExchangeRate.objects.create(currency="USD", date=day, rate=Decimal("1.1000"))
+        day += timedelta(days=7)
+    alice_with_income.income_sources.filter(name="ETF").update(currency="USD")
+    Payment.objects.filter(source__owner=alice_with_income, source__name="ETF").update(
+        currency="USD"
+    )
+    return alice_with_income
+
+
+def test_a_new_rate_of_this_month_leaves_the_months_before_uncomputed(
+    alice_in_dollars: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report_recompute(owner=alice_in_dollars, today=TODAY)
+    assert ReportSnapshot.objects.get(owner=alice_in_dollars, month=date(2024, 5, 1)).passive_net
+    computed = _months_computed(monkeypatch)
+    ExchangeRate.objects.create(currency="USD", date=TODAY, rate=Decimal("1.2000"))
+    report_recompute(owner=alice_in_dollars, today=TODAY)
+    assert computed == [date(2025, 6, 1)]
+
+
+def test_a_corrected_rate_of_a_past_month_recomputes_the_months_it_converts(
+    alice_in_dollars: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report_recompute(owner=alice_in_dollars, today=TODAY)
+    may = ReportSnapshot.objects.get(owner=alice_in_dollars, month=date(2024, 5, 1))
+    computed = _months_computed(monkeypatch)
+    ExchangeRate.objects.filter(currency="USD", date__gte=date(2024, 5, 1)).filter(
+        date__lt=date(2024, 6, 1)
+    ).update(rate=Decimal("1.0000"))
+    report_recompute(owner=alice_in_dollars, today=TODAY)
+    assert len(computed) == len(_rows(alice_in_dollars))
+    may.refresh_from_db()
+    assert may.passive_net == Decimal("100.15")  # 100.15 dollars at 1.0000
+    changed = _rows(alice_in_dollars)
+    ReportSnapshot.objects.filter(owner=alice_in_dollars).delete()
+    report_recompute(owner=alice_in_dollars, today=TODAY)
+    assert _rows(alice_in_dollars) == changed
+
+
+def _months_computed(monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    """The months each later recompute computes, in order (the current one last)."""
+    computed: list[date] = []
+    original = snapshots.month_figures
+
+    def month_figures(view: Any, **kwargs: Any) -> list[snapshots.MonthFigures]:
+        rows = original(view, **kwargs)
+        computed.extend(row.month for row in rows)
+        return rows
+
+    monkeypatch.setattr(services_module, "month_figures", month_figures)
+    return computed
