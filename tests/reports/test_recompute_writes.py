@@ -176,15 +176,7 @@ def test_the_months_before_the_current_one_are_not_computed_while_their_inputs_s
     alice_with_income: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     report_recompute(owner=alice_with_income, today=TODAY)
-    computed: list[date] = []
-    original = snapshots.month_figures
-
-    def month_figures(view: Any, **kwargs: Any) -> list[snapshots.MonthFigures]:
-        rows = original(view, **kwargs)
-        computed.extend(row.month for row in rows)
-        return rows
-
-    monkeypatch.setattr(services_module, "month_figures", month_figures)
+    computed = _months_computed(monkeypatch)
     source = alice_with_income.income_sources.get(name="ETF")
     PaymentFactory.create(source=source, date=date(2025, 6, 3), gross=Decimal("9.00"))
     report_recompute(owner=alice_with_income, today=TODAY)
