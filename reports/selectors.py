@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from income.models import Payment, Profile
@@ -35,12 +35,14 @@ def owners_changed_since_report(*, today: date) -> QuerySet[User]:
     - or a payment recorded with a later date has come due since then (the figures
       count payments up to their day only).
     """
+    # When the newest month was computed: every recompute writes the month of its day
+    # last, so that is the user's last recompute (one probe of the (owner, month) index,
+    # not a maximum over every month). Should a month-end close have rewritten the month
+    # before after the newest, the user only looks older and is recomputed once more.
     last_computed = (
         ReportSnapshot.objects.filter(owner=OuterRef("user_id"))
-        .order_by()
-        .values("owner")
-        .annotate(last=Max("computed_at"))
-        .values("last")
+        .order_by("-month")
+        .values("computed_at")[:1]
     )
     come_due = Payment.objects.filter(
         source__owner_id=OuterRef("user_id"), date__lte=today, date__gt=OuterRef("last_day")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -87,7 +88,7 @@ class IndependenceQuestion:
     plan: Plan
     sources: tuple[SourceModel, ...]
 
-    @property
+    @cached_property
     def key(self) -> str:
         return hashlib.sha256(repr((self.plan, self.sources)).encode()).hexdigest()
 
