@@ -214,7 +214,9 @@ def test_a_thousand_row_import_causes_one_recompute(
 def test_a_worker_killed_in_the_middle_loses_nothing(
     start_worker: Callable[..., WorkerProcess], sender: Celery
 ) -> None:
-    user = _user_with_income(sources=150, months=120)
+    # 48,000 payments: about 2 s from the job's claim to its commit (the second worker's
+    # run below), so a kill half a second after the claim lands before the commit.
+    user = _user_with_income(sources=400, months=120)
     job = RecomputeJob.objects.create(owner=user, reason=JobReason.REQUEST, force=True)
     first = start_worker("first")
     sent_at = time.monotonic()
