@@ -250,8 +250,9 @@ def report_recompute(
     """Recompute every month of ``owner``'s reports up to ``today``'s month.
 
     Skipped when the inputs' fingerprint equals the one stored on the current month
-    (nothing changed since), unless ``force``. Months that already have a snapshot are
-    all recomputed, so a payment deleted from an early month is reflected there too.
+    (nothing changed since), unless ``force``. The months before the current one are
+    recomputed when what they are made of changed (``snapshots.history_key``), or always
+    when forced, so a payment deleted from an early month is reflected there too.
     """
     batch = report_recompute_many(owners=[owner], today=today, force=force, on_progress=on_progress)
     if owner.pk in batch.errors:

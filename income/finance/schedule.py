@@ -88,14 +88,14 @@ def monthly_totals(entries: Iterable[tuple[date, Decimal]]) -> dict[date, Decima
     return totals
 
 
-def _IS_MONTH(day: date) -> bool:
+def _is_month(day: date) -> bool:
     return day.day == 1
 
 
 def by_month(series: Mapping[date, Decimal]) -> Mapping[date, Decimal]:
     """``series`` keyed by month: itself when every key is a month already (as the
     reports build their series), else its ``monthly_totals``."""
-    if all(map(_IS_MONTH, series)):
+    if all(map(_is_month, series)):
         return series
     return monthly_totals(series.items())
 
