@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
@@ -379,6 +380,10 @@ class HelpArticleViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-ar
         return selectors.help_article_list()
 
 
+#: The days ``?as_of=`` may name.
+AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+
+
 class DashboardView(APIView):
     """The §3 figures of the caller as of today (or ``?as_of=YYYY-MM-DD``)."""
 
@@ -395,6 +400,10 @@ class DashboardView(APIView):
                 parsed = None
             if parsed is None:
                 raise ValidationError({"as_of": [_("Enter a valid date (YYYY-MM-DD).")]})
+            # The figures look two years back and a month ahead of the day; years 1 and
+            # 9999 leave the calendar (found by the schema fuzzer as a 500).
+            if not AS_OF_RANGE[0] <= parsed <= AS_OF_RANGE[1]:
+                raise ValidationError({"as_of": [_("Enter a date between 1900 and 2999.")]})
             as_of = parsed
         view = reporting.overview(owner=cast(User, request.user), as_of=as_of)
         data = {

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -94,7 +94,14 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
         parameters=[
             OpenApiParameter("ids", OpenApiTypes.STR, required=True, description="e.g. 1,2,3")
         ],
-        responses={200: CompareSerializer},
+        # The ids are in the query, so the schema hook's 404 for a path id does not reach it.
+        responses={
+            200: CompareSerializer,
+            404: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="An id that is not one of your scenarios.",
+            ),
+        },
     )
     @action(detail=False, methods=["get"])
     def compare(self, request: Request) -> Response:

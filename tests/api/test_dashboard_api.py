@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
@@ -52,3 +53,14 @@ def test_a_bad_as_of_is_a_400(alice_api: APIClient) -> None:
 
 def test_the_dashboard_needs_a_login(api_client: APIClient) -> None:
     assert api_client.get("/api/v1/dashboard/").status_code == 401
+
+
+@pytest.mark.parametrize("day", ["0002-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_a_day_outside_the_calendar_the_figures_reach_is_a_400(
+    alice_api: APIClient, day: str
+) -> None:
+    """Found by the schema fuzzer: year 2 was a 500 (the figures look two years back)."""
+    response = alice_api.get(f"/api/v1/dashboard/?as_of={day}")
+    assert response.status_code == 400
+    assert "as_of" in response.json()
+    assert alice_api.get("/api/v1/dashboard/?as_of=1900-01-01").status_code == 200

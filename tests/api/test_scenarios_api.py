@@ -217,3 +217,14 @@ def test_plan_vs_actual_is_documented_as_the_plain_list_it_answers(
     answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert answer["type"] == "array"
     assert [p["name"] for p in operation.get("parameters", [])] == ["id"]
+
+
+def test_compare_documents_the_404_it_answers_for_an_id_not_yours(
+    alice_api: APIClient, alice: User, bob: User
+) -> None:
+    """Found by the schema fuzzer: the ids are in the query, and the 404 was undocumented."""
+    mine, theirs = ScenarioFactory.create(owner=alice), ScenarioFactory.create(owner=bob)
+    response = alice_api.get(f"/api/v1/scenarios/compare/?ids={mine.pk},{theirs.pk}")
+    assert response.status_code == 404
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "404" in schema["paths"]["/api/v1/scenarios/compare/"]["get"]["responses"]
