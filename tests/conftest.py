@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -45,6 +46,19 @@ def _fresh_cache(_cache_per_worker: None) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A test starts in the default language, whatever the test before it left active.
+
+    A request whose view activates the user's language (log-in, the language switch)
+    leaves it active in the test's thread; in a server the next request's middleware
+    sets its own, but a test calling a service directly would read German messages.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True, scope="session")
