@@ -12,8 +12,9 @@ with the data (asserted in tests).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
@@ -23,6 +24,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from income.finance import figures
 from income.finance.money import RateBook, payment_net
@@ -136,6 +138,34 @@ def _ttm_of_months(series: dict[date, Decimal], *, as_of: date) -> Decimal:
         )
 
 
+def _sum_by_month(
+    payments: Sequence[PaymentRow],
+    *,
+    rates: RateBook,
+    currency: str,
+    as_of: date,
+    missing: set[str],
+    net: dict[date, Decimal],
+    gross: dict[date, Decimal],
+) -> None:
+    """Add ``payments`` (up to ``as_of``) to the monthly ``net`` and ``gross`` in
+    ``currency``, each converted at its day's rate; a currency without one goes to
+    ``missing``. The one place a payment becomes part of a month's figures."""
+    for day, paid_gross, paid_net, payment_currency in payments:
+        if day > as_of:
+            continue
+        if payment_currency != currency:
+            pair = rates.pair(payment_currency, currency, day)
+            if pair is not None:
+                paid_gross, paid_net = rates.at(paid_gross, pair), rates.at(paid_net, pair)
+            elif paid_gross or paid_net:  # a zero needs no rate
+                missing.add(payment_currency)
+                continue
+        month = _month_of(day)
+        net[month] = net.get(month, ZERO) + paid_net
+        gross[month] = gross.get(month, ZERO) + paid_gross
+
+
 def _active_months(source: IncomeSource, as_of: date) -> tuple[date, ...]:
     """The months from the source's start to ``as_of`` (or its end), each as day 1."""
     return month_range(source.start_date, min(as_of, source.end_date) if source.end_date else as_of)
@@ -152,22 +182,22 @@ def _source_figures(
     hourly_value: Decimal,
     as_of: date,
     missing: set[str],
+    earlier: EarlierMonths | None = None,
 ) -> SourceFigures:
     result = SourceFigures(source=source)
     monthly_net, monthly_gross = result.monthly_net, result.monthly_gross
-    for day, gross, net, payment_currency in payments:
-        if day > as_of:
-            continue
-        if payment_currency != currency:
-            pair = rates.pair(payment_currency, currency, day)
-            if pair is not None:
-                gross, net = rates.at(gross, pair), rates.at(net, pair)
-            elif gross or net:  # a zero needs no rate
-                missing.add(payment_currency)
-                continue
-        month = _month_of(day)
-        monthly_net[month] = monthly_net.get(month, ZERO) + net
-        monthly_gross[month] = monthly_gross.get(month, ZERO) + gross
+    if earlier is not None:  # the months before the loaded payments, summed already
+        monthly_net.update(earlier.net.get(source.pk, {}))
+        monthly_gross.update(earlier.gross.get(source.pk, {}))
+    _sum_by_month(
+        payments,
+        rates=rates,
+        currency=currency,
+        as_of=as_of,
+        missing=missing,
+        net=monthly_net,
+        gross=monthly_gross,
+    )
     result.gross_to_date = sum(monthly_gross.values(), ZERO)
     result.net_to_date = sum(monthly_net.values(), ZERO)
     result.net_ttm = _ttm_of_months(monthly_net, as_of=as_of)
@@ -290,8 +320,30 @@ class PaymentRow(NamedTuple):
 
 
 @dataclass(frozen=True)
+class EarlierMonths:
+    """A user's payments dated before ``until``, as what the figures read of them: each
+    source's monthly net and gross in the base currency, the payments' currencies (for
+    the rate book) and those without a rate (``missing_rates``).
+
+    The sweep keeps it (``reports.models.ReportHistory``) while those payments are
+    unchanged, so a recompute loads the trailing twelve months of payments, not every
+    payment since the first: the months before are the same sums either way.
+    """
+
+    until: date
+    net: dict[int, dict[date, Decimal]]
+    gross: dict[int, dict[date, Decimal]]
+    currencies: frozenset[str]
+    missing: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ReportInputs:
-    """Every row a user's figures are computed from, loaded in a fixed handful of queries."""
+    """Every row a user's figures are computed from, loaded in a fixed handful of queries.
+
+    With ``earlier``, ``payments`` holds only those dated from ``earlier.until`` on; the
+    months before are ``earlier``'s sums.
+    """
 
     owner: User
     as_of: date
@@ -304,6 +356,7 @@ class ReportInputs:
     # The sources' category names in the active language, by category id: a name is
     # looked up per language, which costs more than a figure, so once per batch.
     category_names: dict[int, str]
+    earlier: EarlierMonths | None = None
 
 
 def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
@@ -311,14 +364,22 @@ def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
     return report_inputs_many(owners=[owner], as_of=as_of)[owner.pk]
 
 
-def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, ReportInputs]:
+def report_inputs_many(
+    *,
+    owners: Sequence[User],
+    as_of: date,
+    earlier: Mapping[int, EarlierMonths] | None = None,
+) -> dict[int, ReportInputs]:
     """``report_inputs`` of several users, keyed by user id, in the same fixed queries.
 
     The nightly sweep loads a chunk of users at once: seven queries for the chunk, not
     seven per user, and one rate table for all of them. Sources come with their category
     and tax profile and profiles with their default tax profile, so the independence
     projection (``scenarios.selectors.independence_question``) needs no query of its own.
+    A user in ``earlier`` gets only the payments dated from its ``until`` on, and those
+    sums of the months before (``EarlierMonths``).
     """
+    earlier = earlier or {}
     owner_ids = [owner.pk for owner in owners]
     profiles = profiles_get_or_create(users=owners)
     # A category or tax profile is one instance for all the sources that have it (a few
@@ -345,7 +406,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
             for _source_id, day, gross, tax, fees, currency in rows
         )
         for source_id, rows in groupby(
-            Payment.objects.filter(source_id__in=list(owner_of), date__lte=as_of)
+            Payment.objects.filter(_payments_wanted(owner_of, earlier), date__lte=as_of)
             .order_by("source_id")
             .values_list("source_id", "date", "gross", "tax_withheld", "fees", "currency"),
             key=itemgetter(0),
@@ -354,6 +415,7 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
     currencies = {profile.base_currency for profile in profiles.values()}
     currencies |= {source.currency for rows in sources.values() for source in rows}
     currencies |= {payment.currency for rows in payments.values() for payment in rows}
+    currencies = currencies.union(*(sums.currencies for sums in earlier.values()))
     periods: dict[int, dict[int, list[SubscriptionPeriod]]] = defaultdict(lambda: defaultdict(list))
     for period in SubscriptionPeriod.objects.filter(source__owner_id__in=owner_ids).order_by("pk"):
         periods[owner_of[period.source_id]][period.source_id].append(period)
@@ -374,10 +436,12 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
         paid = {
             source.pk: payments[source.pk] for source in sources[owner.pk] if source.pk in payments
         }
+        sums = earlier.get(owner.pk)
         wanted = frozenset(
             {payment.currency for rows in paid.values() for payment in rows}
             | {source.currency for source in sources[owner.pk]}
             | {profile.base_currency}
+            | (sums.currencies if sums is not None else frozenset())
         )
         if wanted not in books:
             books[wanted] = RateBook(rate for rate in rates if rate[0] in wanted)
@@ -391,8 +455,57 @@ def report_inputs_many(*, owners: Sequence[User], as_of: date) -> dict[int, Repo
             efforts=dict(efforts[owner.pk]),
             rates=books[wanted],
             category_names=names,
+            earlier=sums,
         )
     return result
+
+
+def _payments_wanted(owner_of: dict[int, int], earlier: Mapping[int, EarlierMonths]) -> Q:
+    """The payments of the sources in ``owner_of``: all of them, or for a user with
+    ``earlier`` months those dated from its ``until`` on."""
+    whole = [source_id for source_id, owner_id in owner_of.items() if owner_id not in earlier]
+    wanted = Q(source_id__in=whole)
+    since: dict[date, list[int]] = defaultdict(list)
+    for source_id, owner_id in owner_of.items():
+        if owner_id in earlier:
+            since[earlier[owner_id].until].append(source_id)
+    for until, source_ids in since.items():
+        wanted |= Q(source_id__in=source_ids, date__gte=until)
+    return wanted
+
+
+def earlier_months(inputs: ReportInputs, *, until: date) -> EarlierMonths:
+    """``inputs``' payments dated before ``until`` as ``EarlierMonths``, summed as the
+    figures sum them (``_sum_by_month``), for a later recompute to start from."""
+    if inputs.earlier is not None:
+        raise ValueError("The inputs hold no payments before their earlier months.")
+    currency = inputs.profile.base_currency
+    net: dict[int, dict[date, Decimal]] = {}
+    gross: dict[int, dict[date, Decimal]] = {}
+    currencies: set[str] = set()
+    missing: set[str] = set()
+    for source_id, rows in inputs.payments.items():  # by day
+        before = rows[: bisect_left(rows, until, key=itemgetter(0))]
+        if not before:
+            continue
+        currencies.update(row.currency for row in before)
+        net[source_id], gross[source_id] = {}, {}
+        _sum_by_month(
+            before,
+            rates=inputs.rates,
+            currency=currency,
+            as_of=inputs.as_of,
+            missing=missing,
+            net=net[source_id],
+            gross=gross[source_id],
+        )
+    return EarlierMonths(
+        until=until,
+        net=net,
+        gross=gross,
+        currencies=frozenset(currencies),
+        missing=frozenset(missing),
+    )
 
 
 def overview(*, owner: User, as_of: date, months: int = 24) -> Overview:
@@ -417,9 +530,12 @@ def overview_of(inputs: ReportInputs, *, months: int = 24) -> Overview:
             hourly_value=profile.hourly_value,
             as_of=inputs.as_of,
             missing=missing,
+            earlier=inputs.earlier,
         )
         for source in inputs.sources
     ]
+    if inputs.earlier is not None:
+        missing |= inputs.earlier.missing
     return _summarise(
         profile=profile,
         currency=currency,

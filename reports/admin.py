@@ -16,7 +16,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reports.models import DigestDelivery, JobReason, RecomputeJob, ReportSnapshot
+from reports.models import (
+    DigestDelivery,
+    JobReason,
+    RecomputeJob,
+    ReportHistory,
+    ReportSnapshot,
+)
 from reports.services import recompute_job_create
 
 
@@ -47,6 +53,17 @@ class ReportSnapshotAdmin(ReadOnlyAdmin):
     list_select_related = ("owner",)
     date_hierarchy = "month"
     ordering = ("owner__username", "-month")
+
+
+@admin.register(ReportHistory)
+class ReportHistoryAdmin(ReadOnlyAdmin):
+    """The sums a recompute starts from; deleting one makes the next recompute load
+    every payment of the user again."""
+
+    list_display = ("owner", "until", "computed_at")
+    search_fields = ("owner__username",)
+    list_select_related = ("owner",)
+    ordering = ("owner__username",)
 
 
 @admin.register(RecomputeJob)

@@ -100,6 +100,36 @@ class ReportSnapshot(models.Model):
         return figures.monthly_average(self.passive_net_ttm)
 
 
+class ReportHistory(models.Model):
+    """A user's payments before the trailing twelve months, as the monthly sums per
+    source that the figures read of them (``income.reporting.EarlierMonths``).
+
+    A recompute of the current month needs every month's sums (a payback walks them
+    all), but only the last twelve months' payments change day to day. While the
+    database's fingerprint of the payments before ``until`` is ``payments_digest`` and
+    the rates and currency are those of ``key``, a recompute loads the payments from
+    ``until`` on and starts from these sums, which are what the older payments add up
+    to. Anything else (another month, a changed payment, a forced recompute) loads every
+    payment and writes this row anew. Kept on PostgreSQL, which makes the fingerprint.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_history"
+    )
+    until = models.DateField(_("payments before"))
+    payments_digest = models.CharField(_("fingerprint of those payments"), max_length=100)
+    key = models.CharField(_("fingerprint of the sums"), max_length=64)
+    months = RowJSONField(_("monthly sums per source"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("report history")
+        verbose_name_plural = _("report histories")
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.until:%Y-%m}"
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for a worker")
     RUNNING = "running", _("Computing")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
-from income.models import Payment, Profile
-from reports.models import RecomputeJob, ReportSnapshot
+from income.models import IncomeSource, Payment, Profile
+from reports.models import RecomputeJob, ReportHistory, ReportSnapshot
 
 
 def snapshot_list(*, owner: User) -> QuerySet[ReportSnapshot]:
@@ -67,3 +69,40 @@ def owners_with_reports() -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def payment_digests_before(*, owner_ids: Sequence[int], before: date) -> dict[int, str] | None:
+    """Per user, a fingerprint of their payments dated before ``before``, made by the
+    database: a recompute compares it with ``ReportHistory.payments_digest`` instead of
+    loading those payments to hash them.
+
+    It is the count and the sum of a hash of each payment's source, day, amounts and
+    currency, so any added, deleted, moved or edited payment changes it. None on a
+    database without record hashes (SQLite): there every recompute loads every payment.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    found = dict.fromkeys(owner_ids, "0:0")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT s.owner_id, count(*), sum(hash_record_extended(
+                ROW(p.source_id, p.date, p.gross, p.tax_withheld, p.fees, p.currency), 0))
+            FROM {Payment._meta.db_table} p
+            JOIN {IncomeSource._meta.db_table} s ON s.id = p.source_id
+            WHERE s.owner_id = ANY(%s) AND p.date < %s
+            GROUP BY s.owner_id
+            """,  # noqa: S608 - the table names are the models'
+            [list(owner_ids), before],
+        )
+        for owner_id, count, total in cursor.fetchall():
+            found[owner_id] = f"{count}:{total}"
+    return found
+
+
+def report_histories(*, owner_ids: Sequence[int], until: date) -> dict[int, ReportHistory]:
+    """The stored ``ReportHistory`` of each of ``owner_ids`` that ends at ``until``."""
+    return {
+        history.owner_id: history
+        for history in ReportHistory.objects.filter(owner_id__in=owner_ids, until=until)
+    }

@@ -26,12 +26,22 @@ from income.dispatch import task_send_on_commit
 from income.finance.errors import DomainError
 from income.finance.schedule import add_months, month_start, months_between
 from income.models import TaxProfile
-from income.reporting import ReportInputs, overview_of, report_inputs_many
-from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
+from income.reporting import (
+    EarlierMonths,
+    ReportInputs,
+    earlier_months,
+    overview_of,
+    report_inputs_many,
+)
+from reports.models import JobReason, JobStatus, RecomputeJob, ReportHistory, ReportSnapshot
+from reports.selectors import payment_digests_before, report_histories
 from reports.snapshots import (
     InputsDigest,
     MonthFigures,
     concentration_json,
+    earlier_from_json,
+    earlier_json,
+    earlier_key,
     first_month,
     history_key,
     inputs_digest,
@@ -304,7 +314,19 @@ def _recompute_many(
 ) -> RecomputeBatch:
     on_progress("load", 0, 4)
     current = month_start(today)
-    loaded = report_inputs_many(owners=owners, as_of=today)
+    until = add_months(current, -11)  # where the trailing twelve months start
+    payment_digests = payment_digests_before(owner_ids=[owner.pk for owner in owners], before=until)
+    histories = (
+        {}
+        if payment_digests is None
+        else report_histories(owner_ids=[owner.pk for owner in owners], until=until)
+    )
+    loaded = _inputs_load(
+        owners=owners,
+        today=today,
+        payment_digests=payment_digests or {},
+        histories={} if force else histories,
+    )
     tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
     stored = _stored(list(loaded), current=current)
     on_progress("compute", 1, 4)
@@ -312,9 +334,21 @@ def _recompute_many(
     outcomes: dict[int, RecomputeOutcome] = {}
     errors: dict[int, Exception] = {}
     recomputed: list[_Recomputed] = []
+    new_histories: list[ReportHistory] = []
     for owner_id, inputs in loaded.items():
         try:
-            digest = inputs_digest(inputs, extra=tax_rates)
+            earlier = None if payment_digests is None else (until, payment_digests[owner_id])
+            digest = inputs_digest(inputs, extra=tax_rates, earlier=earlier)
+            if earlier is not None and inputs.earlier is None:
+                history = _history_if_new(
+                    inputs,
+                    until=until,
+                    payments_digest=earlier[1],
+                    stored=histories.get(owner_id),
+                    now=now,
+                )
+                if history is not None:
+                    new_histories.append(history)
             known = stored.get(owner_id, _Stored())
             if not force and digest.fingerprint == known.fingerprint:
                 outcomes[owner_id] = RecomputeOutcome(months_written=0, skipped=True)
@@ -331,12 +365,78 @@ def _recompute_many(
     for item in with_past:
         item.stored = stored_past[item.owner.pk]
     written = _months_write(recomputed)
+    ReportHistory.objects.bulk_create(
+        new_histories,
+        update_conflicts=True,
+        unique_fields=["owner"],
+        update_fields=["until", "payments_digest", "key", "months", "computed_at"],
+        batch_size=500,
+    )
     for item in recomputed:
         outcomes[item.owner.pk] = RecomputeOutcome(
             months_written=written[item.owner.pk], skipped=False
         )
     on_progress("done", 4, 4)
     return RecomputeBatch(outcomes=outcomes, errors=errors)
+
+
+def _inputs_load(
+    *,
+    owners: Sequence[User],
+    today: date,
+    payment_digests: dict[int, str],
+    histories: dict[int, ReportHistory],
+) -> dict[int, ReportInputs]:
+    """The users' inputs: with the payments from its ``until`` on and their stored
+    ``ReportHistory`` where it still holds (the payments before ``until`` unchanged,
+    the same currency and rates), else with every payment."""
+    earlier: dict[int, EarlierMonths] = {}
+    for owner_id, history in histories.items():
+        if history.payments_digest != payment_digests.get(owner_id):
+            continue
+        try:
+            earlier[owner_id] = earlier_from_json(history.months, until=history.until)
+        except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
+            # Not as ``earlier_json`` wrote it: load every payment and write it anew.
+            logger.warning("report: the stored history of user %s is unreadable", owner_id)
+    loaded = report_inputs_many(owners=owners, as_of=today, earlier=earlier)
+    stale = [
+        inputs.owner
+        for owner_id, inputs in loaded.items()
+        if owner_id in earlier
+        and _history_key(inputs, histories[owner_id]) != histories[owner_id].key
+    ]
+    if stale:  # a rate before ``until`` or the currency changed: the sums are not these
+        loaded.update(report_inputs_many(owners=stale, as_of=today))
+    return loaded
+
+
+def _history_key(inputs: ReportInputs, history: ReportHistory) -> str:
+    return earlier_key(inputs, until=history.until, payments_digest=history.payments_digest)
+
+
+def _history_if_new(
+    inputs: ReportInputs,
+    *,
+    until: date,
+    payments_digest: str,
+    stored: ReportHistory | None,
+    now: datetime,
+) -> ReportHistory | None:
+    """The ``ReportHistory`` of fully loaded ``inputs`` for the next recompute, unless the
+    stored one is made of the same (a forced recompute of unchanged data)."""
+    history = ReportHistory(
+        owner=inputs.owner, until=until, payments_digest=payments_digest, computed_at=now
+    )
+    history.key = _history_key(inputs, history)
+    if stored is not None and (stored.until, stored.payments_digest, stored.key) == (
+        until,
+        payments_digest,
+        history.key,
+    ):
+        return None
+    history.months = earlier_json(earlier_months(inputs, until=until))
+    return history
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -22,9 +23,9 @@ from income.api.serializers import ShareSerializer, SourceFiguresSerializer
 from income.finance import figures
 from income.finance.money import RateBook
 from income.finance.rounding import to_cents
-from income.finance.schedule import add_months, month_range, month_start
+from income.finance.schedule import add_months, month_range, month_start, months_between
 from income.models import IncomeSource, SubscriptionPeriod
-from income.reporting import Overview, PaymentRow, ReportInputs
+from income.reporting import EarlierMonths, Overview, PaymentRow, ReportInputs
 
 ZERO = Decimal(0)
 
@@ -76,13 +77,23 @@ class InputsDigest:
     past_payments: str  # of the payments dated before the current month, per source
 
 
-def inputs_digest(inputs: ReportInputs, *, extra: Iterable[object] = ()) -> InputsDigest:
+def inputs_digest(
+    inputs: ReportInputs,
+    *,
+    extra: Iterable[object] = (),
+    earlier: tuple[date, str] | None = None,
+) -> InputsDigest:
     """The fingerprint of ``inputs``, and the hash of its payments before this month.
 
     The fingerprint covers the profile's figures, every source (through its
     ``updated_at`` and its category's flags), every payment, period, effort log and
     exchange rate read, the day, and ``FORMULA_VERSION``; ``extra`` adds what the caller
     reads besides (the tax rates of the independence projection).
+
+    With ``earlier`` (a day, and the database's fingerprint of the payments dated before
+    it: ``reports.selectors.payment_digests_before``) those payments count as that
+    fingerprint, so the hashes are the same whether they were loaded or are summed in
+    ``inputs.earlier``.
     """
     digest = hashlib.sha256()
     past = hashlib.sha256()
@@ -100,8 +111,15 @@ def inputs_digest(inputs: ReportInputs, *, extra: Iterable[object] = ()) -> Inpu
         category = source.category
         add("source", source.pk, source.updated_at, category.pk, category.name_en,
             category.name_de, category.is_passive, category.model, category.slug)  # fmt: skip
+    if earlier is not None:
+        add("earlier", *earlier)
+        past.update(repr(("earlier", *earlier)).encode())
     for source_id in sorted(inputs.payments):
         rows = inputs.payments[source_id]  # by day
+        if earlier is not None:
+            rows = rows[bisect_left(rows, earlier[0], key=_DAY) :]
+            if not rows:
+                continue
         split = bisect_left(rows, current, key=_DAY)
         before = _payments_bytes(rows[:split])
         add("payments", source_id, split, len(rows))
@@ -130,6 +148,68 @@ def _payments_bytes(rows: list[PaymentRow]) -> bytes:
     nets = " ".join(map(str, map(_NET, rows)))
     currencies = "".join(map(_CURRENCY, rows))
     return b"|".join((days.tobytes(), grosses.encode(), nets.encode(), currencies.encode()))
+
+
+def earlier_key(inputs: ReportInputs, *, until: date, payments_digest: str) -> str:
+    """What ``EarlierMonths`` up to ``until`` are made of besides the payments'
+    fingerprint: the currency they are in, the rates before ``until`` and the formulas."""
+    return hashlib.sha256(
+        repr(
+            (
+                FORMULA_VERSION,
+                until,
+                inputs.profile.base_currency,
+                payments_digest,
+                inputs.rates.digest_before(until),
+            )
+        ).encode()
+    ).hexdigest()
+
+
+def earlier_json(sums: EarlierMonths) -> dict[str, Any]:
+    """``sums`` as JSON for ``ReportHistory.months``: per source the months that have
+    payments (numbered from ``until``'s, so 0 is the month before it), and their amounts,
+    exact, in the same order."""
+    sources: dict[str, dict[str, list[Any]]] = {}
+    for source_id, net in sums.net.items():
+        gross = sums.gross[source_id]
+        sources[str(source_id)] = {
+            "months": [months_between(month, sums.until) for month in net],
+            "net": [str(amount) for amount in net.values()],
+            "gross": [str(gross[month]) for month in net],
+        }
+    return {
+        "currencies": sorted(sums.currencies),
+        "missing": sorted(sums.missing),
+        "sources": sources,
+    }
+
+
+def earlier_from_json(data: dict[str, Any], *, until: date) -> EarlierMonths:
+    """The ``EarlierMonths`` that ``earlier_json`` wrote (its values made by ``map``: a
+    recompute reads a few hundred of them per user)."""
+    net: dict[int, dict[date, Decimal]] = {}
+    gross: dict[int, dict[date, Decimal]] = {}
+    for key, row in data["sources"].items():
+        source_id = int(key)
+        back = row["months"]
+        months = _months_back(until, count=-(-(max(back, default=0) + 1) // 120) * 120)
+        keys = list(map(months.__getitem__, back))
+        net[source_id] = dict(zip(keys, map(Decimal, row["net"]), strict=True))
+        gross[source_id] = dict(zip(keys, map(Decimal, row["gross"]), strict=True))
+    return EarlierMonths(
+        until=until,
+        net=net,
+        gross=gross,
+        currencies=frozenset(data["currencies"]),
+        missing=frozenset(data["missing"]),
+    )
+
+
+@lru_cache(maxsize=64)
+def _months_back(until: date, *, count: int) -> tuple[date, ...]:
+    """The ``count`` months up to ``until`` by their distance to it (0 is ``until``'s)."""
+    return tuple(add_months(until, -back) for back in range(count))
 
 
 def history_key(view: Overview, *, since: date, past_payments: str, rates: RateBook) -> str:
