@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 from functools import cached_property, lru_cache
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -133,9 +133,7 @@ _month_of = lru_cache(maxsize=None)(month_start)
 def _ttm_of_months(series: dict[date, Decimal], *, as_of: date) -> Decimal:
     """``figures.ttm`` of a series keyed by month: twelve lookups instead of a pass."""
     with localcontext(EXACT):
-        return sum(
-            (series.get(month, ZERO) for month in month_range(add_months(as_of, -11), as_of)), ZERO
-        )
+        return sum(map(series.get, month_range(add_months(as_of, -11), as_of), repeat(ZERO)), ZERO)
 
 
 def _sum_by_month(

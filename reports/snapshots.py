@@ -170,13 +170,14 @@ def earlier_json(sums: EarlierMonths) -> dict[str, Any]:
     """``sums`` as JSON for ``ReportHistory.months``: per source the months that have
     payments (numbered from ``until``'s, so 0 is the month before it), and their amounts,
     exact, in the same order."""
-    sources: dict[str, dict[str, list[Any]]] = {}
+    sources: dict[str, dict[str, list[Any] | None]] = {}
     for source_id, net in sums.net.items():
         gross = sums.gross[source_id]
         sources[str(source_id)] = {
             "months": [months_between(month, sums.until) for month in net],
             "net": [str(amount) for amount in net.values()],
-            "gross": [str(gross[month]) for month in net],
+            # Null where nothing was deducted: the same amounts, read once.
+            "gross": None if gross == net else [str(gross[month]) for month in net],
         }
     return {
         "currencies": sorted(sums.currencies),
@@ -196,7 +197,11 @@ def earlier_from_json(data: dict[str, Any], *, until: date) -> EarlierMonths:
         months = _months_back(until, count=-(-(max(back, default=0) + 1) // 120) * 120)
         keys = list(map(months.__getitem__, back))
         net[source_id] = dict(zip(keys, map(Decimal, row["net"]), strict=True))
-        gross[source_id] = dict(zip(keys, map(Decimal, row["gross"]), strict=True))
+        gross[source_id] = (
+            net[source_id]
+            if row["gross"] is None
+            else dict(zip(keys, map(Decimal, row["gross"]), strict=True))
+        )
     return EarlierMonths(
         until=until,
         net=net,
