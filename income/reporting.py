@@ -357,6 +357,28 @@ class ReportInputs:
     earlier: EarlierMonths | None = None
 
 
+RateRow = tuple[str, date, Decimal]
+
+#: The rate books last built, by their currencies, with the rows they were built from. A
+#: sweep builds the same few books for every chunk of users, and a book's digests hash
+#: every rate; a chunk whose rows equal a book's (compared, never assumed) reuses it.
+_books: dict[frozenset[str], tuple[list[RateRow], RateBook]] = {}
+_BOOKS_KEPT = 32
+
+
+def _rate_book(wanted: frozenset[str], rates: list[RateRow]) -> RateBook:
+    """The ``RateBook`` of the ``rates`` of the ``wanted`` currencies."""
+    rows = [rate for rate in rates if rate[0] in wanted]
+    kept = _books.get(wanted)
+    if kept is not None and kept[0] == rows:
+        return kept[1]
+    book = RateBook(rows)
+    if len(_books) >= _BOOKS_KEPT:
+        _books.clear()
+    _books[wanted] = (rows, book)
+    return book
+
+
 def report_inputs(*, owner: User, as_of: date) -> ReportInputs:
     """Load what ``overview_of`` needs; payments after ``as_of`` are not part of it."""
     return report_inputs_many(owners=[owner], as_of=as_of)[owner.pk]
@@ -442,7 +464,7 @@ def report_inputs_many(
             | (sums.currencies if sums is not None else frozenset())
         )
         if wanted not in books:
-            books[wanted] = RateBook(rate for rate in rates if rate[0] in wanted)
+            books[wanted] = _rate_book(wanted, rates)
         result[owner.pk] = ReportInputs(
             owner=owner,
             as_of=as_of,
