@@ -107,34 +107,45 @@ class _Stored:
 
 
 def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
-    """Each user's stored months, in two queries for all: the first, the last and how
-    many lie before the current one, and what the current one says.
+    """Each user's stored months, in one query for all: the first, the last and how many
+    lie before the current one, and what the current one says.
 
     The months between the first and the last are all there: every recompute writes
     every month from the first to its current one that is missing or has changed.
     """
-    found = {
-        owner_id: _Stored(first=first, last=last, past_count=past_count)
-        for owner_id, first, last, past_count in ReportSnapshot.objects.filter(
-            owner_id__in=owner_ids
+    this_month = Q(month=current)
+    return {
+        owner_id: _Stored(
+            first=first,
+            last=last,
+            past_count=past_count,
+            fingerprint=fingerprint,
+            closed=closed_at is not None,
+            history_key=key or "",
+            independence_key=independence_key or "",
+            independence_month=independence_month,
         )
+        for (
+            owner_id, first, last, past_count, fingerprint, closed_at, key, independence_key,
+            independence_month,
+        ) in ReportSnapshot.objects.filter(owner_id__in=owner_ids)
         .order_by()
         .values("owner_id")
         .annotate(
-            first=Min("month"), last=Max("month"), past=Count("pk", filter=Q(month__lt=current))
+            first=Min("month"),
+            last=Max("month"),
+            past=Count("pk", filter=Q(month__lt=current)),
+            current_fingerprint=Max("fingerprint", filter=this_month),
+            current_closed_at=Max("closed_at", filter=this_month),
+            current_history_key=Max("history_key", filter=this_month),
+            current_independence_key=Max("independence_key", filter=this_month),
+            current_independence_month=Max("independence_month", filter=this_month),
         )
-        .values_list("owner_id", "first", "last", "past")
-    }
-    for snapshot in ReportSnapshot.objects.filter(owner_id__in=owner_ids, month=current).only(
-        "owner_id", "fingerprint", "closed_at", "history_key", "independence_key",
-        "independence_month",
-    ):  # fmt: skip
-        stored = found[snapshot.owner_id]
-        stored.fingerprint, stored.history_key = snapshot.fingerprint, snapshot.history_key
-        stored.independence_key = snapshot.independence_key
-        stored.independence_month = snapshot.independence_month
-        stored.closed = snapshot.closed_at is not None
-    return found
+        .values_list(
+            "owner_id", "first", "last", "past", "current_fingerprint", "current_closed_at",
+            "current_history_key", "current_independence_key", "current_independence_month",
+        )
+    }  # fmt: skip
 
 
 def _stored_past(
@@ -361,9 +372,10 @@ def _recompute_many(
             errors[owner_id] = error
     on_progress("write", 3, 4)
     with_past = [item for item in recomputed if item.past]
-    stored_past = _stored_past([item.owner.pk for item in with_past], current=current)
-    for item in with_past:
-        item.stored = stored_past[item.owner.pk]
+    if with_past:
+        stored_past = _stored_past([item.owner.pk for item in with_past], current=current)
+        for item in with_past:
+            item.stored = stored_past[item.owner.pk]
     written = _months_write(recomputed)
     ReportHistory.objects.bulk_create(
         new_histories,
