@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from income.api.fields import FigureField
 from income.finance import calculator
@@ -33,6 +36,49 @@ from income.models import (
 )
 from income.progress import progress_read
 from income.services import SOURCE_FIELDS
+
+
+class BuiltFieldsOnce:
+    """A ``ModelSerializer`` whose fields are built from the model once per language.
+
+    DRF builds a model serializer's fields for every serializer it makes, each request:
+    it inspects every model field and translates its verbose name and help text, which
+    for a source's forty-odd fields cost more than reading the rows. Here they are built
+    once per class and language:
+
+    - a serializer that validates gets copies (``deepcopy`` makes a field anew from its
+      arguments, unbound), as DRF does with declared fields;
+    - writing an instance out goes through the fields of one serializer kept per class
+      and language, by DRF's own loop: plain model fields read the instance and nothing
+      else (no request, no context), so they serve every request alike.
+    """
+
+    _built: dict[tuple[type, str | None], dict[str, serializers.Field]] = {}  # type: ignore[type-arg]
+    _writers: dict[tuple[type, str | None], list[serializers.Field]] = {}  # type: ignore[type-arg]
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        key = (type(self), get_language())
+        built = self._built.get(key)
+        if built is None:
+            built = self._built[key] = super().get_fields()  # type: ignore[misc]
+        return copy.deepcopy(built)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        key = (type(self), get_language())
+        fields = self._writers.get(key)
+        if fields is None:
+            fields = self._writers[key] = list(type(self)()._readable_fields)  # type: ignore[attr-defined]
+        result: dict[str, Any] = {}
+        for field in fields:
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            empty = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            result[cast(str, field.field_name)] = (
+                None if empty is None else field.to_representation(attribute)
+            )
+        return result
 
 
 class PlainReadSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -223,7 +269,7 @@ class ExchangeRateSerializer(serializers.ModelSerializer):  # type: ignore[type-
         read_only_fields = fields
 
 
-class SourceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SourceSerializer(BuiltFieldsOnce, serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = IncomeSource
         fields = ("id", *SOURCE_FIELDS, "created_at", "updated_at")
