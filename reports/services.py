@@ -332,11 +332,14 @@ def _recompute_many(
         if payment_digests is None
         else report_histories(owner_ids=[owner.pk for owner in owners], until=until)
     )
+    sums = {} if force else _earlier_of(histories, payment_digests=payment_digests or {})
+    for owner_id in [owner_id for owner_id in histories if sums.get(owner_id, True) is None]:
+        del histories[owner_id]  # unreadable: written anew below, as if there was none
     loaded = _inputs_load(
         owners=owners,
         today=today,
-        payment_digests=payment_digests or {},
-        histories={} if force else histories,
+        earlier={owner_id: earlier for owner_id, earlier in sums.items() if earlier is not None},
+        histories=histories,
     )
     tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
     stored = _stored(list(loaded), current=current)
@@ -392,25 +395,33 @@ def _recompute_many(
     return RecomputeBatch(outcomes=outcomes, errors=errors)
 
 
-def _inputs_load(
-    *,
-    owners: Sequence[User],
-    today: date,
-    payment_digests: dict[int, str],
-    histories: dict[int, ReportHistory],
-) -> dict[int, ReportInputs]:
-    """The users' inputs: with the payments from its ``until`` on and their stored
-    ``ReportHistory`` where it still holds (the payments before ``until`` unchanged,
-    the same currency and rates), else with every payment."""
-    earlier: dict[int, EarlierMonths] = {}
+def _earlier_of(
+    histories: dict[int, ReportHistory], *, payment_digests: dict[int, str]
+) -> dict[int, EarlierMonths | None]:
+    """The stored sums of each user whose older payments are unchanged (the fingerprint
+    is the stored one); None for a row that cannot be read."""
+    earlier: dict[int, EarlierMonths | None] = {}
     for owner_id, history in histories.items():
         if history.payments_digest != payment_digests.get(owner_id):
             continue
         try:
             earlier[owner_id] = earlier_from_json(history.months, until=history.until)
         except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
-            # Not as ``earlier_json`` wrote it: load every payment and write it anew.
             logger.warning("report: the stored history of user %s is unreadable", owner_id)
+            earlier[owner_id] = None
+    return earlier
+
+
+def _inputs_load(
+    *,
+    owners: Sequence[User],
+    today: date,
+    earlier: dict[int, EarlierMonths],
+    histories: dict[int, ReportHistory],
+) -> dict[int, ReportInputs]:
+    """The users' inputs: with the payments from ``until`` on and the ``earlier`` sums
+    where their stored key still holds (the same currency and rates), else with every
+    payment."""
     loaded = report_inputs_many(owners=owners, as_of=today, earlier=earlier)
     stale = [
         inputs.owner
