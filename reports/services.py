@@ -332,15 +332,12 @@ def _recompute_many(
         if payment_digests is None
         else report_histories(owner_ids=[owner.pk for owner in owners], until=until)
     )
-    sums = {} if force else _earlier_of(histories, payment_digests=payment_digests or {})
-    for owner_id in [owner_id for owner_id in histories if sums.get(owner_id, True) is None]:
-        del histories[owner_id]  # unreadable: written anew below, as if there was none
-    loaded = _inputs_load(
-        owners=owners,
-        today=today,
-        earlier={owner_id: earlier for owner_id, earlier in sums.items() if earlier is not None},
-        histories=histories,
+    earlier, unreadable = (
+        ({}, []) if force else _earlier_of(histories, payment_digests=payment_digests or {})
     )
+    for owner_id in unreadable:
+        del histories[owner_id]  # written anew below, as if there was none
+    loaded = _inputs_load(owners=owners, today=today, earlier=earlier, histories=histories)
     tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
     stored = _stored(list(loaded), current=current)
     on_progress("compute", 1, 4)
@@ -351,13 +348,13 @@ def _recompute_many(
     new_histories: list[ReportHistory] = []
     for owner_id, inputs in loaded.items():
         try:
-            earlier = None if payment_digests is None else (until, payment_digests[owner_id])
-            digest = inputs_digest(inputs, extra=tax_rates, earlier=earlier)
-            if earlier is not None and inputs.earlier is None:
+            older = None if payment_digests is None else (until, payment_digests[owner_id])
+            digest = inputs_digest(inputs, extra=tax_rates, earlier=older)
+            if older is not None and inputs.earlier is None:
                 history = _history_if_new(
                     inputs,
                     until=until,
-                    payments_digest=earlier[1],
+                    payments_digest=older[1],
                     stored=histories.get(owner_id),
                     now=now,
                 )
@@ -397,10 +394,11 @@ def _recompute_many(
 
 def _earlier_of(
     histories: dict[int, ReportHistory], *, payment_digests: dict[int, str]
-) -> dict[int, EarlierMonths | None]:
+) -> tuple[dict[int, EarlierMonths], list[int]]:
     """The stored sums of each user whose older payments are unchanged (the fingerprint
-    is the stored one); None for a row that cannot be read."""
-    earlier: dict[int, EarlierMonths | None] = {}
+    is the stored one), and the users whose stored row cannot be read."""
+    earlier: dict[int, EarlierMonths] = {}
+    unreadable: list[int] = []
     for owner_id, history in histories.items():
         if history.payments_digest != payment_digests.get(owner_id):
             continue
@@ -408,8 +406,8 @@ def _earlier_of(
             earlier[owner_id] = earlier_from_json(history.months, until=history.until)
         except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
             logger.warning("report: the stored history of user %s is unreadable", owner_id)
-            earlier[owner_id] = None
-    return earlier
+            unreadable.append(owner_id)
+    return earlier, unreadable
 
 
 def _inputs_load(

@@ -153,17 +153,13 @@ def _payments_bytes(rows: list[PaymentRow]) -> bytes:
 def earlier_key(inputs: ReportInputs, *, until: date, payments_digest: str) -> str:
     """What ``EarlierMonths`` up to ``until`` are made of besides the payments'
     fingerprint: the currency they are in, the rates before ``until`` and the formulas."""
-    return hashlib.sha256(
-        repr(
-            (
-                FORMULA_VERSION,
-                until,
-                inputs.profile.base_currency,
-                payments_digest,
-                inputs.rates.digest_before(until),
-            )
-        ).encode()
-    ).hexdigest()
+    return _hash(
+        FORMULA_VERSION,
+        until,
+        inputs.profile.base_currency,
+        payments_digest,
+        inputs.rates.digest_before(until),
+    )
 
 
 def earlier_json(sums: EarlierMonths) -> dict[str, Any]:
@@ -194,6 +190,7 @@ def earlier_from_json(data: dict[str, Any], *, until: date) -> EarlierMonths:
     for key, row in data["sources"].items():
         source_id = int(key)
         back = row["months"]
+        # Rounded up to whole decades, so that a few cached tuples serve every source.
         months = _months_back(until, count=-(-(max(back, default=0) + 1) // 120) * 120)
         keys = list(map(months.__getitem__, back))
         net[source_id] = dict(zip(keys, map(Decimal, row["net"]), strict=True))
@@ -235,19 +232,19 @@ def history_key(view: Overview, *, since: date, past_payments: str, rates: RateB
          names[f.source.category_id])
         for f in view.sources
     ]  # fmt: skip
-    return hashlib.sha256(
-        repr(
-            (
-                FORMULA_VERSION,
-                view.currency,
-                view.profile.monthly_expenses,
-                since,
-                past_payments,
-                rates.digest_before(current),
-                sources,
-            )
-        ).encode()
-    ).hexdigest()
+    return _hash(
+        FORMULA_VERSION,
+        view.currency,
+        view.profile.monthly_expenses,
+        since,
+        past_payments,
+        rates.digest_before(current),
+        sources,
+    )
+
+
+def _hash(*values: object) -> str:
+    return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
 def _ttm_by_month(series: dict[date, Decimal], months: Sequence[date]) -> dict[date, Decimal]:

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
@@ -15,8 +15,6 @@ from django_stubs_ext import StrOrPromise
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject
 
 from income.api.fields import FigureField
 from income.finance import calculator
@@ -54,7 +52,7 @@ class BuiltFieldsOnce:
     """
 
     _built: dict[tuple[type, str | None], dict[str, serializers.Field]] = {}  # type: ignore[type-arg]
-    _writers: dict[tuple[type, str | None], list[serializers.Field]] = {}  # type: ignore[type-arg]
+    _writers: dict[tuple[type, str | None], Any] = {}  # one serializer per class and language
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
         key = (type(self), get_language())
@@ -65,20 +63,10 @@ class BuiltFieldsOnce:
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         key = (type(self), get_language())
-        fields = self._writers.get(key)
-        if fields is None:
-            fields = self._writers[key] = list(type(self)()._readable_fields)  # type: ignore[attr-defined]
-        result: dict[str, Any] = {}
-        for field in fields:
-            try:
-                attribute = field.get_attribute(instance)
-            except SkipField:
-                continue
-            empty = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-            result[cast(str, field.field_name)] = (
-                None if empty is None else field.to_representation(attribute)
-            )
-        return result
+        writer = self._writers.get(key)
+        if writer is None:
+            writer = self._writers[key] = type(self)()
+        return super(BuiltFieldsOnce, writer).to_representation(instance)  # type: ignore[misc,no-any-return]
 
 
 class PlainReadSerializer(serializers.Serializer):  # type: ignore[type-arg]
