@@ -114,7 +114,10 @@ class ReportHistory(models.Model):
     """
 
     owner = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_history"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_history",
+        verbose_name=_("owner"),
     )
     until = models.DateField(_("payments before"))
     payments_digest = models.CharField(_("fingerprint of those payments"), max_length=100)
