@@ -2,7 +2,7 @@
 
 Ours is the path of an upload (PRODUCT.md §5): ``payment_import_upload`` stores the
 file, ``payment_import_start`` queues it (its message goes to the bench's own broker and
-is never taken), and the worker's task ``income.tasks.payment_import_process`` runs here,
+is never taken), and the worker's task ``imports.tasks.payment_import_process`` runs here,
 in-process and synchronously (``Task.apply``): parse, check, de-duplicate, write in
 batches, report progress, mark the owner's data changed. The file is a German bank
 export of ten sources, half of the rows with a reference. The baseline builds the same
@@ -81,11 +81,12 @@ def main() -> None:
     from django.db import connection, transaction
 
     from bench._data import users_with_sources
+    from imports.models import PaymentImport
+    from imports.services import payment_import_start, payment_import_upload
+    from imports.tasks import payment_import_process
     from income.finance.csv_payments import parse_payments
     from income.finance.currencies import CURRENCY_CODES
-    from income.models import Payment, PaymentImport
-    from income.services import payment_import_start, payment_import_upload
-    from income.tasks import payment_import_process
+    from income.models import Payment
     from reports.models import RecomputeJob
 
     rng = random.Random(SEED)

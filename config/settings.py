@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "config.apps.ProjectConfig",
     "income",
+    "imports",
     "scenarios",
     "reports",
     "portability",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("config.urls_pwa")),
     path("api/v1/", include("income.api.urls")),
+    path("api/v1/", include("imports.api.urls")),
     path("api/v1/", include("scenarios.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("portability.api_urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reports.urls_dashboard")),
     path("", include("scenarios.urls")),
+    path("", include("imports.urls")),
     path("", include("income.urls")),
 ]
 

@@ -25,7 +25,6 @@ from income.models import (
     IncomeCategory,
     IncomeSource,
     Payment,
-    PaymentImport,
     Profile,
     SubscriptionPeriod,
     TaxProfile,
@@ -219,22 +218,6 @@ class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "title": _("Load ECB rates"),
         }
         return render(request, "admin/income/exchangerate/load_ecb.html", context)
-
-
-@admin.register(PaymentImport)
-class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("filename", "owner", "status", "created_rows", "duplicate_rows", "created_at")
-    list_filter = ("status",)
-    search_fields = ("filename", "owner__username")
-    list_select_related = ("owner",)
-    readonly_fields = (
-        "owner", "source", "filename", "mapping", "status", "created_rows", "duplicate_rows",
-        "errors", "created_at", "finished_at",
-    )  # fmt: skip
-    exclude = ("content",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 class PaymentInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -439,7 +439,11 @@ PAYMENT_AMOUNTS = ("gross", "tax_withheld", "fees")
 
 
 class PaymentForm(ServiceModelForm):
-    """A received payment; the source list holds only the owner's sources."""
+    """A received payment; the source list holds only the owner's sources.
+
+    Its amounts may be negative: a refund or reversal has a negative gross. Which signs
+    go together is the service's rule, shown next to the field it concerns.
+    """
 
     blank_means_default = ("tax_withheld", "fees")
 
@@ -463,7 +467,6 @@ class PaymentForm(ServiceModelForm):
         _choice_field(self, "source").empty_label = _("Choose a source")
         for name in PAYMENT_AMOUNTS:
             self.fields[name].widget.attrs.update(DECIMAL_ATTRS)
-            self.fields[name].validators.append(MinValueValidator(ZERO))
         for name in self.blank_means_default:
             self.fields[name].required = False
 

@@ -21,15 +21,20 @@ ONE = Decimal(1)
 
 
 def money_field(
-    verbose_name: StrOrPromise, *, required: bool = False, **kwargs: object
+    verbose_name: StrOrPromise,
+    *,
+    required: bool = False,
+    signed: bool = False,
+    **kwargs: object,
 ) -> models.DecimalField:  # type: ignore[type-arg]
     """An amount: ``DecimalField(max_digits=15, decimal_places=2)`` (PRODUCT.md §7).
 
-    Optional amounts default to zero; a ``required`` one has no default at all.
+    Optional amounts default to zero; a ``required`` one has no default at all. A ``signed``
+    amount may be negative (a payment's reversal); its range is a model check constraint.
     """
     if not required:
         kwargs.setdefault("default", ZERO)
-    kwargs.setdefault("validators", [MinValueValidator(ZERO)])
+    kwargs.setdefault("validators", [] if signed else [MinValueValidator(ZERO)])
     return models.DecimalField(verbose_name, max_digits=15, decimal_places=2, **kwargs)  # type: ignore[arg-type]
 
 
@@ -436,16 +441,36 @@ class IncomeSource(models.Model):
         return self.name
 
 
+RECEIPT_AMOUNTS = _(
+    "Tax withheld and fees of a received payment cannot be negative or together exceed its gross."
+)
+REVERSAL_AMOUNTS = _(
+    "The tax withheld of a reversal must be between the (negative) gross and zero, a "
+    "returned fee may not exceed the amount reversed, and its net may not be positive."
+)
+
+
 class Payment(models.Model):
-    """Money received from a source. Net = gross − tax withheld − fees."""
+    """Money received from a source. Net = gross − tax withheld − fees.
+
+    A refund, chargeback or reversal is a payment with a negative gross, booked on its own
+    date, so it reduces income in its month: every figure sums payments and agrees. The
+    withholding tax goes back with it (gross ≤ tax withheld ≤ 0); its fees are what the
+    platform charged (positive) or returned (negative, no more than the amount reversed).
+    """
 
     source = models.ForeignKey(
         IncomeSource, verbose_name=_("source"), on_delete=models.CASCADE, related_name="payments"
     )
     date = models.DateField(_("date"))
-    gross = money_field(_("gross"), required=True)
-    tax_withheld = money_field(_("tax withheld"))
-    fees = money_field(_("fees"))
+    gross = money_field(
+        _("gross"),
+        required=True,
+        signed=True,
+        help_text=_("Negative for a refund, chargeback or reversal."),
+    )
+    tax_withheld = money_field(_("tax withheld"), signed=True)
+    fees = money_field(_("fees"), signed=True)
     currency = models.CharField(
         _("currency"), max_length=3, choices=CURRENCY_CHOICES, default=BASE_CURRENCY_DEFAULT
     )
@@ -471,13 +496,24 @@ class Payment(models.Model):
                 condition=Q(row_hash__isnull=False),
                 name="payment_unique_row_hash",
             ),
+            # A receipt: nothing negative, and the deductions fit in the gross.
             models.CheckConstraint(
-                condition=Q(gross__gte=0, tax_withheld__gte=0, fees__gte=0),
-                name="payment_amounts_non_negative",
+                condition=Q(gross__lt=0)
+                | Q(tax_withheld__gte=0, fees__gte=0, gross__gte=F("tax_withheld") + F("fees")),
+                name="payment_receipt_amounts",
+                violation_error_message=RECEIPT_AMOUNTS,
             ),
+            # A reversal: the tax goes back with it, a returned fee is no more than the gross.
             models.CheckConstraint(
-                condition=Q(gross__gte=F("tax_withheld") + F("fees")),
-                name="payment_deductions_within_gross",
+                condition=Q(gross__gte=0)
+                | Q(
+                    tax_withheld__lte=0,
+                    tax_withheld__gte=F("gross"),
+                    fees__gte=F("gross"),
+                    gross__lte=F("tax_withheld") + F("fees"),
+                ),
+                name="payment_reversal_amounts",
+                violation_error_message=REVERSAL_AMOUNTS,
             ),
             models.CheckConstraint(
                 condition=Q(currency__in=CURRENCY_CODES), name="payment_currency_known"
@@ -490,6 +526,11 @@ class Payment(models.Model):
     @property
     def net(self) -> Decimal:
         return payment_net(gross=self.gross, tax_withheld=self.tax_withheld, fees=self.fees)
+
+    @property
+    def is_reversal(self) -> bool:
+        """A refund, chargeback or reversal: money that went back (a negative gross)."""
+        return self.gross is not None and self.gross < 0
 
 
 class SubscriptionPeriod(models.Model):
@@ -583,53 +624,3 @@ class EffortLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.month:%Y-%m}: {self.hours} h"
-
-
-class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Uploaded")
-    QUEUED = "queued", _("Waiting for a worker")
-    RUNNING = "running", _("Importing")
-    DONE = "done", _("Imported")
-    REJECTED = "rejected", _("Rejected")
-    FAILED = "failed", _("Failed")
-
-
-class PaymentImport(models.Model):
-    """An uploaded CSV file of payments, kept until it is imported (or rejected).
-
-    The file is stored in the row, so a preview, a changed column mapping and the final
-    import all read the same bytes, and deleting the user deletes the upload too.
-    """
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payment_imports"
-    )
-    source = models.ForeignKey(
-        IncomeSource,
-        verbose_name=_("default source"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="imports",
-    )
-    filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("content"))
-    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
-    )
-    created_rows = models.PositiveIntegerField(_("rows imported"), default=0)
-    duplicate_rows = models.PositiveIntegerField(_("rows already there"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("payment import")
-        verbose_name_plural = _("payment imports")
-        ordering = ("-created_at", "-pk")
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_status_display()})"

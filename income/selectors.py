@@ -18,7 +18,6 @@ from income.models import (
     IncomeCategory,
     IncomeSource,
     Payment,
-    PaymentImport,
     SubscriptionPeriod,
     TaxProfile,
 )
@@ -148,10 +147,4 @@ def source_contents(*, source: IncomeSource) -> SourceContents:
         payments=Payment.objects.filter(source=source).count(),
         periods=SubscriptionPeriod.objects.filter(source=source).count(),
         effort_logs=EffortLog.objects.filter(source=source).count(),
-    )
-
-
-def payment_import_list(*, owner: User) -> QuerySet[PaymentImport]:
-    return (
-        PaymentImport.objects.filter(owner=owner).select_related("source", "owner").defer("content")
     )

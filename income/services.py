@@ -6,8 +6,7 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,24 +18,20 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from income.changes import owner_data_changed
 from income.dispatch import task_send_on_commit
-from income.finance.csv_payments import FIELDS as CSV_FIELDS
-from income.finance.csv_payments import ParsedPayment, ParseResult, parse_payments
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
 from income.finance.ecb_rates import EcbFileError, parse_ecb_rates
 from income.finance.errors import DomainError
+from income.finance.money import payment_amount_errors
 from income.finance.schedule import month_start
 from income.models import (
     CalculationModel,
     EffortLog,
     ExchangeRate,
-    ImportStatus,
     IncomeSource,
     Payment,
-    PaymentImport,
     Profile,
     SubscriptionPeriod,
 )
@@ -115,7 +110,7 @@ def profile_update(*, user: User, **fields: Any) -> Profile:
     """Change profile preferences; unknown fields are a programming error, not input."""
     _reject_unknown("profile_update", fields, PROFILE_FIELDS)
     profile = profile_get_or_create(user=user)
-    profile = _assign_and_save(profile, fields)
+    profile = model_assign_and_save(instance=profile, fields=fields)
     if PROFILE_REPORT_FIELDS & set(fields):
         owner_data_changed(owner_id=user.pk)
     return profile
@@ -165,8 +160,12 @@ def _reject_unknown(function: str, fields: Mapping[str, Any], allowed: Iterable[
         raise TypeError(f"{function}() got unexpected fields: {sorted(unknown)}")
 
 
-def _assign_and_save(instance: M, fields: Mapping[str, Any]) -> M:
-    """Set fields, validate the whole row (fields, choices, constraints), then save."""
+def model_assign_and_save(*, instance: M, fields: Mapping[str, Any]) -> M:
+    """Set fields, validate the whole row (fields, choices, constraints), then save.
+
+    Public because the import's services write through it too: no row of ours is saved
+    without ``full_clean()``.
+    """
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -182,8 +181,11 @@ def _assign_month_fields(
         setattr(instance, name, month_start(value) if name == "month" and value else value)
 
 
-def _require_owner(source: IncomeSource, owner: User) -> None:
-    """A related source must be the caller's own; another user's looks like no source at all."""
+def source_require_owner(*, source: IncomeSource, owner: User) -> None:
+    """A related source must be the caller's own; another user's looks like no source at all.
+
+    Public because every service that is handed a source asks it, the import's too.
+    """
     if source.owner_id != owner.pk:
         raise DomainError({"source": [_("Select one of your own sources.")]})
 
@@ -217,7 +219,7 @@ def source_create(*, owner: User, **fields: Any) -> IncomeSource:
     for name, value in fields.items():
         setattr(source, name, value)
     _normalise_source(source)
-    source = _assign_and_save(source, {})
+    source = model_assign_and_save(instance=source, fields={})
     owner_data_changed(owner_id=owner.pk)
     return source
 
@@ -228,7 +230,7 @@ def source_update(*, source: IncomeSource, **fields: Any) -> IncomeSource:
     for name, value in fields.items():
         setattr(source, name, value)
     _normalise_source(source)
-    source = _assign_and_save(source, {})
+    source = model_assign_and_save(instance=source, fields={})
     owner_data_changed(owner_id=source.owner_id)
     return source
 
@@ -247,17 +249,21 @@ PAYMENT_FIELDS = frozenset(
 )
 
 
+def _payment_amount_errors(payment: Payment) -> dict[str, list[str]]:
+    """``payment_amount_errors`` of the payment, translated, as field errors."""
+    gross, tax, fees = payment.gross, payment.tax_withheld, payment.fees
+    if gross is None or tax is None or fees is None:
+        return {}  # full_clean() names the missing amount
+    problems = payment_amount_errors(gross=gross, tax_withheld=tax, fees=fees)
+    return {field: [_(message)] for field, message in problems.items()}
+
+
 def _assign_payment(payment: Payment, fields: Mapping[str, Any]) -> None:
     """Set a payment's fields and check the rules that span several of them."""
     for name, value in fields.items():
         setattr(payment, name, value)
     payment.external_id = (payment.external_id or "").strip() or None
-    errors: dict[str, list[str]] = {}
-    gross, tax, fees = payment.gross, payment.tax_withheld, payment.fees
-    if gross is not None and tax is not None and fees is not None and tax + fees > gross:
-        errors["tax_withheld"] = [
-            _("Tax withheld and fees together cannot exceed the gross amount.")
-        ]
+    errors = _payment_amount_errors(payment)
     if (
         payment.external_id
         and Payment.objects.filter(source_id=payment.source_id, external_id=payment.external_id)
@@ -277,12 +283,12 @@ def payment_create(*, owner: User, source: IncomeSource, **fields: Any) -> Payme
     never doubles a row (PRODUCT.md §2).
     """
     _reject_unknown("payment_create", fields, PAYMENT_FIELDS - {"source"})
-    _require_owner(source, owner)
+    source_require_owner(source=source, owner=owner)
     fields = {**fields}
     fields.setdefault("currency", source.currency)
     payment = Payment(source=source)
     _assign_payment(payment, fields)
-    payment = _assign_and_save(payment, {})
+    payment = model_assign_and_save(instance=payment, fields={})
     owner_data_changed(owner_id=owner.pk)
     return payment
 
@@ -291,9 +297,9 @@ def payment_create(*, owner: User, source: IncomeSource, **fields: Any) -> Payme
 def payment_update(*, owner: User, payment: Payment, **fields: Any) -> Payment:
     _reject_unknown("payment_update", fields, PAYMENT_FIELDS)
     if "source" in fields:
-        _require_owner(fields["source"], owner)
+        source_require_owner(source=fields["source"], owner=owner)
     _assign_payment(payment, fields)
-    payment = _assign_and_save(payment, {})
+    payment = model_assign_and_save(instance=payment, fields={})
     owner_data_changed(owner_id=owner.pk)
     return payment
 
@@ -343,12 +349,12 @@ def _check_period(period: SubscriptionPeriod) -> None:
 def period_create(*, owner: User, source: IncomeSource, **fields: Any) -> SubscriptionPeriod:
     """Record one month of a subscription source; the month is stored as its first day."""
     _reject_unknown("period_create", fields, PERIOD_FIELDS - {"source"})
-    _require_owner(source, owner)
+    source_require_owner(source=source, owner=owner)
     _require_subscription(source)
     period = SubscriptionPeriod(source=source)
     _assign_month_fields(period, fields)
     _check_period(period)
-    period = _assign_and_save(period, {})
+    period = model_assign_and_save(instance=period, fields={})
     owner_data_changed(owner_id=owner.pk)
     return period
 
@@ -357,11 +363,11 @@ def period_create(*, owner: User, source: IncomeSource, **fields: Any) -> Subscr
 def period_update(*, owner: User, period: SubscriptionPeriod, **fields: Any) -> SubscriptionPeriod:
     _reject_unknown("period_update", fields, PERIOD_FIELDS)
     if "source" in fields:
-        _require_owner(fields["source"], owner)
+        source_require_owner(source=fields["source"], owner=owner)
         _require_subscription(fields["source"])
     _assign_month_fields(period, fields)
     _check_period(period)
-    period = _assign_and_save(period, {})
+    period = model_assign_and_save(instance=period, fields={})
     owner_data_changed(owner_id=owner.pk)
     return period
 
@@ -391,11 +397,11 @@ def _check_effort_log(effort_log: EffortLog) -> None:
 def effort_log_create(*, owner: User, source: IncomeSource, **fields: Any) -> EffortLog:
     """Record the hours spent on a source in a month (one row per month)."""
     _reject_unknown("effort_log_create", fields, EFFORT_FIELDS - {"source"})
-    _require_owner(source, owner)
+    source_require_owner(source=source, owner=owner)
     effort_log = EffortLog(source=source)
     _assign_month_fields(effort_log, fields)
     _check_effort_log(effort_log)
-    effort_log = _assign_and_save(effort_log, {})
+    effort_log = model_assign_and_save(instance=effort_log, fields={})
     owner_data_changed(owner_id=owner.pk)
     return effort_log
 
@@ -404,10 +410,10 @@ def effort_log_create(*, owner: User, source: IncomeSource, **fields: Any) -> Ef
 def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> EffortLog:
     _reject_unknown("effort_log_update", fields, EFFORT_FIELDS)
     if "source" in fields:
-        _require_owner(fields["source"], owner)
+        source_require_owner(source=fields["source"], owner=owner)
     _assign_month_fields(effort_log, fields)
     _check_effort_log(effort_log)
-    effort_log = _assign_and_save(effort_log, {})
+    effort_log = model_assign_and_save(instance=effort_log, fields={})
     owner_data_changed(owner_id=owner.pk)
     return effort_log
 
@@ -416,267 +422,6 @@ def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> E
 def effort_log_delete(*, effort_log: EffortLog) -> None:
     owner_data_changed(owner_id=effort_log.source.owner_id)
     effort_log.delete()
-
-
-# ----------------------------------------------------------------------------- CSV import
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import did: rows written, rows already there, and what the parser saw."""
-
-    created: int
-    duplicates: int
-    parsed: ParseResult
-
-
-#: Told (phase, done, total) while an import runs; phase is "parse" or "write".
-ImportProgress = Callable[[str, int, int], None]
-IMPORT_BATCH = 2000
-
-
-class ImportRejected(DomainError):
-    """The file has errors; nothing was written. ``errors`` are (line, field, message)."""
-
-    def __init__(self, *, parsed: ParseResult, errors: list[tuple[int | None, str | None, str]]):
-        self.parsed = parsed
-        self.errors = errors
-        messages = [
-            (_("Line %(line)s: %(message)s") % {"line": line, "message": _(message)})
-            if line
-            else _(message)
-            for line, _field, message in errors
-        ]
-        super().__init__({"file": messages})
-
-
-def payments_import(
-    *,
-    owner: User,
-    data: bytes,
-    source: IncomeSource | None = None,
-    mapping: Mapping[str, str] | None = None,
-    on_progress: ImportProgress | None = None,
-) -> ImportSummary:
-    """Import a CSV file of payments: all rows or none (PRODUCT.md: atomic rollback).
-
-    Rows name their source in a "source" column (by name, case-insensitive) or go to
-    ``source``. A row already imported — same external id, or for rows without one the
-    same row hash — is skipped, so importing the same file twice adds nothing.
-    ``on_progress(phase, done, total)`` hears of the parsing and the writing.
-    """
-    default_currency = (
-        source.currency if source else profile_get_or_create(user=owner).base_currency
-    )
-    parsed = parse_payments(
-        data,
-        currencies=CURRENCY_CODES,
-        default_currency=default_currency,
-        mapping=mapping,
-        on_progress=(lambda done, total: on_progress("parse", done, total))
-        if on_progress
-        else None,
-    )
-    errors: list[tuple[int | None, str | None, str]] = [(None, None, m) for m in parsed.file_errors]
-    errors += [(e.line, e.field, e.message) for e in parsed.errors]
-    if source is not None:
-        _require_owner(source, owner)
-    by_name = {s.name.casefold(): s for s in IncomeSource.objects.filter(owner=owner)}
-    targets: list[tuple[ParsedPayment, IncomeSource]] = []
-    for row in parsed.rows:
-        target = by_name.get(row.source.casefold()) if row.source else source
-        if target is None:
-            message = (
-                gettext_noop("No source of yours has this name.")
-                if row.source
-                else gettext_noop("Choose the source these payments belong to.")
-            )
-            errors.append((row.line, "source", message))
-            continue
-        targets.append((row, target))
-    if errors:
-        raise ImportRejected(parsed=parsed, errors=errors)
-    with transaction.atomic():
-        source_ids = {target.pk for _row, target in targets}
-        known = set(
-            Payment.objects.filter(source_id__in=source_ids).values_list(
-                "source_id", "external_id", "row_hash"
-            )
-        )
-        known_ids = {(s, e) for s, e, _h in known if e}
-        known_hashes = {(s, h) for s, _e, h in known if h}
-        new: list[Payment] = []
-        for row, target in targets:
-            if row.external_id:
-                if (target.pk, row.external_id) in known_ids:
-                    continue
-                known_ids.add((target.pk, row.external_id))
-            else:
-                if (target.pk, row.row_hash) in known_hashes:
-                    continue
-                known_hashes.add((target.pk, row.row_hash))
-            new.append(
-                Payment(
-                    source=target, date=row.date, gross=row.gross, tax_withheld=row.tax_withheld,
-                    fees=row.fees, currency=row.currency, note=row.note,
-                    external_id=row.external_id or None,
-                    row_hash=None if row.external_id else row.row_hash,
-                )
-            )  # fmt: skip
-        for first in range(0, len(new), IMPORT_BATCH):
-            if on_progress is not None:
-                on_progress("write", first, len(new))
-            Payment.objects.bulk_create(new[first : first + IMPORT_BATCH])
-        if new:
-            owner_data_changed(owner_id=owner.pk)
-    return ImportSummary(created=len(new), duplicates=len(targets) - len(new), parsed=parsed)
-
-
-@transaction.atomic
-def payment_import_upload(
-    *, owner: User, filename: str, content: bytes, source: IncomeSource | None
-) -> PaymentImport:
-    """Keep an uploaded file for preview; nothing is imported yet."""
-    if source is not None:
-        _require_owner(source, owner)
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise DomainError(
-            {
-                "file": [
-                    _("The file is larger than %(size)s MB.")
-                    % {"size": settings.IMPORT_MAX_BYTES // 2**20}
-                ]
-            }
-        )
-    upload = PaymentImport(owner=owner, filename=filename[:255], content=content, source=source)
-    return _assign_and_save(upload, {})
-
-
-def payment_import_preview(*, upload: PaymentImport) -> ParseResult:
-    """Parse the stored file with its current mapping, writing nothing."""
-    default_currency = (
-        upload.source.currency
-        if upload.source
-        else profile_get_or_create(user=upload.owner).base_currency
-    )
-    return parse_payments(
-        bytes(upload.content),
-        currencies=CURRENCY_CODES,
-        default_currency=default_currency,
-        mapping=upload.mapping or None,
-    )
-
-
-@transaction.atomic
-def payment_import_set_mapping(
-    *, upload: PaymentImport, mapping: Mapping[str, str], source: IncomeSource | None
-) -> PaymentImport:
-    """Change which column holds which field (and the default source) before importing."""
-    if source is not None:
-        _require_owner(source, upload.owner)
-    unknown = set(mapping) - set(CSV_FIELDS)
-    if unknown:
-        raise DomainError(
-            {"mapping": [_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]}
-        )
-    return _assign_and_save(upload, {"mapping": dict(mapping), "source": source})
-
-
-#: Shown (translated) when the broker cannot take an import: the upload is failed at once
-#: rather than left "queued" with nobody to run it; the user uploads it again.
-IMPORT_NOT_QUEUED = gettext_noop(
-    "The import could not be started because the background service is unreachable. "
-    "Please upload the file again in a few minutes."
-)
-
-
-def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
-    """Queue the stored file for import by a worker; the page and the API follow its progress.
-
-    Only an upload not yet started is queued, so a double click queues it once (the
-    claim is one conditional UPDATE). The task is sent after commit; if the broker is
-    unreachable the upload fails with ``IMPORT_NOT_QUEUED`` (nothing was imported).
-    """
-    from income.tasks import payment_import_process
-
-    claimed = PaymentImport.objects.filter(pk=upload.pk, status=ImportStatus.UPLOADED).update(
-        status=ImportStatus.QUEUED
-    )
-    upload.refresh_from_db()
-    if claimed:
-        task_send_on_commit(
-            payment_import_process,
-            kwargs={"upload_id": upload.pk},
-            on_unreachable=lambda: payment_import_fail(
-                upload_id=upload.pk, message=IMPORT_NOT_QUEUED
-            ),
-        )
-    return upload
-
-
-@transaction.atomic
-def payment_import_submit(
-    *,
-    owner: User,
-    filename: str,
-    content: bytes,
-    source: IncomeSource | None,
-    mapping: Mapping[str, str] | None = None,
-) -> PaymentImport:
-    """Upload, map and queue a file in one go (the API): all of it, or nothing is kept."""
-    upload = payment_import_upload(owner=owner, filename=filename, content=content, source=source)
-    if mapping is not None:
-        upload = payment_import_set_mapping(upload=upload, mapping=mapping, source=source)
-    return payment_import_start(upload=upload)
-
-
-def payment_import_process(
-    *, upload_id: int, on_progress: ImportProgress | None = None
-) -> PaymentImport | None:
-    """Import a queued file: all rows or none; the outcome is kept on the upload.
-
-    Safe to run twice: a finished upload is left as it is, and a redelivered one (its
-    worker died in the middle, so its transaction rolled back) runs again from the
-    start. Returns None when there is nothing (left) to do.
-    """
-    claimed = PaymentImport.objects.filter(
-        pk=upload_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
-    ).update(status=ImportStatus.RUNNING, started_at=timezone.now())
-    if not claimed:
-        return None
-    upload = PaymentImport.objects.select_related("source", "owner").get(pk=upload_id)
-    try:
-        summary = payments_import(
-            owner=upload.owner,
-            data=bytes(upload.content),
-            source=upload.source,
-            mapping=upload.mapping or None,
-            on_progress=on_progress,
-        )
-    except ImportRejected as rejected:
-        upload.status = ImportStatus.REJECTED
-        upload.errors = [
-            {"line": line, "field": field, "message": message}
-            for line, field, message in rejected.errors
-        ]
-        upload.total_rows = len(rejected.parsed.rows) + len(rejected.parsed.errors)
-        upload.created_rows = upload.duplicate_rows = 0
-    else:
-        upload.status = ImportStatus.DONE
-        upload.errors = []
-        upload.total_rows = len(summary.parsed.rows)
-        upload.created_rows, upload.duplicate_rows = summary.created, summary.duplicates
-    upload.finished_at = timezone.now()
-    upload.save()
-    return upload
-
-
-def payment_import_fail(*, upload_id: int, message: str) -> None:
-    """Give up on an upload whose import broke (not for a file with errors: that is rejected)."""
-    PaymentImport.objects.filter(
-        pk=upload_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
-    ).update(status=ImportStatus.FAILED, errors=[{"line": None, "field": None, "message": message}],
-             finished_at=timezone.now())  # fmt: skip
 
 
 @transaction.atomic

@@ -55,27 +55,31 @@ SLUGGED = {"category": IncomeCategory, "tax_profile": TaxProfile, "default_tax_p
 
 
 def _row(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """A row's values as Python holds them (Decimal, date); shared content by its slug."""
     row: dict[str, Any] = {}
     for name in names:
         if name in SLUGGED:
             related = getattr(instance, name)
             row[name] = related.slug if related is not None else None
         else:
-            row[name] = plain(getattr(instance, name))
+            row[name] = getattr(instance, name)
     return row
 
 
-def account_document(*, user: User) -> dict[str, Any]:
-    """Everything the user entered, as one JSON-ready document (``portability.document``)."""
-    profile = income_services.profile_get_or_create(user=user)
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: plain(value) for name, value in row.items()}
+
+
+def _tables(*, user: User) -> dict[str, Any]:
+    """The user's rows: the profile, then each of ``TABLES``, with typed values.
+
+    Typed, not yet written as JSON strings, so that the CSV files write an amount as the
+    number it is (``-12.34`` for a refund, decimal comma in German), not as text that
+    the formula guard would take for a formula.
+    """
     sources = list(income_selectors.source_list(owner=user).order_by("pk"))
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": plain(timezone.now()),
-        "username": user.username,
-        "email": user.email,
-        "profile": _row(profile, PROFILE_FIELDS),
+        "profile": _row(income_services.profile_get_or_create(user=user), PROFILE_FIELDS),
         "sources": [{"ref": s.pk, **_row(s, SOURCE_FIELDS)} for s in sources],
         "payments": [
             {"source": p.source_id, **_row(p, PAYMENT_FIELDS)}
@@ -99,6 +103,23 @@ def account_document(*, user: User) -> dict[str, Any]:
     }
 
 
+def _document(*, user: User, tables: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": plain(timezone.now()),
+        "username": user.username,
+        "email": user.email,
+        "profile": _plain(tables["profile"]),
+        **{table: [_plain(row) for row in tables[table]] for table in TABLES},
+    }
+
+
+def account_document(*, user: User) -> dict[str, Any]:
+    """Everything the user entered, as one JSON-ready document (``portability.document``)."""
+    return _document(user=user, tables=_tables(user=user))
+
+
 def _csv(rows: Sequence[Mapping[str, Any]], *, german: bool) -> str:
     header = list(rows[0]) if rows else []
     return write_csv(header, ([row[name] for name in header] for row in rows), german=german)
@@ -107,16 +128,17 @@ def _csv(rows: Sequence[Mapping[str, Any]], *, german: bool) -> str:
 def account_export(*, user: User) -> bytes:
     """A zip: ``ertrag.json`` (what the import reads) and one CSV per table for a
     spreadsheet, in the user's language's format, cells escaped against formulas."""
-    document = account_document(user=user)
+    tables = _tables(user=user)
+    document = _document(user=user, tables=tables)
     german = document["profile"]["language"] == "de"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("ertrag.json", json.dumps(document, indent=2, ensure_ascii=False))
-        archive.writestr("profile.csv", "\ufeff" + _csv([document["profile"]], german=german))
+        archive.writestr("profile.csv", "\ufeff" + _csv([tables["profile"]], german=german))
         for table in TABLES:
             rows = [
                 {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
-                for row in document[table]
+                for row in tables[table]
             ]
             archive.writestr(f"{table}.csv", "\ufeff" + _csv(rows, german=german))
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from income import services
+from imports import services
 from reports.models import JobReason
 from reports.services import recompute_job_create
 from tests.conftest import token_client

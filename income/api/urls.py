@@ -11,7 +11,6 @@ router.register(
     "subscription-periods", views.SubscriptionPeriodViewSet, basename="api-subscription-period"
 )
 router.register("effort-logs", views.EffortLogViewSet, basename="api-effort-log")
-router.register("imports", views.PaymentImportViewSet, basename="api-import")
 router.register("categories", views.CategoryViewSet, basename="api-category")
 router.register("tax-profiles", views.TaxProfileViewSet, basename="api-tax-profile")
 router.register("exchange-rates", views.ExchangeRateViewSet, basename="api-exchange-rate")

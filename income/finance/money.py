@@ -28,6 +28,55 @@ def payment_net(*, gross: Decimal, tax_withheld: Decimal, fees: Decimal) -> Deci
     return gross - tax_withheld - fees
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation (``makemessages`` finds it); the caller translates."""
+    return message
+
+
+RECEIPT_NEGATIVE_TAX = gettext_noop(
+    "Tax withheld can only be negative on a reversal (a negative gross)."
+)
+RECEIPT_NEGATIVE_FEES = gettext_noop("Fees can only be negative on a reversal (a negative gross).")
+RECEIPT_DEDUCTIONS = gettext_noop("Tax withheld and fees together cannot exceed the gross amount.")
+REVERSAL_TAX = gettext_noop(
+    "The tax withheld of a reversal must be between the (negative) gross and zero."
+)
+REVERSAL_FEES = gettext_noop("A returned fee may not exceed the amount reversed.")
+REVERSAL_NET = gettext_noop(
+    "A reversal cannot give back more than it reverses: its net must not be positive."
+)
+
+
+def payment_amount_errors(
+    *, gross: Decimal, tax_withheld: Decimal, fees: Decimal
+) -> dict[str, str]:
+    """The amount rules of a payment, field → message (empty when the amounts are fine).
+
+    The one definition the model's check constraints, the services and the statement
+    import share. A receipt (gross ≥ 0) has no negative part and its deductions fit in
+    its gross. A refund, chargeback or reversal (gross < 0) takes its withholding tax
+    back with it (gross ≤ tax withheld ≤ 0); its fees are charged (positive) or returned
+    (negative), a returned fee is no larger than the amount reversed (fees ≥ gross), and
+    all of it together never turns into money received (net ≤ 0).
+    """
+    errors: dict[str, str] = {}
+    if gross >= 0:
+        if tax_withheld < 0:
+            errors["tax_withheld"] = RECEIPT_NEGATIVE_TAX
+        if fees < 0:
+            errors["fees"] = RECEIPT_NEGATIVE_FEES
+        if not errors and tax_withheld + fees > gross:
+            errors["tax_withheld"] = RECEIPT_DEDUCTIONS
+        return errors
+    if not gross <= tax_withheld <= 0:
+        errors["tax_withheld"] = REVERSAL_TAX
+    if fees < gross:
+        errors["fees"] = REVERSAL_FEES
+    elif payment_net(gross=gross, tax_withheld=tax_withheld, fees=fees) > 0:
+        errors["fees"] = REVERSAL_NET
+    return errors
+
+
 def _check_rate(name: str, rate: Decimal) -> None:
     """A rate is a positive, finite number; anything else is a broken rate feed."""
     if not rate.is_finite() or rate <= 0:

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from income.models import IncomeSource
 from tests.factories import SourceFactory, category
 
-APPS = ("income", "scenarios", "reports", "auth", "knox")
+APPS = ("income", "imports", "scenarios", "reports", "auth", "knox")
 
 
 def row_counts() -> dict[str, int]:
@@ -131,7 +131,8 @@ CASES = [
     Case("payment: bare NaN in the JSON", PAYMENTS, {}, "gross", raw='"gross": NaN'),
     Case("payment: bare Infinity in the JSON", PAYMENTS, {}, "gross", raw='"gross": Infinity'),
     bad("payment: 1e30 gross", PAYMENTS, gross="1e30"),
-    bad("payment: negative gross", PAYMENTS, gross="-1.00"),
+    bad("payment: negative tax on a receipt", PAYMENTS, tax_withheld="-1.00"),
+    bad("payment: negative fees on a receipt", PAYMENTS, fees="-1.00"),
     bad("payment: a third decimal", PAYMENTS, gross="1.234"),
     bad("payment: tax above the gross", PAYMENTS, tax_withheld="150.00"),
     bad("payment: 30 February", PAYMENTS, date="2025-02-30"),

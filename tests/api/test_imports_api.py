@@ -15,8 +15,9 @@ from pytest_django import DjangoCaptureOnCommitCallbacks as OnCommit
 from pytest_django import Settings
 from rest_framework.test import APIClient
 
-from income import services
-from income.models import ImportStatus, Payment, PaymentImport
+from imports import services
+from imports.models import ImportStatus, PaymentImport
+from income.models import Payment
 from income.progress import progress_report
 from tests.factories import SourceFactory
 

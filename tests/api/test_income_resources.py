@@ -131,7 +131,10 @@ def test_a_payment_cannot_move_to_another_users_source(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"gross": "-5"}, "gross"),
+        ({"gross": "-5", "tax_withheld": "1"}, "tax_withheld"),
+        ({"gross": "-5", "tax_withheld": "-6"}, "tax_withheld"),
+        ({"gross": "-5", "fees": "-6"}, "fees"),
+        ({"gross": "5", "fees": "-1"}, "fees"),
         ({"gross": "10", "tax_withheld": "8", "fees": "3"}, "tax_withheld"),
         ({"gross": "Infinity"}, "gross"),
         ({"gross": "10.001"}, "gross"),
@@ -148,6 +151,54 @@ def test_bad_payment_input_is_a_400(
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert Payment.objects.count() == 0
+
+
+def test_a_refund_is_a_payment_with_a_negative_gross(alice_api: APIClient, alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    payload = {
+        "source": source.pk, "date": "2025-04-20", "gross": "-40.00", "tax_withheld": "-4.00",
+        "fees": "2.50",
+    }  # fmt: skip
+    response = alice_api.post("/api/v1/payments/", payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    # −40.00 + 4.00 − 2.50 = −38.50
+    assert (body["gross"], body["tax_withheld"], body["fees"], body["net"]) == (
+        "-40.00", "-4.00", "2.50", "-38.50"
+    )  # fmt: skip
+    assert Payment.objects.get().net == Decimal("-38.50")
+
+
+def test_a_bad_reversal_is_a_400_that_says_why(alice_api: APIClient, alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    payload = {
+        "source": source.pk, "date": "2025-04-20", "gross": "-40.00", "tax_withheld": "4.00",
+        "fees": "-40.01",
+    }  # fmt: skip
+    response = alice_api.post("/api/v1/payments/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "tax_withheld": [
+            "The tax withheld of a reversal must be between the (negative) gross and zero."
+        ],
+        "fees": ["A returned fee may not exceed the amount reversed."],
+    }
+    assert Payment.objects.count() == 0
+
+
+def test_patching_a_receipt_into_a_refund_needs_its_tax_back(
+    alice_api: APIClient, alice: User
+) -> None:
+    payment = PaymentFactory.create(
+        source=SourceFactory.create(owner=alice), gross=Decimal("40.00"), tax_withheld=Decimal("4")
+    )
+    url = f"/api/v1/payments/{payment.pk}/"
+    refused = alice_api.patch(url, {"gross": "-40.00"}, format="json")
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["tax_withheld"]
+    accepted = alice_api.patch(url, {"gross": "-40.00", "tax_withheld": "-4.00"}, format="json")
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["net"] == "-36.00"
 
 
 def test_an_external_id_is_recorded_once_per_source(alice_api: APIClient, alice: User) -> None:

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import override_settings
 
 from config.celery import app as celery_app
-from income.models import PaymentImport
+from imports.models import PaymentImport
 from tests.integration.workers import WorkerProcess
 from tests.services import require_chromium
 

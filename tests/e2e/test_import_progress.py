@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from income import services
-from income.models import ImportStatus, Payment, PaymentImport
+from imports import services
+from imports.models import ImportStatus, PaymentImport
+from income.models import Payment
 from income.progress import progress_report
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import german_csv, log_in, upload_and_preview

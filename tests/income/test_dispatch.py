@@ -18,8 +18,10 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from imports import services as import_services
+from imports.models import ImportStatus
 from income import services
-from income.models import ImportStatus, IncomeSource, Payment
+from income.models import IncomeSource, Payment
 from reports.models import JobReason, JobStatus, RecomputeJob
 from reports.selectors import owners_changed_since_report, snapshot_latest
 from reports.services import (
@@ -106,17 +108,19 @@ def test_mail_goes_out_inline(db: None, django_capture_on_commit_callbacks: Any)
 def test_an_import_fails_with_a_message_the_user_can_read(
     alice: User, etf: IncomeSource, django_capture_on_commit_callbacks: Any
 ) -> None:
-    upload = services.payment_import_upload(
+    upload = import_services.payment_import_upload(
         owner=alice, filename="bank.csv", content=b"Date;Amount\n31.12.2025;12,50\n", source=etf
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.payment_import_start(upload=upload)
+        import_services.payment_import_start(upload=upload)
     upload.refresh_from_db()
     assert upload.status == ImportStatus.FAILED
-    assert upload.errors == [{"line": None, "field": None, "message": services.IMPORT_NOT_QUEUED}]
+    assert upload.errors == [
+        {"line": None, "field": None, "message": import_services.IMPORT_NOT_QUEUED}
+    ]
     assert not Payment.objects.exists()
     with translation.override("de"):
-        assert gettext(services.IMPORT_NOT_QUEUED) != services.IMPORT_NOT_QUEUED
+        assert gettext(import_services.IMPORT_NOT_QUEUED) != import_services.IMPORT_NOT_QUEUED
 
 
 def test_a_job_whose_message_was_lost_is_failed_by_the_sweep(alice: User) -> None:

@@ -21,8 +21,9 @@ from django.contrib.auth.models import User
 from django.db.models import Count
 from django.utils import timezone
 
+from imports.models import PaymentImport
 from income import reporting, services
-from income.models import IncomeCategory, IncomeSource, Payment, PaymentImport, Profile
+from income.models import IncomeCategory, IncomeSource, Payment, Profile
 from income.tasks import email_deliver  # noqa: F401  (registers the task names for the sender)
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from tests.integration.workers import WorkerProcess
@@ -197,7 +198,7 @@ def test_a_thousand_row_import_causes_one_recompute(
         content="\n".join(lines).encode("utf-8"), status="queued",
     )  # fmt: skip
     worker = start_worker()
-    sender.send_task("income.tasks.payment_import_process", kwargs={"upload_id": upload.pk})
+    sender.send_task("imports.tasks.payment_import_process", kwargs={"upload_id": upload.pk})
     _wait_for(
         lambda: RecomputeJob.objects.filter(owner=user, status=JobStatus.DONE).exists(),
         timeout=90,

@@ -19,7 +19,7 @@ from django.db import models
 from income import reporting, services
 from income.demo import demo_create
 from income.finance.errors import DomainError
-from income.models import IncomeSource
+from income.models import IncomeSource, Payment
 from portability.services import account_delete, account_document, account_export, account_import
 from reports.services import report_recompute
 from scenarios import selectors as scenario_selectors
@@ -133,7 +133,7 @@ def broken(document: dict[str, Any], table: str, index: int, **change: Any) -> d
 @pytest.mark.parametrize(
     ("table", "change", "problem"),
     [
-        ("payments", {"gross": "-1.00"}, "payments, row 6"),
+        ("payments", {"gross": "-1.00", "tax_withheld": "0.50"}, "payments, row 6"),
         ("payments", {"gross": "NaN"}, "payments, row 6"),
         ("payments", {"source": 99999999}, "payments, row 6"),
         ("sources", {"category": "no-such-category"}, "sources, row 6"),
@@ -203,3 +203,56 @@ def test_the_helpers_find_rows(alice: User) -> None:
     assert counts["income.IncomeSource"] == 1
     assert counts["income.Payment"] == 1
     assert counts["income.Profile"] == 1
+
+
+def test_a_refund_survives_the_round_trip_exactly(alice: User) -> None:
+    source = SourceFactory.create(owner=alice, name="ETF", start_date=date(2025, 1, 1))
+    services.payment_create(
+        owner=alice, source=source, date=date(2025, 3, 10), gross=Decimal("100.00"),
+        tax_withheld=Decimal("10.00"),
+    )  # fmt: skip
+    services.payment_create(
+        owner=alice, source=source, date=date(2025, 4, 20), gross=Decimal("-12.34"),
+        tax_withheld=Decimal("-1.23"), fees=Decimal("-0.50"), note="chargeback",
+    )  # fmt: skip
+    document = json.loads(json.dumps(account_document(user=alice)))
+    refund = document["payments"][1]
+    assert (refund["gross"], refund["tax_withheld"], refund["fees"]) == ("-12.34", "-1.23", "-0.50")
+    fresh = UserFactory.create(username="neu")
+    account_import(user=fresh, document=document)
+    rows = Payment.objects.filter(source__owner=fresh).order_by("date")
+    assert [(p.date, p.gross, p.tax_withheld, p.fees, p.note) for p in rows] == [
+        (date(2025, 3, 10), Decimal("100.00"), Decimal("10.00"), Decimal("0.00"), ""),
+        (date(2025, 4, 20), Decimal("-12.34"), Decimal("-1.23"), Decimal("-0.50"), "chargeback"),
+    ]
+    view = reporting.overview(owner=fresh, as_of=date(2025, 6, 30))
+    # 90.00 + (−12.34 + 1.23 + 0.50 = −10.61) = 79.39
+    assert view.passive_net_ttm == Decimal("79.39")
+    assert (
+        view.passive_net_ttm
+        == reporting.overview(owner=alice, as_of=date(2025, 6, 30)).passive_net_ttm
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        # source, currency, date, external_id, fees, gross, note, tax_withheld
+        ("en", ",EUR,2025-04-20,,-0.50,-12.34,,-1.23\r\n"),
+        ("de", ";EUR;20.04.2025;;-0,50;-12,34;;-1,23\r\n"),
+    ],
+)
+def test_the_zip_writes_a_refund_as_a_number_the_formula_guard_leaves_alone(
+    alice: User, language: str, line: str
+) -> None:
+    services.profile_update(user=alice, language=language)
+    source = SourceFactory.create(owner=alice, name="ETF", start_date=date(2025, 1, 1))
+    services.payment_create(
+        owner=alice, source=source, date=date(2025, 4, 20), gross=Decimal("-12.34"),
+        tax_withheld=Decimal("-1.23"), fees=Decimal("-0.50"),
+    )  # fmt: skip
+    archive = zipfile.ZipFile(io.BytesIO(account_export(user=alice)))
+    payments = archive.read("payments.csv").decode("utf-8-sig")
+    assert line in payments
+    assert "'-" not in payments
+    assert json.loads(archive.read("ertrag.json"))["payments"][0]["gross"] == "-12.34"

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from income import services
 from income.finance import figures
 from income.finance.schedule import add_months, month_start
+from income.models import IncomeSource
 from reports.dashboard import CHART_MONTHS, dashboard_data
 from reports.models import ReportSnapshot
 from reports.services import report_recompute
@@ -209,3 +210,34 @@ def test_ranking_lists_passive_sources_by_hourly_rate_and_flags_concentration(
     assert (by_source.warning.key, by_source.warning.share) == ("Slow", Decimal("0.9000"))
     [by_currency] = [c for c in data.concentration if c.dimension == "currency"]
     assert by_currency.warning is None  # one part only: nothing to compare it with
+
+
+def test_a_refund_lowers_the_dashboard_figures_in_its_month(
+    client: Client, alice_with_income: User, today: date
+) -> None:
+    """A refund of 40.00 (4.00 tax back, 2.50 chargeback fee) last month: that month's
+    net drops from 100.00 to 61.50 and the TTM from 1,434.50 to 1,396.00."""
+    [etf] = IncomeSource.objects.filter(owner=alice_with_income)
+    PaymentFactory.create(
+        source=etf,
+        date=add_months(month_start(today), -1),
+        gross=Decimal("-40.00"),
+        tax_withheld=Decimal("-4.00"),
+        fees=Decimal("2.50"),
+    )
+    report_recompute(owner=alice_with_income, today=today, force=True)
+    data = dashboard_data(owner=alice_with_income)
+    assert data is not None
+    # 100.00 − 40.00 + 4.00 − 2.50 = 61.50
+    assert [row.passive_net for row in data.months[-3:]] == [
+        Decimal("100.00"), Decimal("61.50"), Decimal("1234.50")
+    ]  # fmt: skip
+    assert [row.passive_gross for row in data.months[-3:]] == [
+        Decimal("100.00"), Decimal("60.00"), Decimal("1234.50")
+    ]  # fmt: skip
+    # 100.00 + 61.50 + 1,234.50 = 1,396.00
+    assert data.passive_net_ttm == Decimal("1396.00")
+    assert data.passive_gross_ttm == Decimal("1394.50")
+    [row] = data.sources
+    assert row.net_to_date == Decimal("1396.00")
+    assert 'data-testid="passive-net-ttm">€1,396.00<' in _html(client, alice_with_income)

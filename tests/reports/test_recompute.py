@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from imports import services as import_services
 from income import reporting, services
 from income.finance.schedule import month_start, months_between
 from income.models import IncomeSource, Profile
@@ -217,11 +218,11 @@ def test_a_thousand_row_import_queues_one_recompute(
         source = SourceFactory.create(owner=alice)
     RecomputeJob.objects.all().delete()
     rows = "\n".join(f"{n % 28 + 1:02}.{n % 12 + 1:02}.2024;{n},50" for n in range(1000))
-    upload = services.payment_import_upload(
+    upload = import_services.payment_import_upload(
         owner=alice, filename="bank.csv", content=f"Datum;Betrag\n{rows}".encode(), source=source
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.payment_import_start(upload=upload)
+        import_services.payment_import_start(upload=upload)
     upload.refresh_from_db()
     assert (upload.status, upload.created_rows) == ("done", 1000)
     jobs = RecomputeJob.objects.filter(owner=alice)

@@ -32,10 +32,11 @@ def test_every_admin_page_renders(admin_client: Client, alice: User) -> None:
     PeriodFactory.create(source=source)
     EffortLogFactory.create(source=source)
     ExchangeRate.objects.create(date=date(2025, 1, 1), currency="USD", rate=Decimal("1.1"))
-    for model in ("incomesource", "payment", "subscriptionperiod", "effortlog", "exchangerate",
-                  "incomecategory", "taxprofile", "profile", "paymentimport"):  # fmt: skip
-        assert admin_client.get(f"/admin/income/{model}/").status_code == 200, model
-        assert admin_client.get(f"/admin/income/{model}/?q=a").status_code == 200, model
+    for model in ("income/incomesource", "income/payment", "income/subscriptionperiod",
+                  "income/effortlog", "income/exchangerate", "income/incomecategory",
+                  "income/taxprofile", "income/profile", "imports/paymentimport"):  # fmt: skip
+        assert admin_client.get(f"/admin/{model}/").status_code == 200, model
+        assert admin_client.get(f"/admin/{model}/?q=a").status_code == 200, model
     assert admin_client.get(f"/admin/income/incomesource/{source.pk}/change/").status_code == 200
     assert admin_client.get("/admin/django_celery_beat/periodictask/").status_code == 200
 

@@ -17,7 +17,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from income.models import ImportStatus, IncomeSource, PaymentImport
+from imports.models import ImportStatus, PaymentImport
+from income.models import IncomeSource
 from tests.api.test_bad_input_matrix import row_counts
 from tests.factories import SourceFactory, category
 
@@ -89,7 +90,8 @@ FORMS = [
     bad("source: 30 February", NEW_SOURCE, source_form, start_date="2025-02-30"),
     bad("source: a category that does not exist", NEW_SOURCE, source_form, category="999999"),
     bad("source: NaN capital", NEW_SOURCE, source_form, invested_capital="NaN"),
-    bad("payment: negative gross", ADD_PAYMENT, payment_form, gross="-5"),
+    bad("payment: negative tax on a receipt", ADD_PAYMENT, payment_form, tax_withheld="-5"),
+    bad("payment: negative fees on a receipt", ADD_PAYMENT, payment_form, fees="-5"),
     bad("payment: NaN gross", ADD_PAYMENT, payment_form, gross="NaN"),
     bad("payment: 1e30 gross", ADD_PAYMENT, payment_form, gross="1e30"),
     bad("payment: another user's source", ADD_PAYMENT, payment_form, source="<bobs>"),
@@ -167,7 +169,7 @@ def test_a_bad_csv_is_refused_whole_with_its_reason_and_writes_no_payment(
     django_capture_on_commit_callbacks: Any,
     name: str,
 ) -> None:
-    before = {k: v for k, v in row_counts().items() if k != "income.PaymentImport"}
+    before = {k: v for k, v in row_counts().items() if k != "imports.PaymentImport"}
     content = CSV_FILES[name].encode("latin-1")
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_api.post(
@@ -183,7 +185,7 @@ def test_a_bad_csv_is_refused_whole_with_its_reason_and_writes_no_payment(
         assert upload.status == ImportStatus.REJECTED
         assert upload.errors, "a rejected import says why"
         assert all(error["message"] for error in upload.errors)
-    assert {k: v for k, v in row_counts().items() if k != "income.PaymentImport"} == before
+    assert {k: v for k, v in row_counts().items() if k != "imports.PaymentImport"} == before
 
 
 def test_the_good_csv_of_the_matrix_is_imported(

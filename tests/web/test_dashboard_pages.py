@@ -85,3 +85,18 @@ def test_the_calendar_lists_expected_and_received(client: Client, alice: User) -
     assert "badge-received" in html
     assert "badge-overdue" in html  # the three months before had no rent
     assert "badge-expected" in html
+
+
+def test_the_calendar_shows_a_month_with_only_a_refund_as_a_refund_not_received(
+    client: Client, alice: User
+) -> None:
+    today = timezone.localdate()
+    source = SourceFactory.create(
+        owner=alice, name="Shop", category=category("licences"), payout_rhythm="irregular",
+        start_date=date(today.year - 1, 1, 1),
+    )  # fmt: skip
+    PaymentFactory.create(source=source, date=today.replace(day=1), gross=Decimal("-12.34"))
+    client.force_login(alice)
+    html = client.get("/calendar/").content.decode()
+    assert '<span class="badge badge-refund">refund −€12.34</span>' in html
+    assert 'class="cell-received' not in html

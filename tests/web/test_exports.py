@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.test import Client
 
-from income import services
+from imports import services
 from income.models import Payment
 from tests.factories import PaymentFactory, SourceFactory
 
@@ -79,3 +79,23 @@ def test_a_german_export_imports_back_with_every_column(client: Client, alice: U
     amounts = (payment.gross, payment.tax_withheld, payment.fees)
     assert amounts == (Decimal("1234.50"), Decimal("185.18"), Decimal("1.00"))
     assert (payment.note, payment.external_id) == ("Dividende", "A1")
+
+
+def test_a_refund_is_exported_as_a_negative_number_not_a_defused_formula(
+    client: Client, alice: User
+) -> None:
+    PaymentFactory.create(
+        source=SourceFactory.create(owner=alice, name="ETF"),
+        date=date(2025, 2, 3),
+        gross=Decimal("-12.34"),
+        tax_withheld=Decimal("-1.23"),
+        fees=Decimal("0.50"),
+    )
+    client.force_login(alice)
+    text = client.get("/exports/payments.csv").content.decode("utf-8-sig")
+    # −12.34 + 1.23 − 0.50 = −11.61
+    assert "2025-02-03,ETF,-12.34,-1.23,0.50,-11.61,EUR,," in text
+    assert "'-" not in text
+    client.cookies["ertrag_language"] = "de"
+    german = client.get("/exports/payments.csv").content.decode("utf-8-sig")
+    assert "03.02.2025;ETF;-12,34;-1,23;0,50;-11,61;EUR;;" in german

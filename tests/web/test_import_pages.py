@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from income import services
-from income.models import ImportStatus, Payment, PaymentImport
+from imports import services
+from imports.models import ImportStatus, PaymentImport
+from income.models import Payment
 from income.progress import progress_report
 from tests.factories import SourceFactory
 

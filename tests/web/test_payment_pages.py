@@ -257,11 +257,77 @@ def test_plain_quick_add_redirects_to_the_list(alice_client: Client, etf: Income
 def test_plain_quick_add_with_errors_shows_the_page_with_400(
     alice_client: Client, etf: IncomeSource
 ) -> None:
-    response = alice_client.post(reverse("payment_create"), quick_add(etf, gross="-1"))
+    response = alice_client.post(reverse("payment_create"), quick_add(etf, gross="abc"))
     assert response.status_code == 400
     html = response.content.decode()
     assert "<html" in html
     assert 'id="id_gross_error"' in html
+    assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "net", "badge"),
+    [("en", "−€38.50", "refund"), ("de", "−38,50\u00a0€", "Erstattung")],
+)
+def test_a_refund_is_recorded_and_listed_with_its_minus_sign_and_a_badge(
+    alice_client: Client, etf: IncomeSource, language: str, net: str, badge: str
+) -> None:
+    alice_client.cookies["ertrag_language"] = language
+    refund = {"gross": "-40.00", "tax_withheld": "-4.00", "fees": "2.50"}
+    if language == "de":
+        refund = {name: value.replace(".", ",") for name, value in refund.items()}
+    response = alice_client.post(reverse("payment_create"), quick_add(etf, **refund))
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    # −40.00 + 4.00 − 2.50 = −38.50
+    assert (payment.gross, payment.tax_withheld, payment.fees) == (
+        Decimal("-40.00"), Decimal("-4.00"), Decimal("2.50")
+    )  # fmt: skip
+    assert payment.net == Decimal("-38.50")
+    html = alice_client.get(reverse("payment_list")).content.decode()
+    assert f'<strong>{net}</strong> <span class="badge badge-refund">{badge}</span>' in html
+    assert text(html, "total-net-EUR").startswith(net)
+    detail = alice_client.get(reverse("source_detail", args=[etf.pk])).content.decode()
+    assert f'<span class="badge badge-refund">{badge}</span>' in detail
+
+
+def test_a_receipt_has_no_refund_badge(alice_client: Client, etf: IncomeSource) -> None:
+    PaymentFactory.create(source=etf, gross=Decimal("10.00"))
+    assert "badge-refund" not in alice_client.get(reverse("payment_list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("amounts", "field", "message"),
+    [
+        (
+            {"gross": "-40", "tax_withheld": "4", "fees": "0"},
+            "tax_withheld",
+            "The tax withheld of a reversal must be between the (negative) gross and zero.",
+        ),
+        (
+            {"gross": "-40", "tax_withheld": "-41", "fees": "0"},
+            "tax_withheld",
+            "The tax withheld of a reversal must be between the (negative) gross and zero.",
+        ),
+        (
+            {"gross": "-40", "tax_withheld": "0", "fees": "-41"},
+            "fees",
+            "A returned fee may not exceed the amount reversed.",
+        ),
+        (
+            {"gross": "40", "tax_withheld": "0", "fees": "-1"},
+            "fees",
+            "Fees can only be negative on a reversal (a negative gross).",
+        ),
+    ],
+)
+def test_a_bad_reversal_shows_its_error_at_the_field(
+    alice_client: Client, etf: IncomeSource, amounts: dict[str, str], field: str, message: str
+) -> None:
+    response = alice_client.post(reverse("payment_create"), quick_add(etf, **amounts), headers=HTMX)
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert message in html
     assert Payment.objects.count() == 0
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from income import services
+from imports import services
 from income.finance.errors import DomainError
 from income.models import Payment
 from tests.factories import SourceFactory

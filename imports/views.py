@@ -19,10 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from income import selectors, services
+from imports import selectors, services
+from imports.models import ImportStatus, PaymentImport
+from income import selectors as income_selectors
 from income.finance.csv_payments import FIELDS
 from income.finance.errors import DomainError
-from income.models import ImportStatus, IncomeSource, PaymentImport
+from income.models import IncomeSource
 from income.progress import progress_read
 
 FIELD_LABELS = {
@@ -58,7 +60,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = selectors.source_list(owner=owner)  # type: ignore[attr-defined]
+        self.fields["source"].queryset = income_selectors.source_list(owner=owner)  # type: ignore[attr-defined]
 
 
 class MappingForm(forms.Form):
@@ -75,7 +77,7 @@ class MappingForm(forms.Form):
             )
         self.fields["source_default"] = forms.ModelChoiceField(
             label=_("Source for rows without one"),
-            queryset=selectors.source_list(owner=owner),
+            queryset=income_selectors.source_list(owner=owner),
             required=False,
             initial=upload.source_id,
         )
@@ -106,7 +108,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     recent = selectors.payment_import_list(owner=owner)[:10]
     return render(
         request,
-        "income/imports/upload.html",
+        "imports/upload.html",
         {"form": form, "recent": recent},
         status=400 if form.errors else 200,
     )
@@ -117,7 +119,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     owner = cast(User, request.user)
     upload = _owned_upload(request, pk)
     if upload.status != ImportStatus.UPLOADED:
-        return render(request, "income/imports/result.html", _progress_context(upload))
+        return render(request, "imports/result.html", _progress_context(upload))
     parsed = services.payment_import_preview(upload=upload)
     headers = list(dict.fromkeys([*parsed.columns.values(), *parsed.unknown_columns]))
     initial = {field: parsed.columns.get(field, "") for field in FIELDS}
@@ -134,7 +136,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("import_detail", pk=upload.pk)
     return render(
         request,
-        "income/imports/preview.html",
+        "imports/preview.html",
         {
             "upload": upload,
             "parsed": parsed,
@@ -168,7 +170,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """
     upload = _owned_upload(request, pk)
     context = _progress_context(upload)
-    response = render(request, "income/imports/partials/progress.html", context)
+    response = render(request, "imports/partials/progress.html", context)
     if not context["in_progress"]:
         response["HX-Refresh"] = "true"
     return response

@@ -1,0 +1,9 @@
+from rest_framework.routers import DefaultRouter
+
+from imports.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("imports", views.PaymentImportViewSet, basename="api-import")
+
+urlpatterns = router.urls

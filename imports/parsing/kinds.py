@@ -1,0 +1,65 @@
+"""What a row of a statement is: income, a refund, withholding tax, or something to skip.
+
+A type column (Typ, Type, Action, Umsatzart, …) names each row's kind in the
+platform's words. Presets list their platform's values exactly; for any other file the
+words below classify a value by what it contains, first match wins (so
+``Quellensteuer-Erstattung`` is tax, and ``Dividendenreinvestition`` a buy). A value
+that matches nothing is skipped as "not an income type": the preview lists it, and the
+mapping can turn it into income.
+"""
+
+from __future__ import annotations
+
+import re
+
+INCOME = "income"
+REFUND = "refund"
+TAX = "tax"
+SKIP = "skip"  # followed by ":" and a reason of ``messages.SKIP_REASONS``
+
+KINDS = (INCOME, REFUND, TAX)
+
+
+def skip(reason: str) -> str:
+    return f"{SKIP}:{reason}"
+
+
+def reason_of(kind: str) -> str | None:
+    """The skip reason of a kind, None for income, refund and tax."""
+    return kind.partition(":")[2] or None if kind.startswith(SKIP) else None
+
+
+_VOCABULARY: tuple[tuple[str, str], ...] = (
+    (r"reinvest|wiederanlage|sparplan|savings plan|kauf|buy|purchase|investment|invest"
+     r"|subscription of|zeichnung", skip("buy")),
+    (r"verkauf|sell|sale of|redemption|rücknahme|tilgung|principal|repayment", skip("sell")),
+    (r"quellensteuer|withholding|kapitalertrag.?steuer|solidarit|kirchensteuer|steuer|tax",
+     TAX),
+    (r"refund|rückzahlung|rückerstattung|erstattung|chargeback|storno|reversal|rückbuchung"
+     r"|dispute|rückgabe|return", REFUND),
+    (r"dividend|ausschüttung|distribution|zins|interest|coupon|kupon|ertrag|royalt|tantieme"
+     r"|lizenz|licen|miete|rent|payment in lieu|bonus|cashback|prämie|income|einnahme"
+     r"|affiliate|provisionsgutschrift|charge|payment received|zahlung erhalten", INCOME),
+    (r"deposit|einzahlung|einlage|top.?up|aufladung", skip("deposit")),
+    (r"withdraw|auszahlung|abhebung", skip("withdrawal")),
+    (r"transfer|überweisung|übertrag|umbuchung|payout|conversion|umrechnung|wechsel",
+     skip("transfer")),
+    (r"gebühr|fee|entgelt|kosten|commission|spesen", skip("fee")),
+    (r"lastschrift|debit|kartenzahlung|card", skip("debit")),
+    (r"gutschrift|credit|eingang|zahlungseingang", INCOME),
+)  # fmt: skip
+_PATTERNS = tuple((re.compile(words), kind) for words, kind in _VOCABULARY)
+
+
+def normalize_value(value: str) -> str:
+    """A type value as compared: case-folded, spaces collapsed."""
+    return " ".join(value.split()).casefold()
+
+
+def guess_kind(value: str) -> str:
+    """The kind the vocabulary gives a type value (see the module doc)."""
+    folded = normalize_value(value)
+    for pattern, kind in _PATTERNS:
+        if pattern.search(folded):
+            return kind
+    return skip("not_income")

@@ -1,0 +1,114 @@
+"""Presets: the export layouts people download, recognised by their header.
+
+A preset is data plus small rules, one module per format: the header names that
+identify it (its signature), the ``Options`` that read it, the category a new source
+from it gets, and at most a small ``row_rule`` for what options cannot say. Adding a
+format is adding a module here and its name to ``_MODULES``.
+
+``detect_layout`` looks at the first lines of a file: a person's saved mapping for
+exactly this header wins (they chose it), then the preset whose signature the header
+contains (the most specific one when several match), else plain options that guess.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from imports.parsing import columns as cols
+from imports.parsing.options import Options
+from imports.parsing.statement import Layout, RowRule, signature
+from imports.parsing.text import Record
+
+_HEADER_SCAN = 60
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One export layout (see the module doc)."""
+
+    key: str
+    #: Shown as it is: a product name is not translated.
+    name: str
+    #: Header names (as written) that all must be in the header row.
+    signature: tuple[str, ...]
+    options: Options
+    #: The slug of the category a source created from this file gets.
+    category: str
+    #: What the file is, in a few words (translated for display: ``gettext_noop``).
+    description: str = ""
+    row_rule: RowRule | None = None
+    #: Header names normalized, for matching.
+    normalized: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "normalized", frozenset(map(cols.normalize, self.signature)))
+
+
+_MODULES = (
+    "trade_republic",
+    "scalable_capital",
+    "comdirect",
+    "ing",
+    "dkb",
+    "paypal",
+    "ibkr",
+    "stripe",
+    "gumroad",
+    "amazon_kdp",
+    "mintos",
+    "bondora",
+)
+
+
+def _load() -> dict[str, Preset]:
+    presets: dict[str, Preset] = {}
+    for name in _MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for preset in module.PRESETS:
+            if preset.key in presets:
+                raise ValueError(f"preset {preset.key!r} is defined twice")
+            presets[preset.key] = preset
+    return presets
+
+
+PRESETS: dict[str, Preset] = _load()
+
+
+def detect_layout(
+    records: Sequence[Record],
+    *,
+    saved: Mapping[str, Options] | None = None,
+    presets: Mapping[str, Preset] = PRESETS,
+) -> tuple[Layout, Preset | None]:
+    """The layout of a file from its first records (see the module doc)."""
+    best: tuple[int, int, Preset] | None = None
+    for index, (line, cells) in enumerate(records[:_HEADER_SCAN]):
+        if saved:
+            options = saved.get(signature(cells))
+            if options is not None:
+                pinned = options.merged({"header_line": line}) if options.header_line is None else options
+                return Layout(options=pinned, header_index=index, saved=signature(cells)), None
+        normalized = {cols.normalize(cell) for cell in cells}
+        for preset in presets.values():
+            if preset.normalized <= normalized:
+                rank = len(preset.normalized)
+                if best is None or rank > best[0]:
+                    best = (rank, index, preset)
+    if best is not None:
+        _rank, index, preset = best
+        layout = Layout(
+            options=preset.options, header_index=index, preset=preset.key, row_rule=preset.row_rule
+        )
+        return layout, preset
+    return Layout(options=Options(), header_index=_guess_header(records)), None
+
+
+def _guess_header(records: Sequence[Record]) -> int | None:
+    best, chosen = 0, None
+    for index, (_line, cells) in enumerate(records[:_HEADER_SCAN]):
+        score = cols.header_score(cells)
+        if score > best:
+            best, chosen = score, index
+    return chosen

@@ -1,0 +1,15 @@
+"""Reads of the import app. Every query of an upload is scoped to its owner here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from imports.models import PaymentImport
+
+
+def payment_import_list(*, owner: User) -> QuerySet[PaymentImport]:
+    """The owner's uploads without their files: a list or a status never needs the bytes."""
+    return (
+        PaymentImport.objects.filter(owner=owner).select_related("source", "owner").defer("content")
+    )
