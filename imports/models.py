@@ -40,12 +40,26 @@ class PaymentImport(models.Model):
     )
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("content"))
-    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    #: The layout chosen in the mapping step (``imports.parsing.options.Options`` as
+    #: JSON); empty while the file is read as detected.
+    mapping = models.JSONField(_("mapping"), default=dict, blank=True)
+    #: The preset the file was read with, or "" (a saved mapping, or guessed columns).
+    preset = models.CharField(_("preset"), max_length=40, blank=True)
+    #: Source value of the file → {"source": id} or {"category": slug}: where its rows go.
+    sources = models.JSONField(_("sources of the rows"), default=dict, blank=True)
+    partial = models.BooleanField(
+        _("import the good rows"),
+        default=False,
+        help_text=_("Import the rows without errors and list the others, instead of none."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     created_rows = models.PositiveIntegerField(_("rows imported"), default=0)
     duplicate_rows = models.PositiveIntegerField(_("rows already there"), default=0)
+    skipped_rows = models.PositiveIntegerField(_("rows skipped"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("rows rejected"), default=0)
+    created_sources = models.PositiveIntegerField(_("sources created"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -60,3 +74,64 @@ class PaymentImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ImportMapping(models.Model):
+    """A person's own mapping for files with one header: the next such file needs no step."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="import_mappings",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    #: ``imports.parsing.statement.signature`` of the header row it was made for.
+    signature = models.CharField(_("header signature"), max_length=64)
+    header = models.JSONField(_("header"), default=list, blank=True)
+    options = models.JSONField(_("mapping"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved import mapping")
+        verbose_name_plural = _("saved import mappings")
+        ordering = ("name", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("owner", "signature"), name="import_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceAlias(models.Model):
+    """A value of a statement's source column (an ISIN, a product, a payer) that names one of
+    its owner's sources: remembered, so the next statement's rows go there by themselves."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="source_aliases",
+    )
+    #: Case-folded, spaces collapsed (``imports.services.alias_key``).
+    value = models.CharField(_("value in the file"), max_length=255)
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source alias")
+        verbose_name_plural = _("source aliases")
+        ordering = ("value",)
+        constraints = [
+            models.UniqueConstraint(fields=("owner", "value"), name="source_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} → {self.source}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from imports.models import PaymentImport
+from imports.models import ImportMapping, PaymentImport
 
 
 def payment_import_list(*, owner: User) -> QuerySet[PaymentImport]:
@@ -13,3 +13,12 @@ def payment_import_list(*, owner: User) -> QuerySet[PaymentImport]:
     return (
         PaymentImport.objects.filter(owner=owner).select_related("source", "owner").defer("content")
     )
+
+
+def payment_import_with_content(*, owner: User, pk: int) -> PaymentImport:
+    """One of the owner's uploads with its file (to read it again)."""
+    return PaymentImport.objects.select_related("source", "owner").get(owner=owner, pk=pk)
+
+
+def import_mapping_list(*, owner: User) -> QuerySet[ImportMapping]:
+    return ImportMapping.objects.filter(owner=owner)

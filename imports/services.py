@@ -1,14 +1,24 @@
-"""Every write of the CSV payment import goes through one function here.
+"""Every write of the statement import goes through one function here (PRODUCT.md §8).
 
 Services take keyword-only arguments, run inside ``transaction.atomic``, validate with
 ``full_clean()`` and send side effects (tasks) only after commit, as ``income.services``
 does; what a payment, a source and a profile are stays there, and this module asks it.
+
+The flow: ``payment_import_upload`` keeps the file; ``payment_import_preview`` reads it
+(the layout detected, or the mapping chosen) and plans where each row goes, writing
+nothing; ``payment_import_configure`` keeps the person's choices (mapping, sources,
+"import the good rows", a mapping saved for files with the same header);
+``payment_import_start`` queues it and the worker's ``payment_import_process`` runs
+``payments_import``, the one function that writes payments.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -17,36 +27,284 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from imports.models import ImportStatus, PaymentImport
+from imports.models import ImportMapping, ImportStatus, PaymentImport, SourceAlias
+from imports.parsing.options import Options, OptionsError
+from imports.parsing.presets import PRESETS, Preset, detect_layout
+from imports.parsing.statement import (
+    StatementResult,
+    StatementRow,
+    parse_statement,
+    rejected_lines_csv,
+)
 from income.changes import owner_data_changed
 from income.dispatch import task_send_on_commit
-from income.finance.csv_payments import FIELDS as CSV_FIELDS
-from income.finance.csv_payments import ParsedPayment, ParseResult, parse_payments
 from income.finance.currencies import CURRENCY_CODES
 from income.finance.errors import DomainError
-from income.models import IncomeSource, Payment
-from income.services import model_assign_and_save, profile_get_or_create, source_require_owner
+from income.models import IncomeCategory, IncomeSource, Payment
+from income.services import (
+    model_assign_and_save,
+    profile_get_or_create,
+    source_create,
+    source_require_owner,
+)
 
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import did: rows written, rows already there, and what the parser saw."""
-
-    created: int
-    duplicates: int
-    parsed: ParseResult
-
+logger = logging.getLogger(__name__)
 
 #: Told (phase, done, total) while an import runs; phase is "parse" or "write".
 ImportProgress = Callable[[str, int, int], None]
 IMPORT_BATCH = 2000
+#: The category of a source created from a file no preset knows.
+DEFAULT_CATEGORY = "other-passive"
+MAX_SOURCE_NAME = 120  # IncomeSource.name
+
+NO_SOURCE = gettext_noop("Choose the source these payments belong to.")
+
+
+def alias_key(value: str) -> str:
+    """A source value as remembered: case-folded, spaces collapsed (``IE00B3RBWM25`` and
+    ``ie00b3rbwm25 `` are one security)."""
+    return " ".join(value.split()).casefold()[:255]
+
+
+# ----------------------------------------------------------------------------- reading
+@dataclass(frozen=True)
+class Reading:
+    """A file read: the result, and the preset or saved mapping it was read with."""
+
+    result: StatementResult
+    preset: Preset | None
+    saved: ImportMapping | None
+
+
+def _default_currency(*, owner: User, source: IncomeSource | None) -> str:
+    return source.currency if source else profile_get_or_create(user=owner).base_currency
+
+
+def mapping_options(mapping: Mapping[str, Any]) -> Options:
+    """A mapping from a form, the API or a saved row as ``Options``; a ``DomainError``
+    naming the setting when it cannot be used."""
+    try:
+        return Options.from_json(mapping)
+    except OptionsError as error:
+        raise DomainError(
+            {"mapping": [_("This mapping cannot be used: %(key)s.") % {"key": str(error)}]}
+        ) from error
+
+
+def statement_read(
+    *,
+    owner: User,
+    data: bytes,
+    default_currency: str,
+    mapping: Mapping[str, Any] | None = None,
+    preset: str = "",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Reading:
+    """Read a file with ``mapping`` (chosen in the mapping step), else with the layout its
+    header has: the owner's saved mapping for that header, a preset, or guessed columns.
+
+    ``preset`` keeps a preset's small row rule when its mapping was edited.
+    """
+    known = PRESETS.get(preset)
+    if mapping:
+        result, _layout = parse_statement(
+            data, currencies=CURRENCY_CODES, default_currency=default_currency,
+            options=mapping_options(mapping), row_rule=known.row_rule if known else None,
+            max_rows=settings.IMPORT_MAX_ROWS, on_progress=on_progress,
+        )  # fmt: skip
+        return Reading(result=result, preset=known, saved=None)
+    saved_rows = {m.signature: m for m in ImportMapping.objects.filter(owner=owner)}
+    saved: dict[str, Options] = {}
+    for signature, row in saved_rows.items():
+        try:
+            saved[signature] = Options.from_json(row.options)
+        except OptionsError:
+            logger.warning("import mapping %s of user %s cannot be read", row.pk, owner.pk)
+    found: dict[str, Preset | None] = {}
+
+    def detect(records: Any) -> Any:
+        layout, preset_found = detect_layout(records, saved=saved)
+        found["preset"] = preset_found
+        return layout
+
+    result, layout = parse_statement(
+        data, currencies=CURRENCY_CODES, default_currency=default_currency, detect=detect,
+        max_rows=settings.IMPORT_MAX_ROWS, on_progress=on_progress,
+    )  # fmt: skip
+    return Reading(
+        result=result,
+        preset=found.get("preset"),
+        saved=saved_rows.get(layout.saved) if layout and layout.saved else None,
+    )
+
+
+def upload_read(*, upload: PaymentImport) -> Reading:
+    """An upload's file read as its import would read it: with its mapping and preset."""
+    return statement_read(
+        owner=upload.owner,
+        data=bytes(upload.content),
+        default_currency=_default_currency(owner=upload.owner, source=upload.source),
+        mapping=upload.mapping or None,
+        preset=upload.preset,
+    )
+
+
+# ----------------------------------------------------------------------------- sources
+@dataclass(frozen=True)
+class SourcePlan:
+    """Where the rows of one source value go: an existing source, or one to create."""
+
+    key: str
+    value: str
+    label: str
+    rows: int
+    currency: str
+    first_date: date
+    source: IncomeSource | None
+    #: "chosen" (in the preview), "alias" (remembered), "name" (a source of that name),
+    #: or "create".
+    how: str
+    category: IncomeCategory | None
+
+
+def _categories() -> dict[str, IncomeCategory]:
+    return {c.slug: c for c in IncomeCategory.objects.all()}
+
+
+def sources_plan(
+    *,
+    owner: User,
+    rows: tuple[StatementRow, ...],
+    preset: Preset | None,
+    choices: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, SourcePlan]:
+    """For each source value of the rows, the source its rows go to (see ``SourcePlan``).
+
+    Order: what the person chose in the preview, a remembered alias, a source of theirs
+    with that name (case-insensitive); else a new source is planned, named after the
+    value's label (a security's name) or the value, in the chosen category or the
+    preset's. Three queries, whatever the number of rows.
+    """
+    choices = choices or {}
+    seen: dict[str, list[StatementRow]] = {}
+    for row in rows:
+        if row.source:
+            seen.setdefault(alias_key(row.source), []).append(row)
+    if not seen:
+        return {}
+    own = {s.pk: s for s in IncomeSource.objects.filter(owner=owner).select_related("category")}
+    by_name = {alias_key(s.name): s for s in own.values()}
+    aliases = dict(
+        SourceAlias.objects.filter(owner=owner, value__in=list(seen)).values_list(
+            "value", "source_id"
+        )
+    )
+    categories = _categories()
+    fallback = categories.get(preset.category if preset else DEFAULT_CATEGORY) or categories.get(
+        DEFAULT_CATEGORY
+    )
+    plans: dict[str, SourcePlan] = {}
+    for key, group in seen.items():
+        first = group[0]
+        choice = choices.get(key) or {}
+        chosen = own.get(choice.get("source")) if isinstance(choice.get("source"), int) else None
+        target, how = None, "create"
+        if chosen is not None:
+            target, how = chosen, "chosen"
+        elif not choice.get("category") and key in aliases and aliases[key] in own:
+            target, how = own[aliases[key]], "alias"
+        elif not choice.get("category") and key in by_name:
+            target, how = by_name[key], "name"
+        category = categories.get(choice.get("category") or "") or fallback
+        plans[key] = SourcePlan(
+            key=key,
+            value=first.source or "",
+            label=first.source_label or first.source or "",
+            rows=len(group),
+            currency=first.currency,
+            first_date=min(row.date for row in group),
+            source=target,
+            how=how,
+            category=None if target else category,
+        )
+    return plans
+
+
+def _check_choices(*, owner: User, choices: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The preview's source choices, each an own source's id or a category's slug."""
+    if not isinstance(choices, Mapping) or len(choices) > 10_000:
+        raise DomainError({"sources": [_("Choose a source or a category for each value.")]})
+    own = set(IncomeSource.objects.filter(owner=owner).values_list("pk", flat=True))
+    slugs = set(_categories())
+    clean: dict[str, dict[str, Any]] = {}
+    for value, choice in choices.items():
+        if not isinstance(value, str) or not isinstance(choice, Mapping):
+            raise DomainError({"sources": [_("Choose a source or a category for each value.")]})
+        source_id, slug = choice.get("source"), choice.get("category")
+        if source_id is not None:
+            if not isinstance(source_id, int) or isinstance(source_id, bool) or source_id not in own:
+                raise DomainError({"sources": [_("Select one of your own sources.")]})
+            clean[alias_key(value)] = {"source": source_id}
+        elif slug is not None:
+            if slug not in slugs:
+                raise DomainError({"sources": [_("Choose one of the categories.")]})
+            clean[alias_key(value)] = {"category": slug}
+    return clean
+
+
+def _sources_create(
+    *, owner: User, plans: Mapping[str, SourcePlan], needed: set[str], platform: str
+) -> dict[str, IncomeSource]:
+    """The planned sources of the values in ``needed`` created, and every value remembered
+    as an alias of its source (the next statement's rows go there by themselves)."""
+    targets: dict[str, IncomeSource] = {}
+    for key in sorted(needed):
+        plan = plans[key]
+        if plan.source is not None:
+            targets[key] = plan.source
+            continue
+        assert plan.category is not None
+        targets[key] = source_create(
+            owner=owner,
+            name=(plan.label or plan.value)[:MAX_SOURCE_NAME],
+            category=plan.category,
+            currency=plan.currency,
+            start_date=plan.first_date,
+            platform=platform[:MAX_SOURCE_NAME],
+        )
+    SourceAlias.objects.bulk_create(
+        [SourceAlias(owner=owner, value=key, source=source) for key, source in targets.items()],
+        update_conflicts=True,
+        unique_fields=["owner", "value"],
+        update_fields=["source"],
+    )
+    return targets
+
+
+# ----------------------------------------------------------------------------- importing
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did, and what the reader saw."""
+
+    created: int
+    duplicates: int
+    created_sources: int
+    rejected: int
+    reading: Reading
+
+    @property
+    def result(self) -> StatementResult:
+        return self.reading.result
+
+
+ErrorList = list[tuple[int | None, str | None, str]]
 
 
 class ImportRejected(DomainError):
     """The file has errors; nothing was written. ``errors`` are (line, field, message)."""
 
-    def __init__(self, *, parsed: ParseResult, errors: list[tuple[int | None, str | None, str]]):
-        self.parsed = parsed
+    def __init__(self, *, reading: Reading, errors: ErrorList):
+        self.reading = reading
         self.errors = errors
         messages = [
             (_("Line %(line)s: %(message)s") % {"line": line, "message": _(message)})
@@ -62,90 +320,108 @@ def payments_import(
     owner: User,
     data: bytes,
     source: IncomeSource | None = None,
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, Any] | None = None,
+    preset: str = "",
+    sources: Mapping[str, Mapping[str, Any]] | None = None,
+    partial: bool = False,
     on_progress: ImportProgress | None = None,
 ) -> ImportSummary:
-    """Import a CSV file of payments: all rows or none (PRODUCT.md: atomic rollback).
+    """Import a statement: the income rows go to their sources, all of them or none.
 
-    Rows name their source in a "source" column (by name, case-insensitive) or go to
-    ``source``. A row already imported — same external id, or for rows without one the
-    same row hash — is skipped, so importing the same file twice adds nothing.
-    ``on_progress(phase, done, total)`` hears of the parsing and the writing.
+    All or nothing is the default (PRODUCT.md §8); with ``partial`` the rows without an
+    error are imported and the others counted as rejected (their list stays with the
+    upload, to download). Rows go to ``source`` when one is given, else to the source
+    their value names (``sources_plan``; missing sources are created). A row already
+    imported — the same external id, or for rows without one the same row hash — is
+    skipped, so importing a statement twice, or two that overlap, adds nothing twice.
     """
-    default_currency = (
-        source.currency if source else profile_get_or_create(user=owner).base_currency
-    )
-    parsed = parse_payments(
-        data,
-        currencies=CURRENCY_CODES,
-        default_currency=default_currency,
+    if source is not None:
+        source_require_owner(source=source, owner=owner)
+    reading = statement_read(
+        owner=owner,
+        data=data,
+        default_currency=_default_currency(owner=owner, source=source),
         mapping=mapping,
+        preset=preset,
         on_progress=(lambda done, total: on_progress("parse", done, total))
         if on_progress
         else None,
     )
-    errors: list[tuple[int | None, str | None, str]] = [(None, None, m) for m in parsed.file_errors]
-    errors += [(e.line, e.field, e.message) for e in parsed.errors]
-    if source is not None:
-        source_require_owner(source=source, owner=owner)
-    by_name = {s.name.casefold(): s for s in IncomeSource.objects.filter(owner=owner)}
-    targets: list[tuple[ParsedPayment, IncomeSource]] = []
-    for row in parsed.rows:
-        target = by_name.get(row.source.casefold()) if row.source else source
-        if target is None:
-            message = (
-                gettext_noop("No source of yours has this name.")
-                if row.source
-                else gettext_noop("Choose the source these payments belong to.")
-            )
-            errors.append((row.line, "source", message))
-            continue
-        targets.append((row, target))
-    if errors:
-        raise ImportRejected(parsed=parsed, errors=errors)
+    result = reading.result
+    errors: ErrorList = [(None, None, m) for m in result.file_errors]
+    errors += [(e.line, e.field, e.message) for e in result.errors]
+    rows = result.rows
+    if source is None:
+        errors += [(row.line, "source", NO_SOURCE) for row in rows if not row.source]
+        rows = tuple(row for row in rows if row.source)
+    if result.file_errors or (errors and not partial):
+        raise ImportRejected(reading=reading, errors=errors)
+    rejected = len({line for line, _f, _m in errors if line is not None})
     with transaction.atomic():
-        source_ids = {target.pk for _row, target in targets}
-        known = set(
-            Payment.objects.filter(source_id__in=source_ids).values_list(
-                "source_id", "external_id", "row_hash"
+        if source is not None:
+            targets = [(row, source) for row in rows]
+            created_sources = 0
+        else:
+            plans = sources_plan(
+                owner=owner, rows=rows, preset=reading.preset, choices=sources
             )
-        )
-        known_ids = {(s, e) for s, e, _h in known if e}
-        known_hashes = {(s, h) for s, _e, h in known if h}
-        new: list[Payment] = []
-        for row, target in targets:
-            if row.external_id:
-                if (target.pk, row.external_id) in known_ids:
-                    continue
-                known_ids.add((target.pk, row.external_id))
-            else:
-                if (target.pk, row.row_hash) in known_hashes:
-                    continue
-                known_hashes.add((target.pk, row.row_hash))
-            new.append(
-                Payment(
-                    source=target, date=row.date, gross=row.gross, tax_withheld=row.tax_withheld,
-                    fees=row.fees, currency=row.currency, note=row.note,
-                    external_id=row.external_id or None,
-                    row_hash=None if row.external_id else row.row_hash,
-                )
-            )  # fmt: skip
+            needed = {alias_key(row.source) for row in rows if row.source}
+            by_key = _sources_create(
+                owner=owner,
+                plans=plans,
+                needed=needed,
+                platform=reading.preset.name if reading.preset else "",
+            )
+            created_sources = sum(1 for key in needed if plans[key].source is None)
+            targets = [(row, by_key[alias_key(row.source or "")]) for row in rows]
+        new = _new_payments(targets)
         for first in range(0, len(new), IMPORT_BATCH):
             if on_progress is not None:
                 on_progress("write", first, len(new))
             Payment.objects.bulk_create(new[first : first + IMPORT_BATCH])
         if new:
             owner_data_changed(owner_id=owner.pk)
-    return ImportSummary(created=len(new), duplicates=len(targets) - len(new), parsed=parsed)
+    return ImportSummary(
+        created=len(new),
+        duplicates=len(targets) - len(new),
+        created_sources=created_sources,
+        rejected=rejected,
+        reading=reading,
+    )
 
 
-@transaction.atomic
-def payment_import_upload(
-    *, owner: User, filename: str, content: bytes, source: IncomeSource | None
-) -> PaymentImport:
-    """Keep an uploaded file for preview; nothing is imported yet."""
-    if source is not None:
-        source_require_owner(source=source, owner=owner)
+def _new_payments(targets: list[tuple[StatementRow, IncomeSource]]) -> list[Payment]:
+    """The rows not yet in the database (by external id, else row hash), as payments."""
+    source_ids = {target.pk for _row, target in targets}
+    known = set(
+        Payment.objects.filter(source_id__in=source_ids).values_list(
+            "source_id", "external_id", "row_hash"
+        )
+    )
+    known_ids = {(s, e) for s, e, _h in known if e}
+    known_hashes = {(s, h) for s, _e, h in known if h}
+    new: list[Payment] = []
+    for row, target in targets:
+        if row.external_id:
+            if (target.pk, row.external_id) in known_ids:
+                continue
+            known_ids.add((target.pk, row.external_id))
+        else:
+            if (target.pk, row.row_hash) in known_hashes:
+                continue
+            known_hashes.add((target.pk, row.row_hash))
+        new.append(
+            Payment(
+                source=target, date=row.date, gross=row.gross, tax_withheld=row.tax_withheld,
+                fees=row.fees, currency=row.currency, note=row.note,
+                external_id=row.external_id, row_hash=None if row.external_id else row.row_hash,
+            )
+        )  # fmt: skip
+    return new
+
+
+# ----------------------------------------------------------------------------- uploads
+def _check_size(content: bytes) -> None:
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise DomainError(
             {
@@ -155,40 +431,146 @@ def payment_import_upload(
                 ]
             }
         )
+
+
+@transaction.atomic
+def payment_import_upload(
+    *, owner: User, filename: str, content: bytes, source: IncomeSource | None
+) -> PaymentImport:
+    """Keep an uploaded file for preview; nothing is imported yet."""
+    if source is not None:
+        source_require_owner(source=source, owner=owner)
+    _check_size(content)
     upload = PaymentImport(owner=owner, filename=filename[:255], content=content, source=source)
     return model_assign_and_save(instance=upload, fields={})
 
 
-def payment_import_preview(*, upload: PaymentImport) -> ParseResult:
-    """Parse the stored file with its current mapping, writing nothing."""
-    default_currency = (
-        upload.source.currency
-        if upload.source
-        else profile_get_or_create(user=upload.owner).base_currency
+@dataclass(frozen=True)
+class Preview:
+    """What the preview shows: the reading and where each source value's rows go."""
+
+    reading: Reading
+    plans: dict[str, SourcePlan]
+
+    @property
+    def result(self) -> StatementResult:
+        return self.reading.result
+
+
+def payment_import_preview(*, upload: PaymentImport) -> Preview:
+    """Read the stored file with its current mapping and plan its sources, writing nothing."""
+    reading = upload_read(upload=upload)
+    plans = (
+        {}
+        if upload.source_id
+        else sources_plan(
+            owner=upload.owner,
+            rows=reading.result.rows,
+            preset=reading.preset,
+            choices=upload.sources,
+        )
     )
-    return parse_payments(
-        bytes(upload.content),
-        currencies=CURRENCY_CODES,
-        default_currency=default_currency,
-        mapping=upload.mapping or None,
+    return Preview(reading=reading, plans=plans)
+
+
+def statement_preview(
+    *,
+    owner: User,
+    content: bytes,
+    source: IncomeSource | None,
+    mapping: Mapping[str, Any] | None = None,
+    sources: Mapping[str, Any] | None = None,
+) -> Preview:
+    """A file read and planned as its import would be, without keeping it (the API's
+    mapping step): the same limits as an upload, nothing written."""
+    if source is not None:
+        source_require_owner(source=source, owner=owner)
+    _check_size(content)
+    choices = _check_choices(owner=owner, choices=sources or {})
+    reading = statement_read(
+        owner=owner,
+        data=content,
+        default_currency=_default_currency(owner=owner, source=source),
+        mapping=mapping_options(mapping).to_json() if mapping else None,
     )
+    plans = (
+        {}
+        if source is not None
+        else sources_plan(owner=owner, rows=reading.result.rows, preset=reading.preset, choices=choices)
+    )
+    return Preview(reading=reading, plans=plans)
+
+
+def payment_import_rejected_lines(*, upload: PaymentImport) -> str:
+    """The rows of the stored file that have an error, as CSV with their line and reasons
+    (``rejected_lines_csv``), read with the upload's mapping: to fix and import again."""
+    reading = upload_read(upload=upload)
+    return rejected_lines_csv(reading.result)
 
 
 @transaction.atomic
-def payment_import_set_mapping(
-    *, upload: PaymentImport, mapping: Mapping[str, str], source: IncomeSource | None
+def payment_import_configure(
+    *,
+    upload: PaymentImport,
+    source: IncomeSource | None,
+    mapping: Mapping[str, Any] | None = None,
+    preset: str | None = None,
+    sources: Mapping[str, Any] | None = None,
+    partial: bool | None = None,
+    save_as: str = "",
 ) -> PaymentImport:
-    """Change which column holds which field (and the default source) before importing."""
+    """Keep the choices of the mapping step before importing.
+
+    ``mapping`` replaces the layout (None keeps it, ``{}`` goes back to the detected one);
+    ``preset`` names the preset whose row rule still applies; ``sources`` says per
+    source value which source or category its rows get; ``save_as`` saves the mapping
+    for the owner's files with the same header, under that name.
+    """
+    owner = upload.owner
     if source is not None:
-        source_require_owner(source=source, owner=upload.owner)
-    unknown = set(mapping) - set(CSV_FIELDS)
-    if unknown:
-        raise DomainError(
-            {"mapping": [_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]}
-        )
-    return model_assign_and_save(
-        instance=upload, fields={"mapping": dict(mapping), "source": source}
+        source_require_owner(source=source, owner=owner)
+    fields: dict[str, Any] = {"source": source}
+    if mapping is not None:
+        fields["mapping"] = mapping_options(mapping).to_json() if mapping else {}
+    if preset is not None:
+        fields["preset"] = preset if preset in PRESETS else ""
+    if sources is not None:
+        fields["sources"] = _check_choices(owner=owner, choices=sources)
+    if partial is not None:
+        fields["partial"] = partial
+    upload = model_assign_and_save(instance=upload, fields=fields)
+    if save_as.strip():
+        import_mapping_save(upload=upload, name=save_as)
+    return upload
+
+
+@transaction.atomic
+def import_mapping_save(*, upload: PaymentImport, name: str) -> ImportMapping:
+    """Save the upload's layout for the owner's files with the same header.
+
+    The header line is not kept: the next file's preamble may be longer or shorter, and
+    its header is found by its signature.
+    """
+    reading = upload_read(upload=upload)
+    result = reading.result
+    if not result.header:
+        raise DomainError({"save_as": [_("A mapping can only be saved for a file with a header.")]})
+    options = result.options.merged({"header_line": None})
+    mapping, _created = ImportMapping.objects.update_or_create(
+        owner=upload.owner,
+        signature=result.signature,
+        defaults={
+            "name": name.strip()[:120],
+            "header": list(result.header),
+            "options": options.to_json(),
+        },
     )
+    return mapping
+
+
+@transaction.atomic
+def import_mapping_delete(*, mapping: ImportMapping) -> None:
+    mapping.delete()
 
 
 #: Shown (translated) when the broker cannot take an import: the upload is failed at once
@@ -230,19 +612,24 @@ def payment_import_submit(
     filename: str,
     content: bytes,
     source: IncomeSource | None,
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, Any] | None = None,
+    sources: Mapping[str, Any] | None = None,
+    partial: bool = False,
+    save_as: str = "",
 ) -> PaymentImport:
     """Upload, map and queue a file in one go (the API): all of it, or nothing is kept."""
     upload = payment_import_upload(owner=owner, filename=filename, content=content, source=source)
-    if mapping is not None:
-        upload = payment_import_set_mapping(upload=upload, mapping=mapping, source=source)
+    upload = payment_import_configure(
+        upload=upload, source=source, mapping=mapping, sources=sources, partial=partial,
+        save_as=save_as,
+    )  # fmt: skip
     return payment_import_start(upload=upload)
 
 
 def payment_import_process(
     *, upload_id: int, on_progress: ImportProgress | None = None
 ) -> PaymentImport | None:
-    """Import a queued file: all rows or none; the outcome is kept on the upload.
+    """Import a queued file; the outcome is kept on the upload.
 
     Safe to run twice: a finished upload is left as it is, and a redelivered one (its
     worker died in the middle, so its transaction rolled back) runs again from the
@@ -260,24 +647,38 @@ def payment_import_process(
             data=bytes(upload.content),
             source=upload.source,
             mapping=upload.mapping or None,
+            preset=upload.preset,
+            sources=upload.sources,
+            partial=upload.partial,
             on_progress=on_progress,
         )
     except ImportRejected as rejected:
+        reading = rejected.reading
+        result = reading.result
         upload.status = ImportStatus.REJECTED
-        upload.errors = [
-            {"line": line, "field": field, "message": message}
-            for line, field, message in rejected.errors
-        ]
-        upload.total_rows = len(rejected.parsed.rows) + len(rejected.parsed.errors)
-        upload.created_rows = upload.duplicate_rows = 0
+        upload.errors = _error_rows(rejected.errors)
+        upload.created_rows = upload.duplicate_rows = upload.created_sources = 0
+        upload.rejected_rows = len({line for line, _f, _m in rejected.errors if line})
     else:
+        reading = summary.reading
+        result = reading.result
         upload.status = ImportStatus.DONE
-        upload.errors = []
-        upload.total_rows = len(summary.parsed.rows)
+        upload.errors = _error_rows(
+            [(e.line, e.field, e.message) for e in result.errors]
+            + [(r.line, "source", NO_SOURCE) for r in result.rows if not r.source and not upload.source_id]
+        )
         upload.created_rows, upload.duplicate_rows = summary.created, summary.duplicates
+        upload.created_sources, upload.rejected_rows = summary.created_sources, summary.rejected
+    upload.preset = reading.preset.key if reading.preset else upload.preset
+    upload.total_rows = result.total_rows
+    upload.skipped_rows = len(result.skipped)
     upload.finished_at = timezone.now()
     upload.save()
     return upload
+
+
+def _error_rows(errors: ErrorList) -> list[dict[str, Any]]:
+    return [{"line": line, "field": field, "message": message} for line, field, message in errors]
 
 
 def payment_import_fail(*, upload_id: int, message: str) -> None:

@@ -9,45 +9,108 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from imports.models import ImportStatus, PaymentImport
+from imports.models import ImportMapping, ImportStatus, PaymentImport
+from imports.parsing.columns import FIELDS
+from imports.parsing.messages import SKIP_REASONS
 from income.api.serializers import OwnedSourceField
 from income.progress import progress_read
 
 
-@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
-class ColumnMappingField(serializers.JSONField):
-    """Field name → column header, sent as one JSON object (a JSON part in multipart)."""
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": (
+            "How to read the file (PRODUCT.md §8): header_line (1-based, null finds it); "
+            "columns {field: column name or 0-based position, null = not in the file} for "
+            "the fields " + ", ".join(FIELDS) + "; guess (true: fields left out are "
+            "recognised by their usual names); number_format (de, en); date_order (dmy, "
+            "mdy, ymd); types {type value: income | refund | tax | skip:<reason>}; "
+            "skip_statuses [status values]; negative (auto, reduce, skip); fee_sign and "
+            "tax_sign (auto, negative, positive: the sign of a charged fee or withheld "
+            "tax); currency (when the file names none); source_fallback (the source of rows "
+            "without one). Left out, the layout is detected: your saved mapping for the "
+            'header, a preset, or guessed columns. The older form {"date": "Datum", '
+            '"gross": "Betrag"} (field → header) is still read as the columns.'
+        ),
+    }
+)
+class ImportMappingField(serializers.JSONField):
+    """The mapping, sent as one JSON object (a JSON part in multipart)."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": (
+            "Source value of the file (an ISIN, a product, a payer) → "
+            '{"source": <id of one of your sources>} or {"category": "<category slug>"} '
+            "for a new source. Values left out go to a remembered or same-named source of "
+            "yours, else to a new source in the preset's category."
+        ),
+        "additionalProperties": {"type": "object"},
+    }
+)
+class SourceChoicesField(serializers.JSONField):
+    """Where the rows of each source value go."""
 
 
 class PaymentImportCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """``POST /api/v1/imports/`` (multipart): the file, and how to read it."""
 
     file = serializers.FileField(
-        help_text=_("The CSV file: German or English number and date formats are recognised.")
+        help_text=_(
+            "The CSV file as downloaded from your bank, broker or platform; known layouts "
+            "(GET /api/v1/imports/presets/) need no mapping."
+        )
     )
     source = OwnedSourceField(  # type: ignore[assignment]
         required=False,
         allow_null=True,
-        help_text=_("Id of one of your sources, for rows without a source column."),
+        help_text=_("Id of one of your sources: every row goes there."),
     )
-    mapping = ColumnMappingField(
+    mapping = ImportMappingField(required=False)
+    sources = SourceChoicesField(required=False)
+    partial = serializers.BooleanField(
         required=False,
-        help_text=_(
-            'JSON object field → column header, e.g. {"date": "Datum", "gross": "Betrag"}; '
-            "an empty header means the field is not in the file; fields left out are "
-            "recognised by their usual header names."
-        ),
+        default=False,
+        help_text=_("Import the rows without errors and list the others (default: all or none)."),
+    )
+    save_as = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=120,
+        help_text=_("Save the mapping under this name for your files with the same header."),
     )
 
-    def validate_mapping(self, value: object) -> dict[str, str]:
-        """Only the shape; which field names are allowed is the service's rule."""
-        if not isinstance(value, dict) or not all(
-            isinstance(key, str) and isinstance(header, str) for key, header in value.items()
+    def validate_mapping(self, value: object) -> dict[str, Any]:
+        """The shape only (the service checks every key); the older field → header form is
+        read as the columns, so clients written for it keep working."""
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("Send the mapping as a JSON object."))
+        if value and set(value) <= set(FIELDS) and all(
+            isinstance(header, str) for header in value.values()
         ):
-            raise serializers.ValidationError(
-                _("Send a JSON object of field names to column headers (text).")
-            )
+            return {"columns": {field: header or None for field, header in value.items()}}
         return value
+
+    def validate_sources(self, value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("Send the sources as a JSON object."))
+        return value
+
+
+class ImportPreviewRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``POST /api/v1/imports/preview/`` (multipart): a file read without importing it."""
+
+    file = serializers.FileField(help_text=_("The CSV file."))
+    source = OwnedSourceField(  # type: ignore[assignment]
+        required=False, allow_null=True, help_text=_("Id of one of your sources.")
+    )
+    mapping = ImportMappingField(required=False)
+    sources = SourceChoicesField(required=False)
+
+    validate_mapping = PaymentImportCreateSerializer.validate_mapping
+    validate_sources = PaymentImportCreateSerializer.validate_sources
 
 
 class ImportErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -83,8 +146,9 @@ class PaymentImportSerializer(serializers.ModelSerializer):  # type: ignore[type
     class Meta:
         model = PaymentImport
         fields = (
-            "id", "filename", "status", "source", "total_rows", "created_rows",
-            "duplicate_rows", "errors", "progress", "created_at", "started_at", "finished_at",
+            "id", "filename", "status", "source", "preset", "partial", "total_rows",
+            "created_rows", "duplicate_rows", "skipped_rows", "rejected_rows",
+            "created_sources", "errors", "progress", "created_at", "started_at", "finished_at",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -94,3 +158,120 @@ class PaymentImportSerializer(serializers.ModelSerializer):  # type: ignore[type
             return None
         progress = progress_read(kind="import", job_id=upload.pk)
         return None if progress is None else dict(ImportProgressSerializer(progress).data)
+
+
+class PresetSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A layout recognised by its header, imported with no mapping step."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.SerializerMethodField()
+    category = serializers.CharField(help_text=_("Category slug of the sources it creates."))
+    signature = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Header names that identify the layout.")
+    )
+
+    def get_description(self, preset: Any) -> str:
+        return gettext(preset.description) if preset.description else ""
+
+
+class PreviewPaymentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    line = serializers.IntegerField()
+    date = serializers.DateField()
+    gross = serializers.DecimalField(max_digits=15, decimal_places=2)
+    tax_withheld = serializers.DecimalField(max_digits=15, decimal_places=2)
+    fees = serializers.DecimalField(max_digits=15, decimal_places=2)
+    currency = serializers.CharField()
+    note = serializers.CharField()
+    external_id = serializers.CharField(allow_null=True)
+    source = serializers.CharField(allow_null=True, help_text=_("The value naming the source."))
+    merged_lines = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Withholding-tax rows merged into it.")
+    )
+
+
+class PreviewSkippedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    line = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=sorted(SKIP_REASONS))
+    reason_text = serializers.SerializerMethodField()
+    value = serializers.CharField(help_text=_("The row's type value, if any."))
+    into_line = serializers.IntegerField(allow_null=True)
+
+    def get_reason_text(self, skipped: Any) -> str:
+        return gettext(SKIP_REASONS[skipped.reason])
+
+
+class PreviewTypeValueSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+    kind = serializers.CharField()
+
+
+class PreviewSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    value = serializers.CharField()
+    label = serializers.CharField()
+    rows = serializers.IntegerField()
+    source = serializers.IntegerField(source="source.pk", allow_null=True, default=None)
+    how = serializers.ChoiceField(choices=["chosen", "alias", "name", "create"])
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
+
+
+class ImportPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What the file would import: the layout read, the rows, the skipped rows and why."""
+
+    preset = serializers.CharField(allow_null=True)
+    saved_mapping = serializers.CharField(allow_null=True)
+    header_line = serializers.IntegerField(allow_null=True)
+    header = serializers.ListField(child=serializers.CharField())
+    columns = serializers.DictField(child=serializers.IntegerField())
+    mapping = serializers.DictField(help_text=_("The mapping the file was read with."))
+    number_format = serializers.CharField()
+    date_order = serializers.CharField()
+    total_rows = serializers.IntegerField()
+    payments_count = serializers.IntegerField()
+    skipped_count = serializers.IntegerField()
+    payments = PreviewPaymentSerializer(many=True)
+    skipped = PreviewSkippedSerializer(many=True)
+    errors = ImportErrorSerializer(many=True)
+    file_errors = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+    type_values = PreviewTypeValueSerializer(many=True)
+    sources = PreviewSourceSerializer(many=True)
+
+
+class ImportMappingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A saved mapping: files with this header import with it, no step."""
+
+    class Meta:
+        model = ImportMapping
+        fields = ("id", "name", "header", "options", "created_at", "updated_at")
+        read_only_fields = fields
+
+
+def preview_data(preview: Any, *, shown: int = 200) -> dict[str, Any]:
+    """A preview as ``ImportPreviewSerializer`` reads it: the first ``shown`` rows of each
+    list (a 100,000-row statement is not sent back whole), with the counts of all."""
+    result = preview.result
+    return {
+        "preset": preview.reading.preset.key if preview.reading.preset else None,
+        "saved_mapping": preview.reading.saved.name if preview.reading.saved else None,
+        "header_line": result.header_line,
+        "header": list(result.header),
+        "columns": result.columns,
+        "mapping": result.options.to_json(),
+        "number_format": result.number_format,
+        "date_order": result.date_order,
+        "total_rows": result.total_rows,
+        "payments_count": len(result.rows),
+        "skipped_count": len(result.skipped),
+        "payments": result.rows[:shown],
+        "skipped": result.skipped[:shown],
+        "errors": [
+            {"line": e.line, "field": e.field, "message": e.message} for e in result.errors[:shown]
+        ]
+        + [{"line": None, "field": None, "message": m} for m in result.file_errors],
+        "file_errors": [gettext(m) for m in result.file_errors],
+        "warnings": [gettext(m) for m in result.warnings],
+        "type_values": result.type_values,
+        "sources": list(preview.plans.values()),
+    }

@@ -14,13 +14,16 @@ The rules, in the order they apply to a row:
    or with three or more of this header's own names (the next section of an export
    whose sections share columns, as IBKR's Flex queries do), and no date of its own.
 2. A row without a date is a total or balance row when it says so (``Summe``,
-   ``Kontostand``, ``Total`` …) or a pending one (``offen``), else an error.
+   ``Kontostand``, ``Total`` …) or a pending one (``offen``); text for a date and no
+   amount is a title or note around a table (skipped as another table's), else an error.
 3. The type column decides the kind (``kinds``): income, refund, withholding tax, or a
    skip with its reason. Without a type column every row is income and its sign decides.
 4. Amounts are signed. A negative amount on an income row is a reversal that reduces
    income (``negative="reduce"``, the default with a type column) or an outgoing
    payment to skip (``"skip"``, the default without one: a bank account's debits).
-   A refund row is always negative (a file that writes refunds unsigned is read so).
+   A refund row is always negative (a file that writes refunds unsigned is read so),
+   except where signs are the account's money flow (``"skip"``): there a positive
+   refund is the refund of the holder's own purchase, not income.
 5. Tax and fee cells count by their absolute value on a receipt. On a reversal the tax
    goes back with the income (negative), and a fee is charged (positive) or returned
    (negative) by the file's own sign convention (``fee_sign``, decided per file by the
@@ -225,6 +228,13 @@ def _find_header(records: Sequence[text.Record], options: Options) -> int | None
             score = score + hits if hits == len(named) else 0
         if score > best:
             best, chosen = score, index
+    date_at = options.columns.get("date")
+    if chosen is None and isinstance(date_at, int):
+        # Columns by position and no known names: the header is the row just above the
+        # first row whose date column holds a date.
+        for index, (_line, cells) in enumerate(records[:_HEADER_SCAN]):
+            if index and date_at < len(cells) and dates.looks_like_date(cells[date_at]):
+                return index - 1
     return chosen
 
 
@@ -511,7 +521,7 @@ class _StatementReader:
             try:
                 outcome = self._row(line, cells, type_counts, rounded)
             except _CellError as error:
-                errors.append(RowError(line=line, field=error.field, message=error.message))
+                errors.extend(self._row_errors(line, cells, error))
                 rejected.append((line, tuple(cells)))
                 continue
             if rounded[0]:
@@ -566,13 +576,10 @@ class _StatementReader:
                 outside = False
                 skipped.append(SkippedRow(line=line, reason="header"))
                 continue
-            looks_like_header = (
+            if not outside and (
                 cols.header_score(cells) or len(names.intersection(normalized)) >= _SHARED_NAMES
-            )
-            if not outside and looks_like_header and not (
-                date_at < len(cells) and dates.looks_like_date(cells[date_at])
             ):
-                outside = True
+                outside = not (date_at < len(cells) and dates.looks_like_date(cells[date_at]))
             if outside:
                 skipped.append(SkippedRow(line=line, reason="other_table"))
                 continue
@@ -638,6 +645,10 @@ class _StatementReader:
         if main == 0 and not amounts["refunded"]:
             return SkippedRow(line=line, reason="zero", value=type_value)
         if kind == kinds.REFUND and main > 0:
+            if self.negative == "skip":
+                # Signs are the account's money flow: a refund paid out is negative, so a
+                # positive one is the refund of the holder's own purchase.
+                return SkippedRow(line=line, reason="not_income", value=type_value)
             gross_cell = -gross_cell if gross_cell is not None else None
             net_cell = -net_cell if net_cell is not None else None
             main = -main
@@ -651,7 +662,7 @@ class _StatementReader:
         returned = ZERO
         if "fees" in self.has:
             # Charged is positive from here on; a receipt's returned fee came in with it.
-            fees = (amounts["fees"] or ZERO) * self.fee_sign
+            fees = (amounts["fees"] or ZERO) * self.fee_sign + ZERO  # never -0.00
             if not reversal and fees < 0:
                 returned, fees = -fees, ZERO
         elif gross_cell is not None and net_cell is not None:
@@ -693,7 +704,7 @@ class _StatementReader:
         values: Mapping[str, str],
         parsed: date | dates.DateError | None,
     ) -> SkippedRow:
-        """A row without a readable date: a total, a pending row, or an error."""
+        """A row without a readable date: a total, a pending row, a title, or an error."""
         if any(_TOTAL_WORDS.match(cell) for cell in cells if cell):
             return SkippedRow(line=line, reason="total", value=raw_date)
         if raw_date.casefold() in _PENDING_WORDS:
@@ -705,11 +716,56 @@ class _StatementReader:
             if not any(values[f].strip() for f in ("gross", "net")):
                 return SkippedRow(line=line, reason="total", value="")
             raise _CellError("date", messages.DATE_REQUIRED)
+        if not any(values[f].strip() for f in ("gross", "net")):
+            # Text for a date and no amount: the title of the next table (comdirect's
+            # "Umsätze Visa-Karte") or a note around this one, never a payment.
+            return SkippedRow(line=line, reason="other_table", value=raw_date)
         assert isinstance(parsed, dates.DateError)
         raise _CellError("date", parsed.message)
 
+    def _row_errors(self, line: int, cells: list[str], first: _CellError) -> list[RowError]:
+        """Every bad cell of a row that failed on ``first``, so one upload shows them all.
+
+        Each cell is checked on its own; ``first`` comes first, the others follow in field
+        order. A row-level error (too many cells) says it all: its cells are not aligned.
+        """
+        found: dict[str | None, str] = {first.field: first.message}
+        if first.field is None:
+            return [RowError(line=line, field=None, message=first.message)]
+        padded = [*cells, *[""] * (self.width - len(cells)), ""]
+        values = {f: padded[self.at[f]] for f in cols.FIELDS}
+        if self.row_rule is not None:
+            self.row_rule(values, dict(zip(self.normalized_header, padded, strict=False)))
+        raw_date = values["date"].strip()
+        parsed_date = self._date(raw_date) if raw_date else None
+        if isinstance(parsed_date, dates.DateError):
+            found.setdefault("date", parsed_date.message)
+        marks: set[str] = set()
+        for name in cols.AMOUNT_FIELDS:
+            parsed = self._amount(values[name]) if values[name].strip() else None
+            if isinstance(parsed, AmountError):
+                found.setdefault(name, parsed.message)
+            elif parsed is not None and parsed[1] is not None:
+                marks.add(parsed[1])
+        try:
+            self._currency(values["currency"], marks)
+        except _CellError as error:
+            found.setdefault("currency", error.message)
+        if _FORMULA.match(" ".join(values["note"].split())):
+            found.setdefault("note", messages.FORMULA)
+        for name, limit in (("external_id", MAX_EXTERNAL_ID_LENGTH), ("source", MAX_SOURCE_LENGTH)):
+            try:
+                self._text(values[name], limit, name)
+            except _CellError as error:
+                found.setdefault(name, error.message)
+        order = {name: index for index, name in enumerate(cols.FIELDS)}
+        rest = sorted((f for f in found if f != first.field), key=lambda f: order.get(f or "", -1))
+        return [RowError(line=line, field=f, message=found[f]) for f in (first.field, *rest)]
+
     def _amount_of(self, field_name: str, cell: str, rounded: list[bool]) -> Decimal | None:
-        if field_name not in self.has or not cell.strip():
+        """The amount of a field's cell; a field the file has no column for has the empty
+        cell, unless the row rule filled it (Gumroad's refund is derived from flags)."""
+        if not cell.strip():
             return None
         parsed = self._amount(cell)
         if isinstance(parsed, AmountError):

@@ -25,8 +25,9 @@ GERMAN = "Datum;Betrag;Steuer;Notiz\n31.12.2025;1.234,56;185,18;Q4\n30.09.2025;9
     "cp1252"
 )
 JOB_FIELDS = {
-    "id", "filename", "status", "source", "total_rows", "created_rows", "duplicate_rows",
-    "errors", "progress", "created_at", "started_at", "finished_at",
+    "id", "filename", "status", "source", "preset", "partial", "total_rows", "created_rows",
+    "duplicate_rows", "skipped_rows", "rejected_rows", "created_sources", "errors",
+    "progress", "created_at", "started_at", "finished_at",
 }  # fmt: skip
 
 
@@ -87,7 +88,8 @@ def test_a_mapping_names_the_columns(
     mapping = json.dumps({"date": "Tag", "gross": "Summe"})
     with django_capture_on_commit_callbacks(execute=True):
         job = post_file(alice_api, content, source=source.pk, mapping=mapping).json()
-    assert PaymentImport.objects.get(pk=job["id"]).mapping == {"date": "Tag", "gross": "Summe"}
+    stored = PaymentImport.objects.get(pk=job["id"]).mapping  # the older form, read as columns
+    assert stored["columns"] == {"date": "Tag", "gross": "Summe"}
     assert alice_api.get(f"/api/v1/imports/{job['id']}/").json()["created_rows"] == 1
 
 
@@ -128,13 +130,13 @@ def test_a_rejected_file_lists_its_errors(
     django_capture_on_commit_callbacks: OnCommit,
 ) -> None:
     source = SourceFactory.create(owner=alice)
-    broken = GERMAN + b"31.12.2025;-5,00;0;neg\n"
+    broken = GERMAN + b"31.13.2025;5,00;0;bad\n"
     with django_capture_on_commit_callbacks(execute=True):
         job = post_file(alice_api, broken, source=source.pk).json()
     rejected = alice_api.get(f"/api/v1/imports/{job['id']}/").json()
     assert rejected["status"] == "rejected"
     assert rejected["created_rows"] == 0
-    assert {"line": 4, "field": "gross", "message": "Amounts may not be negative."} in rejected[
+    assert {"line": 4, "field": "date", "message": "This date does not exist."} in rejected[
         "errors"
     ]
     assert Payment.objects.count() == 0
@@ -147,9 +149,9 @@ def test_error_messages_are_in_the_callers_language(
 ) -> None:
     source = SourceFactory.create(owner=alice)
     with django_capture_on_commit_callbacks(execute=True):
-        job = post_file(alice_api, GERMAN + b"31.12.2025;-5,00;0;neg\n", source=source.pk).json()
+        job = post_file(alice_api, GERMAN + b"31.13.2025;5,00;0;bad\n", source=source.pk).json()
     german = alice_api.get(f"/api/v1/imports/{job['id']}/", HTTP_ACCEPT_LANGUAGE="de").json()
-    assert german["errors"][0]["message"] == "Beträge dürfen nicht negativ sein."
+    assert german["errors"][0]["message"] == "Dieses Datum gibt es nicht."
 
 
 def test_bob_cannot_see_alices_job(alice_api: APIClient, bob_api: APIClient, alice: User) -> None:

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from imports import services
 from income.finance.errors import DomainError
-from income.models import Payment
+from income.models import IncomeSource, Payment
 from tests.factories import SourceFactory
 
 GERMAN = (
@@ -66,10 +66,22 @@ def test_a_broken_row_stops_the_whole_file(alice: User) -> None:
     assert Payment.objects.count() == 0
 
 
-def test_an_unknown_source_name_is_a_row_error(alice: User, bob: User) -> None:
-    SourceFactory.create(owner=bob, name="World ETF", currency="USD")  # bob's, not alice's
+def test_an_unknown_source_name_becomes_a_new_source_of_the_importer(
+    alice: User, bob: User
+) -> None:
+    bobs = SourceFactory.create(owner=bob, name="World ETF", currency="USD")
+    summary = services.payments_import(owner=alice, data=ENGLISH)
+    assert (summary.created, summary.created_sources) == (2, 1)
+    created = IncomeSource.objects.get(owner=alice)
+    assert (created.name, created.currency, created.category.slug) == (
+        "World ETF", "USD", "other-passive"
+    )  # fmt: skip
+    assert not Payment.objects.filter(source=bobs).exists()
+
+
+def test_rows_without_a_source_and_no_default_are_row_errors(alice: User) -> None:
     with pytest.raises(services.ImportRejected) as rejected:
-        services.payments_import(owner=alice, data=ENGLISH)
+        services.payments_import(owner=alice, data=GERMAN)
     assert {(line, field) for line, field, _m in rejected.value.errors} == {
         (2, "source"),
         (3, "source"),
@@ -98,7 +110,7 @@ def test_an_upload_is_kept_for_preview_and_imported_once(
     upload = services.payment_import_upload(
         owner=alice, filename="bank.csv", content=GERMAN, source=source
     )
-    assert services.payment_import_preview(upload=upload).ok
+    assert services.payment_import_preview(upload=upload).result.ok
     assert Payment.objects.count() == 0
     # Queued on commit; the eager worker runs it at once.
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,8 +11,7 @@ description list of another importer (winvestify).
   detected per file.
 - The type is the ``Description`` up to a ``|`` (``TransferDeposit|<IBAN>``): the row
   rule cuts the rest off. Bondora spells ``Repaiment`` (sic), and so do the types here.
-- Loan interest goes to its ``LoanNumber``; rows without one (Go & Grow interest) go to
-  "Bondora". Principal coming back, and money moved into Go & Grow (``TransferGoGrow``)
+- Every row goes to one source, "Bondora": a source per loan would bury the overview. Principal coming back, and money moved into Go & Grow (``TransferGoGrow``)
   or out of it (``TransferGoGrowMainRepaiment``), are transfers; the Go & Grow
   withdrawal fee is a fee of its own, not taken off the interest.
 - Bondora withholds no tax for most countries: there is no tax column.
@@ -59,7 +58,7 @@ PRESETS = (
             columns={
                 "date": "TransferDate", "currency": "Currency", "gross": "Amount",
                 "external_id": "Number", "type": "Description", "note": "Description",
-                "source": "LoanNumber",
+                "group": "LoanNumber",
             },
             guess=False,
             types=_TYPES,

@@ -17,11 +17,13 @@ The rules:
   and transfers between one's own accounts are skipped by their ``Vorgang``.
 - Pending rows have ``offen`` as their booking day (and ``--`` as value date).
 - The payer is the text after ``Auftraggeber:`` in ``Buchungstext`` (up to the next
-  label); the note is the text after ``Buchungstext:``. A row without a payer (the
-  bank's own interest, ``Kontoabschluss``, and a ``Kupon`` credited by its depot) gets
-  the bank's name as its source.
-- A credit whose purpose starts with ``Umbuchung``/``Übertrag`` is money moved between
-  one's own accounts (``Umbuchung vom Tagesgeld PLUS``): a transfer, not income.
+  label; a credit that names only an ``Empfänger:`` came back from them); the note is
+  the text after ``Buchungstext:``. A cell without labels is the payer as it stands.
+  A row without a payer (the bank's own interest, ``Kontoabschluss``, and a ``Kupon``
+  its depot credits) gets the bank's name as its source, not the security's: the
+  payer is what names a bank's sources.
+- A row whose purpose starts with ``Umbuchung``/``Übertrag`` moves money between one's
+  own accounts (``Umbuchung vom Tagesgeld PLUS``): a transfer, not income.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def payer_and_purpose(values: MutableMapping[str, str], row: Mapping[str, str]) 
     if not parts:
         values["source"] = " ".join(values["source"].split())
         return
-    values["source"] = parts.get("Auftraggeber", "")
+    values["source"] = parts.get("Auftraggeber") or parts.get("Empfänger", "")
     purpose = parts.get("Buchungstext", "")
     values["note"] = purpose
     if _OWN_TRANSFER.match(purpose):

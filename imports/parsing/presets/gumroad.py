@@ -20,6 +20,9 @@ years, so the signature names only the columns every version has.
   Gumroad keeps its fee on a refund, so the refund returns none.
 - A free-trial sign-up and a pre-order authorization move no money (the charge comes as
   a row of its own later): the first is skipped as not income, the second as pending.
+- The mapping names only the signature's columns, so an export without the refund or
+  order columns is read too; the row rule takes those from the row when they are there
+  (the note is the ``Order Number``).
 - The source is the product (``Item Name``); the id is ``Purchase ID``, URL-safe base64
   (``-`` and ``_`` included), so one id in 64 starts with ``-``. The newest exports write
   such a cell with an apostrophe in front (``'-Qv7…``, against spreadsheet formulas);
@@ -62,6 +65,9 @@ def _refund_and_authorizations(values: MutableMapping[str, str], row: Mapping[st
     lost_dispute = _flag(row, "disputed?") and not _flag(row, "dispute won?")
     if _flag(row, "fully refunded?") or lost_dispute:
         values["refunded"] = values["gross"]
+    else:
+        values["refunded"] = row.get("partial refund", "")
+    values["note"] = row.get("order number", "")
 
 
 PRESETS = (
@@ -72,8 +78,7 @@ PRESETS = (
         options=Options(
             columns={
                 "date": "Purchase Date", "gross": "Sale Price ($)", "fees": "Fees ($)",
-                "refunded": "Partial Refund ($)", "source": "Item Name",
-                "external_id": "Purchase ID", "note": "Order Number",
+                "source": "Item Name", "external_id": "Purchase ID",
             },
             guess=False,
             types={_FREE_TRIAL: kinds.skip("not_income"), _PREORDER: kinds.skip("pending")},

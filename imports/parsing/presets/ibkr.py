@@ -51,6 +51,7 @@ _TYPES = {
     "Other Fees": kinds.skip("fee"),
     "Commission Adjustments": kinds.skip("fee"),
     "Advisor Fees": kinds.skip("fee"),
+    "Broker Fees": kinds.skip("fee"),
     "Price Adjustments": kinds.skip("not_income"),
     _SUMMARY: kinds.skip("total"),
 }
@@ -58,9 +59,10 @@ _TYPES = {
 
 def _cash_row(values: MutableMapping[str, str], row: Mapping[str, str]) -> None:
     """Summary rows are totals; a negative deposit is a withdrawal; no ISIN → the symbol."""
+    outgoing = values["gross"].strip().startswith("-")
     if row.get("levelofdetail", "").strip().upper() == _SUMMARY:
         values["type"] = _SUMMARY
-    elif values["type"].strip() == _DEPOSITS_WITHDRAWALS and values["gross"].strip().startswith("-"):
+    elif values["type"].strip() == _DEPOSITS_WITHDRAWALS and outgoing:
         values["type"] = _WITHDRAWAL
     if not values["source"].strip():
         values["source"] = row.get("symbol", "")

@@ -61,6 +61,7 @@ _TYPES = {
     "Ueberweisung": kinds.skip("debit"),
     "Echtzeitüberweisung": kinds.skip("debit"),
     "Lastschrift": kinds.skip("debit"),
+    "Abbuchung": kinds.skip("debit"),
     "Dauerauftrag / Terminueberweisung": kinds.skip("debit"),
     "Dauerauftrag/Terminueberweisung": kinds.skip("debit"),
     "Retoure": kinds.skip("not_income"),

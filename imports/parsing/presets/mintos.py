@@ -8,12 +8,12 @@ se-jaeger/mintos-statement-prep-for-portfolio-performance, which reads German ex
   German ``Datum``, ``Details``, ``Umsatz``, ``Währung``, ``Zahlungsart`` (only those are
   attested, so only they are the signature). ``,``, ``.`` decimals with up to 16 places:
   each amount is rounded half up to the cent, so a tiny withholding often becomes 0.00.
+- Every row goes to one source, "Mintos": an investor holds hundreds of notes, and a
+  source per note would bury the overview (the note stays in the payment's note).
 - The loan is only in ``Details`` (``ISIN: LV0000876543 (Loan 27718221-01) Interest
-  received``): the row rule takes the ISIN out of it as the source (the loan ID when an
-  older line has no ISIN), so the interest of one note is one source. Rows without one
-  (bonuses) go to "Mintos".
-- Withholding tax is its own row (``Tax withholding``, negative) with the same ISIN and
-  day as its interest: merged by source and day.
+  received``): the row rule takes the ISIN out of it (the loan ID when an older line has
+  none) as the group that ties a withholding-tax row (``Tax withholding``, negative) to
+  its interest of the same day.
 - Principal coming back (``Principal received*``) is capital, not income: skipped as a
   transfer, as is the secondary market's principal. Bonuses and cashback are income.
   ``Late fees correction`` takes late fees back: a refund on its loan.
@@ -76,17 +76,17 @@ _TYPES = {
     "Erhaltene Tilgung aus Kreditrückkauf": kinds.skip("transfer"),
     "Erhaltene Tilgung aus Rückkauf kleiner Kreditteile": kinds.skip("transfer"),
     "Zweitmarkt-Transaktion": kinds.skip("transfer"),
-    "Zweitmarkt-Transaktion – Ab- oder Aufschlag": kinds.skip("not_income"),  # noqa: RUF001
+    "Zweitmarkt-Transaktion – Ab- oder Aufschlag": kinds.skip("not_income"),
     "Zweitmarktgebühr": kinds.skip("fee"),
     "Antrag auf Beitrag/Spende": kinds.skip("not_income"),
 }
 
 
-def _loan_source(values: MutableMapping[str, str], row: Mapping[str, str]) -> None:
-    """The source is the note's ISIN in ``Details`` (else the loan ID, else none)."""
+def _loan_group(values: MutableMapping[str, str], row: Mapping[str, str]) -> None:
+    """The note's ISIN in ``Details`` (else the loan ID) ties a tax row to its interest."""
     details = row.get("details", "")
     match = _ISIN.search(details) or _LOAN.search(details)
-    values["source"] = match[1] if match else ""
+    values["group"] = match[1] if match else ""
 
 
 def _options(columns: dict[str, str]) -> Options:
@@ -107,23 +107,23 @@ PRESETS = (
                    "Payment Type"),
         options=_options({
             "date": "Date", "external_id": "Transaction ID:", "note": "Details",
-            "source": "Details", "gross": "Turnover", "currency": "Currency",
+            "gross": "Turnover", "currency": "Currency",
             "type": "Payment Type",
         }),
         category="p2p-interest",
         description=gettext_noop("Mintos account statement"),
-        row_rule=_loan_source,
+        row_rule=_loan_group,
     ),
     Preset(
         key="mintos_de",
         name="Mintos (Deutsch)",
         signature=("Datum", "Details", "Umsatz", "Währung", "Zahlungsart"),
         options=_options({
-            "date": "Datum", "note": "Details", "source": "Details", "gross": "Umsatz",
+            "date": "Datum", "note": "Details", "gross": "Umsatz",
             "currency": "Währung", "type": "Zahlungsart",
         }),
         category="p2p-interest",
         description=gettext_noop("Mintos account statement (German)"),
-        row_rule=_loan_source,
+        row_rule=_loan_group,
     ),
 )  # fmt: skip

@@ -12,7 +12,10 @@ from imports.parsing.statement import StatementResult, parse_statement
 
 def read(text: str, options: Options | None = None) -> StatementResult:
     result, _layout = parse_statement(
-        text.encode(), currencies=("EUR", "USD"), default_currency="EUR", options=options or Options()
+        text.encode(),
+        currencies=("EUR", "USD"),
+        default_currency="EUR",
+        options=options or Options(),
     )
     return result
 
@@ -67,9 +70,7 @@ def test_a_row_with_three_of_the_headers_own_names_starts_another_table() -> Non
 
 def test_a_row_with_a_date_is_a_payment_whatever_names_it_repeats() -> None:
     result = read(
-        "Date,Type,Amount,Note\n"
-        "2024-03-22,Type,12.00,Amount\n"
-        "2024-03-23,Dividend,1.00,x\n",
+        "Date,Type,Amount,Note\n2024-03-22,Type,12.00,Amount\n2024-03-23,Dividend,1.00,x\n",
         Options(types={"Type": "income", "Dividend": "income"}),
     )
 
