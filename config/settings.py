@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = 100
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 2**20
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=32) * 2**20
 #: Data rows one statement may have (PRODUCT.md §6: the import bench's 100,000 rows).
 IMPORT_MAX_ROWS = 100_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20

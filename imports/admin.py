@@ -1,24 +1,56 @@
-"""Admin: support sees a user's uploads and how their import went; nobody adds one here."""
+"""Admin: support sees a user's uploads and how their import went, their saved mappings
+and which file values name which source; nobody adds an upload here."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from imports.models import PaymentImport
+from imports.models import ImportMapping, PaymentImport, SourceAlias
 
 
 @admin.register(PaymentImport)
 class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("filename", "owner", "status", "created_rows", "duplicate_rows", "created_at")
-    list_filter = ("status",)
+    list_display = (
+        "filename", "owner", "preset", "status", "created_rows", "duplicate_rows",
+        "skipped_rows", "rejected_rows", "created_at",
+    )  # fmt: skip
+    list_filter = ("status", "preset", "partial")
     search_fields = ("filename", "owner__username")
     list_select_related = ("owner",)
     readonly_fields = (
-        "owner", "source", "filename", "mapping", "status", "created_rows", "duplicate_rows",
-        "errors", "created_at", "finished_at",
+        "owner", "source", "filename", "preset", "mapping", "sources", "partial", "status",
+        "total_rows", "created_rows", "duplicate_rows", "skipped_rows", "rejected_rows",
+        "created_sources", "errors", "created_at", "started_at", "finished_at",
     )  # fmt: skip
     exclude = ("content",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A user's saved mapping: support may remove a broken one; the user makes them."""
+
+    list_display = ("name", "owner", "updated_at")
+    search_fields = ("name", "owner__username")
+    list_select_related = ("owner",)
+    readonly_fields = ("owner", "signature", "header", "options", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SourceAlias)
+class SourceAliasAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Which value of a statement names which source; support may delete one (the next
+    statement then plans a source for the value again), never point it at another's."""
+
+    list_display = ("value", "source", "owner", "created_at")
+    search_fields = ("value", "owner__username", "source__name")
+    list_select_related = ("owner", "source")
+    readonly_fields = ("owner", "value", "source", "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

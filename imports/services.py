@@ -15,7 +15,7 @@ nothing; ``payment_import_configure`` keeps the person's choices (mapping, sourc
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -207,7 +207,8 @@ def sources_plan(
     for key, group in seen.items():
         first = group[0]
         choice = choices.get(key) or {}
-        chosen = own.get(choice.get("source")) if isinstance(choice.get("source"), int) else None
+        chosen_id = choice.get("source")
+        chosen = own.get(chosen_id) if isinstance(chosen_id, int) else None
         target, how = None, "create"
         if chosen is not None:
             target, how = chosen, "chosen"
@@ -242,7 +243,11 @@ def _check_choices(*, owner: User, choices: Mapping[str, Any]) -> dict[str, dict
             raise DomainError({"sources": [_("Choose a source or a category for each value.")]})
         source_id, slug = choice.get("source"), choice.get("category")
         if source_id is not None:
-            if not isinstance(source_id, int) or isinstance(source_id, bool) or source_id not in own:
+            if (
+                not isinstance(source_id, int)
+                or isinstance(source_id, bool)
+                or source_id not in own
+            ):
                 raise DomainError({"sources": [_("Select one of your own sources.")]})
             clean[alias_key(value)] = {"source": source_id}
         elif slug is not None:
@@ -263,11 +268,10 @@ def _sources_create(
         if plan.source is not None:
             targets[key] = plan.source
             continue
-        assert plan.category is not None
         targets[key] = source_create(
             owner=owner,
             name=(plan.label or plan.value)[:MAX_SOURCE_NAME],
-            category=plan.category,
+            category=plan.category or _categories()[DEFAULT_CATEGORY],
             currency=plan.currency,
             start_date=plan.first_date,
             platform=platform[:MAX_SOURCE_NAME],
@@ -362,9 +366,7 @@ def payments_import(
             targets = [(row, source) for row in rows]
             created_sources = 0
         else:
-            plans = sources_plan(
-                owner=owner, rows=rows, preset=reading.preset, choices=sources
-            )
+            plans = sources_plan(owner=owner, rows=rows, preset=reading.preset, choices=sources)
             needed = {alias_key(row.source) for row in rows if row.source}
             by_key = _sources_create(
                 owner=owner,
@@ -496,7 +498,9 @@ def statement_preview(
     plans = (
         {}
         if source is not None
-        else sources_plan(owner=owner, rows=reading.result.rows, preset=reading.preset, choices=choices)
+        else sources_plan(
+            owner=owner, rows=reading.result.rows, preset=reading.preset, choices=choices
+        )
     )
     return Preview(reading=reading, plans=plans)
 
@@ -664,8 +668,12 @@ def payment_import_process(
         result = reading.result
         upload.status = ImportStatus.DONE
         upload.errors = _error_rows(
-            [(e.line, e.field, e.message) for e in result.errors]
-            + [(r.line, "source", NO_SOURCE) for r in result.rows if not r.source and not upload.source_id]
+            [(int(e.line), e.field, e.message) for e in result.errors]
+            + [
+                (r.line, "source", NO_SOURCE)
+                for r in result.rows
+                if not r.source and not upload.source_id
+            ]
         )
         upload.created_rows, upload.duplicate_rows = summary.created, summary.duplicates
         upload.created_sources, upload.rejected_rows = summary.created_sources, summary.rejected
@@ -677,7 +685,7 @@ def payment_import_process(
     return upload
 
 
-def _error_rows(errors: ErrorList) -> list[dict[str, Any]]:
+def _error_rows(errors: Sequence[tuple[int | None, str | None, str]]) -> list[dict[str, Any]]:
     return [{"line": line, "field": field, "message": message} for line, field, message in errors]
 
 

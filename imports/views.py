@@ -1,96 +1,118 @@
-"""CSV import of payments: upload, preview with column mapping, import all rows or none.
+"""The statement import in the browser: upload, preview and mapping, import, result.
 
-The import itself runs on a worker. While it is queued or running, the detail page
-shows its progress and polls ``import_status`` (htmx); that partial answers
-``HX-Refresh`` once the import is over, so the page reloads into the result.
+The upload page takes a file (and lists the layouts recognised by their header and the
+person's saved mappings); the detail page previews it as its import would read it: the
+layout, the payments, every skipped row with its reason, the errors, where each source
+value's rows go, and the mapping step. Its form keeps the choices
+(``payment_import_configure``) and, on "Import", queues the file for a worker.
+
+While the import is queued or running, the detail page shows its progress and polls
+``import_status`` (htmx); that partial answers ``HX-Refresh`` once the import is over,
+so the page reloads into the result.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
-from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from imports import selectors, services
+from imports.forms import FIELD_LABELS, PreviewForm, UploadForm
 from imports.models import ImportStatus, PaymentImport
+from imports.parsing.messages import SKIP_REASONS
+from imports.parsing.presets import PRESETS
 from income import selectors as income_selectors
-from income.finance.csv_payments import FIELDS
 from income.finance.errors import DomainError
-from income.models import IncomeSource
+from income.finance.money import payment_net
 from income.progress import progress_read
 
-FIELD_LABELS = {
-    "date": gettext_lazy("Date"),
-    "gross": gettext_lazy("Gross"),
-    "tax_withheld": gettext_lazy("Tax withheld"),
-    "fees": gettext_lazy("Fees"),
-    "currency": gettext_lazy("Currency"),
-    "note": gettext_lazy("Note"),
-    "external_id": gettext_lazy("External id"),
-    "source": gettext_lazy("Source"),
-}
 PREVIEW_ROWS = 20
+SHOWN_SKIPPED = 200
 SHOWN_ERRORS = 100
+HEADER_PREVIEW = 6
 #: A worker has the file (or will have it): the page follows its progress.
 IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy(
-            "German (1.234,56; 31.12.2025; separated by ;) or English (1,234.56; 2025-12-31) "
-            "exports are both recognised."
-        ),
-    )
-    source = forms.ModelChoiceField(
-        label=gettext_lazy("Source"),
-        queryset=IncomeSource.objects.none(),
-        required=False,
-        help_text=gettext_lazy("For rows without a source column."),
-    )
-
-    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = income_selectors.source_list(owner=owner)  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class PreviewRow:
+    line: int
+    date: date
+    source: str
+    gross: Decimal
+    tax_withheld: Decimal
+    fees: Decimal
+    net: Decimal
+    currency: str
+    note: str
+    refund: bool
 
 
-class MappingForm(forms.Form):
-    """One select per field: which column of the file holds it."""
+@dataclass(frozen=True)
+class ShownProblem:
+    """A row error or a skipped row, in the reader's words."""
 
-    def __init__(
-        self, *args: Any, owner: User, headers: list[str], upload: PaymentImport, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [("", _("— not in the file —")), *[(h, h) for h in headers]]
-        for field in FIELDS:
-            self.fields[field] = forms.ChoiceField(
-                label=FIELD_LABELS[field], choices=choices, required=False
-            )
-        self.fields["source_default"] = forms.ModelChoiceField(
-            label=_("Source for rows without one"),
-            queryset=income_selectors.source_list(owner=owner),
-            required=False,
-            initial=upload.source_id,
-        )
+    line: int | None
+    field: str
+    message: str
+    value: str = ""
+    into_line: int | None = None
+
+
+def _owner(request: HttpRequest) -> User:
+    return cast(User, request.user)
 
 
 def _owned_upload(request: HttpRequest, pk: int) -> PaymentImport:
-    return get_object_or_404(selectors.payment_import_list(owner=cast(User, request.user)), pk=pk)
+    return get_object_or_404(selectors.payment_import_list(owner=_owner(request)), pk=pk)
 
 
+def _owned_upload_with_file(request: HttpRequest, pk: int) -> PaymentImport:
+    try:
+        return selectors.payment_import_with_content(owner=_owner(request), pk=pk)
+    except PaymentImport.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _field_label(field: str | None) -> str:
+    return str(FIELD_LABELS[field]) if field in FIELD_LABELS else (field or "")
+
+
+def _errors_shown(errors: list[dict[str, Any]]) -> list[ShownProblem]:
+    return [
+        ShownProblem(line=e.get("line"), field=_field_label(e.get("field")), message=_(e["message"]))
+        for e in errors[:SHOWN_ERRORS]
+    ]
+
+
+# ----------------------------------------------------------------------------- upload
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    owner = cast(User, request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, owner=owner)
+    """The upload form, what is recognised by itself, the saved mappings, recent imports.
+
+    ``?source=<id>`` (the source page's Import button) preselects one of the person's
+    sources; anyone else's id is ignored.
+    """
+    owner = _owner(request)
+    sources = income_selectors.source_list(owner=owner)
+    initial = {}
+    preset_source = request.GET.get("source", "")
+    if preset_source.isdigit() and sources.filter(pk=int(preset_source)).exists():
+        initial["source"] = int(preset_source)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, sources=sources, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
@@ -105,57 +127,178 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", message)
         else:
             return redirect("import_detail", pk=upload.pk)
-    recent = selectors.payment_import_list(owner=owner)[:10]
+    saved = [
+        (mapping, list(mapping.header[:HEADER_PREVIEW]), len(mapping.header) > HEADER_PREVIEW)
+        for mapping in selectors.import_mapping_list(owner=owner)
+    ]
+    presets = [(preset.name, _(preset.description)) for preset in PRESETS.values()]
     return render(
         request,
         "imports/upload.html",
-        {"form": form, "recent": recent},
+        {
+            "form": form,
+            "recent": selectors.payment_import_list(owner=owner)[:10],
+            "presets": presets,
+            "saved_mappings": saved,
+        },
         status=400 if form.errors else 200,
     )
 
 
 @login_required
+@require_POST
+def import_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    mapping = get_object_or_404(selectors.import_mapping_list(owner=_owner(request)), pk=pk)
+    services.import_mapping_delete(mapping=mapping)
+    messages.success(request, _("The mapping “%(name)s” was deleted.") % {"name": mapping.name})
+    return redirect("import_upload")
+
+
+# ----------------------------------------------------------------------------- preview
+@login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = cast(User, request.user)
-    upload = _owned_upload(request, pk)
+    """The preview and mapping step of an upload; its progress or result once started."""
+    upload = _owned_upload_with_file(request, pk)
     if upload.status != ImportStatus.UPLOADED:
-        return render(request, "imports/result.html", _progress_context(upload))
-    parsed = services.payment_import_preview(upload=upload)
-    headers = list(dict.fromkeys([*parsed.columns.values(), *parsed.unknown_columns]))
-    initial = {field: parsed.columns.get(field, "") for field in FIELDS}
-    form = MappingForm(
-        request.POST or None, owner=owner, headers=headers, upload=upload, initial=initial
+        if request.method == "POST":
+            return redirect("import_detail", pk=upload.pk)
+        return render(request, "imports/result.html", _result_context(upload))
+    owner = _owner(request)
+    preview = services.payment_import_preview(upload=upload)
+    sources = income_selectors.source_list(owner=owner)
+    form = PreviewForm(
+        request.POST or None,
+        upload=upload,
+        preview=preview,
+        sources=sources,
+        categories=income_selectors.category_list(),
     )
     if request.method == "POST" and form.is_valid():
-        mapping = {field: form.cleaned_data[field] for field in FIELDS}
-        services.payment_import_set_mapping(
-            upload=upload, mapping=mapping, source=form.cleaned_data["source_default"]
-        )
-        if request.POST.get("action") == "import":
-            upload = services.payment_import_start(upload=upload)
-        return redirect("import_detail", pk=upload.pk)
+        action = request.POST.get("action", "preview")
+        mapping: dict[str, Any] | None = None
+        preset: str | None = None
+        if action == "detected":
+            mapping, preset = {}, ""
+        elif form.mapping_changed():
+            mapping = form.mapping()
+            detected = preview.reading.preset
+            preset = upload.preset or (detected.key if detected else "")
+        try:
+            upload = services.payment_import_configure(
+                upload=upload,
+                source=form.cleaned_data["source"],
+                mapping=mapping,
+                preset=preset,
+                sources=form.sources() if form.plan_names else None,
+                partial=form.cleaned_data["partial"],
+                save_as=form.cleaned_data["save_as"],
+            )
+        except DomainError as error:
+            for messages_of_field in error.field_errors.values():
+                for message in messages_of_field:
+                    form.add_error(None, message)
+        else:
+            if form.cleaned_data["save_as"].strip():
+                messages.success(
+                    request,
+                    _("Files with this header are now read with “%(name)s”.")
+                    % {"name": form.cleaned_data["save_as"].strip()},
+                )
+            if action == "import":
+                services.payment_import_start(upload=upload)
+            return redirect("import_detail", pk=upload.pk)
     return render(
         request,
         "imports/preview.html",
-        {
-            "upload": upload,
-            "parsed": parsed,
-            "form": form,
-            "preview_rows": parsed.rows[:PREVIEW_ROWS],
-            "errors": parsed.errors[:SHOWN_ERRORS],
-            "more_errors": max(len(parsed.errors) - SHOWN_ERRORS, 0),
-            "currency_default": upload.source.currency if upload.source else None,
-        },
+        _preview_context(upload, preview, form),
+        status=400 if form.errors else 200,
     )
 
 
-def _progress_context(upload: PaymentImport) -> dict[str, Any]:
+def _preview_context(
+    upload: PaymentImport, preview: services.Preview, form: PreviewForm
+) -> dict[str, Any]:
+    result = preview.result
+    reading = preview.reading
+    if reading.saved is not None:
+        layout, layout_name = "saved", reading.saved.name
+    elif upload.mapping:
+        layout, layout_name = "own", reading.preset.name if reading.preset else ""
+    elif reading.preset is not None:
+        layout, layout_name = "preset", reading.preset.name
+    else:
+        layout, layout_name = "unknown", ""
+    default = upload.source
+    rows = [
+        PreviewRow(
+            line=row.line, date=row.date,
+            source=default.name if default else (row.source_label or row.source or ""),
+            gross=row.gross, tax_withheld=row.tax_withheld, fees=row.fees,
+            net=payment_net(gross=row.gross, tax_withheld=row.tax_withheld, fees=row.fees),
+            currency=row.currency, note=row.note, refund=row.gross < 0,
+        )  # fmt: skip
+        for row in result.rows[:PREVIEW_ROWS]
+    ]
+    skipped = [
+        ShownProblem(
+            line=s.line, field="", message=_(SKIP_REASONS.get(s.reason, s.reason)),
+            value=s.value, into_line=s.into_line,
+        )  # fmt: skip
+        for s in result.skipped[:SHOWN_SKIPPED]
+    ]
+    errors = [
+        ShownProblem(line=e.line, field=_field_label(e.field), message=_(e.message))
+        for e in result.errors[:SHOWN_ERRORS]
+    ]
+    without_source = 0 if default else sum(1 for row in result.rows if not row.source)
+    plans = list(preview.plans.values())
+    return {
+        "upload": upload,
+        "result": result,
+        "form": form,
+        "layout": layout,
+        "layout_name": layout_name,
+        "mapping_open": layout == "unknown" or bool(result.file_errors) or bool(form.errors),
+        "file_errors": [_(m) for m in result.file_errors],
+        "warnings": [_(m) for m in result.warnings],
+        "payments": len(result.rows),
+        "preview_rows": rows,
+        "skipped_count": len(result.skipped),
+        "skipped": skipped,
+        "more_skipped": max(len(result.skipped) - SHOWN_SKIPPED, 0),
+        "error_lines": len({e.line for e in result.errors}),
+        "errors": errors,
+        "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0),
+        "without_source": without_source,
+        "no_source_message": _(services.NO_SOURCE),
+        "sources_to_create": sum(1 for plan in plans if plan.source is None),
+        "can_import": not result.file_errors and bool(result.rows),
+    }
+
+
+# ----------------------------------------------------------------------------- result
+def _result_context(upload: PaymentImport) -> dict[str, Any]:
     in_progress = upload.status in IN_PROGRESS
     return {
         "upload": upload,
         "in_progress": in_progress,
         "progress": progress_read(kind="import", job_id=upload.pk) if in_progress else None,
+        "errors": [] if in_progress else _errors_shown(upload.errors),
+        "more_errors": max(len(upload.errors) - SHOWN_ERRORS, 0),
     }
+
+
+@login_required
+@require_safe
+def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lines of the file that were not imported, with their line and reasons (CSV),
+    read again from the stored file as its import read it: to fix and import again."""
+    upload = _owned_upload_with_file(request, pk)
+    # A BOM makes Excel read UTF-8 (umlauts, €) correctly.
+    content = "\ufeff" + services.payment_import_rejected_lines(upload=upload)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-lines-{upload.pk}.csv"'
+    return response
 
 
 @login_required
@@ -169,7 +312,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     htmx. Never cached, or a proxy could keep a page polling a finished import forever.
     """
     upload = _owned_upload(request, pk)
-    context = _progress_context(upload)
+    context = _result_context(upload)
     response = render(request, "imports/partials/progress.html", context)
     if not context["in_progress"]:
         response["HX-Refresh"] = "true"

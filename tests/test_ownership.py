@@ -19,6 +19,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from imports import services
+from imports.models import ImportMapping
 from reports.models import JobReason
 from reports.services import recompute_job_create
 from tests.conftest import token_client
@@ -61,6 +62,13 @@ def _own_upload(alice: User) -> dict[str, Any]:
     }
 
 
+def _own_import_mapping(alice: User) -> dict[str, Any]:
+    mapping = ImportMapping.objects.create(
+        owner=alice, name="Musterbank", signature="0" * 32, header=["Datum", "Betrag"], options={}
+    )
+    return {"pk": mapping.pk}
+
+
 def _own_scenario(alice: User) -> dict[str, Any]:
     return {"pk": ScenarioFactory.create(owner=alice).pk}
 
@@ -77,7 +85,11 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-scenario-plan-vs-actual": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
     "import_detail": _own_upload,
     "import_status": _own_upload,
+    "import_rejected": _own_upload,
+    "import_mapping_delete": _own_import_mapping,
     "api-import-detail": _own_upload,
+    "api-import-rejected": _own_upload,
+    "api-import-mapping-detail": _own_import_mapping,
     "api-source-detail": lambda alice: {"pk": SourceFactory.create(owner=alice).pk},
     "api-payment-detail": lambda alice: {
         "pk": PaymentFactory.create(source=SourceFactory.create(owner=alice)).pk
@@ -208,7 +220,7 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 # Routes that only take POST (actions on an object): bob's POST is a 404, alice's works.
-POST_ACTIONS = {"api-scenario-clone", "scenario_clone"}
+POST_ACTIONS = {"api-scenario-clone", "scenario_clone", "import_mapping_delete"}
 
 
 @pytest.mark.parametrize("route_name", sorted(POST_ACTIONS))

@@ -70,7 +70,7 @@ class PaymentImportCreateSerializer(serializers.Serializer):  # type: ignore[typ
     )
     mapping = ImportMappingField(required=False)
     sources = SourceChoicesField(required=False)
-    partial = serializers.BooleanField(
+    partial = serializers.BooleanField(  # type: ignore[assignment]
         required=False,
         default=False,
         help_text=_("Import the rows without errors and list the others (default: all or none)."),
@@ -87,8 +87,10 @@ class PaymentImportCreateSerializer(serializers.Serializer):  # type: ignore[typ
         read as the columns, so clients written for it keep working."""
         if not isinstance(value, dict):
             raise serializers.ValidationError(_("Send the mapping as a JSON object."))
-        if value and set(value) <= set(FIELDS) and all(
-            isinstance(header, str) for header in value.values()
+        if (
+            value
+            and set(value) <= set(FIELDS)
+            and all(isinstance(header, str) for header in value.values())
         ):
             return {"columns": {field: header or None for field, header in value.items()}}
         return value
@@ -184,7 +186,7 @@ class PreviewPaymentSerializer(serializers.Serializer):  # type: ignore[type-arg
     currency = serializers.CharField()
     note = serializers.CharField()
     external_id = serializers.CharField(allow_null=True)
-    source = serializers.CharField(allow_null=True, help_text=_("The value naming the source."))
+    source = serializers.CharField(allow_null=True, help_text=_("The value naming the source."))  # type: ignore[assignment]
     merged_lines = serializers.ListField(
         child=serializers.IntegerField(), help_text=_("Withholding-tax rows merged into it.")
     )
@@ -209,9 +211,9 @@ class PreviewTypeValueSerializer(serializers.Serializer):  # type: ignore[type-a
 
 class PreviewSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     value = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     rows = serializers.IntegerField()
-    source = serializers.IntegerField(source="source.pk", allow_null=True, default=None)
+    source = serializers.IntegerField(source="source.pk", allow_null=True, default=None)  # type: ignore[assignment]
     how = serializers.ChoiceField(choices=["chosen", "alias", "name", "create"])
     category = serializers.CharField(source="category.slug", allow_null=True, default=None)
 
@@ -232,7 +234,7 @@ class ImportPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     skipped_count = serializers.IntegerField()
     payments = PreviewPaymentSerializer(many=True)
     skipped = PreviewSkippedSerializer(many=True)
-    errors = ImportErrorSerializer(many=True)
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
     file_errors = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
     type_values = PreviewTypeValueSerializer(many=True)

@@ -4,7 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 OLD_FIELDS = ("date", "gross", "tax_withheld", "fees", "currency", "note", "external_id", "source")
 
 

@@ -73,8 +73,7 @@ TWO_DIGIT_YEARS = gettext_noop(
     "Two-digit years were read as 2000–2068 for 00–68 and 1969–1999 for 69–99."
 )
 PERIOD_DATE = gettext_noop(
-    "The rows have no date; each was booked on the last day of the period named above "
-    "the header."
+    "The rows have no date; each was booked on the last day of the period named above the header."
 )
 
 # ---------------------------------------------------------------- why a row was skipped

@@ -39,8 +39,12 @@ _AMOUNT_CELL = re.compile(
     r"\s*(?P<sign3>-)?\s*(?P<post>[€$£]|[A-Za-z]{3})?\s*(?P<close>\))?\s*"
 )
 _NUMBER = {
-    "de": re.compile(r"(?P<int>[0-9]{1,3}(?:[.' \u00a0\u202f][0-9]{3})+|[0-9]+)(?:,(?P<frac>[0-9]+))?"),
-    "en": re.compile(r"(?P<int>[0-9]{1,3}(?:[,' \u00a0\u202f][0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?"),
+    "de": re.compile(
+        r"(?P<int>[0-9]{1,3}(?:[.' \u00a0\u202f][0-9]{3})+|[0-9]+)(?:,(?P<frac>[0-9]+))?"
+    ),
+    "en": re.compile(
+        r"(?P<int>[0-9]{1,3}(?:[,' \u00a0\u202f][0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?"
+    ),
 }
 _GROUPING = re.compile(r"[.,' \u00a0\u202f]")
 SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP", "$": "$"}
@@ -79,9 +83,7 @@ def number_vote(number: str) -> str | None:
     return "de" if commas else "en"
 
 
-def detect_number_format(
-    cells: Mapping[str, int], *, fallback: str
-) -> tuple[str, bool]:
+def detect_number_format(cells: Mapping[str, int], *, fallback: str) -> tuple[str, bool]:
     """``("de" | "en", mixed)`` from the votes of all amount cells, each counted as often
     as it occurs; ``fallback`` when nothing decides (the delimiter's custom)."""
     votes = {"de": 0, "en": 0}
@@ -115,7 +117,9 @@ def parse_amount(cell: str, *, number_format: str) -> tuple[Decimal, str | None]
     if match["exp"] is not None:
         exponent = int(match["exp"])
         if abs(exponent) > _MAX_EXPONENT:
-            raise AmountError(messages.AMOUNT_TOO_LARGE if exponent > 0 else messages.INVALID_AMOUNT)
+            raise AmountError(
+                messages.AMOUNT_TOO_LARGE if exponent > 0 else messages.INVALID_AMOUNT
+            )
         value = value.scaleb(exponent)
     if value.adjusted() >= MAX_INTEGER_DIGITS:
         raise AmountError(messages.AMOUNT_TOO_LARGE)

@@ -99,8 +99,10 @@ class Options:
             if not isinstance(value, str) or len(value) > MAX_TEXT or not _kind_ok(kind):
                 raise OptionsError("types")
         statuses = data.get("skip_statuses") or ()
-        if not isinstance(statuses, list | tuple) or len(statuses) > MAX_TYPES or not all(
-            isinstance(s, str) and len(s) <= MAX_TEXT for s in statuses
+        if (
+            not isinstance(statuses, list | tuple)
+            or len(statuses) > MAX_TYPES
+            or not all(isinstance(s, str) and len(s) <= MAX_TEXT for s in statuses)
         ):
             raise OptionsError("skip_statuses")
         choices = {

@@ -19,6 +19,10 @@ DELIMITERS = (";", "\t", ",")  # ties go to the earlier one: `;` never appears i
 _SAMPLE_LINES = 60
 
 Record = tuple[int, list[str]]
+#: A cell a spreadsheet would run as a formula: ``=``, ``@``, a tab or CR first, or a sign
+#: before text (``-SUM(A1)``, ``+A1``); a sign before digits, a space or another sign is a
+#: number, a phone number or a banner (``-12,50``, ``+49 …``, ``+++ Miete +++``).
+FORMULA = re.compile(r"^(?:[=@\t\r]|[-+](?![0-9\s+\-]|$))")
 
 
 def decode(data: bytes) -> str | None:

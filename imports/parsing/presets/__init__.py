@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from imports.parsing import columns as cols
 from imports.parsing.options import Options
-from imports.parsing.statement import Layout, RowRule, signature
+from imports.parsing.layout import Layout, RowRule, signature
 from imports.parsing.text import Record
 
 _HEADER_SCAN = 60
@@ -88,7 +88,11 @@ def detect_layout(
         if saved:
             options = saved.get(signature(cells))
             if options is not None:
-                pinned = options.merged({"header_line": line}) if options.header_line is None else options
+                pinned = (
+                    options.merged({"header_line": line})
+                    if options.header_line is None
+                    else options
+                )
                 return Layout(options=pinned, header_index=index, saved=signature(cells)), None
         normalized = {cols.normalize(cell) for cell in cells}
         for preset in presets.values():

@@ -11,9 +11,11 @@ description list of another importer (winvestify).
   detected per file.
 - The type is the ``Description`` up to a ``|`` (``TransferDeposit|<IBAN>``): the row
   rule cuts the rest off. Bondora spells ``Repaiment`` (sic), and so do the types here.
-- Every row goes to one source, "Bondora": a source per loan would bury the overview. Principal coming back, and money moved into Go & Grow (``TransferGoGrow``)
-  or out of it (``TransferGoGrowMainRepaiment``), are transfers; the Go & Grow
-  withdrawal fee is a fee of its own, not taken off the interest.
+- Every row goes to one source, "Bondora": a source per loan would bury the overview.
+  The loan number ties nothing here (no tax rows) but is kept as the group.
+- Principal coming back, and money moved into Go & Grow (``TransferGoGrow``) or out of
+  it (``TransferGoGrowMainRepaiment``), are transfers; the Go & Grow withdrawal fee is a
+  fee of its own, not taken off the interest.
 - Bondora withholds no tax for most countries: there is no tax column.
 """
 

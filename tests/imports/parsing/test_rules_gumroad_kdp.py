@@ -111,10 +111,23 @@ def test_a_row_with_too_many_cells_reports_only_that() -> None:
     assert [(error.field, error.message) for error in result.errors] == [(None, msg.TOO_MANY_CELLS)]
 
 
-def test_a_row_that_fails_on_its_amounts_still_reports_its_bad_cells() -> None:
-    result = parse("Datum;Betrag;Steuer;Notiz\n31.12.2025;10,00;11,00;@x\n")
+def test_a_row_reports_each_bad_cell_once_in_field_order() -> None:
+    result = parse("Datum;Betrag;Steuer;Notiz;ID\n31.12.2025;10,00;abc;@x;=1\n")
 
-    assert [error.field for error in result.errors] == ["tax_withheld", "note"]
+    assert [(error.field, error.message) for error in result.errors] == [
+        ("tax_withheld", msg.INVALID_AMOUNT),
+        ("note", msg.FORMULA),
+        ("external_id", msg.FORMULA),
+    ]
+
+
+def test_the_bad_cells_of_a_preset_row_are_read_through_its_row_rule() -> None:
+    result = parse(GUMROAD_HEADER + "Ab1==,Planner,2024-02-31,12.0,2.35,1,abc,0,0,0,0,0,42\n")
+
+    assert [(error.field, error.message) for error in result.errors] == [
+        ("date", msg.NONEXISTENT_DATE),
+        ("refunded", msg.INVALID_AMOUNT),  # the row rule took it from "Partial Refund ($)"
+    ]
 
 
 # ---------------------------------------------------------------- Gumroad

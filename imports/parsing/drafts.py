@@ -1,0 +1,190 @@
+"""Rows on their way out: drafts, withholding tax merged into them, the model's amount
+rules, and the hash that recognises a row in a later import."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from imports.parsing import messages
+from imports.parsing.result import RowError, SkippedRow, StatementRow
+from income.finance.money import payment_amount_errors
+
+CENT = Decimal("0.01")
+_HASH_VERSION = "payment-row-v1"
+
+
+@dataclass
+class Draft:
+    """A row on its way to a ``StatementRow`` (tax rows are merged into it first)."""
+
+    line: int
+    date: date
+    gross: Decimal
+    tax_withheld: Decimal
+    fees: Decimal
+    currency: str
+    note: str
+    external_id: str | None
+    source: str | None
+    source_label: str | None
+    group: str
+    kind: str
+    merged_lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TaxRow:
+    line: int
+    date: date
+    amount: Decimal
+    currency: str
+    source: str | None
+    group: str
+
+
+class CellError(Exception):
+    """A cell or row that cannot be booked, with the field and one of the messages."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def to_cent(value: Decimal, rounded: list[bool]) -> Decimal:
+    """``value`` to the cent, half up (PRODUCT.md: rounding once, explicit)."""
+    result = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if result != value:
+        rounded[0] = True
+    return result
+
+
+def check_amounts(draft: Draft) -> None:
+    """The ``Payment`` model's amount rules, so a row that passes here can be written."""
+    problems = payment_amount_errors(
+        gross=draft.gross, tax_withheld=draft.tax_withheld, fees=draft.fees
+    )
+    for field_name, message in problems.items():
+        raise CellError(field_name, message)
+
+
+def merge_taxes(
+    drafts: list[Draft], taxes: list[TaxRow], errors: list[RowError], *, tax_sign: str
+) -> list[SkippedRow]:
+    """Withholding-tax rows into their income row (``imports.parsing.statement``, rule 6).
+
+    The sign that means "withheld" is the file's own: the majority of its tax rows'
+    signs, or the mapping's ``tax_sign``. A tax row of the other sign gives tax back.
+    """
+    if not taxes:
+        return []
+    setting = tax_sign
+    if setting == "auto":
+        negatives = sum(1 for t in taxes if t.amount < 0)
+        withheld = -1 if negatives * 2 >= len(taxes) else 1
+    else:
+        withheld = -1 if setting == "negative" else 1
+    by_group: dict[str, list[Draft]] = {}
+    by_key: dict[tuple[object, ...], list[Draft]] = {}
+    for draft in drafts:
+        if draft.group:
+            by_group.setdefault(draft.group, []).append(draft)
+        by_key.setdefault((draft.source, draft.date, draft.currency), []).append(draft)
+    skipped: list[SkippedRow] = []
+    touched: set[int] = set()
+    for tax in taxes:
+        candidates = (by_group.get(tax.group) if tax.group else None) or by_key.get(
+            (tax.source, tax.date, tax.currency), []
+        )
+        candidates = [c for c in candidates if c.currency == tax.currency]
+        if not candidates:
+            skipped.append(SkippedRow(line=tax.line, reason="tax"))
+            continue
+        same_day = [c for c in candidates if c.date == tax.date]
+        target = min(same_day or candidates, key=lambda c: abs(c.line - tax.line))
+        target.tax_withheld += tax.amount * withheld
+        target.merged_lines.append(tax.line)
+        touched.add(id(target))
+        skipped.append(SkippedRow(line=tax.line, reason="merged", into_line=target.line))
+    for draft in drafts:
+        if id(draft) in touched:
+            try:
+                check_amounts(draft)
+            except CellError as error:
+                errors.append(RowError(line=draft.line, field=error.field, message=error.message))
+    return skipped
+
+
+def check_ids(drafts: list[Draft]) -> list[RowError]:
+    """An external id twice for one source is an error: the database keeps one."""
+    seen: set[tuple[str, str]] = set()
+    errors: list[RowError] = []
+    for draft in drafts:
+        if draft.external_id is None:
+            continue
+        key = (draft.source or "", draft.external_id)
+        if key in seen:
+            errors.append(
+                RowError(
+                    line=draft.line, field="external_id", message=messages.DUPLICATE_EXTERNAL_ID
+                )
+            )
+        seen.add(key)
+    return errors
+
+
+def finish(drafts: list[Draft]) -> tuple[StatementRow, ...]:
+    """The drafts as rows, each with the hash that recognises it in a later import."""
+    occurrences: Counter[tuple[object, ...]] = Counter()
+    rows: list[StatementRow] = []
+    for d in drafts:
+        values = (d.date, d.gross, d.tax_withheld, d.fees, d.currency, d.note, d.source)
+        occurrence = occurrences[values]
+        occurrences[values] = occurrence + 1
+        rows.append(
+            StatementRow(
+                line=d.line, date=d.date, gross=d.gross, tax_withheld=d.tax_withheld,
+                fees=d.fees, currency=d.currency, note=d.note, external_id=d.external_id,
+                source=d.source, source_label=d.source_label,
+                row_hash=row_hash(
+                    payment_date=d.date, gross=d.gross, tax_withheld=d.tax_withheld,
+                    fees=d.fees, currency=d.currency, note=d.note, source=d.source,
+                    occurrence=occurrence,
+                ),
+                kind=d.kind, merged_lines=tuple(d.merged_lines),
+            )
+        )  # fmt: skip
+    return tuple(rows)
+
+
+def row_hash(
+    *,
+    payment_date: date,
+    gross: Decimal,
+    tax_withheld: Decimal,
+    fees: Decimal,
+    currency: str,
+    note: str,
+    source: str | None,
+    occurrence: int,
+) -> str:
+    """SHA-256 of a row's normalized values, so a re-imported or overlapping statement
+    is recognised.
+
+    Amounts are exact to the cent (``12.50``), so equal amounts hash equally; the file
+    line is not part of it, so the same payment in two overlapping statements hashes
+    the same. ``occurrence`` counts earlier rows of the file with the very same values:
+    two equal payments on one day are two payments, and (source, row_hash) is unique in
+    the database, so the second one must hash differently, the same way on every import.
+    The unit separator keeps the fields apart: ``text.decode`` refuses control
+    characters, so no value can contain it.
+    """
+    payload = (
+        f"{_HASH_VERSION}\x1f{payment_date.isoformat()}\x1f{gross!s}\x1f{tax_withheld!s}"
+        f"\x1f{fees!s}\x1f{currency}\x1f{note}\x1f{source or ''}\x1f{occurrence}"
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
