@@ -46,7 +46,8 @@ _TOTAL_WORDS = re.compile(
     r"|closing balance|starting balance|ending balance|balance)\b",
     re.IGNORECASE,
 )
-# A row of a dateless table (``imports.parsing.statement``, rule 9) that starts with one of these words is its total.
+# A row of a dateless table (``imports.parsing.statement``, rule 9) that starts with one
+# of these words is its total.
 _TOTAL_CELL = re.compile(r"^\s*(summe|gesamt|total|totals|grand total)\s*:?\s*$", re.IGNORECASE)
 _PENDING_WORDS = frozenset(
     {"offen", "pending", "vorgemerkt", "ausstehend", "in bearbeitung", "processing"}

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from imports.parsing import columns as cols
-from imports.parsing.options import Options
 from imports.parsing.layout import Layout, RowRule, signature
+from imports.parsing.options import Options
 from imports.parsing.text import Record
 
 _HEADER_SCAN = 60
