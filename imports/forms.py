@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,7 @@ from imports.parsing.columns import FIELDS
 from imports.parsing.dates import DMY, MDY, YMD
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.options import AUTO
-from imports.parsing.statement import StatementResult, TypeValue
+from imports.parsing.statement import TypeValue
 from imports.services import Preview, SourcePlan
 from income.finance.currencies import CURRENCY_CODES
 from income.models import IncomeCategory, IncomeSource
@@ -119,9 +118,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, sources: QuerySet[IncomeSource], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["source"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = sources
+        cast("forms.ModelChoiceField[IncomeSource]", self.fields["source"]).queryset = sources
 
 
 class PreviewForm(forms.Form):
@@ -196,9 +193,7 @@ class PreviewForm(forms.Form):
             "source_fallback": options.source_fallback or "",
         }
         super().__init__(data, initial=initial)
-        source_field = self.fields["source"]
-        assert isinstance(source_field, forms.ModelChoiceField)
-        source_field.queryset = sources
+        cast("forms.ModelChoiceField[IncomeSource]", self.fields["source"]).queryset = sources
 
         columns = [(NO_COLUMN, _("— not in the file —"))] + [
             (str(position), column_label(position, name))
@@ -225,9 +220,12 @@ class PreviewForm(forms.Form):
 
         own = [(f"{SOURCE_PREFIX}{s.pk}", s.name) for s in sources]
         new = [
-            (f"{CATEGORY_PREFIX}{c.slug}", _("New source in category %(category)s") % {"category": c.name})
+            (
+                f"{CATEGORY_PREFIX}{c.slug}",
+                _("New source in category %(category)s") % {"category": c.name},
+            )
             for c in categories
-        ]  # fmt: skip
+        ]
         self.plan_names: list[tuple[SourcePlan, str]] = []
         for plan in self.plans:
             name = _field_key("plan", plan.key)

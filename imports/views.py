@@ -91,7 +91,9 @@ def _field_label(field: str | None) -> str:
 
 def _errors_shown(errors: list[dict[str, Any]]) -> list[ShownProblem]:
     return [
-        ShownProblem(line=e.get("line"), field=_field_label(e.get("field")), message=_(e["message"]))
+        ShownProblem(
+            line=e.get("line"), field=_field_label(e.get("field")), message=_(e["message"])
+        )
         for e in errors[:SHOWN_ERRORS]
     ]
 
@@ -110,9 +112,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     preset_source = request.GET.get("source", "")
     if preset_source.isdigit() and sources.filter(pk=int(preset_source)).exists():
         initial["source"] = int(preset_source)
-    form = UploadForm(
-        request.POST or None, request.FILES or None, sources=sources, initial=initial
-    )
+    form = UploadForm(request.POST or None, request.FILES or None, sources=sources, initial=initial)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
@@ -231,19 +231,27 @@ def _preview_context(
     default = upload.source
     rows = [
         PreviewRow(
-            line=row.line, date=row.date,
+            line=row.line,
+            date=row.date,
             source=default.name if default else (row.source_label or row.source or ""),
-            gross=row.gross, tax_withheld=row.tax_withheld, fees=row.fees,
+            gross=row.gross,
+            tax_withheld=row.tax_withheld,
+            fees=row.fees,
             net=payment_net(gross=row.gross, tax_withheld=row.tax_withheld, fees=row.fees),
-            currency=row.currency, note=row.note, refund=row.gross < 0,
-        )  # fmt: skip
+            currency=row.currency,
+            note=row.note,
+            refund=row.gross < 0,
+        )
         for row in result.rows[:PREVIEW_ROWS]
     ]
     skipped = [
         ShownProblem(
-            line=s.line, field="", message=_(SKIP_REASONS.get(s.reason, s.reason)),
-            value=s.value, into_line=s.into_line,
-        )  # fmt: skip
+            line=s.line,
+            field="",
+            message=_(SKIP_REASONS.get(s.reason, s.reason)),
+            value=s.value,
+            into_line=s.into_line,
+        )
         for s in result.skipped[:SHOWN_SKIPPED]
     ]
     errors = [

@@ -24,6 +24,7 @@ These layouts are recognised by their header and need no mapping:
 - comdirect, ING and DKB (current account exports, with the account lines above the header)
 - PayPal activity report and statement (German and English)
 - Interactive Brokers Flex query: cash transactions
+- DEGIRO account statement (German, English, Dutch)
 - Stripe (balance change from activity, and the older all-transactions export)
 - Gumroad sales export
 - Amazon KDP royalties (Combined Sales sheet and Prior Months' Royalties, saved as CSV)
@@ -48,6 +49,7 @@ Diese Formate erkennt Ertrag an ihrer Kopfzeile, ohne Zuordnung:
 - comdirect, ING und DKB (Girokonto-Exporte, mit den Kontozeilen über der Kopfzeile)
 - PayPal-Aktivitätenbericht und -Kontoauszug (deutsch und englisch)
 - Interactive Brokers Flex Query: Cash-Transaktionen
+- DEGIRO-Kontoauszug (deutsch, englisch, niederländisch)
 - Stripe (Balance change from activity und der ältere Export aller Transaktionen)
 - Gumroad-Verkaufsexport
 - Amazon KDP Tantiemen (Tabelle Combined Sales und Prior Months' Royalties, als CSV gespeichert)

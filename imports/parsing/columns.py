@@ -10,6 +10,7 @@ an empty or repeated header is chosen in the mapping step.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ _CURRENCY_IN_NAME = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(name: str) -> str:
     """A header name as compared: without its currency, case-folded, spaces collapsed."""
     return " ".join(_CURRENCY_IN_NAME.sub("", name).split()).casefold()

@@ -30,22 +30,30 @@ def reason_of(kind: str) -> str | None:
 
 
 _VOCABULARY: tuple[tuple[str, str], ...] = (
-    (r"reinvest|wiederanlage|sparplan|savings plan|kauf|buy|purchase|investment|invest"
-     r"|subscription of|zeichnung", skip("buy")),
-    (r"verkauf|sell|sale of|redemption|rücknahme|tilgung|principal|repayment", skip("sell")),
-    (r"quellensteuer|withholding|kapitalertrag.?steuer|solidarit|kirchensteuer|steuer|tax",
-     TAX),
+    # Capital coming back is no income, whatever word it uses.
+    (r"kapitalrückzahlung|capital return|return of capital|einlagenrückgewähr",
+     skip("not_income")),
+    # Interest the holder pays is a cost, not income reversed.
+    (r"sollzins|debit int|interest paid|interest charged|zinsbelastung|überziehungszins",
+     skip("fee")),
+    (r"verkauf|\bsell|sale of|redemption|rücknahme|\bverkoop", skip("sell")),
+    (r"reinvest|wiederanlage|sparplan|savings plan|kauf|\bbuy|purchase|investment|invest"
+     r"|subscription of|zeichnung|\bkoop\b", skip("buy")),
+    (r"tilgung|principal|repayment", skip("transfer")),
+    (r"quellensteuer|withholding|kapitalertrag.?steuer|solidarit|kirchensteuer|steuer|\btax"
+     r"|belasting", TAX),
     (r"refund|rückzahlung|rückerstattung|erstattung|chargeback|storno|reversal|rückbuchung"
-     r"|dispute|rückgabe|return", REFUND),
-    (r"dividend|ausschüttung|distribution|zins|interest|coupon|kupon|ertrag|royalt|tantieme"
-     r"|lizenz|licen|miete|rent|payment in lieu|bonus|cashback|prämie|income|einnahme"
-     r"|affiliate|provisionsgutschrift|charge|payment received|zahlung erhalten", INCOME),
-    (r"deposit|einzahlung|einlage|top.?up|aufladung", skip("deposit")),
-    (r"withdraw|auszahlung|abhebung", skip("withdrawal")),
-    (r"transfer|überweisung|übertrag|umbuchung|payout|conversion|umrechnung|wechsel",
-     skip("transfer")),
-    (r"gebühr|fee|entgelt|kosten|commission|spesen", skip("fee")),
-    (r"lastschrift|debit|kartenzahlung|card", skip("debit")),
+     r"|dispute|rückgabe|\breturn", REFUND),
+    (r"\bfx\b|currency|conversion|umrechnung|wechsel|valuta", skip("transfer")),
+    (r"dividend|ausschüttung|distribution|zins|interest|coupon|kupon|(?<!üb)ertrag|royalt"
+     r"|tantieme|lizenz|licen|miete|\brent\b|rental|payment in lieu|bonus|cashback|prämie"
+     r"|income|einnahme|affiliate|provisionsgutschrift|\bcharge\b|payment received"
+     r"|zahlung erhalten", INCOME),
+    (r"terugstorting|withdraw|auszahlung|abhebung", skip("withdrawal")),
+    (r"deposit|einzahlung|einlage|top.?up|aufladung|storting", skip("deposit")),
+    (r"transfer|überweisung|übertrag|umbuchung|payout", skip("transfer")),
+    (r"gebühr|\bfees?\b|entgelt|kosten|commission|spesen|transactiekosten", skip("fee")),
+    (r"lastschrift|debit|kartenzahlung|\bcard\b", skip("debit")),
     (r"gutschrift|credit|eingang|zahlungseingang", INCOME),
 )  # fmt: skip
 _PATTERNS = tuple((re.compile(words), kind) for words, kind in _VOCABULARY)

@@ -102,6 +102,7 @@ class StatementReader:
         self.kind_cache: dict[str, str] = {}
         self.dates: dict[str, date | dates.DateError] = {}
         self.amounts: dict[str, tuple[Decimal, str | None] | AmountError] = {}
+        self.cents: dict[str, tuple[Decimal, str | None, bool] | AmountError] = {}
         self.file_errors: list[str] = list(resolved.errors)
         self.warnings: list[str] = list(resolved.warnings)
         self.number_format = options.number_format or "en"
@@ -271,7 +272,18 @@ class StatementReader:
         names = {name for name in header if name}
         outside = False
         date_at = self.at["date"]
+        dated: dict[str, bool] = {}
         for line, cells in records:
+            if not outside and date_at < len(cells):
+                # A row with a date where the date goes is this table's (the common case,
+                # decided without looking at its other cells).
+                cell = cells[date_at]
+                is_date = dated.get(cell)
+                if is_date is None:
+                    is_date = dated[cell] = dates.looks_like_date(cell)
+                if is_date:
+                    table.append((line, cells))
+                    continue
             normalized = [cols.normalize(cell) for cell in cells[: self.width + 1]]
             if normalized[: len(header)] == header:
                 outside = False
@@ -323,16 +335,25 @@ class StatementReader:
         if reason is not None:
             return SkippedRow(line=line, reason=reason, value=type_value)
 
-        amounts = {f: self._amount_of(f, values[f], rounded) for f in cols.AMOUNT_FIELDS}
+        amounts: dict[str, Decimal | None] = {}
+        marks: set[str] = set()
+        for field_name in cols.AMOUNT_FIELDS:
+            cell = values[field_name]
+            if not cell or cell.isspace():
+                amounts[field_name] = None
+                continue
+            cents = self.cents.get(cell) or self._cents(cell)
+            if isinstance(cents, AmountError):
+                raise CellError(field_name, cents.message)
+            amounts[field_name], mark, was_rounded = cents
+            if was_rounded:
+                rounded[0] = True
+            if mark is not None:
+                marks.add(mark)
         gross_cell, net_cell = amounts["gross"], amounts["net"]
         main = gross_cell if gross_cell is not None else net_cell
         if main is None:
             raise CellError("gross", messages.GROSS_REQUIRED)
-        marks: set[str] = set()
-        for field_name in cols.AMOUNT_FIELDS:
-            parsed = self._amount(values[field_name]) if values[field_name].strip() else None
-            if isinstance(parsed, tuple) and parsed[1] is not None:
-                marks.add(parsed[1])
         currency = self._currency(values["currency"], marks)
         source = (
             self._text(values["source"], MAX_SOURCE_LENGTH, "source")
@@ -473,15 +494,17 @@ class StatementReader:
         rest = sorted((f for f in found if f != first.field), key=lambda f: order.get(f or "", -1))
         return [RowError(line=line, field=f, message=found[f]) for f in (first.field, *rest)]
 
-    def _amount_of(self, field_name: str, cell: str, rounded: list[bool]) -> Decimal | None:
-        """The amount of a field's cell; a field the file has no column for has the empty
-        cell, unless the row rule filled it (Gumroad's refund is derived from flags)."""
-        if not cell.strip():
-            return None
+    def _cents(self, cell: str) -> tuple[Decimal, str | None, bool] | AmountError:
+        """A cell's amount to the cent, its currency mark, and whether it was rounded;
+        remembered per distinct text (a statement repeats its amounts)."""
         parsed = self._amount(cell)
         if isinstance(parsed, AmountError):
-            raise CellError(field_name, parsed.message)
-        return to_cent(parsed[0], rounded)
+            cents: tuple[Decimal, str | None, bool] | AmountError = parsed
+        else:
+            flag = [False]
+            cents = (to_cent(parsed[0], flag), parsed[1], flag[0])
+        self.cents[cell] = cents
+        return cents
 
     def _text(self, cell: str, max_length: int, field_name: str) -> str:
         value = cell.strip()

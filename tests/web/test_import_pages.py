@@ -218,15 +218,18 @@ def test_a_preset_file_shows_its_name_its_skipped_rows_and_the_sources_to_create
     assert '<span class="kpi-value" data-testid="count-skipped">10</span>' in html
     skipped = html.split('data-testid="import-skipped"')[1].split("</table>")[0]
     assert "<td>2</td>\n            <td>Einlage</td>\n            <td>deposit</td>" in skipped
-    assert "<td>Kauf</td>" in skipped and "<td>buy</td>" in skipped
-    assert "<td>Verkauf</td>" in skipped and "<td>sell</td>" in skipped
-    assert "<td>Entnahme</td>" in skipped and "<td>withdrawal</td>" in skipped
+    assert "<td>Kauf</td>" in skipped
+    assert "<td>buy</td>" in skipped
+    assert "<td>Verkauf</td>" in skipped
+    assert "<td>sell</td>" in skipped
+    assert "<td>Entnahme</td>" in skipped
+    assert "<td>withdrawal</td>" in skipped
     assert "tax without an income row to merge into" in skipped
     sources = html.split('data-testid="import-sources"')[1].split("</table>")[0]
     for value in ("US7561091049", "DE0008404005", "Trade Republic"):
         assert value in sources
     assert "New source in category ETF dividends" in sources
-    assert "<span class=\"badge badge-refund\">refund</span>" in html  # the reversed dividend
+    assert '<span class="badge badge-refund">refund</span>' in html  # the reversed dividend
     assert "−€2.44" in html or "-€2.44" in html
 
 
@@ -248,9 +251,8 @@ def test_importing_a_preset_file_creates_its_sources_and_shows_the_counts(
     imported.refresh_from_db()
     assert (imported.status, imported.created_rows, imported.skipped_rows) == ("done", 7, 10)
     assert imported.created_sources == 3
-    assert set(IncomeSource.objects.filter(owner=alice).values_list("category__slug", flat=True)) == {
-        "etf-dividends"
-    }
+    created = IncomeSource.objects.filter(owner=alice)
+    assert {source.category.slug for source in created} == {"etf-dividends"}
     html = client.get(f"/imports/{imported.pk}/").content.decode()
     assert "7 payments imported." in html
     assert '<span class="kpi-value" data-testid="count-skipped">10</span>' in html
@@ -258,7 +260,7 @@ def test_importing_a_preset_file_creates_its_sources_and_shows_the_counts(
     assert "Download the rejected lines" not in html
 
     again = upload(client, fixture("trade_republic.csv"))
-    assert all(v.startswith("source:") for v in plan_choices(preview(client, again)))
+    assert all(v.startswith("source:") for v in plan_choices(preview(client, again)).values())
     with django_capture_on_commit_callbacks(execute=True):
         post_preview(client, again, "import")
     again.refresh_from_db()
@@ -319,9 +321,7 @@ def test_updating_without_a_change_keeps_the_detected_layout(client: Client, ali
     assert "Recognised as Gumroad" in preview(client, imported)
 
 
-def test_a_bad_value_is_a_400_that_changes_nothing(
-    client: Client, alice: User, bob: User
-) -> None:
+def test_a_bad_value_is_a_400_that_changes_nothing(client: Client, alice: User, bob: User) -> None:
     client.force_login(alice)
     imported = upload(client, fixture("trade_republic.csv"))
     html = preview(client, imported)
@@ -446,9 +446,8 @@ def test_a_mapping_saved_for_an_unknown_layout_reads_the_next_file_with_no_step(
     assert "Your saved mapping “Musterbank”" in html
     assert '<details class="card mapping" data-testid="import-mapping">' in html
     assert '<span class="kpi-value" data-testid="count-payments">2</span>' in html
-    assert sorted(plan_choices(html).values()) == sorted(
-        f"source:{pk}" for pk in IncomeSource.objects.filter(owner=alice).values_list("pk", flat=True)
-    )
+    own = IncomeSource.objects.filter(owner=alice).values_list("pk", flat=True)
+    assert sorted(plan_choices(html).values()) == sorted(f"source:{pk}" for pk in own)
     with django_capture_on_commit_callbacks(execute=True):
         post_preview(client, following, "import")
     following.refresh_from_db()

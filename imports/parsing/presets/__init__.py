@@ -54,6 +54,7 @@ _MODULES = (
     "dkb",
     "paypal",
     "ibkr",
+    "degiro",
     "stripe",
     "gumroad",
     "amazon_kdp",
