@@ -112,7 +112,7 @@ class UploadForm(forms.Form):
         label=_("Source"),
         queryset=IncomeSource.objects.none(),
         required=False,
-        empty_label=_("The file's rows name their sources"),
+        empty_label=_("Named in each row"),
         help_text=_("Choose one when every payment of the file belongs to that source."),
     )
 
@@ -129,7 +129,7 @@ class PreviewForm(forms.Form):
         label=_("Default source"),
         queryset=IncomeSource.objects.none(),
         required=False,
-        empty_label=_("None: the rows name their sources"),
+        empty_label=_("Named in each row"),
         help_text=_("Every payment of the file goes to this source."),
     )
     partial = forms.BooleanField(
@@ -240,11 +240,8 @@ class PreviewForm(forms.Form):
             self.plan_names.append((plan, name))
 
     # ------------------------------------------------------------------ for the template
-    def default_source_fields(self) -> list[BoundField]:
-        return [self["source"]]
-
-    def partial_fields(self) -> list[BoundField]:
-        return [self["partial"]]
+    def import_fields(self) -> list[BoundField]:
+        return [self["source"], self["partial"]]
 
     def header_fields(self) -> list[BoundField]:
         return [self["header_line"]]

@@ -141,12 +141,10 @@ def plan_choices(html: str) -> dict[str, str]:
 
 
 def field_named(html: str, label: str) -> str:
-    """The name of the select whose accessible label (or option list) names ``label``."""
+    """The name of the type or source select labelled ``label`` (a value of the file)."""
     for name in form_data(html):
-        if name.startswith(("type_", "plan_")) and f'name="{name}"' in html:
-            row = html.split(f'name="{name}"')[0].rsplit("<tr>", 1)[1]
-            if label in row:
-                return name
+        if name.startswith(("type_", "plan_")) and f'<label for="id_{name}">{label}' in html:
+            return name
     raise AssertionError(f"no field for {label!r}")
 
 
@@ -225,7 +223,7 @@ def test_a_preset_file_shows_its_name_its_skipped_rows_and_the_sources_to_create
     assert "<td>Entnahme</td>" in skipped
     assert "<td>withdrawal</td>" in skipped
     assert "tax without an income row to merge into" in skipped
-    sources = html.split('data-testid="import-sources"')[1].split("</table>")[0]
+    sources = html.split('data-testid="import-sources"')[1].split("</section>")[0]
     for value in ("US7561091049", "DE0008404005", "Trade Republic"):
         assert value in sources
     assert "New source in category ETF dividends" in sources
