@@ -222,7 +222,7 @@ class PreviewForm(forms.Form):
         new = [
             (
                 f"{CATEGORY_PREFIX}{c.slug}",
-                _("New source in category %(category)s") % {"category": c.name},
+                _("New source: %(category)s") % {"category": c.name},
             )
             for c in categories
         ]
@@ -231,7 +231,9 @@ class PreviewForm(forms.Form):
             name = _field_key("plan", plan.key)
             self.fields[name] = forms.ChoiceField(
                 label=plan.label or plan.value,
-                choices=[(_("Your sources"), own), (_("Create a source"), new)] if own else new,
+                choices=[(_("Your sources"), own), (_("Create a source"), new)]
+                if own
+                else [(_("Create a source"), new)],
             )
             if plan.source is not None:
                 self.initial[name] = f"{SOURCE_PREFIX}{plan.source.pk}"
@@ -240,8 +242,8 @@ class PreviewForm(forms.Form):
             self.plan_names.append((plan, name))
 
     # ------------------------------------------------------------------ for the template
-    def import_fields(self) -> list[BoundField]:
-        return [self["source"], self["partial"]]
+    def default_source_fields(self) -> list[BoundField]:
+        return [self["source"]]
 
     def header_fields(self) -> list[BoundField]:
         return [self["header_line"]]

@@ -72,7 +72,7 @@ def payment_amount_errors(
         errors["tax_withheld"] = REVERSAL_TAX
     if fees < gross:
         errors["fees"] = REVERSAL_FEES
-    elif payment_net(gross=gross, tax_withheld=tax_withheld, fees=fees) > 0:
+    if not errors and payment_net(gross=gross, tax_withheld=tax_withheld, fees=fees) > 0:
         errors["fees"] = REVERSAL_NET
     return errors
 

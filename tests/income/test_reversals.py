@@ -33,7 +33,7 @@ GOOD = [
     pytest.param("-40.00", "-4.00", "0.00", id="a refund that takes its tax back"),
     pytest.param("-40.00", "0.00", "15.00", id="a chargeback with a fee"),
     pytest.param("-40.00", "-4.00", "-1.20", id="a reversal that returns its fee"),
-    pytest.param("-40.00", "-40.00", "-40.00", id="tax and fee at the amount reversed"),
+    pytest.param("-40.00", "-30.00", "-10.00", id="tax and fee at the amount reversed"),
 ]
 # (gross, tax withheld, fees, the field the service names)
 BAD = [
@@ -43,6 +43,9 @@ BAD = [
     pytest.param("-40.00", "4.00", "0.00", "tax_withheld", id="a reversal keeping its tax"),
     pytest.param("-40.00", "-40.01", "0.00", "tax_withheld", id="more tax back than reversed"),
     pytest.param("-40.00", "0.00", "-40.01", "fees", id="a fee returned above the reversal"),
+    pytest.param(
+        "-40.00", "-40.00", "-40.00", "fees", id="a reversal giving back more than it reverses"
+    ),
 ]
 
 
@@ -82,8 +85,8 @@ def test_the_model_names_a_broken_rule_in_words(etf: IncomeSource) -> None:
     with pytest.raises(ValidationError) as refused:
         payment.full_clean()
     assert refused.value.messages == [
-        "The tax withheld of a reversal must be between the (negative) gross and zero, and a "
-        "returned fee may not exceed the amount reversed."
+        "The tax withheld of a reversal must be between the (negative) gross and zero, a "
+        "returned fee may not exceed the amount reversed, and its net may not be positive."
     ]
 
 

@@ -226,7 +226,7 @@ def test_a_preset_file_shows_its_name_its_skipped_rows_and_the_sources_to_create
     sources = html.split('data-testid="import-sources"')[1].split("</section>")[0]
     for value in ("US7561091049", "DE0008404005", "Trade Republic"):
         assert value in sources
-    assert "New source in category ETF dividends" in sources
+    assert "New source: ETF dividends" in sources
     assert '<span class="badge badge-refund">refund</span>' in html  # the reversed dividend
     assert "−€2.44" in html or "-€2.44" in html
 
@@ -427,7 +427,7 @@ def test_a_mapping_saved_for_an_unknown_layout_reads_the_next_file_with_no_step(
     assert (saved.name, saved.header[:2]) == ("Musterbank", ["Zeitpunkt", "Art der Buchung"])
     html = preview(client, imported)
     assert '<span class="kpi-value" data-testid="count-payments">3</span>' in html
-    assert "New source in category Other passive income" in html
+    assert "New source: Other passive income" in html
     with django_capture_on_commit_callbacks(execute=True):
         post_preview(client, imported, "import")
     imported.refresh_from_db()
@@ -478,7 +478,7 @@ def test_the_preview_speaks_german(client: Client, alice: User) -> None:
     html = preview(client, imported)
     assert "Erkannt als Trade Republic (pytr)" in html
     assert "<td>Einlage</td>\n            <td>Einzahlung</td>" in html
-    assert "Neue Quelle in der Kategorie ETF-Dividenden" in html
+    assert "Neue Quelle: ETF-Dividenden" in html
     assert "2,38" in html
     source = SourceFactory.create(owner=alice)
     broken = upload(client, BROKEN, source.pk)
