@@ -144,16 +144,25 @@ class PreviewForm(forms.Form):
         required=False,
         help_text=_("The line of the file with the column names; empty finds it."),
     )
-    number_format = forms.ChoiceField(label=_("Number format"), choices=NUMBER_FORMAT_CHOICES)
-    date_order = forms.ChoiceField(label=_("Date order"), choices=DATE_ORDER_CHOICES)
-    negative = forms.ChoiceField(
-        label=_("A negative amount on an income row is"), choices=NEGATIVE_CHOICES
+    # Selects without an empty choice: not "required" (a browser always sends one), and
+    # a missing value reads as "recognise it".
+    number_format = forms.ChoiceField(
+        label=_("Number format"), choices=NUMBER_FORMAT_CHOICES, required=False
     )
-    fee_sign = forms.ChoiceField(label=_("Fees in the file"), choices=FEE_SIGN_CHOICES)
+    date_order = forms.ChoiceField(
+        label=_("Date order"), choices=DATE_ORDER_CHOICES, required=False
+    )
+    negative = forms.ChoiceField(
+        label=_("A negative amount on an income row is"), choices=NEGATIVE_CHOICES, required=False
+    )
+    fee_sign = forms.ChoiceField(
+        label=_("Fees in the file"), choices=FEE_SIGN_CHOICES, required=False
+    )
     currency = forms.ChoiceField(
         label=_("Currency when the file names none"),
-        choices=[("", _("From the source or your settings")), *[(c, c) for c in CURRENCY_CODES]],
+        choices=[("", _("Default")), *[(c, c) for c in CURRENCY_CODES]],
         required=False,
+        help_text=_("Default: the source's currency, else the one in your settings."),
     )
     source_fallback = forms.CharField(
         label=_("Source for rows without a source value"),
@@ -245,14 +254,12 @@ class PreviewForm(forms.Form):
     def default_source_fields(self) -> list[BoundField]:
         return [self["source"]]
 
-    def header_fields(self) -> list[BoundField]:
-        return [self["header_line"]]
-
     def save_fields(self) -> list[BoundField]:
         return [self["save_as"]]
 
     def column_fields(self) -> list[BoundField]:
-        return [self[name] for name in self.column_names]
+        """The header line, then a column per field (when the file has a header)."""
+        return [self["header_line"], *(self[name] for name in self.column_names)]
 
     def reading_fields(self) -> list[BoundField]:
         return [self[name] for name in MAPPING_FIELDS if name != "header_line"]
@@ -288,10 +295,10 @@ class PreviewForm(forms.Form):
             "header_line": data["header_line"],
             "columns": columns if found else {},
             "guess": not found,
-            "number_format": None if data["number_format"] == AUTO else data["number_format"],
-            "date_order": None if data["date_order"] == AUTO else data["date_order"],
-            "negative": data["negative"],
-            "fee_sign": data["fee_sign"],
+            "number_format": None if data["number_format"] in ("", AUTO) else data["number_format"],
+            "date_order": None if data["date_order"] in ("", AUTO) else data["date_order"],
+            "negative": data["negative"] or AUTO,
+            "fee_sign": data["fee_sign"] or AUTO,
             "tax_sign": options.tax_sign,
             "currency": data["currency"] or None,
             "source_fallback": data["source_fallback"].strip() or None,

@@ -131,14 +131,21 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         (mapping, list(mapping.header[:HEADER_PREVIEW]), len(mapping.header) > HEADER_PREVIEW)
         for mapping in selectors.import_mapping_list(owner=owner)
     ]
-    presets = [(preset.name, _(preset.description)) for preset in PRESETS.values()]
+    # One line per product, its layouts described in the reader's language (a preset's
+    # own name is not translated, and says "English" on a German page).
+    presets: dict[str, list[str]] = {}
+    for preset in PRESETS.values():
+        product = preset.name.split(" (", 1)[0]
+        presets.setdefault(product, []).append(
+            _(preset.description) if preset.description else preset.name
+        )
     return render(
         request,
         "imports/upload.html",
         {
             "form": form,
             "recent": selectors.payment_import_list(owner=owner)[:10],
-            "presets": presets,
+            "presets": list(presets.items()),
             "saved_mappings": saved,
         },
         status=400 if form.errors else 200,
@@ -266,7 +273,7 @@ def _preview_context(
         "form": form,
         "layout": layout,
         "layout_name": layout_name,
-        "mapping_open": layout == "unknown" or bool(result.file_errors) or bool(form.errors),
+        "mapping_open": layout in ("unknown", "own") or bool(result.file_errors or form.errors),
         "file_errors": [_(m) for m in result.file_errors],
         "warnings": [_(m) for m in result.warnings],
         "payments": len(result.rows),

@@ -355,11 +355,8 @@ class StatementReader:
         if main is None:
             raise CellError("gross", messages.GROSS_REQUIRED)
         currency = self._currency(values["currency"], marks)
-        source = (
-            self._text(values["source"], MAX_SOURCE_LENGTH, "source")
-            or self.options.source_fallback
-            or ""
-        )
+        named = self._text(values["source"], MAX_SOURCE_LENGTH, "source")
+        source = named or self.options.source_fallback or ""
         group = values["group"].strip()
 
         if kind == kinds.TAX:
@@ -397,7 +394,8 @@ class StatementReader:
         gross = (gross_cell if gross_cell is not None else main + tax + fees) + returned
         note = self._note(values["note"])
         external_id = self._text(values["external_id"], MAX_EXTERNAL_ID_LENGTH, "external_id")
-        label = self._text(values["source_label"], MAX_SOURCE_LENGTH, "source_label")
+        # The label names the row's own source value, never the fallback's.
+        label = named and self._text(values["source_label"], MAX_SOURCE_LENGTH, "source_label")
         draft = Draft(
             line=line, date=parsed_date, gross=gross, tax_withheld=tax, fees=fees,
             currency=currency, note=note, external_id=external_id or None,

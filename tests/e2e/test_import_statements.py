@@ -21,7 +21,7 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.language import assert_german
 from tests.e2e.steps import log_in
 from tests.factories import SourceFactory, UserFactory
-from tests.web.test_import_pages import UNKNOWN
+from tests.web.test_import_pages import BROKEN, UNKNOWN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,10 +92,34 @@ def test_statements_are_previewed_and_imported(
     assert page.locator("[data-testid=import-skipped] tbody tr").count() > 3
     check(page, "preview-skipped", language, width)
 
+    # A file with a broken row: the good rows imported, the others to download.
+    choose_file(page, live_server.url, "umsaetze.csv", BROKEN, str(flat.pk))
+    assert page.inner_text("[data-testid=count-errors]") == "1"
+    page.check("#id_partial")
+    page.click("[data-testid=import-button]")
+    page.wait_for_selector("[data-testid=import-rejected-download]")
+    assert page.inner_text("[data-testid=count-rejected]") == "1"
+    check(page, "result-partial", language, width)
+    with page.expect_download() as download:
+        page.click("[data-testid=import-rejected-download]")
+    rejected = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rejected[1].startswith("3;"), rejected
+
     # An unknown layout: the mapping step is open.
     choose_file(page, live_server.url, "musterbank.csv", UNKNOWN)
     assert page.locator("[data-testid=import-mapping][open]").count() == 1
     check(page, "preview-mapping", language, width)
+    page.fill("#id_header_line", "5")
+    page.click("button[name=action][value=preview]")
+    page.wait_for_selector("#id_column_date option[value='4']", state="attached")
+    page.select_option("#id_column_date", "0")
+    page.select_option("#id_column_type", "1")
+    page.select_option("#id_column_gross", "2")
+    page.select_option("#id_column_source", "3")
+    page.click("button[name=action][value=preview]")
+    page.wait_for_selector("[data-testid=import-types] select")
+    assert page.inner_text("[data-testid=count-payments]") == "2"
+    check(page, "preview-mapping-columns", language, width)
 
     # the source page and the payments page lead to the import
     page.goto(f"{live_server.url}/sources/{flat.pk}/")
@@ -104,5 +128,5 @@ def test_statements_are_previewed_and_imported(
     assert page.input_value("#id_source") == str(flat.pk)
     page.goto(f"{live_server.url}/payments/")
     check(page, "payments", language, width)
-    assert PaymentImport.objects.filter(owner=user).count() == 3
+    assert PaymentImport.objects.filter(owner=user).count() == 4
     context.close()

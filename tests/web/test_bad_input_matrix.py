@@ -115,7 +115,9 @@ CSV_FILES = {
     "a NaN amount": "Date,Gross\n2025-03-01,NaN\n",
     "an infinite amount": "Date,Gross\n2025-03-01,Infinity\n",
     "a 1e30 amount": "Date,Gross\n2025-03-01,1e30\n",
-    "a negative amount": "Date,Gross\n2025-03-01,-100.00\n",
+    # A negative amount is no error since statements (a debit, or a reversal): see
+    # tests/imports. Tax above the gross still is.
+    "tax withheld above the gross": "Date,Gross,Tax\n2025-03-01,10.00,20.00\n",
     "an unknown currency": "Date,Gross,Currency\n2025-03-01,100.00,XYZ\n",
     "one good row and one bad": "Date,Gross\n2025-03-01,100.00\n2025-03-02,abc\n",
     "no amount column": "Date,Note\n2025-03-01,hello\n",

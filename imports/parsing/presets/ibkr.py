@@ -77,8 +77,8 @@ PRESETS = (
         options=Options(
             columns={
                 "date": "Date/Time", "gross": "Amount", "currency": "CurrencyPrimary",
-                "type": "Type", "source": "ISIN", "external_id": "TransactionID",
-                "group": "ActionID", "note": "Description",
+                "type": "Type", "source": "ISIN", "source_label": "Symbol",
+                "external_id": "TransactionID", "group": "ActionID", "note": "Description",
             },
             guess=False,
             number_format="en",

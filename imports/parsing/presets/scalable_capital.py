@@ -61,7 +61,8 @@ PRESETS = (
         options=Options(
             columns={
                 "date": "date", "status": "status", "external_id": "reference",
-                "note": "description", "type": "type", "source": "isin", "net": "amount",
+                "note": "description", "type": "type", "source": "isin",
+                "source_label": "description", "net": "amount",
                 "fees": "fee", "tax_withheld": "tax", "currency": "currency",
             },
             guess=False,

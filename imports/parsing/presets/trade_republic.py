@@ -69,6 +69,7 @@ def _options(date: str, type_: str, value: str, note: str, fees: str, taxes: str
     return Options(
         columns={
             "date": date, "type": type_, "net": value, "note": note, "source": "ISIN",
+            "source_label": note,
             "fees": fees, "tax_withheld": taxes,
         },
         guess=False,
