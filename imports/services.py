@@ -597,7 +597,7 @@ def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
     claimed = PaymentImport.objects.filter(pk=upload.pk, status=ImportStatus.UPLOADED).update(
         status=ImportStatus.QUEUED
     )
-    upload.refresh_from_db()
+    upload.refresh_from_db(fields=["status"])  # not the file: it may be tens of MB
     if claimed:
         task_send_on_commit(
             payment_import_process,
@@ -681,8 +681,15 @@ def payment_import_process(
     upload.total_rows = result.total_rows
     upload.skipped_rows = len(result.skipped)
     upload.finished_at = timezone.now()
-    upload.save()
+    # The outcome only: writing the file back would cost as much as storing it did.
+    upload.save(update_fields=OUTCOME_FIELDS)
     return upload
+
+
+OUTCOME_FIELDS = (
+    "status", "errors", "preset", "total_rows", "created_rows", "duplicate_rows",
+    "skipped_rows", "rejected_rows", "created_sources", "finished_at",
+)  # fmt: skip
 
 
 def _error_rows(errors: Sequence[tuple[int | None, str | None, str]]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ CENT = Decimal("0.01")
 _HASH_VERSION = "payment-row-v1"
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A row on its way to a ``StatementRow`` (tax rows are merged into it first)."""
 
@@ -36,7 +36,7 @@ class Draft:
     merged_lines: list[int] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class TaxRow:
     line: int
     date: date
@@ -89,17 +89,20 @@ def merge_taxes(
     else:
         withheld = -1 if setting == "negative" else 1
     by_group: dict[str, list[Draft]] = {}
-    by_key: dict[tuple[object, ...], list[Draft]] = {}
     for draft in drafts:
         if draft.group:
             by_group.setdefault(draft.group, []).append(draft)
-        by_key.setdefault((draft.source, draft.date, draft.currency), []).append(draft)
+    by_key: dict[tuple[object, ...], list[Draft]] | None = None  # built when first needed
     skipped: list[SkippedRow] = []
-    touched: set[int] = set()
+    touched: dict[int, Draft] = {}
     for tax in taxes:
-        candidates = (by_group.get(tax.group) if tax.group else None) or by_key.get(
-            (tax.source, tax.date, tax.currency), []
-        )
+        candidates = by_group.get(tax.group) if tax.group else None
+        if not candidates:
+            if by_key is None:
+                by_key = {}
+                for draft in drafts:
+                    by_key.setdefault((draft.source, draft.date, draft.currency), []).append(draft)
+            candidates = by_key.get((tax.source, tax.date, tax.currency), [])
         candidates = [c for c in candidates if c.currency == tax.currency]
         if not candidates:
             skipped.append(SkippedRow(line=tax.line, reason="tax"))
@@ -108,14 +111,13 @@ def merge_taxes(
         target = min(same_day or candidates, key=lambda c: abs(c.line - tax.line))
         target.tax_withheld += tax.amount * withheld
         target.merged_lines.append(tax.line)
-        touched.add(id(target))
+        touched[id(target)] = target
         skipped.append(SkippedRow(line=tax.line, reason="merged", into_line=target.line))
-    for draft in drafts:
-        if id(draft) in touched:
-            try:
-                check_amounts(draft)
-            except CellError as error:
-                errors.append(RowError(line=draft.line, field=error.field, message=error.message))
+    for draft in touched.values():
+        try:
+            check_amounts(draft)
+        except CellError as error:
+            errors.append(RowError(line=draft.line, field=error.field, message=error.message))
     return skipped
 
 

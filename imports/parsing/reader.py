@@ -96,6 +96,7 @@ class StatementReader:
         resolved = cols.resolve(header, options.columns, guess=options.guess)
         self.columns = resolved
         self.at = {f: resolved.index.get(f, self.width) for f in cols.FIELDS}
+        self.field_at = tuple(self.at.items())
         self.has = set(resolved.index)
         self.types = {kinds.normalize_value(k): v for k, v in options.types.items()}
         self.skip_statuses = {kinds.normalize_value(s) for s in options.skip_statuses}
@@ -310,8 +311,7 @@ class StatementReader:
         elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         cells = [*cells, ""]  # the cell of every field the file does not have
-        at = self.at
-        values = {f: cells[at[f]] for f in cols.FIELDS}
+        values = {f: cells[i] for f, i in self.field_at}
         if self.period_end is not None and not _TOTAL_CELL.match(next(filter(None, cells), "")):
             values["date"] = self.period_end.isoformat()
         if self.row_rule is not None:

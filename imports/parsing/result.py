@@ -13,7 +13,7 @@ from imports.parsing.options import Options
 from imports.parsing.text import FORMULA
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementRow:
     """One payment to book, exact to the cent; ``source`` is the value that names it."""
 
@@ -32,7 +32,7 @@ class StatementRow:
     merged_lines: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkippedRow:
     """A row that is no payment, and why (a key of ``messages.SKIP_REASONS``)."""
 
