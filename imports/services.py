@@ -203,6 +203,11 @@ def sources_plan(
     fallback = categories.get(preset.category if preset else DEFAULT_CATEGORY) or categories.get(
         DEFAULT_CATEGORY
     )
+    # The rows without a value of their own go to the platform's source (its interest).
+    platform_key = alias_key(preset.options.source_fallback or "") if preset else ""
+    platform_category = (
+        categories.get(preset.fallback_category or "") if preset else None
+    ) or fallback
     plans: dict[str, SourcePlan] = {}
     for key, group in seen.items():
         first = group[0]
@@ -216,7 +221,8 @@ def sources_plan(
             target, how = own[aliases[key]], "alias"
         elif not choice.get("category") and key in by_name:
             target, how = by_name[key], "name"
-        category = categories.get(choice.get("category") or "") or fallback
+        default = platform_category if key == platform_key else fallback
+        category = categories.get(choice.get("category") or "") or default
         plans[key] = SourcePlan(
             key=key,
             value=first.source or "",

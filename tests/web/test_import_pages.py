@@ -269,7 +269,11 @@ def test_importing_a_preset_file_creates_its_sources_and_shows_the_counts(
     assert (imported.status, imported.created_rows, imported.skipped_rows) == ("done", 7, 10)
     assert imported.created_sources == 3
     created = IncomeSource.objects.filter(owner=alice)
-    assert {source.category.slug for source in created} == {"etf-dividends"}
+    assert {(source.name, source.category.slug) for source in created} == {
+        ("Realty Income", "etf-dividends"),
+        ("Allianz", "etf-dividends"),
+        ("Trade Republic", "p2p-interest"),  # its interest: savings interest
+    }
     html = client.get(f"/imports/{imported.pk}/").content.decode()
     assert "7 payments imported." in html
     assert '<span class="kpi-value" data-testid="count-skipped">10</span>' in html

@@ -36,6 +36,9 @@ class Preset:
     options: Options
     #: The slug of the category a source created from this file gets.
     category: str
+    #: The category of the source its rows without a source value go to (the
+    #: ``source_fallback``: a broker's or a bank's own interest), when not ``category``.
+    fallback_category: str | None = None
     #: What the file is, in a few words (translated for display: ``gettext_noop``).
     description: str = ""
     row_rule: RowRule | None = None

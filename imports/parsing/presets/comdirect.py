@@ -101,6 +101,7 @@ PRESETS = (
             source_fallback=BANK,
         ),
         category="other-passive",
+        fallback_category="p2p-interest",
         description=gettext_noop("comdirect current account: turnover export"),
         row_rule=payer_and_purpose,
     ),

@@ -46,6 +46,7 @@ PRESETS = (
                    "Saldo"),
         options=_OPTIONS,
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("DEGIRO account statement (German)"),
     ),
     Preset(
@@ -55,6 +56,7 @@ PRESETS = (
                    "Balance"),
         options=_OPTIONS,
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("DEGIRO account statement (English)"),
     ),
     Preset(
@@ -64,6 +66,7 @@ PRESETS = (
                    "Saldo"),
         options=_OPTIONS,
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("DEGIRO account statement (Dutch)"),
     ),
 )  # fmt: skip

@@ -87,6 +87,7 @@ PRESETS = (
             source_fallback="Interactive Brokers",
         ),
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("Interactive Brokers Flex Query: cash transactions"),
         row_rule=_cash_row,
     ),

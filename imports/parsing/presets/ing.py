@@ -90,6 +90,7 @@ PRESETS = (
             source_fallback=BANK,
         ),
         category="other-passive",
+        fallback_category="p2p-interest",
         description=gettext_noop("ING current or savings account: Umsatzanzeige"),
         row_rule=own_transfer,
     ),

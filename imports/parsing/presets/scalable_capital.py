@@ -72,6 +72,7 @@ PRESETS = (
             source_fallback="Scalable Capital",
         ),
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("Scalable Capital broker transactions"),
         row_rule=_interest_charged,
     ),

@@ -87,6 +87,7 @@ PRESETS = (
         signature=("Datum", "Typ", "Wert", "Notiz", "ISIN", "Stück", "Gebühren", "Steuern"),
         options=_options("Datum", "Typ", "Wert", "Notiz", "Gebühren", "Steuern"),
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("Trade Republic transactions exported with pytr (German)"),
     ),
     Preset(
@@ -95,6 +96,7 @@ PRESETS = (
         signature=("Date", "Type", "Value", "Note", "ISIN", "Shares", "Fees", "Taxes"),
         options=_options("Date", "Type", "Value", "Note", "Fees", "Taxes"),
         category="etf-dividends",
+        fallback_category="p2p-interest",
         description=gettext_noop("Trade Republic transactions exported with pytr (English)"),
     ),
 )
