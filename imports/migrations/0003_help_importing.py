@@ -56,7 +56,7 @@ Diese Formate erkennt Ertrag an ihrer Kopfzeile, ohne Zuordnung:
 - Kontoauszüge von Mintos und Bondora
 
 Was mit den Zeilen passiert:
-- Einnahmen (Dividenden, Zinsen, Miete, Tantiemen, Verkäufe) werden zu Zahlungen. Einzahlungen, Käufe, Verkäufe, Überträge, Gebühren, Lastschriften, Summen und vorgemerkte Zeilen werden übersprungen, und die Vorschau zeigt jede mit ihrem Grund.
+- Einnahmen (Dividenden, Zinsen, Miete, Tantiemen, Produktverkäufe) werden zu Zahlungen. Einzahlungen, Wertpapierkäufe und -verkäufe, Überträge, Gebühren, Lastschriften, Summen und vorgemerkte Zeilen werden übersprungen, und die Vorschau zeigt jede mit ihrem Grund.
 - Quellensteuer in einer eigenen Zeile wird als einbehaltene Steuer mit ihrer Dividende zusammengeführt.
 - Eine Erstattung oder Rückbuchung ist eine Zahlung mit negativem Betrag an ihrem eigenen Datum: Sie mindert die Einnahmen ihres Monats.
 - Beträge mit mehr als zwei Nachkommastellen werden kaufmännisch auf den Cent gerundet, mit einem Hinweis.
