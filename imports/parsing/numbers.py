@@ -100,8 +100,23 @@ def detect_number_format(cells: Mapping[str, int], *, fallback: str) -> tuple[st
     return fallback, mixed
 
 
+# The plain shapes most cells have (``-1.234,56``, ``12.50``): read without the general
+# pattern, the same value it would give.
+_PLAIN = {
+    "de": re.compile(r"(-?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,13})(?:,([0-9]+))?"),
+    "en": re.compile(r"(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,13})(?:\.([0-9]+))?"),
+}
+
+
 def parse_amount(cell: str, *, number_format: str) -> tuple[Decimal, str | None]:
     """The exact signed amount and the currency mark on it (``EUR``, ``$``, None)."""
+    plain = _PLAIN[number_format].fullmatch(cell)
+    if plain is not None:
+        sign, integer, fraction = plain.groups()
+        digits = integer.replace("." if number_format == "de" else ",", "").lstrip("0") or "0"
+        if len(digits) <= MAX_INTEGER_DIGITS:
+            value = Decimal(f"{sign}{digits}.{fraction}" if fraction else f"{sign}{digits}")
+            return (value if value else _ZERO + value.copy_abs()), None
     match = _AMOUNT_CELL.fullmatch(cell)
     if match is None:
         raise AmountError(messages.INVALID_AMOUNT)
