@@ -37,6 +37,7 @@ from imports.parsing.statement import (
     rejected_lines_csv,
 )
 from income.changes import owner_data_changed
+from income.collector import collector_paused
 from income.dispatch import task_send_on_commit
 from income.finance.currencies import CURRENCY_CODES
 from income.finance.errors import DomainError
@@ -347,6 +348,24 @@ def payments_import(
     """
     if source is not None:
         source_require_owner(source=source, owner=owner)
+    with collector_paused():
+        return _payments_import(
+            owner=owner, data=data, source=source, mapping=mapping, preset=preset,
+            sources=sources, partial=partial, on_progress=on_progress,
+        )  # fmt: skip
+
+
+def _payments_import(
+    *,
+    owner: User,
+    data: bytes,
+    source: IncomeSource | None,
+    mapping: Mapping[str, Any] | None,
+    preset: str,
+    sources: Mapping[str, Mapping[str, Any]] | None,
+    partial: bool,
+    on_progress: ImportProgress | None,
+) -> ImportSummary:
     reading = statement_read(
         owner=owner,
         data=data,

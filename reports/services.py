@@ -8,10 +8,8 @@ with the same figures (PRODUCT.md §7). Tasks are sent only after commit.
 from __future__ import annotations
 
 import calendar
-import gc
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
+from income.collector import collector_paused
 from income.dispatch import task_send_on_commit
 from income.finance.errors import DomainError
 from income.finance.schedule import add_months, month_start, months_between
@@ -297,27 +296,8 @@ def report_recompute_many(
     figures raise is left as they were and named in ``errors``; the others are written
     together in one transaction.
     """
-    with _collector_paused():
+    with collector_paused():
         return _recompute_many(owners=owners, today=today, force=force, on_progress=on_progress)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold Python's cycle collector while a batch runs.
-
-    A batch makes hundreds of thousands of small objects (rows, Decimals, dicts) that
-    reference counting frees; the collector would still walk them every few hundred
-    allocations, and its full passes walk everything the process holds, so the same
-    batch got slower the longer the process ran. It is released afterwards, so any
-    cycle the batch left is collected then.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _recompute_many(
