@@ -6,7 +6,8 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,7 +30,17 @@ def german_formats() -> bool:
 
 @login_required
 def payments_export(request: HttpRequest) -> HttpResponse:
-    payments = selectors.payment_list(owner=cast(User, request.user)).order_by("date", "pk")
+    """All payments, or with ``?source=<id>`` those of one of the caller's sources (another
+    user's source, or no number, is a 404 like any id that is not theirs)."""
+    owner = cast(User, request.user)
+    payments = selectors.payment_list(owner=owner).order_by("date", "pk")
+    name = "payments"
+    if "source" in request.GET:
+        if not request.GET["source"].isdigit():
+            raise Http404
+        source = get_object_or_404(selectors.source_list(owner=owner), pk=request.GET["source"])
+        payments = payments.filter(source=source)
+        name = f"payments-{source.pk}"
     header = [_("Date"), _("Source"), _("Gross"), _("Tax withheld"), _("Fees"), _("Net"),
               _("Currency"), _("Note"), _("ID")]  # fmt: skip
     rows = (
@@ -46,7 +57,7 @@ def payments_export(request: HttpRequest) -> HttpResponse:
         ]
         for p in payments.iterator(chunk_size=2000)
     )
-    return csv_response(write_csv(header, rows, german=german_formats()), "payments")
+    return csv_response(write_csv(header, rows, german=german_formats()), name)
 
 
 @login_required

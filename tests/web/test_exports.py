@@ -99,3 +99,28 @@ def test_a_refund_is_exported_as_a_negative_number_not_a_defused_formula(
     client.cookies["ertrag_language"] = "de"
     german = client.get("/exports/payments.csv").content.decode("utf-8-sig")
     assert "03.02.2025;ETF;-12,34;-1,23;0,50;-11,61;EUR;;" in german
+
+
+def test_a_sources_own_export_has_only_its_payments(client: Client, alice: User, bob: User) -> None:
+    etf = SourceFactory.create(owner=alice, name="ETF")
+    flat = SourceFactory.create(owner=alice, name="Flat")
+    PaymentFactory.create(source=etf, date=date(2025, 1, 31), gross=Decimal("10.50"))
+    PaymentFactory.create(source=flat, date=date(2025, 1, 31), gross=Decimal("700.00"))
+    client.force_login(alice)
+
+    response = client.get(f"/exports/payments.csv?source={etf.pk}")
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == ["ETF"]
+    assert f"payments-{etf.pk}-" in response["Content-Disposition"]
+    bobs = SourceFactory.create(owner=bob)
+    assert client.get(f"/exports/payments.csv?source={bobs.pk}").status_code == 404
+    assert client.get("/exports/payments.csv?source=x").status_code == 404
+
+
+def test_a_sources_page_offers_its_import_and_export(client: Client, alice: User) -> None:
+    etf = SourceFactory.create(owner=alice, name="ETF")
+    client.force_login(alice)
+    html = client.get(f"/sources/{etf.pk}/").content.decode()
+    assert f'href="/imports/new/?source={etf.pk}"' in html
+    assert f'href="/exports/payments.csv?source={etf.pk}"' in html
