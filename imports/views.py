@@ -164,12 +164,14 @@ def import_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ----------------------------------------------------------------------------- preview
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The preview and mapping step of an upload; its progress or result once started."""
-    upload = _owned_upload_with_file(request, pk)
-    if upload.status != ImportStatus.UPLOADED:
+    """The preview and mapping step of an upload; its progress or result once started
+    (read without the file, which only the preview needs)."""
+    started = _owned_upload(request, pk)
+    if started.status != ImportStatus.UPLOADED:
         if request.method == "POST":
-            return redirect("import_detail", pk=upload.pk)
-        return render(request, "imports/result.html", _result_context(upload))
+            return redirect("import_detail", pk=started.pk)
+        return render(request, "imports/result.html", _result_context(started))
+    upload = _owned_upload_with_file(request, pk)
     owner = _owner(request)
     preview = services.payment_import_preview(upload=upload)
     sources = income_selectors.source_list(owner=owner)
