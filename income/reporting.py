@@ -275,7 +275,7 @@ def _subscription_figures(
     latest = max((p for p in periods if p.month <= as_of), key=lambda p: p.month, default=None)
     if latest is not None:
         subscribers = latest.subscribers_end
-        result.churn_rate = figures.churn_rate(
+        churn = figures.churn_fraction(
             churned=latest.churned_subscribers, subscribers_at_start=latest.subscribers_start
         )
         result.mrr = (
@@ -285,16 +285,13 @@ def _subscription_figures(
         )
     else:
         subscribers = source.current_subscribers
-        result.churn_rate = figures.to_ratio(source.monthly_churn_rate)
+        churn = source.monthly_churn_rate
         result.mrr = figures.mrr(subscribers=subscribers, price=source.price_per_subscriber)
+    result.churn_rate = None if churn is None else figures.to_ratio(churn)
     result.subscribers = subscribers
     result.arr = figures.arr(mrr=result.mrr)
     result.arpu = figures.arpu(mrr=result.mrr, subscribers=subscribers)
-    result.ltv = (
-        figures.ltv(arpu=result.arpu, churn_rate=result.churn_rate)
-        if result.arpu is not None
-        else None
-    )
+    result.ltv = figures.ltv(mrr=result.mrr, subscribers=subscribers, churn=churn)
     # Exact in the projection, where it is a limit; shown, it is a count of people.
     steady_state = figures.steady_state_subscribers(
         new=Decimal(source.new_subscribers_per_month), churn_rate=source.monthly_churn_rate

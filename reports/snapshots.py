@@ -30,7 +30,7 @@ from income.reporting import EarlierMonths, Overview, PaymentRow, ReportInputs
 ZERO = Decimal(0)
 
 #: Bump when a formula changes, so every user's reports are recomputed once.
-FORMULA_VERSION = "2026-11-22.1"
+FORMULA_VERSION = "2026-12-05.1"  # LTV divides by the unrounded churn (#17)
 
 
 @dataclass(frozen=True)

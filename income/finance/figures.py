@@ -115,13 +115,21 @@ def arr(*, mrr: Decimal) -> Decimal:
         return to_cents(TWELVE * mrr)
 
 
-def churn_rate(*, churned: int, subscribers_at_start: int) -> Decimal | None:
-    """Churn rate = churned / subscribers at the month's start (§3), as a ratio.
+def churn_fraction(*, churned: int, subscribers_at_start: int) -> Decimal | None:
+    """Churned / subscribers at the month's start (§3), exact: what LTV divides by.
 
     New subscribers of the month are not in the denominator, as the SaaS-metrics tools
     define it. None for a month that started without subscribers.
     """
-    return _ratio(Decimal(churned), Decimal(subscribers_at_start))
+    if subscribers_at_start <= 0:
+        return None
+    return EXACT.divide(Decimal(churned), Decimal(subscribers_at_start))
+
+
+def churn_rate(*, churned: int, subscribers_at_start: int) -> Decimal | None:
+    """The churn rate as shown: ``churn_fraction`` rounded once, to a ratio."""
+    fraction = churn_fraction(churned=churned, subscribers_at_start=subscribers_at_start)
+    return None if fraction is None else to_ratio(fraction)
 
 
 def arpu(*, mrr: Decimal, subscribers: int) -> Decimal | None:
@@ -129,16 +137,20 @@ def arpu(*, mrr: Decimal, subscribers: int) -> Decimal | None:
     return _money_per(mrr, Decimal(subscribers))
 
 
-def ltv(*, arpu: Decimal, churn_rate: Decimal | None) -> Decimal | None:
-    """Lifetime value = ARPU / churn rate (§3), in cents.
+def ltv(*, mrr: Decimal, subscribers: int, churn: Decimal | None) -> Decimal | None:
+    """Lifetime value = ARPU / churn rate (§3), rounded once, to cents.
 
-    1 / churn is the expected lifetime of a subscriber in months. At zero churn that
-    lifetime is unbounded, so LTV is undefined (None, "shown as such"), as it is when
-    the churn itself is undefined.
+    Both from their unrounded values (ARPU = MRR / subscribers, ``churn`` exact, e.g.
+    ``churn_fraction``): ratios are computed unrounded and rounded at the end (§3), so 10
+    churned of 210 with an ARPU of 10.00 is 10 × 210 / 10 = 210.00, not 10 / 0.0476 =
+    210.08. 1 / churn is the expected lifetime of a subscriber in months: at zero churn
+    it is unbounded, so LTV is undefined (None, "shown as such"), as it is when the churn
+    or the ARPU is (no subscribers).
     """
-    if churn_rate is None:
+    if churn is None or churn <= ZERO or subscribers <= 0:
         return None
-    return _money_per(arpu, churn_rate)
+    with localcontext(EXACT):
+        return to_cents(mrr / Decimal(subscribers) / churn)
 
 
 def subscribers_next(*, subscribers: Decimal, churn_rate: Decimal, new: Decimal) -> Decimal:

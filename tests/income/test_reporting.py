@@ -61,6 +61,21 @@ def by_name(view: reporting.Overview, name: str) -> reporting.SourceFigures:
     return next(f for f in view.sources if f.source.name == name)
 
 
+def test_ltv_of_a_recorded_month_divides_by_its_unrounded_churn(alice: User) -> None:
+    """Issue #17.1: 10 churned of 210; 200 + 0 new = 200 left × 10.00 = MRR 2,000.00,
+    ARPU 10.00; LTV = 10 ÷ (10/210) = 210.00 (10 ÷ the shown 0.0476 would be 210.08)."""
+    club = SourceFactory.create(
+        owner=alice, name="Club", category=category("membership"),
+        price_per_subscriber=D("10"), start_date=date(2025, 1, 1),
+    )  # fmt: skip
+    PeriodFactory.create(
+        source=club, month=date(2025, 6, 1), subscribers_start=210, churned_subscribers=10
+    )
+    figures_of_club = by_name(reporting.overview(owner=alice, as_of=AS_OF), "Club")
+    assert (figures_of_club.churn_rate, figures_of_club.arpu) == (D("0.0476"), D("10.00"))
+    assert figures_of_club.ltv == D("210.00")
+
+
 def test_payments_are_converted_at_the_rate_of_their_date(alice: User, portfolio: object) -> None:
     etf = by_name(reporting.overview(owner=alice, as_of=AS_OF), "World ETF")
     # March: net 99 USD / 1.10 = 90.00 EUR; June: 125 USD / 1.25 = 100.00 EUR

@@ -22,6 +22,7 @@ from income.finance.figures import (
     arpu,
     arr,
     cash_roi,
+    churn_fraction,
     churn_rate,
     concentrated,
     concentration,
@@ -168,19 +169,33 @@ def test_arpu_is_undefined_without_subscribers() -> None:
 
 
 def test_ltv_is_arpu_over_churn() -> None:
-    # 9.99 / 0.025 = 399.60
-    assert ltv(arpu=D("9.99"), churn_rate=D("0.0250")) == D("399.60")
+    # 99.90 / 10 subscribers = ARPU 9.99; 9.99 / 0.025 = 399.60
+    assert ltv(mrr=D("99.90"), subscribers=10, churn=D("0.025")) == D("399.60")
     # 10 / 0.03 = 333.333… → 333.33; 0.05 / 0.4 = 0.125 → 0.13 (half up)
-    assert ltv(arpu=D("10.00"), churn_rate=D("0.0300")) == D("333.33")
-    assert ltv(arpu=D("0.05"), churn_rate=D("0.4000")) == D("0.13")
+    assert ltv(mrr=D("10.00"), subscribers=1, churn=D("0.03")) == D("333.33")
+    assert ltv(mrr=D("0.05"), subscribers=1, churn=D("0.4")) == D("0.13")
+
+
+def test_ltv_divides_by_the_unrounded_churn_and_rounds_once() -> None:
+    # Issue #17.1: 10 churned of 210 at the month's start, ARPU 2,000.00 / 200 = 10.00:
+    # 10 ÷ (10/210) = 210.00. The churn shown is 0.0476; 10 ÷ 0.0476 would be 210.08.
+    churn = churn_fraction(churned=10, subscribers_at_start=210)
+    assert churn_rate(churned=10, subscribers_at_start=210) == D("0.0476")
+    assert ltv(mrr=D("2000.00"), subscribers=200, churn=churn) == D("210.00")
+    # ARPU unrounded too: 100.00 / 3 = 33.333…; ÷ 0.1 = 333.33 (not 33.33 / 0.1 = 333.30)
+    assert ltv(mrr=D("100.00"), subscribers=3, churn=D("0.1")) == D("333.33")
 
 
 def test_ltv_is_undefined_at_zero_churn() -> None:
-    assert ltv(arpu=D("9.99"), churn_rate=D("0.0000")) is None
+    assert ltv(mrr=D("99.90"), subscribers=10, churn=D("0")) is None
+
+
+def test_ltv_is_undefined_without_subscribers() -> None:
+    assert ltv(mrr=D("0.00"), subscribers=0, churn=D("0.05")) is None
 
 
 def test_ltv_is_undefined_when_churn_is() -> None:
-    assert ltv(arpu=D("9.99"), churn_rate=None) is None
+    assert ltv(mrr=D("99.90"), subscribers=10, churn=None) is None
 
 
 def test_subscribers_next_loses_the_churned_and_adds_the_new() -> None:
