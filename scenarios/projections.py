@@ -167,7 +167,9 @@ class YearRow:
 
     The flows (contributions, incomes, tax, nets, real net) are the sums of the year's
     month rows, so the table adds up; ``capital_end`` is the last month's capital and
-    ``real_capital_end`` that capital deflated with the year's deflator.
+    ``real_capital_end`` that capital in today's money: at the end of plan year y it is y
+    years ahead, so it is deflated by ``(1 + inflation)^y`` (§4), one year more than the
+    months of that year are.
     ``monthly_net_average`` is the year's net income / 12.
     """
 
@@ -553,7 +555,8 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
                         year=year + 1,
                         rows=months[-12:],
                         capital=capital,
-                        year_deflator=year_deflator,
+                        # The capital at the end of plan year y is y years ahead (§4).
+                        end_deflator=deflator(inflation=plan.inflation, year=year + 1),
                     )
                 )
         final_capital = to_cents(capital)
@@ -570,7 +573,7 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
 
 
 def _year_row(
-    *, year: int, rows: Sequence[MonthRow], capital: Decimal, year_deflator: Decimal
+    *, year: int, rows: Sequence[MonthRow], capital: Decimal, end_deflator: Decimal
 ) -> YearRow:
     """Sum a plan year's month rows; deflate the exact year-end capital (see ``YearRow``)."""
     with localcontext(EXACT):
@@ -578,7 +581,7 @@ def _year_row(
         return YearRow(
             year=year,
             capital_end=rows[-1].capital,
-            real_capital_end=to_cents(capital / year_deflator),
+            real_capital_end=to_cents(capital / end_deflator),
             contributions=sum((row.contribution for row in rows), ZERO),
             plan_income=sum((row.plan_income for row in rows), ZERO),
             sources_net=sum((row.sources_net for row in rows), ZERO),

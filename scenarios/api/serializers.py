@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from income.api.fields import FigureField
@@ -37,7 +38,12 @@ def _money(**kwargs: Any) -> serializers.DecimalField:
 class YearSerializer(serializers.Serializer):  # type: ignore[type-arg]
     year = serializers.IntegerField()
     capital_end = _money()
-    real_capital_end = _money()
+    real_capital_end = _money(
+        help_text=_(
+            "The year-end capital in today's money: divided by (1 + inflation)^year, as it "
+            "is that many years ahead."
+        )
+    )
     contributions = _money()
     plan_income = _money()
     sources_net = _money()

@@ -281,11 +281,12 @@ def test_real_values_are_deflated_per_plan_year() -> None:
         D("11764.68"),  # 12 × 980.39
         D("11534.04"),  # 12 × 961.17
     ]
-    # 10000 / 1.02 = 9803.92; 10000 / 1.0404 = 9611.69
+    # Issue #17.2: the capital at the end of plan year y is y years ahead, so it is
+    # deflated by 1.02^y: 10000 / 1.02 = 9803.92; / 1.0404 = 9611.69; / 1.061208 = 9423.22
     assert [row.real_capital_end for row in projection.years] == [
-        D("10000.00"),
         D("9803.92"),
         D("9611.69"),
+        D("9423.22"),
     ]
     assert deflator(inflation=D("0.02"), year=2) == D("1.0404")
 
