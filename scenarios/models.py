@@ -29,7 +29,10 @@ class Scenario(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     starting_capital = money_field(_("starting capital"))
-    monthly_contribution = money_field(_("monthly contribution"))
+    monthly_contribution = money_field(
+        _("monthly contribution"),
+        help_text=_("Your savings plan: added at the start of every month."),
+    )
     annual_return = rate_field(
         _("annual return"), default=Decimal("0.05"), low=Decimal("-0.999999"), high=Decimal(10)
     )
@@ -74,6 +77,11 @@ class Scenario(models.Model):
     )
     result = models.JSONField(_("latest result"), default=dict, blank=True, editable=False)
     result_computed_at = models.DateTimeField(_("computed"), null=True, blank=True, editable=False)
+    #: The Monte Carlo seed; None means the scenario's own id (``services.scenario_seed``).
+    #: A clone keeps its original's, so two variants differ only by their inputs.
+    monte_carlo_seed = models.PositiveBigIntegerField(
+        _("random seed"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

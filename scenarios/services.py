@@ -75,8 +75,14 @@ def scenario_update(
 
 @transaction.atomic
 def scenario_clone(*, scenario: Scenario) -> Scenario:
-    """A copy with the same inputs and links, named "… (copy)", to vary one thing."""
+    """A copy with the same inputs and links, named "… (copy)", to vary one thing.
+
+    It keeps the original's Monte Carlo seed (common random numbers, PRODUCT.md §4): a
+    variant with one input changed differs from its original by that input, not by
+    chance.
+    """
     copy = Scenario.objects.get(pk=scenario.pk)
+    copy.monte_carlo_seed = scenario_seed(scenario=scenario)
     copy.pk = None
     copy.name = _("%(name)s (copy)") % {"name": scenario.name}
     copy.name = copy.name[: Scenario._meta.get_field("name").max_length]
@@ -85,6 +91,14 @@ def scenario_clone(*, scenario: Scenario) -> Scenario:
     copy.save()
     copy.sources.set(scenario.sources.all())
     return copy
+
+
+def scenario_seed(*, scenario: Scenario) -> int:
+    """The seed of a scenario's Monte Carlo run: its own id, unless it is a clone, which
+    draws what its original draws."""
+    if scenario.monte_carlo_seed is not None:
+        return scenario.monte_carlo_seed
+    return int(scenario.pk)  # saved before it is run
 
 
 @transaction.atomic
@@ -104,13 +118,18 @@ def scenario_run(*, scenario: Scenario, today: date, paths: int = 2000) -> Scena
     """Project a scenario (with its linked sources) and store the summary as its result.
 
     The Monte Carlo fan is computed only when the scenario has a volatility; it is
-    seeded with the scenario's id, so the same scenario shows the same fan.
+    seeded by ``scenario_seed``, so the same scenario shows the same fan, and a clone
+    its original's draws.
     """
     profile = profile_get_or_create(user=scenario.owner)
     plan = scenario_plan(scenario=scenario, profile=profile, today=today)
     inputs = source_models(owner=scenario.owner, sources=list(scenario.sources.all()), today=today)
     projection = project(plan, sources=[model for model, _tags in inputs.models])
-    fan = simulate(plan, paths=paths, seed=scenario.pk) if scenario.volatility else None
+    fan = (
+        simulate(plan, paths=paths, seed=scenario_seed(scenario=scenario))
+        if scenario.volatility
+        else None
+    )
     scenario.result = {
         "final_capital": str(projection.final_capital),
         "total_contributions": str(projection.total_contributions),

@@ -228,3 +228,10 @@ def test_compare_documents_the_404_it_answers_for_an_id_not_yours(
     assert response.status_code == 404
     schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "404" in schema["paths"]["/api/v1/scenarios/compare/"]["get"]["responses"]
+
+
+def test_the_schema_says_when_the_contribution_is_paid(api_client: APIClient, db: None) -> None:
+    """Issue #17 item 13: the timing is part of the contract, not only a form's help."""
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    fields = response.json()["components"]["schemas"]["Scenario"]["properties"]
+    assert "start of every month" in fields["monthly_contribution"]["description"]
