@@ -110,8 +110,11 @@ def profile_update(*, user: User, **fields: Any) -> Profile:
     """Change profile preferences; unknown fields are a programming error, not input."""
     _reject_unknown("profile_update", fields, PROFILE_FIELDS)
     profile = profile_get_or_create(user=user)
+    before = {name: getattr(profile, name) for name in PROFILE_REPORT_FIELDS & set(fields)}
     profile = model_assign_and_save(instance=profile, fields=fields)
-    if PROFILE_REPORT_FIELDS & set(fields):
+    # Only a changed value that enters a figure makes the reports stale: the settings
+    # form sends every field, and a new language alone changes no figure (issue #17.11).
+    if any(getattr(profile, name) != value for name, value in before.items()):
         owner_data_changed(owner_id=user.pk)
     return profile
 

@@ -105,6 +105,31 @@ def test_settings_save_currency_and_language(client: Client, alice: User) -> Non
     assert response.cookies["ertrag_language"].value == "de"
 
 
+def test_a_new_language_alone_leaves_the_figures_as_they_are(client: Client, alice: User) -> None:
+    """Issue #17.11: the settings form sends every field; only a changed value that enters
+    a figure marks the reports stale (and shows "your latest changes are being
+    included"), a language never does."""
+    profile = alice.profile
+    settings_form = {
+        "base_currency": profile.base_currency,
+        "language": "de",
+        "monthly_expenses": str(profile.monthly_expenses),
+        "hourly_value": str(profile.hourly_value),
+        "default_tax_profile": profile.default_tax_profile_id or "",
+    }
+    client.force_login(alice)
+    assert client.post("/settings/", settings_form).status_code == 302
+    profile.refresh_from_db()
+    assert profile.language == "de"
+    assert profile.data_changed_at is None
+
+    assert (
+        client.post("/settings/", {**settings_form, "monthly_expenses": "999"}).status_code == 302
+    )
+    profile.refresh_from_db()
+    assert profile.data_changed_at is not None
+
+
 def test_settings_refuse_an_unknown_currency(client: Client, alice: User) -> None:
     client.force_login(alice)
     response = client.post(
