@@ -140,9 +140,18 @@ def check_ids(drafts: list[Draft]) -> list[RowError]:
 
 
 def finish(drafts: list[Draft]) -> tuple[StatementRow, ...]:
-    """The drafts as rows, each with the hash that recognises it in a later import
-    (``row_hash``; equal rows are counted by the text of their values, which hashes
-    faster than the values)."""
+    """The drafts as rows, each with the SHA-256 of its values that recognises it in a
+    re-imported or overlapping statement.
+
+    Amounts are exact to the cent (``12.50``), so equal amounts hash equally; the file
+    line is not part of it, so the same payment in two overlapping statements hashes
+    the same. The occurrence counts earlier rows of the file with the very same values
+    (counted by their text, which hashes faster than the values): two equal payments on
+    one day are two payments, and (source, row_hash) is unique in the database, so the
+    second one must hash differently, the same way on every import. The unit separator
+    keeps the fields apart: ``text.decode`` refuses control characters, so no value can
+    contain it.
+    """
     occurrences: Counter[str] = Counter()
     rows: list[StatementRow] = []
     for d in drafts:
@@ -178,32 +187,3 @@ def _row_values(
         f"{_HASH_VERSION}\x1f{payment_date.isoformat()}\x1f{gross!s}\x1f{tax_withheld!s}"
         f"\x1f{fees!s}\x1f{currency}\x1f{note}\x1f{source or ''}"
     )
-
-
-def row_hash(
-    *,
-    payment_date: date,
-    gross: Decimal,
-    tax_withheld: Decimal,
-    fees: Decimal,
-    currency: str,
-    note: str,
-    source: str | None,
-    occurrence: int,
-) -> str:
-    """SHA-256 of a row's normalized values, so a re-imported or overlapping statement
-    is recognised.
-
-    Amounts are exact to the cent (``12.50``), so equal amounts hash equally; the file
-    line is not part of it, so the same payment in two overlapping statements hashes
-    the same. ``occurrence`` counts earlier rows of the file with the very same values:
-    two equal payments on one day are two payments, and (source, row_hash) is unique in
-    the database, so the second one must hash differently, the same way on every import.
-    The unit separator keeps the fields apart: ``text.decode`` refuses control
-    characters, so no value can contain it.
-    """
-    values = _row_values(
-        payment_date=payment_date, gross=gross, tax_withheld=tax_withheld, fees=fees,
-        currency=currency, note=note, source=source,
-    )  # fmt: skip
-    return hashlib.sha256(f"{values}\x1f{occurrence}".encode()).hexdigest()

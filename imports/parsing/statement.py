@@ -52,7 +52,6 @@ from collections.abc import Callable, Collection, Sequence
 
 from imports.parsing import columns as cols
 from imports.parsing import messages, text
-from imports.parsing.drafts import row_hash
 from imports.parsing.layout import Layout, RowRule, find_header, signature
 from imports.parsing.options import Options
 from imports.parsing.reader import DEFAULT_MAX_ROWS, Progress, StatementReader
@@ -67,7 +66,7 @@ from imports.parsing.result import (
 
 __all__ = [
     "Layout", "RowError", "RowRule", "SkippedRow", "StatementResult", "StatementRow",
-    "TypeValue", "parse_statement", "rejected_lines_csv", "row_hash", "signature",
+    "TypeValue", "parse_statement", "rejected_lines_csv", "signature",
 ]  # fmt: skip
 
 

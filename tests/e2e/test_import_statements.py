@@ -130,3 +130,25 @@ def test_statements_are_previewed_and_imported(
     check(page, "payments", language, width)
     assert PaymentImport.objects.filter(owner=user).count() == 4
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_sources_page_offers_its_own_import_and_export(
+    browser: Any, live_server: Any, language: str, width: int
+) -> None:
+    user = UserFactory.create(language=language)
+    flat = SourceFactory.create(owner=user, name="My flat")
+    context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/sources/{flat.pk}/")
+    assert page.get_attribute("[data-testid=source-import]", "href") == (
+        f"/imports/new/?source={flat.pk}"
+    )
+    assert page.get_attribute("[data-testid=source-export]", "href") == (
+        f"/exports/payments.csv?source={flat.pk}"
+    )
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"source-actions-{width}-{language}")
+    context.close()
