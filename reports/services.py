@@ -103,6 +103,7 @@ class _Stored:
     history_key: str = ""  # the current month's: of the months before it
     independence_key: str = ""
     independence_month: date | None = None
+    computed_at: datetime | None = None  # of the current month
 
 
 def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
@@ -123,10 +124,11 @@ def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
             history_key=key or "",
             independence_key=independence_key or "",
             independence_month=independence_month,
+            computed_at=computed_at,
         )
         for (
             owner_id, first, last, past_count, fingerprint, closed_at, key, independence_key,
-            independence_month,
+            independence_month, computed_at,
         ) in ReportSnapshot.objects.filter(owner_id__in=owner_ids)
         .order_by()
         .values("owner_id")
@@ -139,10 +141,12 @@ def _stored(owner_ids: Sequence[int], *, current: date) -> dict[int, _Stored]:
             current_history_key=Max("history_key", filter=this_month),
             current_independence_key=Max("independence_key", filter=this_month),
             current_independence_month=Max("independence_month", filter=this_month),
+            current_computed_at=Max("computed_at", filter=this_month),
         )
         .values_list(
             "owner_id", "first", "last", "past", "current_fingerprint", "current_closed_at",
             "current_history_key", "current_independence_key", "current_independence_month",
+            "current_computed_at",
         )
     }  # fmt: skip
 
@@ -304,6 +308,8 @@ def _recompute_many(
     *, owners: Sequence[User], today: date, force: bool, on_progress: RecomputeProgress
 ) -> RecomputeBatch:
     on_progress("load", 0, 4)
+    # Before anything is read: a skipped recompute confirms the figures as of this time.
+    started = timezone.now()
     current = month_start(today)
     until = add_months(current, -11)  # where the trailing twelve months start
     payment_digests = payment_digests_before(owner_ids=[owner.pk for owner in owners], before=until)
@@ -326,6 +332,7 @@ def _recompute_many(
     errors: dict[int, Exception] = {}
     recomputed: list[_Recomputed] = []
     new_histories: list[ReportHistory] = []
+    confirmed: list[int] = []  # skipped, with a change stamp newer than their figures
     for owner_id, inputs in loaded.items():
         try:
             older = None if payment_digests is None else (until, payment_digests[owner_id])
@@ -343,6 +350,8 @@ def _recompute_many(
             known = stored.get(owner_id, _Stored())
             if not force and digest.fingerprint == known.fingerprint:
                 outcomes[owner_id] = RecomputeOutcome(months_written=0, skipped=True)
+                if _stamp_newer(inputs.profile.data_changed_at, known.computed_at):
+                    confirmed.append(owner_id)
                 continue
             recomputed.append(
                 _recomputed(inputs, stored=known, digest=digest, now=now, force=force)
@@ -357,6 +366,7 @@ def _recompute_many(
         for item in with_past:
             item.stored = stored_past[item.owner.pk]
     written = _months_write(recomputed)
+    _figures_confirm(confirmed, current=current, at=started)
     ReportHistory.objects.bulk_create(
         new_histories,
         update_conflicts=True,
@@ -370,6 +380,27 @@ def _recompute_many(
         )
     on_progress("done", 4, 4)
     return RecomputeBatch(outcomes=outcomes, errors=errors)
+
+
+def _stamp_newer(changed_at: datetime | None, computed_at: datetime | None) -> bool:
+    return changed_at is not None and computed_at is not None and changed_at > computed_at
+
+
+def _figures_confirm(owner_ids: Sequence[int], *, current: date, at: datetime) -> None:
+    """Mark the current figures of ``owner_ids`` as checked at ``at``.
+
+    A change that moves no figure (a note, a renamed source) still stamps
+    ``Profile.data_changed_at``, so the dashboard says "your latest changes are being
+    included" until the figures are newer than the stamp. The recompute found nothing
+    to write for these users: their figures are current, and only the time says so.
+    ``at`` is taken before the inputs were read, so a change made during the recompute
+    keeps its notice (and its own job). Only users whose stamp is newer than their
+    figures are updated, so a recompute of unchanged data still writes nothing.
+    """
+    if owner_ids:
+        ReportSnapshot.objects.filter(
+            owner_id__in=owner_ids, month=current, computed_at__lt=at
+        ).update(computed_at=at)
 
 
 def _earlier_of(
