@@ -19,6 +19,7 @@ from income import services
 from income.changes import owner_data_changed
 from income.finance.errors import DomainError
 from income.models import (
+    AssetValue,
     EffortLog,
     ExchangeRate,
     HelpArticle,
@@ -67,6 +68,7 @@ class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
         "language",
         "monthly_expenses",
         "hourly_value",
+        "home_country",
         "default_tax_profile",
         "weekly_digest",
         "data_changed_at",
@@ -90,6 +92,7 @@ class ProfileAdmin(StampsOwnerChange):
         "language",
         "monthly_expenses",
         "hourly_value",
+        "home_country",
         "default_tax_profile",
         "weekly_digest",
         "data_changed_at",
@@ -228,6 +231,16 @@ class PaymentInline(admin.TabularInline):  # type: ignore[type-arg]
     show_change_link = True
 
 
+class AssetValueInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The values recorded for a capital or rental source's asset (its total return)."""
+
+    model = AssetValue
+    extra = 0
+    fields = ("date", "value", "note")
+    ordering = ("-date",)
+    show_change_link = True
+
+
 @admin.register(IncomeSource)
 class IncomeSourceAdmin(StampsOwnerChange):
     list_display = (
@@ -243,7 +256,7 @@ class IncomeSourceAdmin(StampsOwnerChange):
     search_fields = ("name", "owner__username", "owner__email", "platform")
     list_select_related = ("owner", "category")
     raw_id_fields = ("owner",)
-    inlines = (PaymentInline,)
+    inlines = (PaymentInline, AssetValueInline)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (
@@ -342,6 +355,24 @@ class SubscriptionPeriodAdmin(StampsOwnerChange):
     search_fields = ("source__name", "source__owner__username")
     list_select_related = ("source",)
     raw_id_fields = ("source",)
+
+
+@admin.register(AssetValue)
+class AssetValueAdmin(StampsOwnerChange):
+    """Recorded asset values, for support: what a source's total return counts."""
+
+    owner_path = ("source", "owner_id")
+    list_display = ("date", "source", "owner", "value", "note")
+    date_hierarchy = "date"
+    search_fields = ("source__name", "source__owner__username", "note")
+    list_select_related = ("source", "source__owner")
+    raw_id_fields = ("source",)
+    fields = ("source", "date", "value", "note", "created_at")
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("owner"), ordering="source__owner__username")
+    def owner(self, asset_value: AssetValue) -> str:
+        return str(asset_value.source.owner)
 
 
 @admin.register(EffortLog)

@@ -69,7 +69,8 @@ def _ensure_usd_rates(months: list[date], rng: random.Random) -> int:
 
 @transaction.atomic
 def demo_create(*, username: str, password: str, today: date) -> DemoResult:
-    """Create ``username`` with seven sources and three years of payments up to ``today``."""
+    """Create ``username`` with seven sources and three years of payments up to ``today``,
+    and the values of the ETF and the flat once a year."""
     rng = random.Random(f"ertrag-demo-{today.isoformat()}")  # noqa: S311 - demo figures, not secrets
     user = services.user_register(
         username=username, email=f"{username}@example.com", password=password, language="en"
@@ -78,6 +79,7 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
         user=user,
         monthly_expenses=D("2400.00"),
         hourly_value=D("45.00"),
+        home_country="DE",
         default_tax_profile=_tax("de-capital-gains"),
     )
     start = add_months(month_start(today), -12 * YEARS)
@@ -193,4 +195,18 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
             )
         pay(freelance, month.replace(day=28), D(rng.randint(3500, 6500)), note="Invoices")
     services.source_update(source=club, current_subscribers=subscribers)
+    # What the ETF and the flat are worth: their total return counts it (PRODUCT.md §3).
+    # The flat's value is its equity: the market value less the loan still owed.
+    for source, amounts, note in (
+        (etf, ("60000", "64150", "61900", "66420"), "Depot value"),
+        (flat, ("36000", "38900", "41300", "43800"), "Market value less the loan"),
+    ):
+        for years, amount in enumerate(amounts):
+            services.asset_value_create(
+                owner=user,
+                source=source,
+                date=min(add_months(start, 12 * years), today),
+                value=D(amount),
+                note=note,
+            )
     return DemoResult(user=user, password=password, sources=7, payments=payments)

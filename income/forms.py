@@ -122,9 +122,15 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "language",
             "monthly_expenses",
             "hourly_value",
+            "home_country",
             "default_tax_profile",
             "weekly_digest",
         )
+        widgets = {
+            "home_country": forms.TextInput(
+                attrs={"maxlength": 2, "size": 2, "autocomplete": "country"}
+            )
+        }
         localized_fields = ("monthly_expenses", "hourly_value")
         labels = {"weekly_digest": _("Send me a weekly e-mail digest")}
         help_texts = {

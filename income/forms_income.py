@@ -1,4 +1,4 @@
-"""Browser forms for sources, payments, subscription periods and effort logs.
+"""Browser forms for sources, payments, subscription periods, effort logs and asset values.
 
 They turn what a person types into the values the services take: rates in percent
 become fractions, a blank number becomes the model's default, a month becomes its
@@ -25,6 +25,7 @@ from django_stubs_ext import StrOrPromise
 from income import selectors
 from income.finance.errors import DomainError
 from income.models import (
+    AssetValue,
     EffortLog,
     IncomeCategory,
     IncomeSource,
@@ -607,3 +608,17 @@ class EffortLogForm(ServiceModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["hours"].widget.attrs.update(DECIMAL_ATTRS)
+
+
+class AssetValueForm(ServiceModelForm):
+    """What a capital or rental source's asset was worth on a day, in its currency."""
+
+    class Meta:
+        model = AssetValue
+        fields = ("date", "value", "note")
+        localized_fields = ("value",)
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["value"].widget.attrs.update(DECIMAL_ATTRS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -235,6 +235,18 @@ class Profile(models.Model):
     hourly_value = money_field(
         _("value of one hour"),
         help_text=_("What an hour of your time is worth; used to value the hours a source takes."),
+    )
+    home_country = models.CharField(
+        _("home country"),
+        max_length=2,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z]{2}$", _("Enter a two-letter country code, e.g. DE."))
+        ],
+        help_text=_(
+            "ISO code, e.g. DE. Income from sources in other countries counts as foreign "
+            "exposure in the concentration view."
+        ),
     )
     default_tax_profile = models.ForeignKey(
         TaxProfile,
@@ -624,3 +636,49 @@ class EffortLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.month:%Y-%m}: {self.hours} h"
+
+
+#: The calculation models whose upfront money buys an asset that is still owned (§3):
+#: their return counts the asset's value, and only they take recorded values.
+ASSET_MODELS = frozenset({CalculationModel.CAPITAL, CalculationModel.RENTAL})
+
+
+class AssetValue(models.Model):
+    """What the asset of a capital or rental source was worth on a day, as its owner says.
+
+    The upfront money of such a source bought something that is still owned (PRODUCT.md
+    §3), so its return counts the asset's latest recorded value: total return = income to
+    date + that value − money put in, and the income yield divides by it. In the source's
+    currency; one value per day.
+    """
+
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        related_name="asset_values",
+    )
+    date = models.DateField(_("date"), help_text=_("The day the asset had this value."))
+    value = money_field(
+        _("value"),
+        required=True,
+        help_text=_(
+            "What the asset was worth on that day, in the source's currency: the holding's "
+            "market value, or for a property bought with a loan its value less the loan "
+            "still owed."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("asset value")
+        verbose_name_plural = _("asset values")
+        ordering = ("-date", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=("source", "date"), name="assetvalue_unique_date"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="assetvalue_value_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.date}: {self.value}"

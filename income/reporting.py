@@ -6,8 +6,8 @@ old cannot be converted; it is left out of the figures and its currency is repor
 ``missing_rates`` so the page can say so instead of showing a wrong total.
 
 The queries are a fixed handful per call (profile, sources, payments, rates, periods,
-effort logs), whatever the number of rows, so the dashboard's query count does not grow
-with the data (asserted in tests).
+effort logs, asset values), whatever the number of rows, so the dashboard's query count
+does not grow with the data (asserted in tests).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
+from enum import StrEnum
 from functools import cached_property, lru_cache
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -38,6 +39,8 @@ from income.finance.schedule import (
     month_start,
 )
 from income.models import (
+    ASSET_MODELS,
+    AssetValue,
     CalculationModel,
     EffortLog,
     IncomeCategory,
@@ -53,9 +56,46 @@ from income.services import profiles_get_or_create
 ZERO = Decimal(0)
 
 
+class ReturnBasis(StrEnum):
+    """How a source's return is measured (PRODUCT.md §3), from its category.
+
+    - ``cash``: the upfront money was spent (an e-book, a membership): cash ROI, full ROI
+      and payback;
+    - ``asset``: it bought an asset still owned (capital, rental): income yield, total
+      return with the asset's latest recorded value, and an *income* payback;
+    - ``none``: an active source (salary, freelance, consulting, trading) is work paid,
+      not money invested: no ROI and no payback.
+    """
+
+    CASH = "cash"
+    ASSET = "asset"
+    NONE = "none"
+
+
+def return_basis(category: IncomeCategory) -> ReturnBasis:
+    """The ``ReturnBasis`` of a source of ``category``: the one place that decides it."""
+    if not category.is_passive:
+        return ReturnBasis.NONE
+    return ReturnBasis.ASSET if category.model in ASSET_MODELS else ReturnBasis.CASH
+
+
+class YieldBase(StrEnum):
+    """What an income yield divides by: the asset's latest recorded value, or, while none
+    is recorded, the upfront money that bought it (the page says which)."""
+
+    VALUE = "value"
+    UPFRONT = "upfront"
+
+
 @dataclass
 class SourceFigures:
-    """What one source earned and what it took, to ``as_of``, in the base currency."""
+    """What one source earned and what it took, to ``as_of``, in the base currency.
+
+    Which return figures are set follows ``return_basis``: cash ROI and full ROI for
+    ``cash`` only; income yield and total return for ``asset`` only (whose ``payback`` is
+    an income payback: income alone against the money put in); neither ROI nor payback
+    for ``none``.
+    """
 
     source: IncomeSource
     gross_to_date: Decimal = ZERO
@@ -67,10 +107,18 @@ class SourceFigures:
     monthly_net: dict[date, Decimal] = field(default_factory=dict)
     monthly_gross: dict[date, Decimal] = field(default_factory=dict)
     monthly_costs: dict[date, Decimal] = field(default_factory=dict)
+    return_basis: ReturnBasis = ReturnBasis.CASH
+    money_put_in: Decimal | None = None
     cash_roi: Decimal | None = None
     full_roi: Decimal | None = None
     payback: figures.Payback | None = None
     full_payback: figures.Payback | None = None
+    asset_value: Decimal | None = None  # the latest recorded, in the base currency
+    asset_value_date: date | None = None
+    total_return: Decimal | None = None
+    total_return_ratio: Decimal | None = None
+    income_yield: Decimal | None = None
+    income_yield_base: YieldBase | None = None
     effective_hourly_rate: Decimal | None = None
     yield_on_cost: Decimal | None = None
     net_rental_yield: Decimal | None = None
@@ -123,6 +171,43 @@ class Overview:
         """The whole history's monthly sums, built when asked for: the figures above need
         only the months they show and each source's trailing twelve months."""
         return _monthly_series(self.sources, names=self.category_names)
+
+
+@dataclass(frozen=True)
+class CompleteMonths:
+    """The figures of §3 that leave the running month out (month-to-date), as of a day.
+
+    ``month_to_date`` is the running month's passive net so far (``running`` False when
+    the day is its month's last, and the month complete); the average month and the
+    coverage are of the 12 complete months before it; ``independence`` is "independent
+    since …" when they cover the expenses. The dashboard page computes the same from
+    the stored months with the same ``figures`` functions.
+    """
+
+    month: date
+    running: bool
+    month_to_date: Decimal
+    average_month: Decimal
+    coverage: Decimal | None
+    independence: figures.Independence | None
+
+
+def complete_months(view: Overview) -> CompleteMonths:
+    history = view.series.passive_net
+    expenses = view.profile.monthly_expenses
+    month = month_start(view.as_of)
+    return CompleteMonths(
+        month=month,
+        running=add_months(month, 1) - timedelta(days=1) > view.as_of,
+        month_to_date=to_cents(history.get(month, ZERO)),
+        average_month=figures.complete_months_average(history, today=view.as_of),
+        coverage=figures.complete_months_coverage(
+            history, today=view.as_of, monthly_expenses=expenses
+        ),
+        independence=figures.independent_since(
+            history, today=view.as_of, monthly_expenses=expenses
+        ),
+    )
 
 
 #: ``month_start``, remembered: a recompute asks it for every payment of every user, and
@@ -181,8 +266,9 @@ def _source_figures(
     as_of: date,
     missing: set[str],
     earlier: EarlierMonths | None = None,
+    values: Sequence[ValueRow] = (),
 ) -> SourceFigures:
-    result = SourceFigures(source=source)
+    result = SourceFigures(source=source, return_basis=return_basis(source.category))
     monthly_net, monthly_gross = result.monthly_net, result.monthly_gross
     if earlier is not None:  # the months before the loaded payments, summed already
         monthly_net.update(earlier.net.get(source.pk, {}))
@@ -218,23 +304,15 @@ def _source_figures(
         if efforts or not months
         else planned * len(months)  # the same sum, exactly, without a month's lookup
     )
-    hours_value = result.hours_to_date * hourly_value
-    result.cash_roi = figures.cash_roi(
-        net_income=result.net_to_date, costs=result.costs_to_date, upfront=upfront
-    )
-    result.full_roi = figures.full_roi(
-        net_income=result.net_to_date,
-        costs=result.costs_to_date,
+    _return_figures(
+        result,
         upfront=upfront,
-        hours=result.hours_to_date,
         hourly_value=hourly_value,
-    )
-    result.payback, result.full_payback = figures.payback_months(
-        monthly_net=result.monthly_net,
-        monthly_costs=result.monthly_costs,
-        targets=(upfront, EXACT.add(upfront, hours_value)),
+        values=values,
+        rates=rates,
+        currency=currency,
         as_of=as_of,
-        keyed_by_month=True,
+        missing=missing,
     )
     result.effective_hourly_rate = figures.effective_hourly_rate(
         net_income=result.net_to_date, costs=result.costs_to_date, hours=result.hours_to_date
@@ -268,6 +346,81 @@ def _source_figures(
     return result
 
 
+def _return_figures(
+    result: SourceFigures,
+    *,
+    upfront: Decimal,
+    hourly_value: Decimal,
+    values: Sequence[ValueRow],
+    rates: RateBook,
+    currency: str,
+    as_of: date,
+    missing: set[str],
+) -> None:
+    """The return of the source as its ``return_basis`` measures it (PRODUCT.md §3).
+
+    ``upfront`` is in the base currency. An asset's latest value on or before ``as_of``
+    is converted at the rate of its own day, as a payment is: it is what the asset was
+    worth then. Without a rate that old it counts as not recorded (and its currency is
+    reported missing).
+    """
+    basis = result.return_basis
+    if basis == ReturnBasis.NONE:
+        return
+    result.money_put_in = figures.money_put_in(upfront=upfront, costs=result.costs_to_date)
+    hours_value = result.hours_to_date * hourly_value
+    result.payback, result.full_payback = figures.payback_months(
+        monthly_net=result.monthly_net,
+        monthly_costs=result.monthly_costs,
+        targets=(upfront, EXACT.add(upfront, hours_value)),
+        as_of=as_of,
+        keyed_by_month=True,
+    )
+    if basis == ReturnBasis.CASH:
+        result.cash_roi = figures.cash_roi(
+            net_income=result.net_to_date, costs=result.costs_to_date, upfront=upfront
+        )
+        result.full_roi = figures.full_roi(
+            net_income=result.net_to_date,
+            costs=result.costs_to_date,
+            upfront=upfront,
+            hours=result.hours_to_date,
+            hourly_value=hourly_value,
+        )
+        return
+    source = result.source
+    latest = max((row for row in values if row[0] <= as_of), default=None)
+    if latest is not None:
+        value = rates.convert(latest[1], currency=source.currency, to=currency, day=latest[0])
+        if value is None:
+            missing.add(source.currency)
+        else:
+            result.asset_value, result.asset_value_date = value, latest[0]
+    if result.asset_value is not None:
+        gained = figures.total_return(
+            income=result.net_to_date, value=result.asset_value, put_in=result.money_put_in
+        )
+        result.total_return, result.total_return_ratio = gained.amount, gained.ratio
+    base, kind = (
+        (result.asset_value, YieldBase.VALUE)
+        if result.asset_value is not None
+        else (upfront, YieldBase.UPFRONT)
+    )
+    result.income_yield = figures.income_yield(income_ttm=result.net_ttm, base=base)
+    if result.income_yield is not None:
+        result.income_yield_base = kind
+
+
+def period_mrr(period: SubscriptionPeriod, *, price: Decimal) -> Decimal:
+    """The MRR of a recorded month (§3): its recorded revenue, or else its subscribers at
+    the month's end × the source's price. The one definition the figures, the months
+    table, the chart and the API share."""
+    recorded: Decimal | None = period.revenue
+    if recorded is not None:
+        return recorded
+    return figures.mrr(subscribers=period.subscribers_end, price=price)
+
+
 def _subscription_figures(
     result: SourceFigures, *, source: IncomeSource, periods: list[SubscriptionPeriod], as_of: date
 ) -> None:
@@ -278,11 +431,7 @@ def _subscription_figures(
         churn = figures.churn_fraction(
             churned=latest.churned_subscribers, subscribers_at_start=latest.subscribers_start
         )
-        result.mrr = (
-            latest.revenue
-            if latest.revenue is not None
-            else figures.mrr(subscribers=subscribers, price=source.price_per_subscriber)
-        )
+        result.mrr = period_mrr(latest, price=source.price_per_subscriber)
     else:
         subscribers = source.current_subscribers
         churn = source.monthly_churn_rate
@@ -302,6 +451,10 @@ def _subscription_figures(
 #: A tuple's constructor: a ``PaymentRow`` made from a tuple without the keyword
 #: handling of its own ``__new__`` (a recompute makes one per payment).
 _row = tuple.__new__
+
+
+#: What the figures read of an asset value: its day and its value in the source's currency.
+ValueRow = tuple[date, Decimal]
 
 
 class PaymentRow(NamedTuple):
@@ -352,6 +505,8 @@ class ReportInputs:
     # looked up per language, which costs more than a figure, so once per batch.
     category_names: dict[int, str]
     earlier: EarlierMonths | None = None
+    # Each source's recorded asset values up to ``as_of`` (capital and rental), by day.
+    asset_values: dict[int, list[ValueRow]] = field(default_factory=dict)
 
 
 RateRow = tuple[str, date, Decimal]
@@ -389,12 +544,12 @@ def report_inputs_many(
 ) -> dict[int, ReportInputs]:
     """``report_inputs`` of several users, keyed by user id, in the same fixed queries.
 
-    The nightly sweep loads a chunk of users at once: seven queries for the chunk, not
-    seven per user, and one rate table for all of them. Sources come with their category
-    and tax profile and profiles with their default tax profile, so the independence
-    projection (``scenarios.selectors.independence_question``) needs no query of its own.
-    A user in ``earlier`` gets only the payments dated from its ``until`` on, and those
-    sums of the months before (``EarlierMonths``).
+    The nightly sweep loads a chunk of users at once: a fixed handful of queries for the
+    chunk, not a handful per user, and one rate table for all of them. Sources come with
+    their category and tax profile and profiles with their default tax profile, so the
+    independence projection (``scenarios.selectors.independence_question``) needs no
+    query of its own. A user in ``earlier`` gets only the payments dated from its
+    ``until`` on, and those sums of the months before (``EarlierMonths``).
     """
     earlier = earlier or {}
     owner_ids = [owner.pk for owner in owners]
@@ -441,6 +596,13 @@ def report_inputs_many(
         source__owner_id__in=owner_ids
     ).values_list("source_id", "month", "hours"):
         efforts[owner_of[source_id]][source_id][month] = hours
+    values: dict[int, dict[int, list[ValueRow]]] = defaultdict(lambda: defaultdict(list))
+    for source_id, day, value in (
+        AssetValue.objects.filter(source__owner_id__in=owner_ids, date__lte=as_of)
+        .order_by("source_id", "date")
+        .values_list("source_id", "date", "value")
+    ):
+        values[owner_of[source_id]][source_id].append((day, value))
     rates = exchange_rates(currencies=currencies, as_of=as_of)
     names = {
         category_id: categories[category_id].name
@@ -473,6 +635,7 @@ def report_inputs_many(
             rates=books[wanted],
             category_names=names,
             earlier=sums,
+            asset_values=dict(values[owner.pk]),
         )
     return result
 
@@ -548,6 +711,7 @@ def overview_of(inputs: ReportInputs, *, months: int = 24) -> Overview:
             as_of=inputs.as_of,
             missing=missing,
             earlier=inputs.earlier,
+            values=inputs.asset_values.get(source.pk, ()),
         )
         for source in inputs.sources
     ]
@@ -600,13 +764,21 @@ def _summarise(
         keyed["source"][source.name] = f.net_ttm
         keyed["category"][names[source.category_id]] += f.net_ttm
         keyed["currency"][source.currency] += f.net_ttm
-        keyed["platform"][source.platform or "—"] += f.net_ttm
-        keyed["country"][source.country or "—"] += f.net_ttm
+        keyed["platform"][source.platform or figures.UNKNOWN_KEY] += f.net_ttm
+        keyed["country"][(source.country or figures.UNKNOWN_KEY).upper()] += f.net_ttm
     concentration = {key: figures.concentration(dict(values)) for key, values in keyed.items()}
     warnings = {
         key: share
         for key, shares in concentration.items()
-        if len(shares) > 1 and (share := figures.concentrated(shares)) is not None
+        if (
+            share := figures.concentration_warning(
+                shares,
+                dimension=key,
+                base_currency=currency,
+                home_country=profile.home_country,
+            )
+        )
+        is not None
     }
     return Overview(
         as_of=as_of,
@@ -725,3 +897,75 @@ def income_calendar(
             )
         )
     return rows
+
+
+# ----------------------------------------------------------------------------- subscriptions
+
+
+@dataclass(frozen=True)
+class SubscriptionMonth:
+    """A recorded month of a subscription source, with what it brought in.
+
+    ``mrr`` is ``period_mrr``; ``received`` the gross of the source's payments dated in
+    the month, in the source's currency (None when one of them has no exchange rate that
+    old), so the recorded MRR and the money that actually came in stand side by side.
+    """
+
+    period: SubscriptionPeriod
+    mrr: Decimal
+    received: Decimal | None
+
+
+def subscription_months(
+    *, owner: User, periods: Sequence[SubscriptionPeriod]
+) -> list[SubscriptionMonth]:
+    """``periods`` (with their source loaded) as ``SubscriptionMonth``, in their order.
+
+    Two queries whatever the number of periods (the payments of their sources and months,
+    and the exchange rates only when a payment is in another currency than its source).
+    A payment counts in its source's currency, converted at its day's rate like every
+    payment of the figures; a month with a payment that cannot be converted shows no
+    amount rather than a wrong one. Only ``owner``'s payments are read.
+    """
+    if not periods:
+        return []
+    sources = {period.source_id: period.source for period in periods}
+    first = min(period.month for period in periods)
+    end = add_months(max(period.month for period in periods), 1)
+    rows = list(
+        Payment.objects.filter(
+            source__owner=owner, source_id__in=sources, date__gte=first, date__lt=end
+        ).values_list("source_id", "date", "gross", "currency")
+    )
+    foreign = {
+        currency
+        for source_id, _day, _gross, currency in rows
+        if currency != sources[source_id].currency
+    }
+    book = RateBook(
+        exchange_rates(
+            currencies=foreign | {source.currency for source in sources.values()},
+            as_of=max(day for _source_id, day, _gross, _currency in rows),
+        )
+        if foreign
+        else []
+    )
+    received: dict[tuple[int, date], Decimal | None] = {}
+    for source_id, day, gross, currency in rows:
+        key = (source_id, _month_of(day))
+        so_far = received.get(key, ZERO)
+        if so_far is None:  # a payment of the month could not be converted
+            continue
+        amount = book.convert(gross, currency=currency, to=sources[source_id].currency, day=day)
+        received[key] = None if amount is None else so_far + amount
+    result = []
+    for period in periods:
+        amount = received.get((period.source_id, period.month), ZERO)
+        result.append(
+            SubscriptionMonth(
+                period=period,
+                mrr=period_mrr(period, price=period.source.price_per_subscriber),
+                received=None if amount is None else to_cents(amount),
+            )
+        )
+    return result

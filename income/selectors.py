@@ -12,6 +12,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet
 
 from income.aggregates import cents_sum, from_cents
 from income.models import (
+    AssetValue,
     EffortLog,
     ExchangeRate,
     HelpArticle,
@@ -50,6 +51,11 @@ def period_list(*, owner: User) -> QuerySet[SubscriptionPeriod]:
 
 def effort_log_list(*, owner: User) -> QuerySet[EffortLog]:
     return EffortLog.objects.filter(source__owner=owner).select_related("source")
+
+
+def asset_value_list(*, owner: User) -> QuerySet[AssetValue]:
+    """The owner's recorded asset values, newest first, with their source and its category."""
+    return AssetValue.objects.filter(source__owner=owner).select_related("source__category")
 
 
 def category_list() -> QuerySet[IncomeCategory]:
@@ -139,6 +145,7 @@ class SourceContents(TypedDict):
     payments: int
     periods: int
     effort_logs: int
+    asset_values: int
 
 
 def source_contents(*, source: IncomeSource) -> SourceContents:
@@ -147,4 +154,5 @@ def source_contents(*, source: IncomeSource) -> SourceContents:
         payments=Payment.objects.filter(source=source).count(),
         periods=SubscriptionPeriod.objects.filter(source=source).count(),
         effort_logs=EffortLog.objects.filter(source=source).count(),
+        asset_values=AssetValue.objects.filter(source=source).count(),
     )

@@ -27,6 +27,8 @@ from income.finance.errors import DomainError
 from income.finance.money import payment_amount_errors
 from income.finance.schedule import month_start
 from income.models import (
+    ASSET_MODELS,
+    AssetValue,
     CalculationModel,
     EffortLog,
     ExchangeRate,
@@ -96,7 +98,7 @@ def profiles_get_or_create(*, users: Sequence[User]) -> dict[int, Profile]:
 PROFILE_FIELDS = frozenset(
     {
         "base_currency", "language", "monthly_expenses", "hourly_value", "default_tax_profile",
-        "weekly_digest",
+        "weekly_digest", "home_country",
     }
 )  # fmt: skip
 # The profile fields the reports are computed from; the others change no figure.
@@ -111,6 +113,8 @@ def profile_update(*, user: User, **fields: Any) -> Profile:
     _reject_unknown("profile_update", fields, PROFILE_FIELDS)
     profile = profile_get_or_create(user=user)
     before = {name: getattr(profile, name) for name in PROFILE_REPORT_FIELDS & set(fields)}
+    if "home_country" in fields:
+        fields = {**fields, "home_country": (fields["home_country"] or "").upper()}
     profile = model_assign_and_save(instance=profile, fields=fields)
     # Only a changed value that enters a figure makes the reports stale: the settings
     # form sends every field, and a new language alone changes no figure (issue #17.11).
@@ -425,6 +429,67 @@ def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> E
 def effort_log_delete(*, effort_log: EffortLog) -> None:
     owner_data_changed(owner_id=effort_log.source.owner_id)
     effort_log.delete()
+
+
+# ----------------------------------------------------------------------------- asset values
+
+ASSET_VALUE_FIELDS = frozenset({"source", "date", "value", "note"})
+
+
+def _require_asset(source: IncomeSource) -> None:
+    if source.category.model not in ASSET_MODELS:
+        raise DomainError(
+            {"source": [_("A value can be recorded for capital and rental sources only.")]}
+        )
+
+
+def _check_asset_value(asset_value: AssetValue) -> None:
+    if (
+        asset_value.date
+        and AssetValue.objects.filter(source_id=asset_value.source_id, date=asset_value.date)
+        .exclude(pk=asset_value.pk)
+        .exists()
+    ):
+        raise DomainError({"date": [_("A value is already recorded for this day.")]})
+
+
+@transaction.atomic
+def asset_value_create(*, owner: User, source: IncomeSource, **fields: Any) -> AssetValue:
+    """Record what the asset of a capital or rental source was worth on a day.
+
+    In the source's currency, one value per day. A later value replaces an earlier one
+    in the figures (total return, income yield), so recording one marks the reports stale.
+    """
+    _reject_unknown("asset_value_create", fields, ASSET_VALUE_FIELDS - {"source"})
+    source_require_owner(source=source, owner=owner)
+    _require_asset(source)
+    asset_value = AssetValue(source=source)
+    for name, value in fields.items():
+        setattr(asset_value, name, value)
+    _check_asset_value(asset_value)
+    asset_value = model_assign_and_save(instance=asset_value, fields={})
+    owner_data_changed(owner_id=owner.pk)
+    return asset_value
+
+
+@transaction.atomic
+def asset_value_update(*, owner: User, asset_value: AssetValue, **fields: Any) -> AssetValue:
+    _reject_unknown("asset_value_update", fields, ASSET_VALUE_FIELDS)
+    if "source" in fields:
+        source_require_owner(source=fields["source"], owner=owner)
+        _require_asset(fields["source"])
+    for name, value in fields.items():
+        setattr(asset_value, name, value)
+    _check_asset_value(asset_value)
+    asset_value = model_assign_and_save(instance=asset_value, fields={})
+    owner_data_changed(owner_id=owner.pk)
+    return asset_value
+
+
+@transaction.atomic
+def asset_value_delete(*, asset_value: AssetValue) -> None:
+    owner_data_changed(owner_id=asset_value.source.owner_id)
+    asset_value.delete()
 
 
 @transaction.atomic

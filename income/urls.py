@@ -12,12 +12,14 @@ from income.views import (
     payments,
     records,
     sources,
+    values,
 )
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("calculator/", calculator.calculator_page, name="calculator"),
     path("help/", help.help_index, name="help_index"),
+    path("help/figures/", help.help_figures, name="help_figures"),
     path("help/<slug:slug>/", help.help_article, name="help_article"),
     path("calendar/", dashboard.income_calendar, name="income_calendar"),
     path("exports/payments.csv", exports.payments_export, name="payments_export"),
@@ -33,6 +35,9 @@ urlpatterns = [
     path("periods/<int:pk>/delete/", records.period_delete, name="period_delete"),
     path("effort/<int:pk>/edit/", records.effort_edit, name="effort_edit"),
     path("effort/<int:pk>/delete/", records.effort_delete, name="effort_delete"),
+    path("sources/<int:pk>/values/new/", values.asset_value_create, name="asset_value_create"),
+    path("values/<int:pk>/edit/", values.asset_value_edit, name="asset_value_edit"),
+    path("values/<int:pk>/delete/", values.asset_value_delete, name="asset_value_delete"),
     path("payments/", payments.payment_list, name="payment_list"),
     path("payments/add/", payments.payment_create, name="payment_create"),
     path("payments/<int:pk>/edit/", payments.payment_edit, name="payment_edit"),

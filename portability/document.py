@@ -15,7 +15,9 @@ from typing import Any
 FORMAT = "ertrag-export"
 VERSION = 1
 #: The tables of a document, in the order they are written and read back.
-TABLES = ("sources", "payments", "subscription_periods", "effort_logs", "scenarios")
+TABLES = (
+    "sources", "payments", "subscription_periods", "effort_logs", "asset_values", "scenarios"
+)  # fmt: skip
 
 
 def gettext_noop(message: str) -> str:

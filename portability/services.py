@@ -28,6 +28,7 @@ from income import services as income_services
 from income.finance.csv_export import write_csv
 from income.finance.errors import DomainError
 from income.models import (
+    AssetValue,
     EffortLog,
     IncomeCategory,
     IncomeSource,
@@ -46,6 +47,7 @@ SOURCE_FIELDS = income_services.SOURCE_FIELDS
 PAYMENT_FIELDS = tuple(sorted(income_services.PAYMENT_FIELDS - {"source"}))
 PERIOD_FIELDS = tuple(sorted(income_services.PERIOD_FIELDS - {"source"}))
 EFFORT_FIELDS = tuple(sorted(income_services.EFFORT_FIELDS - {"source"}))
+ASSET_VALUE_FIELDS = tuple(sorted(income_services.ASSET_VALUE_FIELDS - {"source"}))
 SCENARIO_FIELDS = scenario_services.SCENARIO_FIELDS
 # Shared content is named by slug: the importing database has its own ids for it.
 SLUGGED = {"category": IncomeCategory, "tax_profile": TaxProfile, "default_tax_profile": TaxProfile}
@@ -92,6 +94,10 @@ def _tables(*, user: User) -> dict[str, Any]:
         "effort_logs": [
             {"source": e.source_id, **_row(e, EFFORT_FIELDS)}
             for e in income_selectors.effort_log_list(owner=user).order_by("pk")
+        ],
+        "asset_values": [
+            {"source": v.source_id, **_row(v, ASSET_VALUE_FIELDS)}
+            for v in income_selectors.asset_value_list(owner=user).order_by("pk")
         ],
         "scenarios": [
             {
@@ -264,6 +270,13 @@ def account_import(*, user: User, document: Any) -> ImportSummary:
             owner=user, source=own(row.get("source")), **_typed(EffortLog, row, EFFORT_FIELDS)
         )
 
+    def asset_value(row: Mapping[str, Any]) -> None:
+        income_services.asset_value_create(
+            owner=user,
+            source=own(row.get("source")),
+            **_typed(AssetValue, row, ASSET_VALUE_FIELDS),
+        )
+
     def scenario(row: Mapping[str, Any]) -> None:
         linked = row.get("sources", [])
         if not isinstance(linked, list):
@@ -289,6 +302,7 @@ def account_import(*, user: User, document: Any) -> ImportSummary:
             "subscription_periods", _rows(document, "subscription_periods"), period
         ),
         "effort_logs": _each("effort_logs", _rows(document, "effort_logs"), effort),
+        "asset_values": _each("asset_values", _rows(document, "asset_values"), asset_value),
         "scenarios": _each("scenarios", _rows(document, "scenarios"), scenario),
     }
     return ImportSummary(counts=counts)

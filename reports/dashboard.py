@@ -59,7 +59,10 @@ class SourceRow:
     hours_to_date: Decimal
     effective_hourly_rate: Decimal | None
     cash_roi: Decimal | None
-    payback: figures.Payback
+    payback: figures.Payback | None  # None for an active source: it has no payback
+    # "asset" (capital, rental): a total return instead of a cash ROI, an income payback.
+    return_basis: str = "cash"
+    total_return_ratio: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,25 @@ class DashboardData:
     passive_net_by_category: dict[str, list[Decimal]]
     sources: list[SourceRow]
     concentration: list[Concentration]
+    home_country: str
+    monthly_expenses: Decimal
+    # The month-to-date rule of §3: the average and the coverage leave the running month
+    # out; ``independence`` is "independent since …" when the complete months cover the
+    # expenses, else ``independence_month`` is the projected month (None: not reached).
+    average_month: Decimal
+    coverage: Decimal | None
+    independence: figures.Independence | None
+    independence_month: date | None
 
     @property
-    def passive_net_monthly_average(self) -> Decimal:
-        """An average month of the last twelve, rounded once (as ``Overview`` rounds it)."""
-        return figures.monthly_average(self.passive_net_ttm)
+    def month_to_date(self) -> MonthRow:
+        """The running month: its income so far, never part of an average or trend."""
+        return self.months[-1]
+
+    @property
+    def month_is_running(self) -> bool:
+        """Whether the latest month is today's: then it is marked "to date"."""
+        return self.month == month_start(timezone.localdate())
 
     @property
     def ranked_by_hourly_rate(self) -> list[SourceRow]:
@@ -162,21 +179,27 @@ def _source_row(item: Mapping[str, Any], categories: _Categories) -> SourceRow:
         hours_to_date=_decimal(item["hours_to_date"]),
         effective_hourly_rate=_optional_decimal(item.get("effective_hourly_rate")),
         cash_roi=_optional_decimal(item.get("cash_roi")),
-        payback=figures.Payback(
+        payback=None
+        if item.get("payback_projected") is None
+        else figures.Payback(
             month=_optional_date(item.get("payback_month")),
             projected=bool(item.get("payback_projected")),
         ),
+        return_basis=str(item.get("return_basis") or "cash"),
+        total_return_ratio=_optional_decimal(item.get("total_return_ratio")),
     )
 
 
 def _concentration(
-    stored: Mapping[str, list[Mapping[str, Any]]], categories: _Categories
+    stored: Mapping[str, list[Mapping[str, Any]]],
+    categories: _Categories,
+    *,
+    base_currency: str,
+    home_country: str,
 ) -> list[Concentration]:
-    """Each dimension with shares, and its warning as ``income.reporting`` decides it.
-
-    A dimension with a single part carries everything by definition, so it is not
-    flagged (the live overview's rule); otherwise ``figures.concentrated`` decides.
-    """
+    """Each dimension with shares, and its warning as ``figures.concentration_warning``
+    decides it (the live overview's rule), against the user's own currency and country
+    as they are now."""
     result = []
     for dimension, items in stored.items():
         shares = [
@@ -191,7 +214,9 @@ def _concentration(
         ]
         if not shares:
             continue
-        warning = figures.concentrated(shares) if len(shares) > 1 else None
+        warning = figures.concentration_warning(
+            shares, dimension=dimension, base_currency=base_currency, home_country=home_country
+        )
         result.append(Concentration(dimension=dimension, shares=shares, warning=warning))
     return result
 
@@ -207,15 +232,19 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
     if latest is None:
         return None
     first = add_months(latest.month, -(CHART_MONTHS - 1))
-    rows = {
+    # Every month, not only the charts': "independent since" may lie years back.
+    history = {
         row.month: row
-        for row in ReportSnapshot.objects.filter(
-            owner=owner, month__gte=first, month__lte=latest.month
-        ).only("month", "passive_gross", "passive_net", "active_net", "by_category")
+        for row in ReportSnapshot.objects.filter(owner=owner, month__lte=latest.month).only(
+            "month", "passive_gross", "passive_net", "active_net", "by_category"
+        )
     }
-    changed_at = (
-        Profile.objects.filter(user=owner).values_list("data_changed_at", flat=True).first()
-    )
+    rows = {month: row for month, row in history.items() if month >= first}
+    changed_at, base_currency, home_country = (
+        Profile.objects.filter(user=owner)
+        .values_list("data_changed_at", "base_currency", "home_country")
+        .first()
+    ) or (None, latest.currency, "")
     window = [add_months(first, n) for n in range(CHART_MONTHS)]
     stored_sources: list[Mapping[str, Any]] = list(latest.sources or [])
     stored_concentration: Mapping[str, list[Mapping[str, Any]]] = latest.concentration or {}
@@ -243,9 +272,12 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
             series[index] += _decimal(amount)
 
     computed_at = latest.computed_at
+    as_of = min(timezone.localdate(computed_at), last_day(latest.month))
+    passive_net = {month: row.passive_net for month, row in history.items()}
+    expenses = latest.monthly_expenses
     return DashboardData(
         month=latest.month,
-        as_of=min(timezone.localdate(computed_at), last_day(latest.month)),
+        as_of=as_of,
         computed_at=computed_at,
         stale=changed_at is not None and changed_at > computed_at,
         currency=latest.currency,
@@ -258,7 +290,20 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
         months=months,
         passive_net_by_category=dict(sorted(by_category.items())),
         sources=[_source_row(item, categories) for item in stored_sources],
-        concentration=_concentration(stored_concentration, categories),
+        concentration=_concentration(
+            stored_concentration,
+            categories,
+            base_currency=base_currency,
+            home_country=home_country,
+        ),
+        home_country=home_country,
+        monthly_expenses=expenses,
+        average_month=figures.complete_months_average(passive_net, today=as_of),
+        coverage=figures.complete_months_coverage(
+            passive_net, today=as_of, monthly_expenses=expenses
+        ),
+        independence=figures.independent_since(passive_net, today=as_of, monthly_expenses=expenses),
+        independence_month=latest.independence_month,
     )
 
 

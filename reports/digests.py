@@ -29,10 +29,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from income.finance import figures
 from income.finance.errors import DomainError
 from income.finance.rounding import to_cents
 from income.reporting import income_calendar, report_inputs
 from reports.models import ReportSnapshot
+from reports.selectors import passive_net_by_month
 from scenarios.plan_actual import flagged_for
 from scenarios.selectors import independence_month
 
@@ -102,6 +104,9 @@ class IndependenceMove:
     change: IndependenceChange
     #: Without monthly expenses there is nothing to cover: "not reached" needs that hint.
     expenses_set: bool
+    #: Already independent (§3): the digest says since when, not a projected month,
+    #: which would only be the current month again, "later" every month.
+    since: figures.Independence | None = None
 
 
 def independence_change(
@@ -251,6 +256,9 @@ def digest_for(*, owner: User, today: date) -> Digest:
     income = _week_income(owner=owner, week=week)
     now = _independence_now(owner=owner, today=today)
     had_before, before = independence_before(owner=owner, since=week.starts_at)
+    since = figures.independent_since(
+        passive_net_by_month(owner=owner), today=today, monthly_expenses=income.monthly_expenses
+    )
     return Digest(
         owner=owner,
         week=week,
@@ -266,6 +274,7 @@ def digest_for(*, owner: User, today: date) -> Digest:
             before=before,
             change=independence_change(now=now, before=before, had_before=had_before),
             expenses_set=income.monthly_expenses > 0,
+            since=since,
         ),
     )
 

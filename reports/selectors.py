@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -21,6 +22,13 @@ def snapshot_list(*, owner: User) -> QuerySet[ReportSnapshot]:
 
 def snapshot_latest(*, owner: User) -> ReportSnapshot | None:
     return snapshot_list(owner=owner).first()
+
+
+def passive_net_by_month(*, owner: User) -> dict[date, Decimal]:
+    """Every stored month's passive net: what "independent since …" looks back over."""
+    return dict(
+        ReportSnapshot.objects.filter(owner=owner).order_by().values_list("month", "passive_net")
+    )
 
 
 def recompute_job_list(*, owner: User) -> QuerySet[RecomputeJob]:

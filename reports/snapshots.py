@@ -30,7 +30,7 @@ from income.reporting import EarlierMonths, Overview, PaymentRow, ReportInputs
 ZERO = Decimal(0)
 
 #: Bump when a formula changes, so every user's reports are recomputed once.
-FORMULA_VERSION = "2026-12-05.1"  # LTV divides by the unrounded churn (#17)
+FORMULA_VERSION = "2026-12-05.2"  # capital and rental: total return, no cash ROI (#17.6)
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,9 @@ def inputs_digest(
     """The fingerprint of ``inputs``, and the hash of its payments before this month.
 
     The fingerprint covers the profile's figures, every source (through its
-    ``updated_at`` and its category's flags), every payment, period, effort log and
-    exchange rate read, the day, and ``FORMULA_VERSION``; ``extra`` adds what the caller
-    reads besides (the tax rates of the independence projection).
+    ``updated_at`` and its category's flags), every payment, period, effort log, asset
+    value and exchange rate read, the day, and ``FORMULA_VERSION``; ``extra`` adds what
+    the caller reads besides (the tax rates of the independence projection).
 
     With ``earlier`` (a day, and the database's fingerprint of the payments dated before
     it: ``reports.selectors.payment_digests_before``) those payments count as that
@@ -132,6 +132,8 @@ def inputs_digest(
             add("period", *(getattr(period, name) for name in _PERIOD_FIELDS))
     for source_id in sorted(inputs.efforts):
         add("effort", source_id, sorted(inputs.efforts[source_id].items()))
+    for source_id in sorted(inputs.asset_values):
+        add("values", source_id, inputs.asset_values[source_id])
     add("rates", inputs.rates.digest)
     return InputsDigest(fingerprint=digest.hexdigest(), past_payments=past.hexdigest())
 

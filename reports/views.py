@@ -8,6 +8,8 @@ the dashboard) reloads when the job is done if the poll asks for it with ``?refr
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from income.finance import figures
 from income.finance.csv_export import write_csv
+from income.finance.schedule import add_months, month_start
 from income.formatting import format_month
 from income.progress import progress_read
 from income.views.exports import csv_response, german_formats
@@ -40,26 +44,50 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _chart(newest_first: list[ReportSnapshot]) -> dict[str, object]:
+def _chart(newest_first: list[ReportSnapshot], *, running: date) -> dict[str, object]:
     """Passive net per month and the average month of the twelve up to it, oldest first.
 
     The average, not the twelve months' sum: on one axis with the months, a sum twelve
-    times their size would flatten them into a line along the bottom.
+    times their size would flatten them into a line along the bottom. The running month
+    (§3: month-to-date) is marked and has no average: it is not a trend point.
     """
     rows = newest_first[::-1]
     return {
-        "labels": [format_month(row.month) for row in rows],
+        "labels": [format_month(row.month, to_date=row.month == running) for row in rows],
         "datasets": [
             {"label": _("Passive net"), "data": [str(row.passive_net) for row in rows]},
             {
                 "label": _("Average month of the last 12"),
-                "data": [str(row.passive_net_monthly_average) for row in rows],
+                "data": [
+                    None if row.month == running else str(row.passive_net_monthly_average)
+                    for row in rows
+                ],
             },
         ],
         "currency": rows[-1].currency,
         "type": "line",
         "fill": False,
+        "partial_last": rows[-1].month == running,
     }
+
+
+def _independence(
+    request: HttpRequest, recent: list[ReportSnapshot], *, today: date, expenses: Decimal
+) -> figures.Independence | None:
+    """The "independent since …" figure, from the chart's months or from every month.
+
+    A month's coverage needs the eleven months before it, so the chart's months answer
+    only for a run that starts at least a year after the first of them; a longer run
+    (or a shorter history) reads every stored month, one query more.
+    """
+    monthly = {row.month: row.passive_net for row in recent}
+    result = figures.independent_since(monthly, today=today, monthly_expenses=expenses)
+    if result is None or len(recent) < CHART_MONTHS:
+        return result
+    if result.since < add_months(min(monthly), 12):
+        everything = selectors.passive_net_by_month(owner=_owner(request))
+        return figures.independent_since(everything, today=today, monthly_expenses=expenses)
+    return result
 
 
 @login_required
@@ -71,13 +99,22 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
     recent = list(snapshots[:CHART_MONTHS])
     latest = recent[0] if recent else None
+    today = timezone.localdate()
+    running = month_start(today)
+    independence = (
+        _independence(request, recent, today=today, expenses=latest.monthly_expenses)
+        if latest is not None
+        else None
+    )
     return render(
         request,
         "reports/list.html",
         {
             "page": page,
             "latest": latest,
-            "chart": _chart(recent) if recent else None,
+            "chart": _chart(recent, running=running) if recent else None,
+            "running": running,
+            "independence": independence,
             "chart_rows": recent,
         },
     )
@@ -118,6 +155,38 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         for s in snapshots.iterator(chunk_size=2000)
     )
     return csv_response(write_csv(header, rows, german=german_formats()), "reports")
+
+
+@login_required
+@require_safe
+def report_received(request: HttpRequest) -> HttpResponse:
+    """What was received, beside a projection (the stress test loads it with htmx).
+
+    The stress test projects what the sources' models expect; a person also wants what
+    actually came in, from the stored months: the average month, the coverage and
+    "independent since", with the definitions the dashboard uses (issue 17, item 9).
+    The scenarios app cannot read the reports (``reports → scenarios``), so the page
+    asks for this small partial by URL.
+    """
+    owner = _owner(request)
+    monthly = selectors.passive_net_by_month(owner=owner)
+    latest = selectors.snapshot_latest(owner=owner)
+    today = timezone.localdate()
+    expenses = latest.monthly_expenses if latest is not None else Decimal(0)
+    return render(
+        request,
+        "reports/partials/received.html",
+        {
+            "latest": latest,
+            "average_month": figures.complete_months_average(monthly, today=today),
+            "coverage": figures.complete_months_coverage(
+                monthly, today=today, monthly_expenses=expenses
+            ),
+            "independence": figures.independent_since(
+                monthly, today=today, monthly_expenses=expenses
+            ),
+        },
+    )
 
 
 def _wants_refresh(request: HttpRequest) -> bool:

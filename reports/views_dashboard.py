@@ -22,10 +22,20 @@ from reports.services import report_recompute
 
 
 def _chart(
-    labels: list[str], series: dict[str, list[Decimal]], currency: str, kind: str, stacked: bool
+    labels: list[str],
+    series: dict[str, list[Decimal]],
+    currency: str,
+    kind: str,
+    stacked: bool,
+    *,
+    partial_last: bool,
 ) -> dict[str, object]:
-    """The JSON ``static/js/charts.js`` draws; amounts as strings, so no float sneaks in."""
+    """The JSON ``static/js/charts.js`` draws; amounts as strings, so no float sneaks in.
+
+    ``partial_last``: the last month is the running one, drawn apart from the trend.
+    """
     return {
+        "partial_last": partial_last,
         "labels": labels,
         "datasets": [
             {"label": label, "data": [str(amount) for amount in data]}
@@ -48,13 +58,26 @@ def _concentration_titles() -> dict[str, str]:
 
 
 def _context(data: DashboardData) -> dict[str, object]:
-    labels = [format_month(row.month) for row in data.months]
+    running = data.month_is_running
+    last = len(data.months) - 1
+    labels = [
+        format_month(row.month, to_date=running and index == last)
+        for index, row in enumerate(data.months)
+    ]
     titles = _concentration_titles()
     return {
         "view": data,
         "currency": data.currency,
+        "home_country": data.home_country,
         "by_category_chart": (
-            _chart(labels, data.passive_net_by_category, data.currency, "bar", stacked=True)
+            _chart(
+                labels,
+                data.passive_net_by_category,
+                data.currency,
+                "bar",
+                stacked=True,
+                partial_last=running,
+            )
             if data.passive_net_by_category
             else None
         ),
@@ -67,9 +90,10 @@ def _context(data: DashboardData) -> dict[str, object]:
             data.currency,
             "line",
             stacked=False,
+            partial_last=running,
         ),
         "concentration": [
-            (titles.get(item.dimension, item.dimension), item.shares, item.warning)
+            (item.dimension, titles.get(item.dimension, item.dimension), item.shares, item.warning)
             for item in data.concentration
         ],
     }

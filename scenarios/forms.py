@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from income import selectors as income_selectors
 from income.finance.calculator import MAX_YEARS
-from income.formatting import format_money, format_percent
+from income.formatting import format_percent
 from income.forms_income import (
     DECIMAL_ATTRS,
     HUNDRED,
@@ -30,7 +30,7 @@ from income.forms_income import (
     percent_field,
 )
 from income.models import IncomeSource
-from scenarios.models import Compounding, Scenario
+from scenarios.models import Compounding, Scenario, TaxTiming
 from scenarios.services import SCENARIO_FIELDS
 
 # The scenario's rates, typed in percent; the model keeps fractions.
@@ -39,6 +39,7 @@ SCENARIO_MONEY_FIELDS = (
     "starting_capital",
     "monthly_contribution",
     "additional_yearly_income",
+    "one_off_income",
     "target_monthly_income",
 )
 REINVEST, PAY_OUT = "reinvest", "payout"
@@ -129,11 +130,17 @@ class ScenarioForm(ServiceModelForm):
             ),
             "",
         ),
-        ("tax", _("Tax"), ("tax_profile", "tax_rate"), ""),
+        ("tax", _("Tax"), ("tax_timing", "tax_profile", "tax_rate"), ""),
         (
             "outlook",
             _("Outlook"),
-            ("inflation", "additional_yearly_income", "target_monthly_income", "volatility"),
+            (
+                "inflation",
+                "additional_yearly_income",
+                "one_off_income",
+                "target_monthly_income",
+                "volatility",
+            ),
             "",
         ),
     )
@@ -153,6 +160,16 @@ class ScenarioForm(ServiceModelForm):
                 "In today's money, after tax. The page shows when the plan reaches it."
             ),
             "tax_profile": _("Its rate, yearly allowance and partial exemption apply."),
+            "tax_timing": _(
+                "Every year: each year's income is taxed in its year, with the tax profile's "
+                "allowance. Once at the end: as the calculator computes it, the capital grows "
+                "untaxed and the whole gain is taxed at the end; such a plan has no monthly "
+                "contribution, no payout, no additional yearly income and one tax rate."
+            ),
+            "one_off_income": _(
+                "Only with the tax once at the end: added once to the net at the end, as the "
+                "calculator's additional income."
+            ),
         }
 
     def __init__(self, *args: Any, owner: User, preview: bool = False, **kwargs: Any) -> None:
@@ -166,6 +183,7 @@ class ScenarioForm(ServiceModelForm):
         compounding.choices = Compounding.choices
         self.fields["annual_return"].required = True
         self.fields["inflation"].required = True
+        self.fields["tax_timing"].required = False  # blank: every year, the model's default
         if preview:
             # The live preview projects half-typed input; a name is not needed for that.
             self.fields["name"].required = False
@@ -197,6 +215,9 @@ class ScenarioForm(ServiceModelForm):
 
     def clean_inflation(self) -> Decimal | None:
         return self._fraction("inflation")
+
+    def clean_tax_timing(self) -> str:
+        return str(self.cleaned_data.get("tax_timing") or TaxTiming.YEARLY)
 
     def clean_volatility(self) -> Decimal | None:
         value = self._fraction("volatility")
@@ -311,15 +332,15 @@ def _places(value: Decimal) -> int:
 def calculator_scenario_fields(inputs: dict[str, Any]) -> dict[str, Any]:
     """A scenario's fields from the calculator's inputs (rates already fractions).
 
-    The calculator is one investment without savings, compounding yearly and
-    reinvesting, taxed at one rate, without inflation. Its additional income is a
-    one-off sum a scenario cannot hold, so it is noted in the description instead.
+    A saved calculation reproduces the calculator (PRODUCT.md §4 "Saved calculations"):
+    one investment without savings, compounding yearly and reinvested, taxed once at
+    the end at one rate (``TaxTiming.AT_END``), its additional income added once, and no
+    inflation. The calculator allows 0 years, a plan at least one: the caller refuses a
+    0-year calculation first, and ``scenario_create`` refuses a horizon of 0.
     """
     capital = Decimal(inputs["initial_investment"])
     annual_return = Decimal(inputs["annual_return"])
-    years = int(inputs["investment_period"])
-    additional = Decimal(inputs["additional_income"])
-    horizon = max(1, years)
+    horizon = int(inputs["investment_period"])
     name = ngettext(
         "Calculator: %(amount)s at %(rate)s for %(years)s year",
         "Calculator: %(amount)s at %(rate)s for %(years)s years",
@@ -334,23 +355,19 @@ def calculator_scenario_fields(inputs: dict[str, Any]) -> dict[str, Any]:
         "rate": format_percent(annual_return, places=_places(annual_return * HUNDRED)),
         "years": horizon,
     }
-    description = gettext("Saved from the calculator.")
-    if additional > 0:
-        description += " " + gettext(
-            "The calculator added a one-off additional income of %(amount)s; it is not "
-            "part of this plan."
-        ) % {"amount": format_money(additional, "EUR")}
     return {
         "name": name[: Scenario._meta.get_field("name").max_length],
-        "description": description,
+        "description": gettext("Saved from the calculator."),
         "starting_capital": capital,
         "monthly_contribution": ZERO,
         "annual_return": annual_return,
         "compounding": Compounding.YEARLY,
         "payout": False,
         "tax_rate": Decimal(inputs["tax_rate"]),
+        "tax_timing": TaxTiming.AT_END,
         "inflation": ZERO,
         "additional_yearly_income": ZERO,
+        "one_off_income": Decimal(inputs["additional_income"]),
         "horizon_years": horizon,
         "target_monthly_income": ZERO,
         "volatility": None,

@@ -20,6 +20,13 @@ class Compounding(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
 
 
+class TaxTiming(models.TextChoices):
+    """When a scenario's tax is paid (``scenarios.projections.TAX_TIMINGS``)."""
+
+    YEARLY = "yearly", _("Every year")
+    AT_END = "at_end", _("Once at the end")
+
+
 class Scenario(models.Model):
     """A named plan: capital, savings, return, tax, inflation, target — and linked sources."""
 
@@ -54,6 +61,28 @@ class Scenario(models.Model):
     )
     tax_rate = rate_field(
         _("own tax rate"), null=True, blank=True, help_text=_("Overrides the tax profile's rate.")
+    )
+    tax_timing = models.CharField(
+        _("tax timing"),
+        max_length=8,
+        choices=TaxTiming.choices,
+        default=TaxTiming.YEARLY,
+        help_text=_(
+            "“yearly”: each plan year's income is taxed in that year, with the tax "
+            "profile's allowance and partial exemption; reinvested, the tax is paid out of "
+            "the capital. “at_end”: a saved calculation, computed exactly as the calculator "
+            "does: the capital compounds yearly, untaxed, and the whole gain is taxed once "
+            "at the end; such a plan has no monthly contribution, no payout, no additional "
+            "yearly income and no allowance or partial exemption, and may have a one-off "
+            "income."
+        ),
+    )
+    one_off_income = money_field(
+        _("one-off additional income"),
+        help_text=_(
+            "Only with the tax at the end: the calculator's additional income, added once "
+            "to the net at the end, after tax."
+        ),
     )
     inflation = rate_field(_("inflation"), default=Decimal("0.02"), low=Decimal("-0.5"))
     additional_yearly_income = money_field(_("additional yearly income"))
@@ -110,6 +139,12 @@ class Scenario(models.Model):
             models.CheckConstraint(
                 condition=Q(tax_rate__isnull=True) | Q(tax_rate__gte=0, tax_rate__lte=1),
                 name="scenario_tax_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(one_off_income__gte=0), name="scenario_one_off_income_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(tax_timing__in=TaxTiming.values), name="scenario_tax_timing_valid"
             ),
         ]
 

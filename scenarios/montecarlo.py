@@ -29,6 +29,13 @@ The model, month by month for each path:
   numerical fallback) runs a loop over the months, each step vectorised over all
   paths.
 - real values: deflated per plan year, ``(1 + inflation)^y`` (``projections.deflator``).
+- a plan taxed at the end (a saved calculation, ``projections.TAX_AT_END``) pays no tax
+  out of its capital in the years: its capital paths are untaxed, as ``project``'s
+  capital is shown before the tax due at the end (with volatility 0 the year-end
+  capital is the calculator's ``P × (1 + r)^y``). Its income paths are still after the
+  plan's rate: the income the capital would pay after tax, which is what the target is
+  measured against. The one-off income is added once at the end: it is neither capital
+  nor a monthly income, so it is in neither fan.
 
 Linked sources are not simulated: they have no volatility of their own.
 """
@@ -46,7 +53,7 @@ import numpy.typing as npt
 from income.finance.figures import to_ratio
 from income.finance.rounding import EXACT, to_cents
 from income.finance.schedule import add_months, month_start
-from scenarios.projections import COMPOUNDING_MONTHLY, Plan, validate_plan
+from scenarios.projections import COMPOUNDING_MONTHLY, TAX_YEARLY, Plan, validate_plan
 
 Matrix = npt.NDArray[np.float64]
 
@@ -403,7 +410,7 @@ def simulate(plan: Plan, *, paths: int = 2000, seed: int = 0) -> Fan:
 
     starting_capital = float(plan.starting_capital)
     contribution = float(plan.monthly_contribution)
-    tax_from_capital = not plan.payout and plan.tax_rate > 0
+    tax_from_capital = not plan.payout and plan.tax_rate > 0 and plan.tax_timing == TAX_YEARLY
     capital = None
     if not tax_from_capital:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):

@@ -1,8 +1,10 @@
 """Plan vs actual of a scenario's linked sources, in the user's base currency (reads only).
 
 The plan is the sources' projection from the month the scenario was made, with the
-inputs they have today (a scenario does not keep a copy of its sources' inputs); the
-actual is each source's recorded net per month, converted as the dashboard does.
+inputs they have today (a scenario does not keep a copy of its sources' inputs), and
+bounded by each source's start and end dates: before its start a source expects nothing,
+so it cannot fall behind; the actual is each source's recorded net per month, converted
+as the dashboard does.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def plan_vs_actual(
     return [
         track(
             name=names[source_id],
-            expected=source_monthly_net(model, months=months),
+            expected=source_monthly_net(model, months=months, start=start),
             actual=received.get(source_id, {}),
             start=start,
         )

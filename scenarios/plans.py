@@ -88,20 +88,22 @@ def source_models_of(
             continue
         value = {name: amount or ZERO for name, amount in amounts.items()}
         tax = _tax_rate(source, profile)
+        # The source's own dates bound every projection of it (``source_monthly_net``).
+        starts, ends = source.start_date, source.end_date
         kind = source.category.model
         model: SourceModel
         if kind == CalculationModel.CAPITAL:
             model = CapitalSource(
                 name=source.name, capital=value["invested_capital"],
                 annual_yield=source.expected_yield, reinvest=source.reinvest, tax_rate=tax,
-                monthly_costs=value["monthly_costs"],
+                monthly_costs=value["monthly_costs"], starts=starts, ends=ends,
             )  # fmt: skip
         elif kind == CalculationModel.RENTAL:
             model = RentalSource(
                 name=source.name, monthly_rent=value["monthly_rent"],
                 vacancy_rate=source.vacancy_rate, management_fee_rate=source.management_fee_rate,
                 monthly_running_costs=value["monthly_running_costs"],
-                monthly_costs=value["monthly_costs"], tax_rate=tax,
+                monthly_costs=value["monthly_costs"], tax_rate=tax, starts=starts, ends=ends,
             )  # fmt: skip
         elif kind == CalculationModel.SUBSCRIPTION:
             model = SubscriptionSource(
@@ -109,13 +111,13 @@ def source_models_of(
                 price=value["price_per_subscriber"],
                 new_per_month=Decimal(source.new_subscribers_per_month),
                 churn_rate=source.monthly_churn_rate, monthly_costs=value["monthly_costs"],
-                tax_rate=tax,
+                tax_rate=tax, starts=starts, ends=ends,
             )  # fmt: skip
         else:
             model = FlatSource(
                 name=source.name, monthly_amount=value["expected_monthly_amount"],
                 annual_growth=source.annual_growth_rate, monthly_costs=value["monthly_costs"],
-                tax_rate=tax,
+                tax_rate=tax, starts=starts, ends=ends,
             )  # fmt: skip
         tags = SourceTags(
             p2p=source.category.slug in P2P_SLUGS,
@@ -152,4 +154,6 @@ def scenario_plan(*, scenario: Scenario, profile: Profile, today: date) -> Plan:
         target_monthly_income=scenario.target_monthly_income,
         monthly_expenses=profile.monthly_expenses,
         volatility=scenario.volatility,
+        tax_timing=scenario.tax_timing,
+        one_off_income=scenario.one_off_income,
     )

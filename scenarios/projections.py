@@ -11,7 +11,8 @@ The rules, each in the docstring of the function that applies it:
   (``project``);
 - the tax with the yearly allowance and partial exemption (``_PlanTax``);
 - the additional yearly income (``project``);
-- the models of linked sources (``source_monthly_net``);
+- the models of linked sources, each within its start and end dates
+  (``source_monthly_net``);
 - real values with a deflator per plan year (``deflator``);
 - the independence and target months (``project``).
 
@@ -33,10 +34,17 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import TypeAlias, assert_never
 
-from income.finance.calculator import MAX_AMOUNT, MAX_ANNUAL_RETURN, MAX_YEARS, MIN_ANNUAL_RETURN
+from income.finance.calculator import (
+    MAX_AMOUNT,
+    MAX_ANNUAL_RETURN,
+    MAX_YEARS,
+    MIN_ANNUAL_RETURN,
+    CalculatorResult,
+    calculate,
+)
 from income.finance.errors import DomainError
 from income.finance.rounding import EXACT, to_cents
-from income.finance.schedule import add_months, month_start
+from income.finance.schedule import add_months, month_start, months_between
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -45,6 +53,12 @@ TWELVE = Decimal(12)
 COMPOUNDING_YEARLY = "yearly"
 COMPOUNDING_MONTHLY = "monthly"
 COMPOUNDINGS = (COMPOUNDING_YEARLY, COMPOUNDING_MONTHLY)
+
+# When the plan's tax is paid: on each plan year's income in that year, or once at the end
+# on the whole gain, as the seed's calculator does (a saved calculation, see ``project``).
+TAX_YEARLY = "yearly"
+TAX_AT_END = "at_end"
+TAX_TIMINGS = (TAX_YEARLY, TAX_AT_END)
 
 MIN_HORIZON_YEARS = 1
 # Volatility is a yearly standard deviation, not a share: equities ~0.15–0.2, crypto ~0.8;
@@ -62,7 +76,9 @@ class Plan:
 
     Rates are fractions (0.05 is 5 %); amounts are in the user's base currency.
     ``start`` may be any day: the plan starts with its month (``month_start``).
-    ``volatility`` is used only by ``scenarios.montecarlo``.
+    ``volatility`` is used only by ``scenarios.montecarlo``. ``tax_timing`` is
+    ``TAX_YEARLY`` or ``TAX_AT_END``; ``one_off_income`` is the calculator's one-off
+    additional income, which only a plan taxed at the end has (``tax_timing_conflicts``).
     """
 
     start: date
@@ -80,6 +96,13 @@ class Plan:
     target_monthly_income: Decimal
     monthly_expenses: Decimal = ZERO
     volatility: Decimal | None = None
+    tax_timing: str = TAX_YEARLY
+    one_off_income: Decimal = ZERO
+
+
+# Every source model ends with ``starts`` and ``ends``: the source's first and last day
+# (None: running before the plan / open-ended). Whole months count; see
+# ``source_monthly_net`` for how a projection respects them (PRODUCT.md §3).
 
 
 @dataclass(frozen=True)
@@ -95,6 +118,8 @@ class CapitalSource:
     reinvest: bool
     tax_rate: Decimal
     monthly_costs: Decimal = ZERO
+    starts: date | None = None
+    ends: date | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +134,8 @@ class RentalSource:
     monthly_costs: Decimal
     tax_rate: Decimal
     annual_rent_growth: Decimal = ZERO
+    starts: date | None = None
+    ends: date | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +149,8 @@ class SubscriptionSource:
     churn_rate: Decimal
     monthly_costs: Decimal
     tax_rate: Decimal
+    starts: date | None = None
+    ends: date | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +162,8 @@ class FlatSource:
     annual_growth: Decimal
     monthly_costs: Decimal
     tax_rate: Decimal
+    starts: date | None = None
+    ends: date | None = None
 
 
 SourceModel: TypeAlias = CapitalSource | RentalSource | SubscriptionSource | FlatSource
@@ -144,7 +175,8 @@ class MonthRow:
     """One month of the schedule, every amount in cents.
 
     ``capital`` is at the end of the month (after the contribution, the return credited
-    in it and, when reinvesting, the tax paid out of it). ``plan_income`` is the plan's
+    in it and, when reinvesting, the tax paid out of it; with the tax at the end, before
+    that tax, as the calculator's end capital is). ``plan_income`` is the plan's
     gross income (investment income + additional income); ``tax`` is the plan's tax
     only (linked sources carry their own, inside ``sources_net``);
     ``net_income = plan_income − tax + sources_net`` is the month's total passive net
@@ -192,6 +224,10 @@ class Projection:
     ``independence_month`` / ``target_month`` are None when not reached within the
     horizon (or when no expenses / no target were given). ``total_contributions`` is the
     sum of the monthly contributions, without the starting capital.
+
+    ``calculation`` is the calculator's result that a plan taxed at the end reproduces
+    (its end capital, gross income, tax and net income are the page's and the API's
+    headline figures for such a plan); None for a plan taxed every year.
     """
 
     months: tuple[MonthRow, ...]
@@ -201,6 +237,7 @@ class Projection:
     final_capital: Decimal
     total_contributions: Decimal
     total_net_income: Decimal
+    calculation: CalculatorResult | None = None
 
 
 # -------------------------------------------------------------------------- validation
@@ -248,6 +285,7 @@ def validate_plan(plan: Plan) -> None:
         "additional_yearly_income": plan.additional_yearly_income,
         "target_monthly_income": plan.target_monthly_income,
         "monthly_expenses": plan.monthly_expenses,
+        "one_off_income": plan.one_off_income,
     }
     if plan.volatility is not None:
         decimals["volatility"] = plan.volatility
@@ -263,6 +301,7 @@ def validate_plan(plan: Plan) -> None:
         "additional_yearly_income",
         "target_monthly_income",
         "monthly_expenses",
+        "one_off_income",
     ):
         _amount(errors, name, decimals[name])
     _growth(errors, "annual_return", plan.annual_return)
@@ -281,8 +320,62 @@ def validate_plan(plan: Plan) -> None:
         and not ZERO <= volatility <= MAX_VOLATILITY
     ):
         errors["volatility"] = [f"Must be between 0 and {MAX_VOLATILITY}."]
+    if plan.tax_timing not in TAX_TIMINGS:
+        errors["tax_timing"] = [f"Must be one of: {', '.join(TAX_TIMINGS)}."]
+    elif not errors:
+        at_end = plan.tax_timing == TAX_AT_END
+        for name in tax_timing_conflicts(
+            tax_timing=plan.tax_timing,
+            monthly_contribution=plan.monthly_contribution,
+            compounding=plan.compounding,
+            payout=plan.payout,
+            additional_yearly_income=plan.additional_yearly_income,
+            yearly_allowance=plan.yearly_allowance,
+            partial_exemption=plan.partial_exemption,
+            one_off_income=plan.one_off_income,
+        ):
+            errors[name] = [
+                "Not possible with the tax paid at the end."
+                if at_end
+                else "Only possible with the tax paid at the end."
+            ]
     if errors:
         raise DomainError(errors)
+
+
+def tax_timing_conflicts(
+    *,
+    tax_timing: str,
+    monthly_contribution: Decimal,
+    compounding: str,
+    payout: bool,
+    additional_yearly_income: Decimal,
+    yearly_allowance: Decimal,
+    partial_exemption: Decimal,
+    one_off_income: Decimal,
+) -> tuple[str, ...]:
+    """The names of the inputs a plan with this ``tax_timing`` cannot have.
+
+    A plan taxed at the end is a saved calculation: it reproduces the seed's calculator
+    (PRODUCT.md §4 "Saved calculations") exactly, and the calculator knows one investment
+    that compounds yearly and is reinvested, one tax rate on the whole gain, and a
+    one-off additional income. A savings plan, monthly compounding, a payout, a yearly
+    additional income, an allowance or a partial exemption would each make it another
+    calculation than the calculator's, so such a plan has none of them; and only it has
+    the calculator's one-off income. The names are the plan's; the service that checks a
+    scenario before saving it words the message for its own fields.
+    """
+    if tax_timing != TAX_AT_END:
+        return ("one_off_income",) if one_off_income != ZERO else ()
+    found = {
+        "monthly_contribution": monthly_contribution != ZERO,
+        "compounding": compounding != COMPOUNDING_YEARLY,
+        "payout": payout,
+        "additional_yearly_income": additional_yearly_income != ZERO,
+        "yearly_allowance": yearly_allowance != ZERO,
+        "partial_exemption": partial_exemption != ZERO,
+    }
+    return tuple(name for name, conflict in found.items() if conflict)
 
 
 def _source_errors(source: SourceModel) -> dict[str, list[str]]:
@@ -327,6 +420,8 @@ def _source_errors(source: SourceModel) -> dict[str, list[str]]:
         case _:
             assert_never(source)
     _finite(errors, {**amounts, **shares, **growths})
+    if source.starts is not None and source.ends is not None and source.ends < source.starts:
+        errors["ends"] = ["Must not be before the start."]
     for name, value in amounts.items():
         _amount(errors, name, value)
     for name, value in shares.items():
@@ -368,6 +463,18 @@ def deflator(*, inflation: Decimal, year: int) -> Decimal:
     """
     with localcontext(EXACT):
         return (ONE + inflation) ** year
+
+
+def grown_expenses(plan: Plan, index: int) -> Decimal:
+    """The monthly expenses in plan month ``index``, grown with inflation (exact).
+
+    ``monthly_expenses × deflator`` of the month's plan year: the expenses are given in
+    today's money and grow as prices do (§3), so a month's nominal net income is held
+    against them. ``project``'s independence month and the stress test's "the shocks end
+    it" both read them here.
+    """
+    with localcontext(EXACT):
+        return plan.monthly_expenses * deflator(inflation=plan.inflation, year=index // 12)
 
 
 # -------------------------------------------------------------------------------- tax
@@ -461,7 +568,7 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
        of the tax that the (positive) investment income has in the plan income; the
        rest is paid out of the additional income;
     5. linked sources add their own net (``source_monthly_net``), untouched by the
-       plan's allowance;
+       plan's allowance, and only in the months from their start to their end date;
     6. the month's net = plan income − tax + sources' net; real = net / deflator.
 
     ``independence_month`` is the first month whose nominal net income covers
@@ -471,6 +578,12 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
     today's money); None when the target is 0 or not reached. With yearly compounding
     the investment income arrives once a year, in month 12, and both months are read
     from the monthly figures as they are.
+
+    A plan taxed at the end (``TAX_AT_END``) is a saved calculation and reproduces the
+    seed's calculator exactly (PRODUCT.md §4 "Saved calculations"): steps 2–4 are then
+    the calculator's own year path and tax (``calculate``, laid on the months by
+    ``_calculated_month``), not a second formula for the same figures, and
+    ``Projection.calculation`` holds the calculator's result. Steps 5 and 6 are the same.
 
     Raises ``DomainError`` for a plan or a source outside the bounds.
     """
@@ -485,12 +598,23 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
 
     first = month_start(plan.start)
     count = plan.horizon_years * 12
-    per_source = [source_monthly_net(source, months=count) for source in sources]
+    per_source = [source_monthly_net(source, months=count, start=first) for source in sources]
     tax_rule = _PlanTax(
         rate=plan.tax_rate, allowance=plan.yearly_allowance, exemption=plan.partial_exemption
     )
     income_shown = _RunningCents()
     contributions_shown = _RunningCents()
+    calculation = (
+        calculate(
+            initial_investment=plan.starting_capital,
+            annual_return=plan.annual_return,
+            investment_period=plan.horizon_years,
+            tax_rate=plan.tax_rate,
+            additional_income=plan.one_off_income,
+        )
+        if plan.tax_timing == TAX_AT_END
+        else None
+    )
 
     months: list[MonthRow] = []
     years: list[YearRow] = []
@@ -509,24 +633,30 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
                 tax_rule.new_year()
                 year_start_capital, weighted = capital, ZERO
                 year_deflator = deflator(inflation=plan.inflation, year=year)
-                expenses_now = plan.monthly_expenses * year_deflator
+                expenses_now = grown_expenses(plan, index)
 
             capital += plan.monthly_contribution
             weighted += plan.monthly_contribution * (12 - month_of_year)
-            investment = _investment_income(
-                plan=plan,
-                capital=capital,
-                year_start_capital=year_start_capital,
-                weighted_contributions=weighted,
-                month_of_year=month_of_year,
-            )
-            plan_income = income_shown.add(investment + additional)
-            tax = tax_rule.tax(plan_income)
-            if not plan.payout:
-                positive = max(investment, ZERO)
-                capital += investment
-                if positive > ZERO:
-                    capital -= tax * positive / (positive + additional)
+            if calculation is not None:
+                capital, income, tax = _calculated_month(
+                    calculation, index=index, count=count, capital=capital, plan=plan
+                )
+                plan_income = income_shown.add(income)
+            else:
+                investment = _investment_income(
+                    plan=plan,
+                    capital=capital,
+                    year_start_capital=year_start_capital,
+                    weighted_contributions=weighted,
+                    month_of_year=month_of_year,
+                )
+                plan_income = income_shown.add(investment + additional)
+                tax = tax_rule.tax(plan_income)
+                if not plan.payout:
+                    positive = max(investment, ZERO)
+                    capital += investment
+                    if positive > ZERO:
+                        capital -= tax * positive / (positive + additional)
 
             sources_net = sum((series[index] for series in per_source), ZERO)
             net = plan_income - tax + sources_net
@@ -569,7 +699,33 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
         final_capital=final_capital,
         total_contributions=sum((row.contributions for row in years), ZERO),
         total_net_income=sum((row.net_income for row in years), ZERO),
+        calculation=calculation,
     )
+
+
+def _calculated_month(
+    calculation: CalculatorResult, *, index: int, count: int, capital: Decimal, plan: Plan
+) -> tuple[Decimal, Decimal, Decimal]:
+    """Capital, plan income and tax of month ``index`` of a plan taxed at the end.
+
+    The calculator's year path laid on the months as yearly compounding is: nothing
+    happens in months 1–11 of a year; in the twelfth the capital becomes the
+    calculator's capital of that year, and the year's gain (the change of the
+    calculator's gross income, so the gains add up to its gross to the cent) is the
+    plan income, reinvested. Nothing is taxed before the last month of the horizon,
+    which pays the calculator's tax on the whole gain and receives the one-off income
+    (after tax, as the calculator adds it). The capital is shown before that tax, as
+    the calculator's end capital is; so the months' nets add up to the calculator's net.
+    The year's real capital deflates this capital in cents: the calculator shows no other.
+    """
+    year, month_of_year = divmod(index, 12)
+    if month_of_year < 11:
+        return capital, ZERO, ZERO
+    row = calculation.yearly[year]
+    gain = row.gross_income - (calculation.yearly[year - 1].gross_income if year else ZERO)
+    if index == count - 1:
+        return row.capital, gain + plan.one_off_income, calculation.tax
+    return row.capital, gain, ZERO
 
 
 def _year_row(
@@ -611,34 +767,72 @@ def _years(months: int) -> int:
     return -(-months // 12)
 
 
-def source_monthly_net(source: SourceModel, *, months: int) -> list[Decimal]:
+def source_monthly_net(
+    source: SourceModel, *, months: int, start: date | None = None
+) -> list[Decimal]:
     """The projected monthly net income of one source, in cents, for ``months`` months.
 
+    Month index ``m`` counts from 0 at ``start``'s month (the plan's first month).
+
+    Start and end dates (PRODUCT.md §3: "every projection respects a source's start and
+    end dates"), in whole months: a source counts from the month of ``source.starts``
+    through the month of ``source.ends``, both included (payouts are monthly and the
+    models know no days), and is 0 outside them:
+
+    - a source without ``starts``, or that started before ``start``'s month, runs its
+      model from month 0 with its inputs as they are now;
+    - a source that starts ``k`` months into the plan is 0 in months 0 … k − 1 and
+      begins its own model in month k, as if that were its month 0: its subscribers are
+      the count it starts with (the one entered, usually 0 for a launch), and the years
+      of rent and flat growth are counted from its start, not from the plan's (growth
+      belongs to the source's own life);
+    - months after the month of ``ends`` are 0; a source that ended before ``start``'s
+      month contributes nothing.
+
+    ``start`` is required when the source has a date: without it the dates could not be
+    placed, and silently projecting from month 0 is the error this rule prevents.
+
     Each source carries its own tax rate and costs; the plan's allowance does not apply
-    (PRODUCT.md §3: independence "from each source's own after-tax projection"). Month
-    index ``m`` counts from 0; the plan year of a month is ``m // 12``. The models:
+    (PRODUCT.md §3: independence "from each source's own after-tax projection"). The
+    models, with ``m`` the month of the source's own model and its year ``m // 12``:
 
     - capital: gross = capital × annual_yield / 12; costs = monthly_costs. With
       ``reinvest`` the capital grows by the (cent) net each month; a negative net
       shrinks it, never below 0, and a capital of 0 earns nothing.
-    - rental: rent of plan year y = monthly_rent × (1 + annual_rent_growth)^y;
+    - rental: rent of year y = monthly_rent × (1 + annual_rent_growth)^y;
       gross = rent × (1 − vacancy); costs = gross × management_fee_rate +
       monthly_running_costs + monthly_costs (the costs do not grow).
     - subscription: each month first subscribers = subscribers × (1 − churn) + new
       (exact, a subscriber count is an expectation and is not rounded), then gross =
       subscribers × price; so the first month already has its churn and new
       subscribers, and the series tends to the steady state new / churn (§4).
-    - flat: gross of plan year y = monthly_amount × (1 + annual_growth)^y; costs =
+    - flat: gross of year y = monthly_amount × (1 + annual_growth)^y; costs =
       monthly_costs.
 
     Raises ``DomainError`` (keyed by the source's field names) for a source outside the
-    bounds, ``ValueError`` for a negative ``months``.
+    bounds, ``ValueError`` for a negative ``months`` or a dated source without ``start``.
     """
     if months < 0:
         raise ValueError(f"months must not be negative, not {months}.")
     errors = _source_errors(source)
     if errors:
         raise DomainError(errors)
+    first, last = 0, months - 1  # the plan months the source is running in, both included
+    if source.starts is not None or source.ends is not None:
+        if start is None:
+            raise ValueError(f"{source.name} has a start or end date: give the plan's start.")
+        if source.starts is not None:
+            first = min(max(months_between(start, source.starts), 0), months)
+        if source.ends is not None:
+            last = min(months_between(start, source.ends), last)
+    running = max(last - first + 1, 0)
+    return (
+        [ZERO] * first + _model_nets(source, months=running) + [ZERO] * (months - first - running)
+    )
+
+
+def _model_nets(source: SourceModel, *, months: int) -> list[Decimal]:
+    """The first ``months`` months of the source's own model (``source_monthly_net``)."""
     nets: list[Decimal] = []
     with localcontext(EXACT):
         match source:
@@ -651,7 +845,7 @@ def source_monthly_net(source: SourceModel, *, months: int) -> list[Decimal]:
                     if source.reinvest:
                         capital = max(capital + net, ZERO)
             case RentalSource():
-                # Every figure of a month depends on its plan year only: one net per year.
+                # Every figure of a month depends on its year only: one net per year.
                 for year in range(_years(months)):
                     rent = source.monthly_rent * (ONE + source.annual_rent_growth) ** year
                     gross = rent * (ONE - source.vacancy_rate)

@@ -80,7 +80,8 @@ class IndependenceQuestion:
     """The projection that answers "from which month do my sources cover my expenses?".
 
     ``key`` names the question exactly (the plan, with its start month, and every source
-    model in the base currency), so an answer stored under it is the answer: the report
+    model in the base currency, with its start and end dates: fields of the model, so
+    its repr holds them), so an answer stored under it is the answer: the report
     recompute reuses it while no source, rate, expense or month changed, instead of
     projecting 360 months again for a new payment, which changes none of these.
     """

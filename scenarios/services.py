@@ -19,14 +19,15 @@ from income.services import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.montecarlo import Fan, simulate
 from scenarios.plans import scenario_plan, source_models
-from scenarios.projections import Projection, project
+from scenarios.projections import Projection, project, tax_timing_conflicts
 from scenarios.selectors import current_passive_sources
-from scenarios.stress import Shocks, stress_test
+from scenarios.stress import Shocks, StressMonth, stress_test
 
 SCENARIO_FIELDS: tuple[str, ...] = (
     "name", "description", "starting_capital", "monthly_contribution", "annual_return",
-    "compounding", "payout", "tax_profile", "tax_rate", "inflation",
-    "additional_yearly_income", "horizon_years", "target_monthly_income", "volatility",
+    "compounding", "payout", "tax_profile", "tax_rate", "tax_timing", "inflation",
+    "additional_yearly_income", "one_off_income", "horizon_years", "target_monthly_income",
+    "volatility",
 )  # fmt: skip
 
 
@@ -44,6 +45,61 @@ def _own_sources(owner: User, sources: Iterable[IncomeSource]) -> list[IncomeSou
     return sources
 
 
+def _tax_timing_messages() -> dict[str, str]:
+    """What each input ``tax_timing_conflicts`` names says, by the form's field."""
+    tax_profile = _(
+        "A plan taxed once at the end is taxed at one rate, without allowance or partial "
+        "exemption: choose no tax profile and enter your own rate."
+    )
+    return {
+        "monthly_contribution": _(
+            "A plan taxed once at the end has no monthly contribution: set it to 0, or "
+            "choose tax every year."
+        ),
+        "compounding": _("A plan taxed once at the end compounds yearly, as the calculator does."),
+        "payout": _("A plan taxed once at the end reinvests its income, as the calculator does."),
+        "additional_yearly_income": _(
+            "A plan taxed once at the end has no additional yearly income; its one-off "
+            "additional income is added at the end."
+        ),
+        "yearly_allowance": tax_profile,
+        "partial_exemption": tax_profile,
+        "one_off_income": _(
+            "Only a plan taxed once at the end has a one-off additional income: set it to 0, "
+            "or choose that tax timing."
+        ),
+    }
+
+
+def scenario_tax_timing_check(*, scenario: Scenario) -> None:
+    """Refuse the inputs a scenario's tax timing cannot have, each at its field.
+
+    The rule is the engine's (``projections.tax_timing_conflicts``): a plan taxed at the
+    end reproduces the calculator, so it has none of the inputs the calculator lacks.
+    Checked before saving, so a scenario that could not be projected is never stored,
+    and by the form's live preview, so the same message shows while typing.
+    """
+    tax_profile = scenario.tax_profile
+    conflicts = tax_timing_conflicts(
+        tax_timing=scenario.tax_timing,
+        monthly_contribution=scenario.monthly_contribution,
+        compounding=scenario.compounding,
+        payout=scenario.payout,
+        additional_yearly_income=scenario.additional_yearly_income,
+        yearly_allowance=tax_profile.yearly_allowance if tax_profile else Decimal(0),
+        partial_exemption=tax_profile.partial_exemption if tax_profile else Decimal(0),
+        one_off_income=scenario.one_off_income,
+    )
+    if conflicts:
+        messages = _tax_timing_messages()
+        errors: dict[str, list[str]] = {}
+        for name in conflicts:
+            field = "tax_profile" if name in ("yearly_allowance", "partial_exemption") else name
+            if messages[name] not in errors.get(field, []):
+                errors.setdefault(field, []).append(messages[name])
+        raise DomainError(errors)
+
+
 @transaction.atomic
 def scenario_create(
     *, owner: User, sources: Iterable[IncomeSource] = (), **fields: Any
@@ -52,6 +108,7 @@ def scenario_create(
     linked = _own_sources(owner, sources)
     scenario = Scenario(owner=owner, **fields)
     scenario.full_clean()
+    scenario_tax_timing_check(scenario=scenario)
     scenario.save()
     scenario.sources.set(linked)
     return scenario
@@ -67,6 +124,7 @@ def scenario_update(
         setattr(scenario, name, value)
     scenario.result, scenario.result_computed_at = {}, None
     scenario.full_clean()
+    scenario_tax_timing_check(scenario=scenario)
     scenario.save()
     if sources is not None:
         scenario.sources.set(_own_sources(scenario.owner, sources))
@@ -151,12 +209,18 @@ def scenario_run(*, scenario: Scenario, today: date, paths: int = 2000) -> Scena
 
 @dataclass(frozen=True)
 class StressOutcome:
+    """``stress.StressResult`` in the shapes the page and the API show (see its doc)."""
+
     monthly_net_before: Decimal
     monthly_net_after: Decimal
     independence_before: date | None
     independence_after: date | None
     sources: list[dict[str, Any]]
     missing_rates: list[str]
+    path: list[StressMonth]
+    independent_now: bool
+    independence_ends_before: date | None
+    independence_ends_after: date | None
 
 
 def stress_run(
@@ -185,4 +249,8 @@ def stress_run(
             for name, before, after in result.per_source
         ],
         missing_rates=inputs.missing_rates,
+        path=list(result.path),
+        independent_now=result.independent_now,
+        independence_ends_before=result.independence_ends_before,
+        independence_ends_after=result.independence_ends_after,
     )

@@ -26,6 +26,11 @@ What each shock does (fractions, 0.1 = 10 %):
 
 Shocks compose by multiplication: an advertising source in dollars with a 20 % drop and
 a 10 % weaker dollar keeps 0.8 × 0.9 of its amount.
+
+A shock is held for the whole horizon, so its first month says little (a churn spike
+costs a subscription a few subscribers in month one and most of them in the long run):
+the result carries the monthly path before and after for ``PATH_MONTHS`` months, and,
+for a person already independent, the month the shocks end it.
 """
 
 from __future__ import annotations
@@ -37,21 +42,26 @@ from decimal import Decimal, localcontext
 from typing import assert_never
 
 from income.finance.errors import DomainError
-from income.finance.rounding import EXACT
+from income.finance.rounding import EXACT, to_cents
+from income.finance.schedule import month_start
 from scenarios.projections import (
     COMPOUNDING_MONTHLY,
     CapitalSource,
     FlatSource,
     Plan,
+    Projection,
     RentalSource,
     SourceModel,
     SubscriptionSource,
+    grown_expenses,
     project,
     source_monthly_net,
 )
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+#: How many months of the before/after path the result carries (three years).
+PATH_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -76,10 +86,29 @@ class Shocks:
 
 
 @dataclass(frozen=True)
+class StressMonth:
+    """One month of the path: passive net before and after the shocks, in cents, and the
+    expenses it is held against, grown with inflation (``grown_expenses``), in cents."""
+
+    month: date
+    net_before: Decimal
+    net_after: Decimal
+    expenses: Decimal
+
+
+@dataclass(frozen=True)
 class StressResult:
     """Monthly passive net and independence month, before and after the shocks.
 
-    ``per_source`` is (name, net before, net after) of the first projected month.
+    ``monthly_net_before`` / ``_after`` and ``per_source`` ((name, net before, net
+    after)) are of the first projected month; ``path`` is the first ``PATH_MONTHS``
+    months (fewer on a shorter horizon) of the same two projections.
+
+    ``independent_now``: the first month's net before the shocks already covers that
+    month's expenses (``independence_before`` is then that month). Only then are
+    ``independence_ends_before`` / ``_after`` set: the first month within the horizon
+    whose net falls below the expenses, without and with the shocks ("the shocks end it
+    in …"); None when it holds through the horizon.
     """
 
     monthly_net_before: Decimal
@@ -87,6 +116,10 @@ class StressResult:
     independence_before: date | None
     independence_after: date | None
     per_source: tuple[tuple[str, Decimal, Decimal], ...]
+    path: tuple[StressMonth, ...]
+    independent_now: bool
+    independence_ends_before: date | None
+    independence_ends_after: date | None
 
 
 def _validate(shocks: Shocks) -> None:
@@ -175,13 +208,14 @@ def stress_test(
     start: date,
     horizon_years: int = 30,
 ) -> StressResult:
-    """Monthly passive net "now" and the independence month, before and after ``shocks``.
+    """Monthly passive net "now", its path and the independence month, before and after.
 
     "Now" is the first projected month (``start``'s month): the sum of the sources' own
-    net incomes (``source_monthly_net``). The independence month comes from ``project``
-    on a plan of nothing plus the sources, with the user's expenses growing with
-    ``inflation`` (§3). Raises ``DomainError`` for shocks, sources or a horizon out of
-    bounds.
+    net incomes (``source_monthly_net``, each within its start and end dates). The
+    independence month comes from ``project`` on a plan of nothing plus the sources,
+    with the user's expenses growing with ``inflation`` (§3); the path, and the month
+    independence ends, are read from the same two projections (``StressResult``).
+    Raises ``DomainError`` for shocks, sources or a horizon out of bounds.
     """
     models = [source for source, _ in sources]
     shocked = apply_shocks(sources, shocks)
@@ -193,18 +227,44 @@ def stress_test(
     )
     before = project(plan, sources=models)
     after = project(plan, sources=shocked)
+    first = month_start(start)
     per_source = tuple(
         (
             source.name,
-            source_monthly_net(source, months=1)[0],
-            source_monthly_net(changed, months=1)[0],
+            source_monthly_net(source, months=1, start=first)[0],
+            source_monthly_net(changed, months=1, start=first)[0],
         )
         for source, changed in zip(models, shocked, strict=True)
     )
+    path = tuple(
+        StressMonth(
+            month=row.month,
+            net_before=row.net_income,
+            net_after=shocked_row.net_income,
+            expenses=to_cents(grown_expenses(plan, index)),
+        )
+        for index, (row, shocked_row) in enumerate(
+            zip(before.months[:PATH_MONTHS], after.months[:PATH_MONTHS], strict=True)
+        )
+    )
+    independent_now = before.independence_month == first
     return StressResult(
         monthly_net_before=before.months[0].net_income,
         monthly_net_after=after.months[0].net_income,
         independence_before=before.independence_month,
         independence_after=after.independence_month,
         per_source=per_source,
+        path=path,
+        independent_now=independent_now,
+        independence_ends_before=_first_shortfall(plan, before) if independent_now else None,
+        independence_ends_after=_first_shortfall(plan, after) if independent_now else None,
     )
+
+
+def _first_shortfall(plan: Plan, projection: Projection) -> date | None:
+    """The first month whose net falls below the expenses of that month, as ``project``
+    compares them (covered: net ≥ grown expenses); None when every month is covered."""
+    for index, row in enumerate(projection.months):
+        if row.net_income < grown_expenses(plan, index):
+            return row.month
+    return None

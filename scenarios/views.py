@@ -255,8 +255,13 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 YearLine(row=row, real_monthly_net=_real_monthly(row)) for row in projection.years
             ],
             "missing_rates": outcome.missing_rates,
+            "calculation": projection.calculation,
             "capital_chart": _capital_chart(projection, currency),
-            "income_chart": _income_chart(projection, currency),
+            # A saved calculation is taxed once, in its last year: a yearly average of its
+            # "monthly net income" would show untaxed gains as net, so it has no such chart.
+            "income_chart": (
+                _income_chart(projection, currency) if projection.calculation is None else None
+            ),
             "fan": outcome.fan,
             "fan_chart": _fan_chart(outcome.fan, currency) if outcome.fan else None,
             "probabilities": _probability_years(outcome.fan) if outcome.fan else [],
@@ -296,6 +301,7 @@ def _preview_context(
     if scenario is None:
         return context
     try:
+        services.scenario_tax_timing_check(scenario=scenario)
         preview = selectors.scenario_preview(
             owner=owner,
             profile=profile,
@@ -516,6 +522,70 @@ class StressLine:
     change: Decimal
 
 
+@dataclass(frozen=True)
+class StressPathLine:
+    """A month of the before/after path, with the change the shocks make to it."""
+
+    number: int  # 1 for the first month
+    month: date
+    before: Decimal
+    after: Decimal
+    change: Decimal
+    expenses: Decimal
+
+
+#: The months of the path the page's short table shows (1-based): now, and each year.
+STRESS_KEY_MONTHS = (1, 12, 24, 36)
+
+
+def _stress_path(result: services.StressOutcome) -> list[StressPathLine]:
+    return [
+        StressPathLine(
+            number=index + 1,
+            month=row.month,
+            before=row.net_before,
+            after=row.net_after,
+            change=row.net_after - row.net_before,
+            expenses=row.expenses,
+        )
+        for index, row in enumerate(result.path)
+    ]
+
+
+def _stress_chart(
+    path: list[StressPathLine], *, currency: str, expenses: bool
+) -> dict[str, object]:
+    """The path before and after the shocks; the expenses, dashed, when there are any."""
+    datasets: list[dict[str, Any]] = [
+        {"label": _("Without the shocks"), "data": _amounts(line.before for line in path)},
+        {
+            "label": _("With the shocks"),
+            "data": _amounts(line.after for line in path),
+            "color": 3,
+        },
+    ]
+    if expenses:
+        datasets.append(
+            {
+                "label": _("Expenses, grown with inflation"),
+                "data": _amounts(line.expenses for line in path),
+                "color": 1,
+                "dashed": True,
+                "thin": True,
+            }
+        )
+    chart = _chart([format_month(line.month) for line in path], datasets, currency)
+    return {**chart, "fill": False}
+
+
+def _independence_worse(result: services.StressOutcome) -> bool:
+    """The shocks end an independence already reached, or put it off (or out of reach)."""
+    if result.independent_now:
+        return result.independence_ends_after is not None
+    before, after = result.independence_before, result.independence_after
+    return before is not None and (after is None or after > before)
+
+
 @login_required
 @require_safe
 def scenario_stress(request: HttpRequest) -> HttpResponse:
@@ -544,6 +614,8 @@ def scenario_stress(request: HttpRequest) -> HttpResponse:
         if result
         else []
     )
+    path = _stress_path(result) if result else []
+    last = path[-1] if path else None
     return render(
         request,
         "scenarios/stress.html",
@@ -552,6 +624,24 @@ def scenario_stress(request: HttpRequest) -> HttpResponse:
             "result": result,
             "change": result.monthly_net_after - result.monthly_net_before if result else None,
             "lines": lines,
+            "path": path,
+            "path_last": last,
+            # Losses as positive amounts, for "it costs … a month".
+            "long_run_loss": -last.change if last else None,
+            "first_loss": -(result.monthly_net_after - result.monthly_net_before)
+            if result
+            else None,
+            "path_key_lines": [line for line in path if line.number in STRESS_KEY_MONTHS],
+            "path_chart": (
+                _stress_chart(
+                    path, currency=profile.base_currency, expenses=profile.monthly_expenses > 0
+                )
+                if path
+                else None
+            ),
+            # The shocks make some month of the path worse: their result is a warning.
+            "shocks_hurt": any(line.change < 0 for line in path),
+            "independence_worse": _independence_worse(result) if result else False,
             "currency": profile.base_currency,
             "profile": profile,
         },
@@ -574,6 +664,18 @@ def scenario_from_calculator(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The calculator's inputs were not valid; nothing was saved."))
         return redirect("calculator")
+    if form.cleaned_data["investment_period"] < 1:
+        # A scenario runs for a year at least, and a saved calculation must reproduce the
+        # calculation (PRODUCT.md §4): a 0-year result has no plan to save.
+        messages.error(
+            request,
+            _(
+                "A result over 0 years cannot be saved as a scenario: a scenario runs for a "
+                "year at least."
+            ),
+        )
+        query = urlencode({key: request.POST.get(key, "") for key in CALCULATOR_KEYS})
+        return HttpResponseRedirect(f"{reverse('calculator')}?{query}")
     inputs = _pending_inputs(form)
     if not request.user.is_authenticated:
         request.session[PENDING_CALCULATOR_SCENARIO] = inputs
@@ -589,7 +691,7 @@ def scenario_from_calculator(request: HttpRequest) -> HttpResponse:
     scenario = services.scenario_create(owner=_owner(request), **calculator_scenario_fields(inputs))
     messages.success(
         request,
-        _("The result was saved as the scenario “%(name)s”. Add savings or a target to plan on.")
+        _("The result was saved as the scenario “%(name)s”, with the calculator's figures.")
         % {"name": scenario.name},
     )
     return redirect("scenario_detail", pk=scenario.pk)

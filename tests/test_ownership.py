@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from imports import services
 from imports.models import ImportMapping
+from income import services as income_services
 from reports.models import JobReason
 from reports.services import recompute_job_create
 from tests.conftest import token_client
@@ -52,6 +55,18 @@ def _own_period(alice: User) -> dict[str, Any]:
 
 def _own_effort_log(alice: User) -> dict[str, Any]:
     return {"pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk}
+
+
+def _own_capital_source(alice: User) -> dict[str, Any]:
+    return {"pk": SourceFactory.create(owner=alice, category=category("etf-dividends")).pk}
+
+
+def _own_asset_value(alice: User) -> dict[str, Any]:
+    source = SourceFactory.create(owner=alice, category=category("rent"))
+    value = income_services.asset_value_create(
+        owner=alice, source=source, date=date(2025, 6, 30), value=Decimal("180000.00")
+    )
+    return {"pk": value.pk}
 
 
 def _own_upload(alice: User) -> dict[str, Any]:
@@ -102,6 +117,7 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-effort-log-detail": lambda alice: {
         "pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk
     },
+    "api-asset-value-detail": _own_asset_value,
     # browser pages
     "source_detail": _own_source,
     "source_edit": _own_source,
@@ -114,6 +130,9 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "period_delete": _own_period,
     "effort_edit": _own_effort_log,
     "effort_delete": _own_effort_log,
+    "asset_value_create": _own_capital_source,
+    "asset_value_edit": _own_asset_value,
+    "asset_value_delete": _own_asset_value,
     "scenario_detail": _own_scenario,
     "scenario_edit": _own_scenario,
     "scenario_clone": _own_scenario,

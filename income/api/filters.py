@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from income.models import EffortLog, IncomeSource, Payment, SubscriptionPeriod
+from income.models import AssetValue, EffortLog, IncomeSource, Payment, SubscriptionPeriod
 
 
 class SourceFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -33,6 +33,15 @@ class PeriodFilter(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = SubscriptionPeriod
         fields = ("source", "month_from", "month_to")
+
+
+class AssetValueFilter(django_filters.FilterSet):  # type: ignore[misc]
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = AssetValue
+        fields = ("source", "date_from", "date_to")
 
 
 class EffortLogFilter(django_filters.FilterSet):  # type: ignore[misc]

@@ -17,9 +17,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from income.api.fields import FigureField
+from income.definitions import definition
 from income.finance import calculator
 from income.models import (
     CURRENCY_CHOICES,
+    AssetValue,
     EffortLog,
     ExchangeRate,
     HelpArticle,
@@ -30,6 +32,7 @@ from income.models import (
     SubscriptionPeriod,
     TaxProfile,
 )
+from income.reporting import ReturnBasis, SubscriptionMonth, YieldBase, subscription_months
 from income.services import SOURCE_FIELDS
 
 
@@ -190,6 +193,7 @@ class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "hourly_value",
             "default_tax_profile",
             "weekly_digest",
+            "home_country",
         )
 
 
@@ -280,9 +284,31 @@ class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         validators: list[Any] = []  # uniqueness is checked by the service (full_clean)
 
 
+MONTH_AMOUNT = serializers.DecimalField(max_digits=15, decimal_places=2)
+MONTH_AMOUNT_OR_NULL = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True)
+
+
 class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A recorded month of a subscription source, with its MRR and what it brought in."""
+
+    # ``mrr`` and ``payments_gross`` come from ``reporting.subscription_months``: a list
+    # hands them in through the context (``months``, by period id, for the whole page at
+    # once); a single period is looked up on its own.
     source = OwnedSourceField()  # type: ignore[assignment]
     subscribers_end = serializers.IntegerField(read_only=True)
+    mrr = serializers.SerializerMethodField(
+        help_text=_(
+            "MRR of the month: the recorded revenue, or else the subscribers at the "
+            "month's end × the source's price; in the source's currency."
+        )
+    )
+    payments_gross = serializers.SerializerMethodField(
+        help_text=_(
+            "Revenue received: the gross of the source's payments dated in this month, in "
+            "the source's currency (each converted at its day's rate); null when a payment "
+            "has no exchange rate that old."
+        )
+    )
 
     class Meta:
         model = SubscriptionPeriod
@@ -290,9 +316,40 @@ class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore
             "id", "source", "month", "subscribers_start", "new_subscribers",
             "churned_subscribers", "reactivated_subscribers", "subscribers_end", "mrr_new",
             "mrr_expansion", "mrr_contraction", "mrr_churned", "mrr_reactivation", "revenue",
+            "mrr", "payments_gross",
         )  # fmt: skip
         read_only_fields = ("id", "subscribers_end")
         validators: list[Any] = []
+
+    def _month(self, period: SubscriptionPeriod) -> SubscriptionMonth:
+        months: dict[int, SubscriptionMonth] = self.context.setdefault("months", {})
+        if period.pk not in months:
+            request = self.context["request"]
+            (months[period.pk],) = subscription_months(owner=request.user, periods=[period])
+        return months[period.pk]
+
+    @extend_schema_field(MONTH_AMOUNT)
+    def get_mrr(self, period: SubscriptionPeriod) -> str:
+        return str(self._month(period).mrr)
+
+    @extend_schema_field(MONTH_AMOUNT_OR_NULL)
+    def get_payments_gross(self, period: SubscriptionPeriod) -> str | None:
+        received = self._month(period).received
+        return None if received is None else str(received)
+
+
+class AssetValueSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """What a capital or rental source's asset was worth on a day (its total return)."""
+
+    source = OwnedSourceField(  # type: ignore[assignment]
+        help_text=_("A capital or rental source of the caller.")
+    )
+
+    class Meta:
+        model = AssetValue
+        fields = ("id", "source", "date", "value", "note", "created_at")
+        read_only_fields = ("id", "created_at")
+        validators: list[Any] = []  # one value per day is checked by the service
 
 
 class EffortLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -321,6 +378,22 @@ class MonthFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
     passive_gross = FigureField(decimal_places=2)
     passive_net = FigureField(decimal_places=2)
     active_net = FigureField(decimal_places=2)
+    to_date = serializers.BooleanField(
+        help_text=_(
+            "The running month, to as_of: month-to-date. Show it marked and leave it out of "
+            "averages and trend lines."
+        )
+    )
+
+
+class IndependenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    since = serializers.DateField(help_text=definition("independent_since"))
+    coverage = FigureField(
+        decimal_places=4, help_text=_("The last complete month's expense coverage.")
+    )
+    margin = FigureField(
+        decimal_places=2, help_text=_("The average month minus the monthly expenses.")
+    )
 
 
 class SourceFiguresSerializer(PlainReadSerializer):
@@ -333,10 +406,91 @@ class SourceFiguresSerializer(PlainReadSerializer):
     costs_to_date = FigureField(decimal_places=2)
     hours_to_date = FigureField(decimal_places=2)
     effective_hourly_rate = FigureField(decimal_places=2, allow_null=True)
-    cash_roi = FigureField(decimal_places=4, allow_null=True)
-    full_roi = FigureField(decimal_places=4, allow_null=True)
-    payback_month = serializers.DateField(source="payback.month", allow_null=True)
-    payback_projected = serializers.BooleanField(source="payback.projected")
+    return_basis = serializers.ChoiceField(
+        choices=[basis.value for basis in ReturnBasis],
+        help_text=_(
+            'How the return is measured. "cash" (the upfront money was spent): cash ROI, '
+            'full ROI and payback. "asset" (capital and rental: the money bought an asset '
+            "that is still owned): income yield, total return and an income payback; no "
+            'ROI. "none" (active work: salary, freelance, consulting, trading): no ROI and '
+            "no payback."
+        ),
+    )
+    money_put_in = FigureField(
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("Upfront money plus the costs to date; null for active sources."),
+    )
+    cash_roi = FigureField(
+        decimal_places=4,
+        allow_null=True,
+        help_text=_(
+            "(Net income − costs − upfront money) / (upfront money + costs), to date, as a "
+            'fraction. Only when return_basis is "cash"; null without money put in.'
+        ),
+    )
+    full_roi = FigureField(
+        decimal_places=4,
+        allow_null=True,
+        help_text=_(
+            "The cash ROI with the setup and maintenance hours valued at the hourly value "
+            'as money put in. Only when return_basis is "cash".'
+        ),
+    )
+    payback_month = serializers.DateField(
+        source="payback.month",
+        allow_null=True,
+        help_text=_(
+            "The first month in which the cumulative net income minus costs reached the "
+            "upfront money, projected from the last three months' average when not reached "
+            'yet; null when never at this pace. For return_basis "asset" an income payback '
+            "(the income alone, without the asset's value); null for active sources."
+        ),
+    )
+    payback_projected = serializers.BooleanField(
+        source="payback.projected",
+        allow_null=True,
+        help_text=_("Whether the payback month is projected; null when there is no payback."),
+    )
+    asset_value = FigureField(
+        decimal_places=2,
+        allow_null=True,
+        help_text=_(
+            "The asset's latest recorded value on or before the day, converted at the rate "
+            "of its date; null when none is recorded (capital and rental sources only)."
+        ),
+    )
+    asset_value_date = serializers.DateField(
+        allow_null=True, help_text=_("The day of asset_value.")
+    )
+    total_return = FigureField(
+        decimal_places=2,
+        allow_null=True,
+        help_text=_(
+            "Net income to date + asset_value − money_put_in; null without a recorded value."
+        ),
+    )
+    total_return_ratio = FigureField(
+        decimal_places=4,
+        allow_null=True,
+        help_text=_("total_return / money_put_in, as a fraction; null without either."),
+    )
+    income_yield = FigureField(
+        decimal_places=4,
+        allow_null=True,
+        help_text=_(
+            "Net income of the last twelve months / the asset's value (income_yield_base), "
+            "as a fraction; capital and rental sources only."
+        ),
+    )
+    income_yield_base = serializers.ChoiceField(
+        choices=[base.value for base in YieldBase],
+        allow_null=True,
+        help_text=_(
+            'What income_yield divides by: "value", the latest recorded asset value, or '
+            '"upfront", the upfront money while no value is recorded.'
+        ),
+    )
     yield_on_cost = FigureField(decimal_places=4, allow_null=True)
     net_rental_yield = FigureField(decimal_places=4, allow_null=True)
     mrr = FigureField(decimal_places=2, allow_null=True)
@@ -354,8 +508,36 @@ class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
     passive_gross_ttm = FigureField(decimal_places=2)
     passive_net_ttm = FigureField(decimal_places=2)
     total_net_ttm = FigureField(decimal_places=2)
-    passive_share = FigureField(decimal_places=4, allow_null=True)
-    expense_coverage = FigureField(decimal_places=4, allow_null=True)
+    passive_share = FigureField(
+        decimal_places=4, allow_null=True, help_text=definition("passive_share")
+    )
+    expense_coverage = FigureField(
+        decimal_places=4,
+        allow_null=True,
+        help_text=_(
+            "passive_net_ttm / 12 / monthly expenses, the running month to date included; "
+            "expense_coverage_complete leaves it out, as the web dashboard shows it."
+        ),
+    )
+    month_to_date = FigureField(
+        decimal_places=2,
+        source="complete.month_to_date",
+        help_text=definition("month_to_date"),
+    )
+    average_month = FigureField(
+        decimal_places=2, source="complete.average_month", help_text=definition("average_month")
+    )
+    expense_coverage_complete = FigureField(
+        decimal_places=4,
+        allow_null=True,
+        source="complete.coverage",
+        help_text=definition("expense_coverage"),
+    )
+    independent_since = IndependenceSerializer(
+        source="complete.independence",
+        allow_null=True,
+        help_text=_("Null while the complete months do not cover the expenses."),
+    )
     months = MonthFiguresSerializer(many=True)
     sources = SourceFiguresSerializer(many=True)
     concentration = serializers.DictField(child=ShareSerializer(many=True))

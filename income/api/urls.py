@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from income.api import views
+from income.api.definitions import FigureDefinitionsView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -11,6 +12,7 @@ router.register(
     "subscription-periods", views.SubscriptionPeriodViewSet, basename="api-subscription-period"
 )
 router.register("effort-logs", views.EffortLogViewSet, basename="api-effort-log")
+router.register("asset-values", views.AssetValueViewSet, basename="api-asset-value")
 router.register("categories", views.CategoryViewSet, basename="api-category")
 router.register("tax-profiles", views.TaxProfileViewSet, basename="api-tax-profile")
 router.register("exchange-rates", views.ExchangeRateViewSet, basename="api-exchange-rate")
@@ -24,5 +26,6 @@ urlpatterns = [
     path("auth/logoutall/", views.LogoutAllView.as_view(), name="api-logoutall"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("dashboard/", views.DashboardView.as_view(), name="api-dashboard"),
+    path("figures/", FigureDefinitionsView.as_view(), name="api-figures"),
     *router.urls,
 ]

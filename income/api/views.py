@@ -23,8 +23,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from income import reporting, selectors, services
-from income.api.filters import EffortLogFilter, PaymentFilter, PeriodFilter, SourceFilter
+from income.api.filters import (
+    AssetValueFilter,
+    EffortLogFilter,
+    PaymentFilter,
+    PeriodFilter,
+    SourceFilter,
+)
 from income.api.serializers import (
+    AssetValueSerializer,
     CalculatorInputSerializer,
     CalculatorResultSerializer,
     CategorySerializer,
@@ -43,6 +50,7 @@ from income.api.serializers import (
 )
 from income.finance.calculator import calculate
 from income.models import (
+    AssetValue,
     EffortLog,
     HelpArticle,
     IncomeSource,
@@ -236,6 +244,19 @@ class SubscriptionPeriodViewSet(OwnedViewSet):
     def get_queryset(self) -> QuerySet[SubscriptionPeriod]:
         return selectors.period_list(owner=self.owner())
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> SubscriptionPeriodSerializer:
+        """A page of periods gets its MRR and payments in one go (a fixed number of
+        queries per page); a single period is looked up by the serializer itself."""
+        if kwargs.get("many") and args:
+            periods = list(args[0])
+            months = reporting.subscription_months(owner=self.owner(), periods=periods)
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "months": {month.period.pk: month for month in months},
+            }
+            args = (periods, *args[1:])
+        return cast(SubscriptionPeriodSerializer, super().get_serializer(*args, **kwargs))
+
     def perform_create(self, serializer: SubscriptionPeriodSerializer) -> None:  # type: ignore[override]
         data = dict(serializer.validated_data)
         serializer.instance = services.period_create(
@@ -251,6 +272,39 @@ class SubscriptionPeriodViewSet(OwnedViewSet):
 
     def perform_destroy(self, instance: SubscriptionPeriod) -> None:
         services.period_delete(period=instance)
+
+
+class AssetValueViewSet(OwnedViewSet):
+    """What the asset of a capital or rental source was worth on a day, one value a day.
+
+    The latest value on or before a day is what that day's total return and income yield
+    count (``/api/v1/dashboard/``, per source).
+    """
+
+    queryset = AssetValue.objects.none()  # the schema's model; rows: get_queryset
+    serializer_class = AssetValueSerializer
+    filterset_class = AssetValueFilter
+    ordering_fields = ("date", "value")
+    ordering = ("-date", "-id")
+
+    def get_queryset(self) -> QuerySet[AssetValue]:
+        return selectors.asset_value_list(owner=self.owner())
+
+    def perform_create(self, serializer: AssetValueSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        serializer.instance = services.asset_value_create(
+            owner=self.owner(), source=data.pop("source"), **data
+        )
+
+    def perform_update(self, serializer: AssetValueSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.asset_value_update(
+            owner=self.owner(),
+            asset_value=cast(AssetValue, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance: AssetValue) -> None:
+        services.asset_value_delete(asset_value=instance)
 
 
 class EffortLogViewSet(OwnedViewSet):
@@ -348,7 +402,9 @@ class DashboardView(APIView):
                 raise ValidationError({"as_of": [_("Enter a date between 1900 and 2999.")]})
             as_of = parsed
         view = reporting.overview(owner=cast(User, request.user), as_of=as_of)
+        complete = reporting.complete_months(view)
         data = {
+            "complete": complete,
             **{name: getattr(view, name) for name in (
                 "as_of", "currency", "passive_gross_ttm", "passive_net_ttm", "total_net_ttm",
                 "passive_share", "expense_coverage", "sources", "concentration",
@@ -360,6 +416,7 @@ class DashboardView(APIView):
                     "passive_gross": view.passive_gross_by_month[month],
                     "passive_net": view.passive_net_by_month[month],
                     "active_net": view.active_net_by_month[month],
+                    "to_date": complete.running and month == complete.month,
                 }
                 for month in view.months
             ],

@@ -102,6 +102,82 @@ def expense_coverage(*, passive_net_ttm: Decimal, monthly_expenses: Decimal) -> 
     return _ratio(passive_net_ttm, EXACT.multiply(TWELVE, monthly_expenses))
 
 
+def complete_months_average(monthly: Mapping[date, Decimal], *, today: date) -> Decimal:
+    """The average month: the 12 complete months before ``today``'s month ÷ 12 (§3).
+
+    The current month is month-to-date, so it is left out: on the 5th it holds five
+    days of income, and averaging it in would show a collapse that is not there. The
+    same as the coverage behind ``independent_since``, so the two always agree.
+    """
+    return monthly_average(ttm(monthly, as_of=add_months(month_start(today), -1)))
+
+
+def complete_months_coverage(
+    monthly: Mapping[date, Decimal], *, today: date, monthly_expenses: Decimal
+) -> Decimal | None:
+    """Expense coverage of the 12 complete months before ``today``'s month (§3).
+
+    ``expense_coverage`` of their TTM: the running month is left out, as it is of the
+    average month, so the dashboard's coverage does not dip at the start of a month.
+    """
+    return expense_coverage(
+        passive_net_ttm=ttm(monthly, as_of=add_months(month_start(today), -1)),
+        monthly_expenses=monthly_expenses,
+    )
+
+
+@dataclass(frozen=True)
+class Independence:
+    """Already independent (§3): since which month, and the margin now.
+
+    ``since`` is the first month of the unbroken run of complete months, up to the
+    last one, whose expense coverage (passive net TTM / 12 / expenses) is at least
+    100 %. ``coverage`` is the last complete month's; ``margin`` is its average month
+    minus the monthly expenses, in cents (what is left over a month).
+    """
+
+    since: date
+    coverage: Decimal
+    margin: Decimal
+
+
+def independent_since(
+    monthly: Mapping[date, Decimal], *, today: date, monthly_expenses: Decimal
+) -> Independence | None:
+    """Whether passive income already covers the expenses, and since when (§3).
+
+    ``monthly`` is passive net by month. Only complete months count (the current one
+    is month-to-date). Coverage is compared exactly (TTM ≥ 12 × expenses), not as a
+    rounded ratio, so 99.996 % is not "independent". The expenses are today's: the
+    question is "has my passive income covered what I spend now, and since when". None
+    when the last complete month is not covered or no expenses are set.
+    """
+    if monthly_expenses <= ZERO:
+        return None
+    last = add_months(month_start(today), -1)
+    by_month_of: dict[date, Decimal] = {}
+    for month, amount in monthly.items():
+        key = month_start(month)
+        by_month_of[key] = by_month_of.get(key, ZERO) + amount
+    need = EXACT.multiply(TWELVE, monthly_expenses)
+
+    def covered(month: date) -> bool:
+        return ttm(by_month_of, as_of=month) >= need
+
+    if not covered(last):
+        return None
+    first_data = min(by_month_of)  # not empty: the last complete month is covered
+    since = last
+    while since > first_data and covered(add_months(since, -1)):
+        since = add_months(since, -1)
+    coverage = complete_months_coverage(by_month_of, today=today, monthly_expenses=monthly_expenses)
+    if coverage is None:  # not reached: the expenses are positive
+        return None
+    with localcontext(EXACT):
+        margin = complete_months_average(by_month_of, today=today) - monthly_expenses
+    return Independence(since=since, coverage=coverage, margin=margin)
+
+
 # ------------------------------------------------------------------------ subscriptions
 def mrr(*, subscribers: int, price: Decimal) -> Decimal:
     """Monthly recurring revenue = subscribers × monthly price (§3), in cents."""
@@ -217,6 +293,53 @@ def effective_hourly_rate(*, net_income: Decimal, costs: Decimal, hours: Decimal
     """
     with localcontext(EXACT):
         return _money_per(net_income - costs, hours)
+
+
+# ------------------------------------------------------------- return of an owned asset
+def money_put_in(*, upfront: Decimal, costs: Decimal) -> Decimal:
+    """Money put into a source to date: the upfront money plus the costs to date (§3).
+
+    The same two amounts the cash ROI divides by, so the two views of a source agree on
+    what went in. Exact: a sum of cents.
+    """
+    with localcontext(EXACT):
+        return upfront + costs
+
+
+@dataclass(frozen=True)
+class TotalReturn:
+    """What a capital or rental source gained in all: its income and its asset's value.
+
+    ``amount`` in cents; ``ratio`` is ``amount`` per unit of money put in, None when
+    nothing was put in (a return on nothing is undefined).
+    """
+
+    amount: Decimal
+    ratio: Decimal | None
+
+
+def total_return(*, income: Decimal, value: Decimal, put_in: Decimal) -> TotalReturn:
+    """Total return = income to date + the asset's latest value − money put in (§3).
+
+    For a capital or rental source the upfront money bought an asset that is still
+    owned; counting it as spent (the cash ROI) would call an ETF that kept its value a
+    loss. ``income`` is the net income to date, ``put_in`` is ``money_put_in``. The
+    ratio divides the unrounded amount and is rounded once, at the end: 60,000 put in,
+    2,800 income, a value of 63,000 is 5,800.00 and 5,800 / 60,000 = 0.0967.
+    """
+    with localcontext(EXACT):
+        gained = income + value - put_in
+    return TotalReturn(amount=to_cents(gained), ratio=_ratio(gained, put_in))
+
+
+def income_yield(*, income_ttm: Decimal, base: Decimal) -> Decimal | None:
+    """Income yield = net income of the trailing twelve months / the asset's value (§3).
+
+    What the asset pays a year per unit it is worth, now; ``base`` is its latest
+    recorded value (the caller falls back to the upfront money when none is recorded,
+    and says so). None when the base is not positive.
+    """
+    return _ratio(income_ttm, base)
 
 
 # ------------------------------------------------------------------------------ yields
@@ -407,9 +530,48 @@ def hourly_rate_rank(rate: Decimal | None) -> tuple[bool, Decimal]:
     return (rate is None, -(rate if rate is not None else ZERO))
 
 
-def concentrated(shares: list[Share]) -> Share | None:
+#: The key of the part whose platform or country was not recorded: not one payer or
+#: country, so it never warns.
+UNKNOWN_KEY = "—"
+
+
+def concentrated(shares: list[Share], *, home: str | None = None) -> Share | None:
     """The first share above ``CONCENTRATION_LIMIT``: §3's "carries more than half".
 
-    Strictly above: an even split between two payers is not a warning.
+    Strictly above: an even split between two payers is not a warning. A single part at
+    100 % is the very risk the warning exists for, so it warns too. ``home`` is the
+    user's own part (the base currency, the home country), which never warns: only
+    foreign exposure is a risk there. The unrecorded part (``UNKNOWN_KEY``) never warns.
     """
-    return next((share for share in shares if share.share > CONCENTRATION_LIMIT), None)
+    own = home.upper() if home else None
+    return next(
+        (
+            share
+            for share in shares
+            if share.share > CONCENTRATION_LIMIT
+            and share.key != UNKNOWN_KEY
+            and (own is None or share.key.upper() != own)
+        ),
+        None,
+    )
+
+
+#: The dimensions of the concentration view (§3) measured against the user's own.
+FOREIGN_DIMENSIONS = ("currency", "country")
+
+
+def concentration_warning(
+    shares: list[Share], *, dimension: str, base_currency: str, home_country: str
+) -> Share | None:
+    """The warning of one dimension of the concentration view, or None (§3).
+
+    Source, category and platform/payer warn for a part above half, 100 % included.
+    Currency warns only for a foreign currency (not ``base_currency``) above half;
+    country only for a foreign country above half, and not at all while no
+    ``home_country`` is set: without it every country would look foreign.
+    """
+    if dimension == "currency":
+        return concentrated(shares, home=base_currency)
+    if dimension == "country":
+        return concentrated(shares, home=home_country) if home_country else None
+    return concentrated(shares)

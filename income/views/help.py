@@ -6,11 +6,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from income import selectors
+from income.definitions import GROUPS
 from income.models import HelpArticle
 
 
 def help_index(request: HttpRequest) -> HttpResponse:
     return render(request, "income/help/index.html", {"articles": selectors.help_article_list()})
+
+
+def help_figures(request: HttpRequest) -> HttpResponse:
+    """The page "How every figure is computed": ``income.definitions``, linked from labels."""
+    return render(request, "income/help/figures.html", {"groups": GROUPS})
 
 
 def help_article(request: HttpRequest, slug: str) -> HttpResponse:

@@ -23,9 +23,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from income import reporting, selectors, services
 from income.finance.errors import DomainError
 from income.finance.rounding import to_cents
+from income.finance.schedule import month_start
 from income.formatting import format_month
 from income.forms_income import SourceFilterForm, SourceForm, add_service_errors
 from income.models import CalculationModel, IncomeSource, SourceStatus
+from income.views.values import blank_value_form, value_section
 
 ZERO = Decimal(0)
 LATEST_PAYMENTS = 50
@@ -83,6 +85,27 @@ def _monthly_net_chart(
     }
 
 
+def _subscription_chart(
+    months: list[reporting.SubscriptionMonth], currency: str
+) -> dict[str, object]:
+    """MRR (bars, money) and subscribers at each month's end (a line on its own axis,
+    ``"unit": "count"``) of the recorded months, oldest first, for Chart.js."""
+    ordered = sorted(months, key=lambda row: row.period.month)
+    return {
+        "labels": [format_month(row.period.month) for row in ordered],
+        "datasets": [
+            {"label": _("MRR"), "data": [str(row.mrr) for row in ordered]},
+            {
+                "label": _("Subscribers"),
+                "data": [row.period.subscribers_end for row in ordered],
+                "unit": "count",
+            },
+        ],
+        "currency": currency,
+        "type": "bar",
+    }
+
+
 @login_required
 @require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -95,10 +118,28 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.payment_list(owner=owner).filter(source=source)[: LATEST_PAYMENTS + 1]
     )
     is_subscription = source.category.model == CalculationModel.SUBSCRIPTION
+    basis = reporting.return_basis(source.category)
+    periods = (
+        reporting.subscription_months(
+            owner=owner, periods=list(selectors.period_list(owner=owner).filter(source=source))
+        )
+        if is_subscription
+        else []
+    )
     return render(
         request,
         "income/sources/detail.html",
         {
+            **(
+                value_section(
+                    source=source,
+                    figures=figures,
+                    form=blank_value_form(),
+                )
+                if basis == reporting.ReturnBasis.ASSET
+                else {}
+            ),
+            "return_basis": basis,
             "source": source,
             "figures": figures,
             "currency": view.currency,
@@ -117,11 +158,11 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "payments": payments[:LATEST_PAYMENTS],
             "more_payments": len(payments) > LATEST_PAYMENTS,
-            "periods": (
-                list(selectors.period_list(owner=owner).filter(source=source))
-                if is_subscription
-                else []
-            ),
+            "periods": periods,
+            "this_month": month_start(timezone.localdate()),
+            "subscription_chart": _subscription_chart(periods, source.currency)
+            if periods
+            else None,
             "effort_logs": list(selectors.effort_log_list(owner=owner).filter(source=source)),
         },
     )

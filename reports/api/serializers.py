@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from income.api.fields import FigureField
 from income.api.serializers import ShareSerializer
+from income.definitions import definition
 from reports.models import RecomputeJob, ReportSnapshot
 
 
@@ -60,11 +61,12 @@ class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[typ
     passive_net = _money()
     active_net = _money()
     passive_gross_ttm = _money(help_text=_("Trailing twelve months up to this month."))
-    passive_net_ttm = _money(help_text=_("Trailing twelve months up to this month."))
+    passive_net_ttm = _money(help_text=definition("passive_net_ttm"))
     total_net_ttm = _money(help_text=_("All net income, passive and active, 12 months."))
-    passive_share = _ratio(help_text=_("passive_net_ttm / total_net_ttm; null without income."))
-    expense_coverage = _ratio(
-        help_text=_("passive_net_ttm / 12 / monthly_expenses; null without expenses.")
+    passive_share = _ratio(help_text=definition("passive_share"))
+    expense_coverage = _ratio(help_text=definition("expense_coverage"))
+    independence_month = serializers.DateField(
+        read_only=True, allow_null=True, help_text=definition("independence_month")
     )
     monthly_expenses = _money()
     by_category = serializers.DictField(
@@ -122,7 +124,21 @@ class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
     cash_roi = FigureField(decimal_places=4, allow_null=True, required=False)
     full_roi = FigureField(decimal_places=4, allow_null=True, required=False)
     payback_month = serializers.DateField(allow_null=True, required=False)
-    payback_projected = serializers.BooleanField(required=False)
+    payback_projected = serializers.BooleanField(allow_null=True, required=False)
+    return_basis = serializers.CharField(
+        required=False,
+        help_text=_(
+            '"cash" (cash ROI, payback), "asset" (capital and rental: income yield, total '
+            'return, income payback) or "none" (active sources: no ROI, no payback).'
+        ),
+    )
+    money_put_in = FigureField(decimal_places=2, allow_null=True, required=False)
+    asset_value = FigureField(decimal_places=2, allow_null=True, required=False)
+    asset_value_date = serializers.DateField(allow_null=True, required=False)
+    total_return = FigureField(decimal_places=2, allow_null=True, required=False)
+    total_return_ratio = FigureField(decimal_places=4, allow_null=True, required=False)
+    income_yield = FigureField(decimal_places=4, allow_null=True, required=False)
+    income_yield_base = serializers.CharField(allow_null=True, required=False)
     yield_on_cost = FigureField(decimal_places=4, allow_null=True, required=False)
     net_rental_yield = FigureField(decimal_places=4, allow_null=True, required=False)
     mrr = FigureField(decimal_places=2, allow_null=True, required=False)

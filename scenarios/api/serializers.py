@@ -15,6 +15,13 @@ from scenarios.services import SCENARIO_FIELDS
 
 
 class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A saved plan. To save a calculator result as a scenario that reproduces it (the
+    same end capital, gross and net as POST /api/v1/calculator/), create one with
+    tax_timing "at_end", starting_capital = initial_investment, the same annual_return
+    and tax_rate, horizon_years = investment_period (at least 1), one_off_income =
+    additional_income and inflation 0; its projection's "calculation" then holds the
+    calculator's figures."""
+
     sources = OwnedSourceField(many=True, required=False)
 
     class Meta:
@@ -75,6 +82,24 @@ class FanSerializer(serializers.Serializer):  # type: ignore[type-arg]
     probability_by_year = serializers.ListField(child=FigureField(decimal_places=4))
 
 
+class CalculationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The calculator's figures, which a scenario taxed at the end reproduces exactly."""
+
+    final_capital = _money(
+        help_text=_("The capital at the end, before the tax due then: the calculator's.")
+    )
+    gross_income = _money(
+        help_text=_("Capital at the end − starting capital, as POST /api/v1/calculator/ gives it.")
+    )
+    tax = _money(help_text=_("Paid once at the end, on a positive gross income only."))
+    net_income = _money(
+        help_text=_(
+            "Gross income − tax + the one-off additional income, as POST /api/v1/calculator/ "
+            "gives it."
+        )
+    )
+
+
 class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """A scenario's projection: yearly summary, optional monthly rows, optional fan."""
 
@@ -82,6 +107,15 @@ class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     final_capital = _money(source="projection.final_capital")
     total_contributions = _money(source="projection.total_contributions")
     total_net_income = _money(source="projection.total_net_income")
+    calculation = CalculationSerializer(
+        source="projection.calculation",
+        allow_null=True,
+        help_text=_(
+            "For a scenario with tax_timing “at_end” (a saved calculation): the "
+            "calculator's end capital, gross income, tax and net income, which the years "
+            "add up to. Null for a scenario taxed every year."
+        ),
+    )
     independence_month = serializers.DateField(
         source="projection.independence_month", allow_null=True
     )
@@ -125,11 +159,66 @@ class StressSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     monthly_net_after = _money()
 
 
+class StressMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    month = serializers.DateField(help_text=_("The month, as its first day."))
+    net_before = _money(
+        help_text=_("Projected passive net income of the month without the shocks.")
+    )
+    net_after = _money(help_text=_("Projected passive net income of the month with the shocks."))
+    expenses = _money(
+        help_text=_(
+            "Your monthly expenses in that month, grown with the inflation given: what the "
+            "net income must cover for independence."
+        )
+    )
+
+
 class StressResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    monthly_net_before = _money()
-    monthly_net_after = _money()
-    independence_before = serializers.DateField(allow_null=True)
-    independence_after = serializers.DateField(allow_null=True)
+    monthly_net_before = _money(
+        help_text=_(
+            "Projected passive net income of the first month (this month), after costs, "
+            "tax and vacancy, without the shocks."
+        )
+    )
+    monthly_net_after = _money(help_text=_("The same month's figure with the shocks."))
+    independence_before = serializers.DateField(
+        allow_null=True,
+        help_text=_(
+            "First month whose projected net income covers the expenses grown with "
+            "inflation, without the shocks; null when not within the horizon or no "
+            "expenses are set. This month when already independent."
+        ),
+    )
+    independence_after = serializers.DateField(
+        allow_null=True, help_text=_("The independence month with the shocks.")
+    )
+    independent_now = serializers.BooleanField(
+        help_text=_("This month's projected net income already covers this month's expenses.")
+    )
+    independence_ends_before = serializers.DateField(
+        allow_null=True,
+        help_text=_(
+            "When independent now: the first month within the horizon whose net income "
+            "without the shocks falls below the expenses; null when it holds throughout "
+            "or when not independent now."
+        ),
+    )
+    independence_ends_after = serializers.DateField(
+        allow_null=True,
+        help_text=_(
+            "When independent now: the first month within the horizon whose net income "
+            "with the shocks falls below the expenses (the shocks end independence); null "
+            "when it holds throughout or when not independent now."
+        ),
+    )
+    path = StressMonthSerializer(
+        many=True,
+        help_text=_(
+            "The first 36 months (fewer on a shorter horizon), from this month: a shock "
+            "is held for the whole horizon, so its long-run effect shows here, not in the "
+            "first month."
+        ),
+    )
     sources = StressSourceSerializer(many=True)
     missing_rates = serializers.ListField(child=serializers.CharField())
 

@@ -33,7 +33,7 @@ class ScenarioViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     serializer_class = ScenarioSerializer
     ordering_fields = ("name", "created_at", "updated_at")
     ordering = ("name",)
-    filterset_fields = ("compounding", "payout")
+    filterset_fields = ("compounding", "payout", "tax_timing")
 
     def owner(self) -> User:
         return cast(User, self.request.user)
@@ -83,7 +83,8 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
     )
     @action(detail=True, methods=["get"])
     def projection(self, request: Request, pk: str | None = None) -> Response:
-        """The projection by year (and month), the independence month, and the fan."""
+        """The projection by year (and month), the independence month, and the fan; for a
+        saved calculation (tax_timing "at_end") also the calculator's figures."""
         outcome = services.scenario_run(scenario=self.get_object(), today=timezone.localdate())
         data = ProjectionSerializer(outcome).data
         if request.query_params.get("months") not in ("1", "true"):
@@ -144,7 +145,8 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
     @extend_schema(request=ShocksSerializer, responses={200: StressResultSerializer})
     @action(detail=False, methods=["post"], url_path="stress-test")
     def stress_test(self, request: Request) -> Response:
-        """Shocks applied to the caller's active sources: monthly income and independence."""
+        """Shocks applied to the caller's active sources: monthly income, its path over 36
+        months and independence, before and after."""
         shocks = ShocksSerializer(data=request.data)
         shocks.is_valid(raise_exception=True)
         result = services.stress_run(

@@ -7,6 +7,12 @@
 // "dashed" and "thin" (true/false), and "fill_between" (the index of another dataset:
 // the area between the two is filled, e.g. the band of a fan chart). A null amount
 // leaves a gap (a shorter series).
+// Optional key of any dataset: "unit": "count" (e.g. subscribers): a number of things,
+// not money. It is drawn as a line on a second y axis at the right, in whole numbers,
+// also in a bar chart (bars of money with a line of counts).
+// Optional key: "partial_last" (true/false): the last label is the running month, which
+// is month-to-date (PRODUCT.md §3): its bars are pale and the lines reach it only by a
+// dashed, faint segment to a hollow point, so it never reads as part of the trend.
 (function () {
   "use strict";
 
@@ -26,11 +32,34 @@
     }
     var data = JSON.parse(source.textContent);
     var format = moneyFormatter(data.currency);
+    var countFormat = new Intl.NumberFormat(document.documentElement.lang || "en", {
+      maximumFractionDigits: 0,
+    });
+    function isCount(set) {
+      return set.unit === "count";
+    }
+    var hasCounts = data.datasets.some(isCount);
     var type = data.type === "bar" ? "bar" : "line";
     var stacked = data.stacked === true;
     var hasBand = data.datasets.some(function (set) {
       return typeof set.fill_between === "number";
     });
+    var last = data.labels.length - 1;
+    var partial = data.partial_last === true && last > 0;
+    function partialLine(line, color) {
+      // The segment into the running month dashed and faint; its point hollow.
+      line.segment = {
+        borderDash: function (ctx) { return ctx.p1DataIndex === last ? [4, 4] : undefined; },
+        borderColor: function (ctx) { return ctx.p1DataIndex === last ? color + "88" : undefined; },
+      };
+      line.pointRadius = data.labels.map(function (_label, index) {
+        return index === last ? 4 : line.pointRadius;
+      });
+      line.pointBackgroundColor = data.labels.map(function (_label, index) {
+        return index === last ? "#ffffff" : color;
+      });
+      return line;
+    }
     function amounts(values) {
       return values.map(function (value) {
         return value === null ? null : Number(value);
@@ -42,11 +71,29 @@
         labels: data.labels,
         datasets: data.datasets.map(function (set, i) {
           var color = palette[(typeof set.color === "number" ? set.color : i) % palette.length];
+          if (isCount(set)) {
+            var counts = {
+              type: "line",
+              label: set.label,
+              data: amounts(set.data),
+              yAxisID: "y1",
+              unit: "count",
+              borderColor: color,
+              backgroundColor: color,
+              fill: false,
+              tension: 0.25,
+              pointRadius: data.labels.length > 30 ? 0 : 3,
+              order: -1, // over the bars
+            };
+            return partial ? partialLine(counts, color) : counts;
+          }
           if (type === "bar") {
             return {
               label: set.label,
               data: amounts(set.data),
-              backgroundColor: color + "cc",
+              backgroundColor: data.labels.map(function (_label, index) {
+                return partial && index === last ? color + "44" : color + "cc";
+              }),
               borderColor: color,
               borderWidth: 1,
             };
@@ -67,7 +114,7 @@
           if (set.dashed) {
             line.borderDash = [6, 4];
           }
-          return line;
+          return partial && !band ? partialLine(line, color) : line;
         }),
       },
       options: {
@@ -82,7 +129,8 @@
             },
             callbacks: {
               label: function (ctx) {
-                return ctx.dataset.label + ": " + format.format(ctx.parsed.y);
+                var shown = ctx.dataset.unit === "count" ? countFormat : format;
+                return ctx.dataset.label + ": " + shown.format(ctx.parsed.y);
               },
             },
           },
@@ -97,6 +145,16 @@
             stacked: stacked,
             beginAtZero: type === "bar",
             ticks: { callback: function (value) { return format.format(value); } },
+          },
+          y1: {
+            display: hasCounts,
+            position: "right",
+            beginAtZero: true,
+            grid: { drawOnChartArea: false },
+            ticks: {
+              precision: 0,
+              callback: function (value) { return countFormat.format(value); },
+            },
           },
         },
       },

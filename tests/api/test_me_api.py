@@ -16,6 +16,7 @@ def test_me_shows_the_callers_profile(alice_api: APIClient) -> None:
         "hourly_value": "0.00",
         "default_tax_profile": None,
         "weekly_digest": False,
+        "home_country": "",
     }
 
 
@@ -44,3 +45,17 @@ def test_me_refuses_an_unknown_currency(alice_api: APIClient, alice: User) -> No
     assert list(response.json()) == ["base_currency"]
     alice.profile.refresh_from_db()
     assert alice.profile.base_currency == "EUR"
+
+
+def test_me_sets_the_home_country_upper_case_and_refuses_a_bad_one(
+    alice_api: APIClient, alice: User
+) -> None:
+    response = alice_api.patch("/api/v1/me/", {"home_country": "de"}, format="json")
+    assert response.status_code == 200
+    alice.profile.refresh_from_db()
+    assert alice.profile.home_country == "DE"
+    response = alice_api.patch("/api/v1/me/", {"home_country": "D3"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["home_country"]
+    alice.profile.refresh_from_db()
+    assert alice.profile.home_country == "DE"

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.steps import fill_seed_example, wait_for_charts
+from tests.e2e.steps import fill_seed_example, log_in, wait_for_charts
+from tests.factories import ScenarioFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,4 +74,60 @@ def test_a_35_digit_result_is_shown_whole_without_pushing_the_page_sideways(
         "€43,829,858,524,378,797,045,127,030,975,281,037.31"
     )
     screenshot(page, f"calculator-35-digits-{width}-en")  # asserts the page fits its width
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_saved_calculation_shows_the_calculators_figures(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    """Issue 17, item 5: "Save as scenario" opens a scenario with the calculator's end
+    capital and net (16,288.95 and 6,345.61; it said 15,162.13), in English and German."""
+    saver = UserFactory.create(username="saver")
+    yearly = ScenarioFactory.create(owner=saver, name="Taxed every year", horizon_years=10)
+    context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    log_in(page, live_server.url, "saver")
+    page.goto(f"{live_server.url}/calculator/")
+    fill_seed_example(page)
+    page.click("button[type=submit]:has-text('Calculate')")
+    assert page.inner_text("[data-testid=final-capital]") == "€16,288.95"
+    with page.expect_navigation():
+        page.click("[data-testid=save-as-scenario] button[type=submit]")
+    assert "/scenarios/" in page.url
+    assert page.inner_text("[data-testid=final-capital]") == "€16,288.95"
+    assert page.inner_text("[data-testid=net-income]") == "€6,345.61"
+    assert "This scenario reproduces the calculator" in page.inner_text(
+        "[data-testid=saved-calculation]"
+    )
+    wait_for_charts(page)
+    screenshot(page, f"saved-calculation-{width}-en")
+    detail = page.url
+    page.goto(detail + "edit/")
+    assert page.input_value("#id_tax_timing") == "at_end"
+    page.wait_for_selector("[data-testid=preview-net-income]")
+    assert page.inner_text("[data-testid=preview-net-income]") == "€6,345.61"
+    screenshot(page, f"saved-calculation-form-{width}-en")
+    pk = detail.rstrip("/").rsplit("/", 1)[1]
+    page.goto(f"{live_server.url}/scenarios/compare/?ids={pk},{yearly.pk}")
+    assert page.inner_text(f"[data-testid=compare-net-{pk}]") == "€6,345.61"
+    screenshot(page, f"saved-calculation-compare-{width}-en")
+    page.goto(f"{live_server.url}/scenarios/")
+    assert page.is_visible(f"[data-testid=saved-calculation-{pk}]")
+    screenshot(page, f"saved-calculation-list-{width}-en")
+
+    page.goto(detail)
+    page.click("form.language-switch button[value=de]")
+    page.wait_for_function("() => document.documentElement.lang === 'de'")
+    assert page.inner_text("[data-testid=final-capital]") == "16.288,95\u00a0€"
+    assert page.inner_text("[data-testid=net-income]") == "6.345,61\u00a0€"
+    wait_for_charts(page)
+    screenshot(page, f"saved-calculation-{width}-de")
+    page.goto(detail + "edit/")
+    screenshot(page, f"saved-calculation-form-{width}-de")
+    page.goto(f"{live_server.url}/scenarios/compare/?ids={pk},{yearly.pk}")
+    assert page.inner_text(f"[data-testid=compare-net-{pk}]") == "6.345,61\u00a0€"
+    screenshot(page, f"saved-calculation-compare-{width}-de")
+    page.goto(f"{live_server.url}/scenarios/")
+    screenshot(page, f"saved-calculation-list-{width}-de")
     context.close()

@@ -20,6 +20,17 @@ def test_an_amount_longer_than_28_digits_keeps_every_digit() -> None:
         )
 
 
+def test_a_percentage_is_rounded_half_up_not_cut_off() -> None:
+    # 0.0709 is 7.09 %: 7.1 % at one place (cut off, it read 7.0 %); 0.07049 is 7.0 %;
+    # 0.12345 is 12.345 %: 12.35 % at two places, half up; −0.0004 is −0.04 %: 0.0 %.
+    with translation.override("en"):
+        assert format_percent(Decimal("0.0709"), places=1) == "7.1%"
+        assert format_percent(Decimal("0.07049"), places=1) == "7.0%"
+        assert format_percent(Decimal("0.12345")) == "12.35%"
+        assert format_percent(Decimal("-0.0004"), places=1) == "0.0%"
+        assert format_percent(Decimal("-0.0005"), places=1) == "−0.1%"
+
+
 def test_a_percentage_is_the_fraction_times_a_hundred() -> None:
     with translation.override("en"):
         assert format_percent(Decimal("0.0525")) == "5.25%"

@@ -92,15 +92,20 @@ def test_rental_figures(alice: User, portfolio: object) -> None:
     rent = by_name(reporting.overview(owner=alice, as_of=AS_OF), "Flat")
     assert rent.net_to_date == D("3000.00")
     assert rent.costs_to_date == D("300.00")  # April to June at 100
-    # (3000 − 300 − 20000) / (20000 + 300) = −0.85221…
-    assert rent.cash_roi == D("-0.8522")
-    # hours 10 + 3 × 2 = 16, valued at 50 = 800: (2700 − 20000 − 800) / (20300 + 800)
-    assert rent.hours_to_date == D("16")
-    assert rent.full_roi == D("-0.8578")
+    # A rental source's upfront money bought a flat that is still owned (issue #17.6): no
+    # cash ROI, which counted the 20,000 as spent ((3000 − 300 − 20000) / 20300 = −85.22 %).
+    assert rent.return_basis == reporting.ReturnBasis.ASSET
+    assert (rent.cash_roi, rent.full_roi) == (None, None)
+    assert rent.money_put_in == D("20300.00")  # 20,000 upfront + 300 costs
+    # no value recorded: no total return, and the income yield is on the upfront money:
+    # 3000 net in the last twelve months / 20,000 = 0.15
+    assert (rent.total_return, rent.total_return_ratio) == (None, None)
+    assert (rent.income_yield, rent.income_yield_base) == (D("0.1500"), "upfront")
+    assert rent.hours_to_date == D("16")  # 10 + 3 × 2
     assert rent.effective_hourly_rate == D("168.75")  # 2700 / 16
     # (12 × 1000 × 0.95 − 12 × 100 − 0.1 × 11400) / 200,000 = 9060 / 200,000
     assert rent.net_rental_yield == D("0.0453")
-    # 2700 after June; 900 a month to go: ⌈17300 / 900⌉ = 20 months later
+    # the income payback: 2700 after June; 900 a month to go: ⌈17300 / 900⌉ = 20 months later
     assert rent.payback == figures.Payback(month=date(2027, 2, 1), projected=True)
 
 
@@ -145,7 +150,9 @@ def test_concentration_warns_when_one_part_carries_more_than_half(
     view = reporting.overview(owner=alice, as_of=AS_OF)
     assert view.concentration_warnings["source"].key == "Flat"
     assert view.concentration_warnings["source"].share == D("0.9404")  # 3000 / 3190
-    assert view.concentration_warnings["currency"].key == "EUR"
+    # All three are in EUR, the base currency: EUR carrying 100 % is not a risk (issue
+    # 17, item 4); before, it warned.
+    assert "currency" not in view.concentration_warnings
     shares = {share.key: share.share for share in view.concentration["source"]}
     assert shares == {"Flat": D("0.9404"), "World ETF": D("0.0596"), "Membership": D("0")}
 

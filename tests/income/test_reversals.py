@@ -200,8 +200,10 @@ def test_a_refund_reduces_the_net_of_its_own_month_and_the_ttm(
     (etf,) = view.sources
     assert etf.net_to_date == D("51.50")
     assert etf.net_ttm == D("51.50")
-    # (51.50 − 0 − 50.00) / 50.00 = 0.03
-    assert etf.cash_roi == D("0.0300")
+    # A capital source (issue #17.6): no cash ROI; the income yield on the upfront money,
+    # with no value recorded, counts the refund: 51.50 / 50.00 = 1.03
+    assert etf.cash_roi is None
+    assert etf.income_yield == D("1.0300")
     # cumulative net: March 90.00 ≥ 50.00 reached; the April refund does not undo history
     assert etf.payback == figures.Payback(month=date(2025, 3, 1), projected=False)
 
@@ -217,8 +219,10 @@ def test_a_source_with_only_a_refund_in_its_ttm_has_a_negative_ttm_and_no_crash(
     (source,) = view.sources
     assert source.net_ttm == D("-27.00")
     assert view.passive_net_ttm == D("-27.00")
-    # (−27.00 − 50.00) / 50.00 = −1.54
-    assert source.cash_roi == D("-1.5400")
+    # A capital source (issue #17.6): no cash ROI; the income yield on the upfront money
+    # is negative with the refund: −27.00 / 50.00 = −0.54
+    assert source.cash_roi is None
+    assert source.income_yield == D("-0.5400")
     # (−27.00 − 0) / 2 hours = −13.50 an hour
     assert source.effective_hourly_rate == D("-13.50")
     assert source.payback == figures.Payback(month=None, projected=True)

@@ -118,7 +118,7 @@ def test_the_zip_has_the_document_and_a_csv_per_table_with_formulas_escaped(
     archive = zipfile.ZipFile(io.BytesIO(account_export(user=alice)))
     assert set(archive.namelist()) == {
         "ertrag.json", "profile.csv", "sources.csv", "payments.csv",
-        "subscription_periods.csv", "effort_logs.csv", "scenarios.csv",
+        "subscription_periods.csv", "effort_logs.csv", "asset_values.csv", "scenarios.csv",
     }  # fmt: skip
     assert "'=HYPERLINK(1)" in archive.read("sources.csv").decode("utf-8-sig")
     assert json.loads(archive.read("ertrag.json"))["format"] == "ertrag-export"

@@ -163,7 +163,11 @@ def test_the_months_are_typed_oldest_first_and_filled_with_zeros(
         + [Decimal("100.00"), Decimal("100.00"), Decimal("1234.50")]
     }
     assert [row.month for row in data.table_months][:2] == [this_month, add_months(this_month, -1)]
-    assert data.passive_net_monthly_average == Decimal("119.54")
+    # The average month leaves the running month out (issue 17, item 7): the twelve
+    # complete months before this one hold 100 + 100 = 200, so 200 / 12 = 16.67; before,
+    # the month to date counted: 1,434.50 / 12 = 119.54.
+    assert data.average_month == Decimal("16.67")
+    assert data.month_to_date.passive_net == Decimal("1234.50")
     [etf] = data.sources
     assert etf.net_to_date == Decimal("1434.50")
     assert isinstance(etf.payback, figures.Payback)

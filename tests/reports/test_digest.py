@@ -19,14 +19,16 @@ from rest_framework.test import APIClient
 from income import services
 from income.demo import demo_create
 from income.finance.rounding import to_cents
+from income.finance.schedule import add_months, month_start
 from income.models import ExchangeRate, Payment, TaxProfile
 from reports import digests
 from reports.digests import digest_for, digest_week, independence_change, unsubscribe_token
 from reports.models import DigestDelivery, ReportSnapshot
+from reports.services import report_recompute
 from reports.services_digest import digest_render, digest_send, digest_send_weekly
 from reports.tasks import digest_send_weekly as digest_send_weekly_task
 from scenarios.models import Scenario
-from tests.factories import ScenarioFactory, SourceFactory, UserFactory, category
+from tests.factories import PaymentFactory, ScenarioFactory, SourceFactory, UserFactory, category
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -500,3 +502,24 @@ def test_the_api_switches_the_digest_on_and_off(alice_api: APIClient, alice: Use
     alice_api.patch("/api/v1/me/", {"weekly_digest": False}, format="json")
     alice.profile.refresh_from_db()
     assert alice.profile.weekly_digest is False
+
+
+def test_an_independent_user_is_told_since_when_not_a_projected_month(alice: User) -> None:
+    # 1,500 a month for the 12 months before MONDAY's month, expenses 1,000: a month is
+    # covered once its TTM reaches 12,000, from the 8th paid month on (8 × 1,500). The
+    # last complete month: 18,000 / 12,000 = 150.0 %, 1,500.00 − 1,000.00 = 500.00 spare.
+    services.profile_update(user=alice, monthly_expenses=Decimal("1000"))
+    source = SourceFactory.create(owner=alice, name="ETF", start_date=date(2020, 1, 1))
+    first = add_months(month_start(MONDAY), -12)
+    for n in range(12):
+        PaymentFactory.create(source=source, date=add_months(first, n), gross=Decimal("1500"))
+    report_recompute(owner=alice, today=MONDAY)
+
+    move = digest_for(owner=alice, today=MONDAY).independence
+    assert move.since is not None
+    assert move.since.since == add_months(first, 7)
+    with override_settings(SITE_URL=SITE):
+        text = digest_render(digest=digest_for(owner=alice, today=MONDAY), language="en").text
+    assert f"You are independent since {add_months(first, 7):%B %Y}" in " ".join(text.split())
+    assert "150.0%" in text
+    assert "€500.00 a month to spare" in text

@@ -537,7 +537,8 @@ def _calculator_scenario_is_the_seed(scenario: Scenario) -> None:
     assert scenario.tax_rate == Decimal("0.15")
     assert (scenario.compounding, scenario.payout) == ("yearly", False)
     assert (scenario.monthly_contribution, scenario.inflation) == (Decimal(0), Decimal(0))
-    assert "€1,000.00" in scenario.description  # the one-off additional income
+    # taxed once at the end, with the one-off additional income, as the calculator is
+    assert (scenario.tax_timing, scenario.one_off_income) == ("at_end", Decimal(1000))
 
 
 def test_the_calculator_offers_to_save_its_result(client: Client, db: None) -> None:
@@ -557,17 +558,25 @@ def test_a_logged_in_user_saves_the_calculator_result(alice_client: Client, alic
     _calculator_scenario_is_the_seed(scenario)
     assert scenario.name == "Calculator: 10,000 at 5% for 10 years"
     html = alice_client.get(response["Location"]).content.decode()
-    # the scenario pays the 15 % tax out of each year's income: about 10,000 × 1.0425^10
-    assert figure(html, "final-capital") == "€15,162.13"
+    # the calculator's figures (issue 17, item 5; 15,162.13 before, the 15 % tax paid out of
+    # each year's income): 10,000 × 1.05^10 = 16,288.95; net 6,288.95 × 0.85 + 1,000 = 6,345.61
+    assert figure(html, "final-capital") == "€16,288.95"
+    assert figure(html, "net-income") == "€6,345.61"
 
 
-def test_a_zero_year_calculation_becomes_a_one_year_scenario(
-    alice_client: Client, alice: User
-) -> None:
-    alice_client.post(
+def test_a_zero_year_calculation_is_not_saved(alice_client: Client, alice: User) -> None:
+    """A scenario runs for a year at least, and a 1-year plan would not reproduce a 0-year
+    calculation (gross 500.00, not 0.00): nothing is saved, the inputs stay."""
+    response = alice_client.post(
         reverse("scenario_from_calculator"), {**SEED_CALCULATOR, "investment_period": "0"}
     )
-    assert Scenario.objects.get(owner=alice).horizon_years == 1
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("calculator") + "?")
+    assert "investment_period=0" in response["Location"]
+    assert not Scenario.objects.exists()
+    html = alice_client.get(response["Location"]).content.decode()
+    assert "cannot be saved as a scenario" in html
+    assert 'data-testid="save-as-scenario"' not in html
 
 
 def test_invalid_calculator_inputs_save_nothing(alice_client: Client) -> None:

@@ -17,6 +17,8 @@ import income.finance
 from income.finance.figures import (
     CONCENTRATION_LIMIT,
     RATIO,
+    UNKNOWN_KEY,
+    Independence,
     Payback,
     Share,
     arpu,
@@ -24,12 +26,15 @@ from income.finance.figures import (
     cash_roi,
     churn_fraction,
     churn_rate,
+    complete_months_average,
     concentrated,
     concentration,
+    concentration_warning,
     effective_hourly_rate,
     expense_coverage,
     full_roi,
     hourly_rate_rank,
+    independent_since,
     ltv,
     monthly_average,
     mrr,
@@ -567,6 +572,66 @@ def test_an_even_split_is_not_concentrated() -> None:
     )
 
 
+def test_a_single_part_at_100_percent_warns() -> None:
+    # One source carries 100 %: the very risk the warning exists for (issue 17, item 4).
+    shares = concentration({"Flat": D("1200")})
+    assert concentration_warning(
+        shares, dimension="source", base_currency="EUR", home_country="DE"
+    ) == Share(key="Flat", amount=D("1200"), share=D("1.0000"))
+    for dimension in ("category", "platform"):
+        assert concentration_warning(
+            shares, dimension=dimension, base_currency="EUR", home_country="DE"
+        )
+
+
+def test_currency_and_country_warn_only_for_foreign_exposure() -> None:
+    # EUR 980 of 1000 = 98 % for a EUR user: their own currency, no warning.
+    own = concentration({"EUR": D("980"), "USD": D("20")})
+    assert (
+        concentration_warning(own, dimension="currency", base_currency="EUR", home_country="")
+        is None
+    )
+    # USD 600 of 1000 = 60 % for a EUR user: foreign, a warning.
+    foreign = concentration({"USD": D("600"), "EUR": D("400")})
+    warning = concentration_warning(
+        foreign, dimension="currency", base_currency="EUR", home_country=""
+    )
+    assert warning is not None
+    assert (warning.key, warning.share) == ("USD", D("0.6000"))
+    # The same shares for a USD user: their own currency.
+    assert (
+        concentration_warning(foreign, dimension="currency", base_currency="USD", home_country="")
+        is None
+    )
+    # Country: DE 100 % for a German user is home; US 75 % is foreign; no home, no warning.
+    home = concentration({"DE": D("100")})
+    assert (
+        concentration_warning(home, dimension="country", base_currency="EUR", home_country="de")
+        is None
+    )
+    abroad = concentration({"US": D("75"), "DE": D("25")})
+    assert concentration_warning(
+        abroad, dimension="country", base_currency="EUR", home_country="DE"
+    ) == Share(key="US", amount=D("75"), share=D("0.7500"))
+    assert (
+        concentration_warning(abroad, dimension="country", base_currency="EUR", home_country="")
+        is None
+    )
+
+
+def test_an_unrecorded_platform_or_country_never_warns() -> None:
+    # No source has a payer recorded: "—" carries 100 %, but it is not one payer.
+    shares = concentration({UNKNOWN_KEY: D("500")})
+    assert (
+        concentration_warning(shares, dimension="platform", base_currency="EUR", home_country="DE")
+        is None
+    )
+    assert (
+        concentration_warning(shares, dimension="country", base_currency="EUR", home_country="DE")
+        is None
+    )
+
+
 def test_concentration_of_nothing_is_empty() -> None:
     assert concentration({}) == []
     assert concentration({"a": D("0"), "b": D("-10")}) == []
@@ -710,3 +775,51 @@ def test_sources_without_hours_rank_after_every_rate_even_a_negative_one() -> No
     assert sorted(rates, key=hourly_rate_rank) == [
         Decimal("40.00"), Decimal("12.50"), Decimal("-5.00"), None,
     ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ month-to-date, independence
+def test_the_average_month_leaves_the_running_month_out() -> None:
+    # Twelve complete months of 1,200 and 5 days of December with 40: the average month
+    # is 12 × 1,200 / 12 = 1,200.00, not (11 × 1,200 + 40) / 12 = 1,103.33 (issue 17, item 7).
+    monthly = {add_months(date(2025, 12, 1), -n): D("1200") for n in range(1, 13)}
+    monthly[date(2025, 12, 1)] = D("40")
+    assert complete_months_average(monthly, today=date(2025, 12, 5)) == D("1200.00")
+    assert ttm(monthly, as_of=date(2025, 12, 5)) == D(
+        "13240"
+    )  # 11 × 1,200 + 40: the TTM is unchanged
+
+
+def test_independent_since_is_the_first_month_of_the_covered_run() -> None:
+    # Expenses 1,000 a month: covered when the TTM reaches 12,000.
+    # 2024: 800 a month; 2025: 1,500 a month. TTM of month m of 2025 = (12 − m) × 800 + m × 1,500
+    # ≥ 12,000 ⇔ 9,600 + 700 m ≥ 12,000 ⇔ m ≥ 3.43: first covered month is April 2025 (m = 4:
+    # 8 × 800 + 4 × 1,500 = 12,400). Today is 5 December 2025: the last complete month is
+    # November: TTM = 1 × 800 + 11 × 1,500 = 17,300; coverage 17,300 / 12,000 = 1.4417;
+    # margin 17,300 / 12 − 1,000 = 1,441.67 − 1,000 = 441.67.
+    monthly = {date(2024, m, 1): D("800") for m in range(1, 13)}
+    monthly |= {date(2025, m, 1): D("1500") for m in range(1, 12)}
+    monthly[date(2025, 12, 1)] = D("10")  # month-to-date: ignored
+    result = independent_since(monthly, today=date(2025, 12, 5), monthly_expenses=D("1000"))
+    assert result == Independence(since=date(2025, 4, 1), coverage=D("1.4417"), margin=D("441.67"))
+
+
+def test_a_gap_in_coverage_restarts_the_run() -> None:
+    # 1,200 a month for two years with expenses 1,000, but June 2025 paid nothing: the TTM of
+    # June 2025 … May 2026 is 11 × 1,200 = 13,200 ≥ 12,000: still covered. Expenses 1,150:
+    # need 13,800; 13,200 < 13,800, so every month whose twelve include June 2025 is not
+    # covered: June 2025 to May 2026. The run starts in June 2026.
+    monthly = {add_months(date(2024, 6, 1), n): D("1200") for n in range(25)}
+    monthly[date(2025, 6, 1)] = D("0")
+    result = independent_since(monthly, today=date(2026, 7, 3), monthly_expenses=D("1150"))
+    assert result is not None
+    assert result.since == date(2026, 6, 1)
+
+
+def test_not_independent_without_coverage_or_expenses() -> None:
+    monthly = {date(2025, m, 1): D("100") for m in range(1, 13)}
+    assert independent_since(monthly, today=date(2026, 1, 2), monthly_expenses=D("101")) is None
+    assert independent_since(monthly, today=date(2026, 1, 2), monthly_expenses=D("0")) is None
+    assert independent_since({}, today=date(2026, 1, 2), monthly_expenses=D("1")) is None
+    # Exactly 100 %: 12 × 100 = 1,200 = 12 × 100, covered since the first month with twelve.
+    exact = independent_since(monthly, today=date(2026, 1, 2), monthly_expenses=D("100"))
+    assert exact == Independence(since=date(2025, 12, 1), coverage=D("1.0000"), margin=D("0.00"))
