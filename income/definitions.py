@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -324,3 +325,8 @@ FIGURES: dict[str, FigureDefinition] = {
 def definition(key: str) -> StrOrPromise:
     """The definition of ``key`` (a KeyError for an unknown one: a typo fails at import)."""
     return FIGURES[key].definition
+
+
+def described(key: str, note: StrOrPromise) -> StrOrPromise:
+    """The definition of ``key`` and a note of where it applies (an API field's null)."""
+    return format_lazy("{} {}", definition(key), note)

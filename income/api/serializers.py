@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from income.api.fields import FigureField
-from income.definitions import definition
+from income.definitions import definition, described
 from income.finance import calculator
 from income.models import (
     CURRENCY_CHOICES,
@@ -401,11 +401,15 @@ class SourceFiguresSerializer(PlainReadSerializer):
     name = serializers.CharField(source="source.name")
     category = serializers.CharField(source="source.category.slug")
     gross_to_date = FigureField(decimal_places=2)
-    net_to_date = FigureField(decimal_places=2)
+    net_to_date = FigureField(decimal_places=2, help_text=definition("net_to_date"))
     net_ttm = FigureField(decimal_places=2)
     costs_to_date = FigureField(decimal_places=2)
     hours_to_date = FigureField(decimal_places=2)
-    effective_hourly_rate = FigureField(decimal_places=2, allow_null=True)
+    effective_hourly_rate = FigureField(
+        decimal_places=2,
+        allow_null=True,
+        help_text=described("effective_hourly_rate", _("Null without hours.")),
+    )
     return_basis = serializers.ChoiceField(
         choices=[basis.value for basis in ReturnBasis],
         help_text=_(
@@ -419,32 +423,27 @@ class SourceFiguresSerializer(PlainReadSerializer):
     money_put_in = FigureField(
         decimal_places=2,
         allow_null=True,
-        help_text=_("Upfront money plus the costs to date; null for active sources."),
+        help_text=described("money_put_in", _("Null for active sources.")),
     )
     cash_roi = FigureField(
         decimal_places=4,
         allow_null=True,
-        help_text=_(
-            "(Net income − costs − upfront money) / (upfront money + costs), to date, as a "
-            'fraction. Only when return_basis is "cash"; null without money put in.'
+        help_text=described(
+            "cash_roi",
+            _('A fraction. Only when return_basis is "cash"; null without money put in.'),
         ),
     )
     full_roi = FigureField(
         decimal_places=4,
         allow_null=True,
-        help_text=_(
-            "The cash ROI with the setup and maintenance hours valued at the hourly value "
-            'as money put in. Only when return_basis is "cash".'
-        ),
+        help_text=described("full_roi", _('Only when return_basis is "cash".')),
     )
     payback_month = serializers.DateField(
         source="payback.month",
         allow_null=True,
-        help_text=_(
-            "The first month in which the cumulative net income minus costs reached the "
-            "upfront money, projected from the last three months' average when not reached "
-            'yet; null when never at this pace. For return_basis "asset" an income payback '
-            "(the income alone, without the asset's value); null for active sources."
+        help_text=described(
+            "payback",
+            _('Null when never at this pace and for return_basis "none".'),
         ),
     )
     payback_projected = serializers.BooleanField(
@@ -466,9 +465,7 @@ class SourceFiguresSerializer(PlainReadSerializer):
     total_return = FigureField(
         decimal_places=2,
         allow_null=True,
-        help_text=_(
-            "Net income to date + asset_value − money_put_in; null without a recorded value."
-        ),
+        help_text=described("total_return", _("Net income to date + asset_value − money_put_in.")),
     )
     total_return_ratio = FigureField(
         decimal_places=4,
@@ -478,10 +475,7 @@ class SourceFiguresSerializer(PlainReadSerializer):
     income_yield = FigureField(
         decimal_places=4,
         allow_null=True,
-        help_text=_(
-            "Net income of the last twelve months / the asset's value (income_yield_base), "
-            "as a fraction; capital and rental sources only."
-        ),
+        help_text=described("income_yield", _("A fraction; the base is income_yield_base.")),
     )
     income_yield_base = serializers.ChoiceField(
         choices=[base.value for base in YieldBase],
@@ -491,13 +485,19 @@ class SourceFiguresSerializer(PlainReadSerializer):
             '"upfront", the upfront money while no value is recorded.'
         ),
     )
-    yield_on_cost = FigureField(decimal_places=4, allow_null=True)
-    net_rental_yield = FigureField(decimal_places=4, allow_null=True)
-    mrr = FigureField(decimal_places=2, allow_null=True)
+    yield_on_cost = FigureField(
+        decimal_places=4, allow_null=True, help_text=definition("yield_on_cost")
+    )
+    net_rental_yield = FigureField(
+        decimal_places=4, allow_null=True, help_text=definition("net_rental_yield")
+    )
+    mrr = FigureField(decimal_places=2, allow_null=True, help_text=definition("mrr"))
     arr = FigureField(decimal_places=2, allow_null=True)
-    churn_rate = FigureField(decimal_places=4, allow_null=True)
+    churn_rate = FigureField(decimal_places=4, allow_null=True, help_text=definition("churn_rate"))
     arpu = FigureField(decimal_places=2, allow_null=True)
-    ltv = FigureField(decimal_places=2, allow_null=True, help_text=_("null at zero churn"))
+    ltv = FigureField(
+        decimal_places=2, allow_null=True, help_text=described("ltv", _("Null at zero churn."))
+    )
 
 
 class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from income.api.fields import FigureField
 from income.api.serializers import ShareSerializer
-from income.definitions import definition
+from income.definitions import definition, described
 from reports.models import RecomputeJob, ReportSnapshot
 
 
@@ -117,13 +117,24 @@ class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
     net = FigureField(decimal_places=2, required=False)
     net_ttm = FigureField(decimal_places=2)
     gross_to_date = FigureField(decimal_places=2, required=False)
-    net_to_date = FigureField(decimal_places=2, required=False)
+    net_to_date = FigureField(decimal_places=2, required=False, help_text=definition("net_to_date"))
     costs_to_date = FigureField(decimal_places=2, required=False)
     hours_to_date = FigureField(decimal_places=2, required=False)
-    effective_hourly_rate = FigureField(decimal_places=2, allow_null=True, required=False)
-    cash_roi = FigureField(decimal_places=4, allow_null=True, required=False)
-    full_roi = FigureField(decimal_places=4, allow_null=True, required=False)
-    payback_month = serializers.DateField(allow_null=True, required=False)
+    effective_hourly_rate = FigureField(
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text=definition("effective_hourly_rate"),
+    )
+    cash_roi = FigureField(
+        decimal_places=4, allow_null=True, required=False, help_text=definition("cash_roi")
+    )
+    full_roi = FigureField(
+        decimal_places=4, allow_null=True, required=False, help_text=definition("full_roi")
+    )
+    payback_month = serializers.DateField(
+        allow_null=True, required=False, help_text=definition("payback")
+    )
     payback_projected = serializers.BooleanField(allow_null=True, required=False)
     return_basis = serializers.CharField(
         required=False,
@@ -132,24 +143,38 @@ class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
             'return, income payback) or "none" (active sources: no ROI, no payback).'
         ),
     )
-    money_put_in = FigureField(decimal_places=2, allow_null=True, required=False)
+    money_put_in = FigureField(
+        decimal_places=2, allow_null=True, required=False, help_text=definition("money_put_in")
+    )
     asset_value = FigureField(decimal_places=2, allow_null=True, required=False)
     asset_value_date = serializers.DateField(allow_null=True, required=False)
-    total_return = FigureField(decimal_places=2, allow_null=True, required=False)
+    total_return = FigureField(
+        decimal_places=2, allow_null=True, required=False, help_text=definition("total_return")
+    )
     total_return_ratio = FigureField(decimal_places=4, allow_null=True, required=False)
-    income_yield = FigureField(decimal_places=4, allow_null=True, required=False)
+    income_yield = FigureField(
+        decimal_places=4, allow_null=True, required=False, help_text=definition("income_yield")
+    )
     income_yield_base = serializers.CharField(allow_null=True, required=False)
-    yield_on_cost = FigureField(decimal_places=4, allow_null=True, required=False)
-    net_rental_yield = FigureField(decimal_places=4, allow_null=True, required=False)
-    mrr = FigureField(decimal_places=2, allow_null=True, required=False)
+    yield_on_cost = FigureField(
+        decimal_places=4, allow_null=True, required=False, help_text=definition("yield_on_cost")
+    )
+    net_rental_yield = FigureField(
+        decimal_places=4, allow_null=True, required=False, help_text=definition("net_rental_yield")
+    )
+    mrr = FigureField(
+        decimal_places=2, allow_null=True, required=False, help_text=definition("mrr")
+    )
     arr = FigureField(decimal_places=2, allow_null=True, required=False)
-    churn_rate = FigureField(decimal_places=4, allow_null=True, required=False)
+    churn_rate = FigureField(
+        decimal_places=4, allow_null=True, required=False, help_text=definition("churn_rate")
+    )
     arpu = FigureField(decimal_places=2, allow_null=True, required=False)
     ltv = FigureField(
         decimal_places=2,
         allow_null=True,
         required=False,
-        help_text=_("null at zero churn"),
+        help_text=described("ltv", _("Null at zero churn.")),
     )
 
 
