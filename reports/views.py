@@ -101,10 +101,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     latest = recent[0] if recent else None
     today = timezone.localdate()
     running = month_start(today)
-    independence = (
-        _independence(request, recent, today=today, expenses=latest.monthly_expenses)
-        if latest is not None
-        else None
+    expenses = latest.monthly_expenses if latest is not None else Decimal(0)
+    independence = _independence(request, recent, today=today, expenses=expenses)
+    # The dashboard's coverage: the 12 complete months, which the chart's 36 hold.
+    coverage = figures.complete_months_coverage(
+        {row.month: row.passive_net for row in recent}, today=today, monthly_expenses=expenses
     )
     return render(
         request,
@@ -115,6 +116,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "chart": _chart(recent, running=running) if recent else None,
             "running": running,
             "independence": independence,
+            "coverage": coverage,
             "chart_rows": recent,
         },
     )

@@ -62,7 +62,7 @@ def test_the_dashboard_says_independent_since_with_the_margin(
     html = _page(client, independent, "/dashboard/")
     since = add_months(month_start(today), -24 + 7)
     sentence = re.sub(
-        r"\s+", " ", html.split('data-testid="independent-since">')[1].split("</p>")[0]
+        r"[ \t\n]+", " ", html.split('data-testid="independent-since">')[1].split("</p>")[0]
     )
     assert f"Independent since <strong>{since:%B %Y}</strong>" in sentence
     assert "covers 150.0%" in sentence
@@ -88,7 +88,7 @@ def test_the_german_dashboard_says_it_in_german(
 ) -> None:
     html = _page(client, independent, "/dashboard/", language="de")
     sentence = re.sub(
-        r"\s+", " ", html.split('data-testid="independent-since">')[1].split("</p>")[0]
+        r"[ \t\n]+", " ", html.split('data-testid="independent-since">')[1].split("</p>")[0]
     )
     assert "Unabhängig seit" in sentence
     assert f"500,00{NBSP}€" in sentence
@@ -168,3 +168,15 @@ def test_the_stress_test_shows_what_was_received_beside_the_projection(
 def test_the_received_partial_needs_a_login(client: Client, db: None) -> None:
     response = client.get("/reports/received/")
     assert response.status_code == 302
+
+
+def test_the_reports_page_shows_the_dashboards_coverage_and_marks_covered_months(
+    client: Client, independent: User
+) -> None:
+    # The same coverage as the dashboard: 18,000 / 12,000 = 150.0 % (12 complete months),
+    # not the running month's TTM: (11 × 1,500 + 10) / 12,000 = 137.6 %.
+    html = _page(client, independent, "/reports/")
+    assert re.search(r'data-testid="latest-coverage">150\.0%<', html)
+    table = html.split('data-testid="report-rows"')[1]
+    # Every month from the 8th paid one on is covered: 24 − 7 complete + the running one.
+    assert table.count(">covered<") == 24 - 7 + 1
