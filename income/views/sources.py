@@ -72,8 +72,10 @@ def _monthly_net_chart(
 ) -> dict[str, object]:
     """Monthly net of the source for Chart.js; amounts stay decimal strings."""
     monthly = figures.monthly_net if figures else {}
+    running = month_start(timezone.localdate())
     return {
-        "labels": [format_month(month) for month in months],
+        "partial_last": bool(months) and months[-1] == running,
+        "labels": [format_month(month, to_date=month == running) for month in months],
         "datasets": [
             {
                 "label": _("Net income"),
@@ -91,8 +93,12 @@ def _subscription_chart(
     """MRR (bars, money) and subscribers at each month's end (a line on its own axis,
     ``"unit": "count"``) of the recorded months, oldest first, for Chart.js."""
     ordered = sorted(months, key=lambda row: row.period.month)
+    running = month_start(timezone.localdate())
     return {
-        "labels": [format_month(row.period.month) for row in ordered],
+        "partial_last": bool(ordered) and ordered[-1].period.month == running,
+        "labels": [
+            format_month(row.period.month, to_date=row.period.month == running) for row in ordered
+        ],
         "datasets": [
             {"label": _("MRR"), "data": [str(row.mrr) for row in ordered]},
             {
