@@ -37,16 +37,12 @@ install: $(VENV)/.installed node_modules/.installed
 	@$(PY) manage.py compiletranslations --verbosity 0 >/dev/null
 
 # ------------------------------------------------------------------ run
+# scripts/run.py migrates, creates the dev admin and the demo (first start only), starts
+# the Procfile's web, worker and beat, prints the logins in its final banner once they
+# are up, and on Ctrl+C lets each process stop by itself (see its docstring).
 run: install
 	@mkdir -p var
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py ensure_dev_admin
-	@if [ "$(DEMO)" = "1" ]; then $(PY) manage.py seed_demo --if-missing; fi
-	@echo ""
-	@echo "  Ertrag is starting on http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
-	@echo "  Stop with Ctrl+C."
-	@echo ""
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) scripts/run.py --port $(PORT) --demo $(DEMO)
 
 # ------------------------------------------------------------------ checks
 lint: install

@@ -71,6 +71,8 @@ class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
         "home_country",
         "default_tax_profile",
         "weekly_digest",
+        "theme",
+        "date_style",
         "data_changed_at",
         "created_at",
         "updated_at",
@@ -82,7 +84,7 @@ class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
 class ProfileAdmin(StampsOwnerChange):
     owner_path = ("user_id",)
     list_display = ("user", "base_currency", "language", "monthly_expenses", "created_at")
-    list_filter = ("base_currency", "language")
+    list_filter = ("base_currency", "language", "theme", "date_style")
     search_fields = ("user__username", "user__email")
     list_select_related = ("user",)
     readonly_fields = ("data_changed_at", "created_at", "updated_at")
@@ -95,6 +97,8 @@ class ProfileAdmin(StampsOwnerChange):
         "home_country",
         "default_tax_profile",
         "weekly_digest",
+        "theme",
+        "date_style",
         "data_changed_at",
         "created_at",
         "updated_at",

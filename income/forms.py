@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -115,6 +115,23 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The settings page. Theme and date style may be left out of a post (a form from
+    before they existed, a script): then they keep their value."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("theme", "date_style"):
+            self.fields[name].required = False
+        # Not Django's raw "---------" as the empty choice (issue 18).
+        tax_profile = cast(forms.ModelChoiceField, self.fields["default_tax_profile"])  # type: ignore[type-arg]
+        tax_profile.empty_label = _("No default tax profile")
+
+    def clean_theme(self) -> str:
+        return str(self.cleaned_data.get("theme") or self.instance.theme)
+
+    def clean_date_style(self) -> str:
+        return str(self.cleaned_data.get("date_style") or self.instance.date_style)
+
     class Meta:
         model = Profile
         fields = (
@@ -125,6 +142,8 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "home_country",
             "default_tax_profile",
             "weekly_digest",
+            "theme",
+            "date_style",
         )
         widgets = {
             "home_country": forms.TextInput(

@@ -493,6 +493,14 @@ class PaymentFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    search = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"enterkeyhint": "search", "placeholder": _("Note, source or amount")}
+        ),
+    )
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -511,6 +519,7 @@ class PaymentFilterForm(forms.Form):
             "category_slug": category.slug if category else None,
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
+            "search": data.get("search") or "",
         }
 
 

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from config.preferences import preferences_remember
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
 from income.finance.money import payment_net
 
@@ -212,6 +214,22 @@ class ExchangeRate(models.Model):
         return f"{self.date} {self.currency} {self.rate}"
 
 
+class Theme(models.TextChoices):
+    """Light or dark pages; "system" follows the device (``prefers-color-scheme``)."""
+
+    SYSTEM = "system", _("As the device is set")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
+class DateStyle(models.TextChoices):
+    """How a day is written (config/dates.py); "system" is the language's own."""
+
+    SYSTEM = "system", _("As the language writes it (5 Dec 2026 / 05.12.2026)")
+    DMY = "dmy", _("Day, month, year in digits (05/12/2026 / 05.12.2026)")
+    ISO = "iso", _("ISO 8601 (2026-12-05)")
+
+
 class Profile(models.Model):
     """Per-user preferences; created together with the user by ``user_register``."""
 
@@ -264,6 +282,20 @@ class Profile(models.Model):
             "independence month moved."
         ),
     )
+    theme = models.CharField(
+        _("appearance"),
+        max_length=8,
+        choices=Theme.choices,
+        default=Theme.SYSTEM,
+        help_text=_("Light or dark pages; by default as the device is set."),
+    )
+    date_style = models.CharField(
+        _("date style"),
+        max_length=8,
+        choices=DateStyle.choices,
+        default=DateStyle.SYSTEM,
+        help_text=_("How dates are written on pages, in CSV exports and in the digest."),
+    )
     data_changed_at = models.DateTimeField(
         _("figures changed"),
         null=True,
@@ -291,10 +323,25 @@ class Profile(models.Model):
                 condition=Q(monthly_expenses__gte=0, hourly_value__gte=0),
                 name="profile_amounts_non_negative",
             ),
+            models.CheckConstraint(condition=Q(theme__in=Theme.values), name="profile_theme_known"),
+            models.CheckConstraint(
+                condition=Q(date_style__in=DateStyle.values), name="profile_date_style_known"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.base_currency}, {self.language})"
+
+
+def _profile_saved(sender: type[Profile], instance: Profile, **kwargs: object) -> None:
+    """Every page reads theme and date style from the cache (config/preferences.py); a save
+    from anywhere (settings, API, admin) writes the new values there."""
+    preferences_remember(
+        user_id=instance.user_id, theme=instance.theme, date_style=instance.date_style
+    )
+
+
+post_save.connect(_profile_saved, sender=Profile, dispatch_uid="profile_preferences_cache")
 
 
 class SourceStatus(models.TextChoices):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
 
 from income.aggregates import cents_sum, from_cents
 from income.models import (
@@ -88,6 +89,72 @@ PAYMENT_NET = ExpressionWrapper(
 )
 
 
+_AMOUNT_QUERY = re.compile(r"^-?[0-9][0-9.,\s]*$")
+
+
+def parse_amount_query(text: str) -> Decimal | None:
+    """The amount a search text means, or ``None`` when it is no amount.
+
+    People type amounts the way their language writes them: "750", "750,00",
+    "750.00", "1.234,56", "1,234.56". The last separator followed by one or two digits
+    is the decimal point; every other separator groups thousands.
+    """
+    compact = "".join(text.split()).lstrip("€$£")
+    if not _AMOUNT_QUERY.match(compact):
+        return None
+    sign = "-" if compact.startswith("-") else ""
+    digits = compact.lstrip("-")
+    last = max(digits.rfind(","), digits.rfind("."))
+    if last != -1 and 1 <= len(digits) - last - 1 <= 2:
+        whole, cents = digits[:last], digits[last + 1 :]
+    else:
+        whole, cents = digits, ""
+    whole = whole.replace(",", "").replace(".", "")
+    if not whole.isdigit() or len(whole) > 13:
+        return None
+    return Decimal(f"{sign}{whole}.{cents or '0'}")
+
+
+# Sort keys of the payment list (browser ``?sort=`` and API ``?ordering=``): each ends
+# with the primary key so that pages never overlap when two rows tie.
+PAYMENT_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "date": ("date",),
+    "source": ("source__name",),
+    "gross": ("gross",),
+    "net": ("net_amount",),
+    "created_at": ("created_at",),
+}
+
+
+def payment_ordering(keys: Iterable[str]) -> list[str] | None:
+    """``order_by`` arguments for sort keys such as ``["-gross", "date"]``; ``None`` when a
+    key is unknown (the caller refuses it: a clear error, not a silent default)."""
+    order: list[str] = []
+    for key in keys:
+        name = key.strip()
+        descending = name.startswith("-")
+        fields = PAYMENT_ORDERINGS.get(name.lstrip("-"))
+        if fields is None:
+            return None
+        order.extend(f"-{field}" if descending else field for field in fields)
+    last = "-pk" if order and order[0].startswith("-") else "pk"
+    return [*order, last] if order else ["-date", "-pk"]
+
+
+def payment_text_search(*, payments: QuerySet[Payment], text: str) -> QuerySet[Payment]:
+    """``payments`` whose note or source name contains ``text``, or whose gross or net is
+    the amount ``text`` reads as ("750", "750,00"). ``payments`` must already be one
+    owner's (and carry the ``net_amount`` alias of ``payment_search``)."""
+    text = text.strip()[:100]
+    if not text:
+        return payments
+    match = Q(note__icontains=text) | Q(source__name__icontains=text)
+    amount = parse_amount_query(text)
+    if amount is not None:
+        match |= Q(gross=amount) | Q(net_amount=amount)
+    return payments.filter(match)
+
+
 def payment_search(
     *,
     owner: User,
@@ -95,9 +162,18 @@ def payment_search(
     category_slug: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    search: str = "",
+    ordering: Iterable[str] = (),
 ) -> QuerySet[Payment]:
-    """The owner's payments narrowed by the browser filter; every criterion is optional."""
-    payments = payment_list(owner=owner)
+    """The owner's payments narrowed by the browser filter; every criterion is optional.
+
+    ``search`` matches the note or the source's name (case-insensitive) or, when it reads
+    as an amount, the gross or the net. The text search runs on the owner's rows only:
+    the owner filter comes first, so it never scans another user's payments.
+    ``ordering`` takes ``PAYMENT_ORDERINGS`` keys (unknown keys are left out; the API
+    checks them first with ``payment_ordering``).
+    """
+    payments: QuerySet[Payment] = payment_list(owner=owner).alias(net_amount=PAYMENT_NET)
     if source is not None:
         payments = payments.filter(source=source)
     if category_slug:
@@ -106,7 +182,23 @@ def payment_search(
         payments = payments.filter(date__gte=date_from)
     if date_to is not None:
         payments = payments.filter(date__lte=date_to)
-    return payments
+    payments = payment_text_search(payments=payments, text=search)
+    order = payment_ordering([key for key in ordering if payment_ordering([key]) is not None])
+    return payments.order_by(*(order or ()))
+
+
+def payment_likely_duplicate(
+    *, source: IncomeSource, on: date, gross: Decimal, exclude_pk: int | None = None
+) -> Payment | None:
+    """A payment of ``source`` on the same day with the same gross, if one is recorded.
+
+    The same rent entered twice is the usual slip; two real payments that match in all
+    three are rare enough that asking once is cheap.
+    """
+    payments = Payment.objects.filter(source=source, date=on, gross=gross)
+    if exclude_pk is not None:
+        payments = payments.exclude(pk=exclude_pk)
+    return payments.order_by("pk").first()
 
 
 class CurrencyTotals(TypedDict):

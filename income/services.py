@@ -7,18 +7,21 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Case, DateTimeField, Model, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from income import selectors
 from income.changes import owner_data_changed
 from income.dispatch import task_send_on_commit
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
@@ -98,7 +101,7 @@ def profiles_get_or_create(*, users: Sequence[User]) -> dict[int, Profile]:
 PROFILE_FIELDS = frozenset(
     {
         "base_currency", "language", "monthly_expenses", "hourly_value", "default_tax_profile",
-        "weekly_digest", "home_country",
+        "weekly_digest", "home_country", "theme", "date_style",
     }
 )  # fmt: skip
 # The profile fields the reports are computed from; the others change no figure.
@@ -283,11 +286,17 @@ def _assign_payment(payment: Payment, fields: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def payment_create(*, owner: User, source: IncomeSource, **fields: Any) -> Payment:
+def payment_create(
+    *, owner: User, source: IncomeSource, allow_duplicate: bool = True, **fields: Any
+) -> Payment:
     """Record a received amount. Without a currency it is the source's currency.
 
     An ``external_id`` already used for this source is a field error, so a re-import
-    never doubles a row (PRODUCT.md §2).
+    never doubles a row (PRODUCT.md §2). With ``allow_duplicate=False`` (a person typing
+    it in the browser or an API client that did not confirm) a payment of the same
+    source, day and gross as a recorded one is refused with the field error
+    ``confirm_duplicate``: asking once catches the rent entered twice. Imports keep the
+    default: their rows carry external ids and row hashes of their own.
     """
     _reject_unknown("payment_create", fields, PAYMENT_FIELDS - {"source"})
     source_require_owner(source=source, owner=owner)
@@ -295,6 +304,12 @@ def payment_create(*, owner: User, source: IncomeSource, **fields: Any) -> Payme
     fields.setdefault("currency", source.currency)
     payment = Payment(source=source)
     _assign_payment(payment, fields)
+    if not allow_duplicate and payment.date is not None and payment.gross is not None:
+        twin = selectors.payment_likely_duplicate(
+            source=source, on=payment.date, gross=payment.gross
+        )
+        if twin is not None:
+            raise DomainError({"confirm_duplicate": [duplicate_message(twin)]})
     payment = model_assign_and_save(instance=payment, fields={})
     owner_data_changed(owner_id=owner.pk)
     return payment
@@ -315,6 +330,197 @@ def payment_update(*, owner: User, payment: Payment, **fields: Any) -> Payment:
 def payment_delete(*, payment: Payment) -> None:
     owner_data_changed(owner_id=payment.source.owner_id)
     payment.delete()
+
+
+def duplicate_message(twin: Payment) -> str:
+    """The question a likely duplicate asks, naming the recorded twin."""
+    return _(
+        "A payment of the same amount from this source on this day is already recorded "
+        "(id %(id)s). Save it anyway if it really is a second payment."
+    ) % {"id": twin.pk}
+
+
+# ----------------------------------------------------------------------------- payments in bulk
+#
+# A bulk write names its rows by id. Every id must be one of the owner's payments, else
+# the whole request is refused with ``Payment.DoesNotExist`` (a 404 in the views) and
+# nothing changes: a list mixing in another user's id reveals nothing about that row.
+# Each write is one UPDATE or DELETE, inside one transaction, announced once.
+
+#: At most this many ids a request: a page holds 50, "select all" a few hundred.
+PAYMENT_BULK_LIMIT = 500
+#: How long a deletion can be undone.
+PAYMENT_UNDO_SECONDS = 15 * 60
+_UNDO_SALT = "income.payments.undo"
+_RESTORED_FIELDS = (
+    "id", "source_id", "date", "gross", "tax_withheld", "fees", "currency", "note",
+    "external_id", "row_hash", "created_at",
+)  # fmt: skip
+
+
+def _owned_payments(*, owner: User, ids: Sequence[int]) -> Any:
+    """The owner's payments of ``ids``; refuses an empty, oversized or foreign selection."""
+    wanted = set(ids)
+    if not wanted:
+        raise DomainError({"ids": [_("Select at least one payment.")]})
+    if len(wanted) > PAYMENT_BULK_LIMIT:
+        raise DomainError(
+            {
+                "ids": [
+                    _("At most %(limit)s payments can be changed at once; %(count)s were sent.")
+                    % {"limit": PAYMENT_BULK_LIMIT, "count": len(wanted)}
+                ]
+            }
+        )
+    payments = Payment.objects.filter(source__owner=owner, pk__in=wanted)
+    if payments.count() != len(wanted):
+        raise Payment.DoesNotExist("Not every id is one of the owner's payments.")
+    return payments
+
+
+@transaction.atomic
+def payments_bulk_delete(*, owner: User, ids: Sequence[int]) -> tuple[int, str]:
+    """Delete the owner's payments ``ids``; returns their count and an undo token.
+
+    The token is the deleted rows themselves, signed with the site's secret key and the
+    owner's id (``django.core.signing``), valid for ``PAYMENT_UNDO_SECONDS``. It needs no
+    table, cache or migration, works the same for the browser (kept in the session) and
+    the API (handed to the client), and cannot be forged or replayed by another user:
+    ``payments_restore`` checks the signature, the age and the owner.
+    """
+    payments = _owned_payments(owner=owner, ids=ids)
+    rows = [
+        {
+            name: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for name, value in row.items()
+        }
+        for row in payments.order_by("pk").values(*_RESTORED_FIELDS)
+    ]
+    for row in rows:
+        for name in ("gross", "tax_withheld", "fees"):
+            row[name] = str(row[name])
+    token = signing.dumps({"owner": owner.pk, "rows": rows}, salt=_UNDO_SALT, compress=True)
+    Payment.objects.filter(pk__in=[row["id"] for row in rows]).delete()
+    owner_data_changed(owner_id=owner.pk)
+    return len(rows), token
+
+
+@transaction.atomic
+def payments_restore(*, owner: User, token: str) -> int:
+    """Put back the payments a ``payments_bulk_delete`` removed: same ids, same fields.
+
+    Refused (a ``DomainError``, nothing changes) when the token is forged, expired, made
+    for another user, already used (a row with one of the ids exists again) or when a
+    source of the rows was deleted since.
+    """
+    try:
+        data = signing.loads(token, salt=_UNDO_SALT, max_age=PAYMENT_UNDO_SECONDS)
+    except signing.SignatureExpired:
+        raise DomainError({"token": [_("This deletion can no longer be undone.")]}) from None
+    except signing.BadSignature:
+        raise DomainError({"token": [_("This undo link is not valid.")]}) from None
+    if data.get("owner") != owner.pk:
+        raise DomainError({"token": [_("This undo link is not valid.")]})
+    rows: list[dict[str, Any]] = data["rows"]
+    ids = [row["id"] for row in rows]
+    if Payment.objects.filter(pk__in=ids).exists():
+        raise DomainError({"token": [_("These payments were already restored.")]})
+    source_ids = {row["source_id"] for row in rows}
+    if IncomeSource.objects.filter(owner=owner, pk__in=source_ids).count() != len(source_ids):
+        raise DomainError(
+            {"token": [_("A source of these payments was deleted; they cannot be restored.")]}
+        )
+    external = [row["external_id"] for row in rows if row["external_id"]]
+    if (
+        external
+        and Payment.objects.filter(source_id__in=source_ids, external_id__in=external).exists()
+    ):
+        raise DomainError(
+            {"token": [_("Some of these payments were imported again; nothing was restored.")]}
+        )
+    restored = [
+        Payment(
+            **{
+                **row,
+                "date": date.fromisoformat(row["date"]),
+                "gross": Decimal(row["gross"]),
+                "tax_withheld": Decimal(row["tax_withheld"]),
+                "fees": Decimal(row["fees"]),
+            }
+        )
+        for row in rows
+    ]
+    Payment.objects.bulk_create(restored)
+    # ``auto_now_add`` stamped them now; put back when they were first recorded.
+    Payment.objects.filter(pk__in=ids).update(
+        created_at=Case(
+            *(
+                When(pk=row["id"], then=Value(datetime.fromisoformat(row["created_at"])))
+                for row in rows
+            ),
+            output_field=DateTimeField(),
+        )
+    )
+    owner_data_changed(owner_id=owner.pk)
+    return len(restored)
+
+
+def _refuse_external_id_clash(payments: Any, *, source: IncomeSource) -> None:
+    """Moving rows must not give ``source`` two payments with one external id."""
+    moving = [i for i in payments.values_list("external_id", flat=True) if i is not None]
+    clash = len(moving) != len(set(moving)) or (
+        Payment.objects.filter(source=source, external_id__in=moving)
+        .exclude(pk__in=payments.values("pk"))
+        .exists()
+    )
+    if clash:
+        raise DomainError(
+            {
+                "source": [
+                    _("The target source already has a payment with one of these external ids.")
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def payments_bulk_move(*, owner: User, ids: Sequence[int], source: IncomeSource) -> int:
+    """Move the owner's payments ``ids`` to another of the owner's sources.
+
+    Each keeps its own currency and amounts; a source of another user is a 404
+    (``IncomeSource.DoesNotExist``), like a foreign id.
+    """
+    if source.owner_id != owner.pk:
+        raise IncomeSource.DoesNotExist("The target source is not the owner's.")
+    payments = _owned_payments(owner=owner, ids=ids)
+    _refuse_external_id_clash(payments, source=source)
+    count = int(payments.update(source=source))
+    owner_data_changed(owner_id=owner.pk)
+    return count
+
+
+@transaction.atomic
+def payments_bulk_set_date(*, owner: User, ids: Sequence[int], on: date) -> int:
+    """Give the owner's payments ``ids`` the date ``on`` (a batch booked on the wrong day)."""
+    payments = _owned_payments(owner=owner, ids=ids)
+    count = int(payments.update(date=on))
+    owner_data_changed(owner_id=owner.pk)
+    return count
+
+
+@transaction.atomic
+def payments_bulk_set_currency(*, owner: User, ids: Sequence[int], currency: str) -> int:
+    """Give the owner's payments ``ids`` the currency ``currency``; amounts stay as typed.
+
+    This corrects a wrong currency, it does not convert: 100 typed as EUR but paid in
+    USD is 100 USD.
+    """
+    if currency not in CURRENCY_CODES:
+        raise DomainError({"currency": [_("Unknown currency.")]})
+    payments = _owned_payments(owner=owner, ids=ids)
+    count = int(payments.update(currency=currency))
+    owner_data_changed(owner_id=owner.pk)
+    return count
 
 
 # ----------------------------------------------------------------------------- subscription periods

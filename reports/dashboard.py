@@ -12,19 +12,19 @@ the page says what it said before the move.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.utils import timezone
 
 from income.finance import figures
 from income.finance.schedule import add_months, month_start
 from income.models import IncomeCategory, Profile
+from income.selectors import category_list
 from reports.models import ReportSnapshot
 from reports.selectors import snapshot_latest
 from reports.services import last_day
@@ -94,6 +94,7 @@ class DashboardData:
     sources: list[SourceRow]
     concentration: list[Concentration]
     home_country: str
+    category_colors: dict[str, int]
     monthly_expenses: Decimal
     # The month-to-date rule of §3: the average and the coverage leave the running month
     # out; ``independence`` is "independent since …" when the complete months cover the
@@ -139,25 +140,27 @@ def _optional_date(value: Any) -> date | None:
 
 
 class _Categories:
-    """The categories the snapshot names, looked up in one query.
+    """Every category, in one query (an admin-managed list of about a dozen).
 
     Sources name their category by slug; ``by_category`` and the category concentration
     by the name it had in the language the recompute ran in (a worker, or the request
     of a first visit). Both are mapped back here so the page shows the current language.
     """
 
-    def __init__(self, *, slugs: Iterable[str], names: Iterable[str]) -> None:
-        slug_list, name_list = sorted(set(slugs)), sorted(set(names))
+    def __init__(self) -> None:
         self.by_slug: dict[str, IncomeCategory] = {}
         self.by_name: dict[str, IncomeCategory] = {}
-        if not slug_list and not name_list:
-            return
-        for category in IncomeCategory.objects.filter(
-            Q(slug__in=slug_list) | Q(name_en__in=name_list) | Q(name_de__in=name_list)
-        ):
+        self.ordered = list(category_list())
+        for category in self.ordered:
             self.by_slug[category.slug] = category
             self.by_name.setdefault(category.name_en, category)
             self.by_name.setdefault(category.name_de, category)
+
+    def colors(self) -> dict[str, int]:
+        """A palette index per category name, in the categories' own order (passive
+        first, then ``sort_order`` and slug), which no language changes: sorted by
+        translated name, "Rent" and "Miete" would swap colours between languages."""
+        return {category.name: index for index, category in enumerate(self.ordered)}
 
     def is_passive(self, slug: str) -> bool:
         category = self.by_slug.get(slug)
@@ -248,11 +251,7 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
     window = [add_months(first, n) for n in range(CHART_MONTHS)]
     stored_sources: list[Mapping[str, Any]] = list(latest.sources or [])
     stored_concentration: Mapping[str, list[Mapping[str, Any]]] = latest.concentration or {}
-    category_names = {name for row in rows.values() for name in (row.by_category or {})}
-    category_names |= {str(item["key"]) for item in stored_concentration.get("category", [])}
-    categories = _Categories(
-        slugs=(str(item["category"]) for item in stored_sources), names=category_names
-    )
+    categories = _Categories()
 
     months = []
     by_category: dict[str, list[Decimal]] = {}
@@ -297,6 +296,7 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
             home_country=home_country,
         ),
         home_country=home_country,
+        category_colors=categories.colors(),
         monthly_expenses=expenses,
         average_month=figures.complete_months_average(passive_net, today=as_of),
         coverage=figures.complete_months_coverage(

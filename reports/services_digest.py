@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from config.dates import SYSTEM, date_style_override
 from income.services import email_send, profile_get_or_create, profile_update
 from income.tasks import TRANSIENT_ERRORS
 from reports.digests import Digest, digest_for, digest_recipients, digest_week, unsubscribe_url
@@ -35,9 +36,10 @@ class RenderedDigest:
     html: str
 
 
-def digest_render(*, digest: Digest, language: str) -> RenderedDigest:
-    """Subject, plain text and HTML of ``digest`` in ``language`` (numbers and dates too)."""
-    with translation.override(language):
+def digest_render(*, digest: Digest, language: str, date_style: str = SYSTEM) -> RenderedDigest:
+    """Subject, plain text and HTML of ``digest`` in ``language`` (numbers and dates too),
+    its days in the reader's ``date_style`` as on their pages."""
+    with translation.override(language), date_style_override(date_style):
         context = {
             "digest": digest,
             "unsubscribe_url": unsubscribe_url(user=digest.owner),
@@ -71,7 +73,11 @@ def digest_send(*, owner: User, today: date) -> bool:
     if DigestDelivery.objects.filter(owner=owner, week=week).exists():
         return False  # the common case of a second run, without computing anything
     language = profile.language
-    rendered = digest_render(digest=digest_for(owner=owner, today=today), language=language)
+    rendered = digest_render(
+        digest=digest_for(owner=owner, today=today),
+        language=language,
+        date_style=profile.date_style,
+    )
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -6,6 +6,7 @@ import ``reports`` (the dependency points ``reports → scenarios → income``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import cast
 
@@ -29,18 +30,24 @@ def _chart(
     stacked: bool,
     *,
     partial_last: bool,
+    colors: Mapping[str, int] | None = None,
 ) -> dict[str, object]:
     """The JSON ``static/js/charts.js`` draws; amounts as strings, so no float sneaks in.
 
     ``partial_last``: the last month is the running one, drawn apart from the trend.
+    ``colors``: a palette index per label, for series whose colour must not depend on
+    their position (a series missing from this user's data must not shift the others).
     """
+    datasets: list[dict[str, object]] = []
+    for label, data in series.items():
+        dataset: dict[str, object] = {"label": label, "data": [str(amount) for amount in data]}
+        if colors is not None and label in colors:
+            dataset["color"] = colors[label]
+        datasets.append(dataset)
     return {
         "partial_last": partial_last,
         "labels": labels,
-        "datasets": [
-            {"label": label, "data": [str(amount) for amount in data]}
-            for label, data in series.items()
-        ],
+        "datasets": datasets,
         "currency": currency,
         "type": kind,
         "stacked": stacked,
@@ -77,6 +84,7 @@ def _context(data: DashboardData) -> dict[str, object]:
                 "bar",
                 stacked=True,
                 partial_last=running,
+                colors=data.category_colors,
             )
             if data.passive_net_by_category
             else None

@@ -36,6 +36,7 @@ from income.models import IncomeSource, Profile
 from income.services import profile_get_or_create
 from scenarios import plan_actual, selectors, services
 from scenarios.api.views import MAX_COMPARED
+from scenarios.comparison import ComparedFigures, Difference, difference
 from scenarios.forms import CALCULATOR_KEYS, ScenarioForm, StressForm, calculator_scenario_fields
 from scenarios.models import Scenario
 from scenarios.montecarlo import Fan
@@ -465,6 +466,23 @@ class ComparedScenario:
     scenario: Scenario
     projection: Projection
     last_year: YearRow
+    difference: Difference | None = None  # to the first scenario; None for the first
+
+
+def _compared_figures(scenario: Scenario, projection: Projection) -> ComparedFigures:
+    last_year = projection.years[-1]
+    return ComparedFigures(
+        starting_capital=scenario.starting_capital,
+        monthly_contribution=scenario.monthly_contribution,
+        annual_return=scenario.annual_return,
+        horizon_years=scenario.horizon_years,
+        final_capital=projection.final_capital,
+        real_final_capital=last_year.real_capital_end,
+        net_income=projection.total_net_income,
+        monthly_net=None if projection.calculation else last_year.monthly_net_average,
+        independence_month=projection.independence_month,
+        target_month=projection.target_month if scenario.target_monthly_income else None,
+    )
 
 
 @login_required
@@ -491,13 +509,15 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     outcomes = [services.scenario_run(scenario=found[pk], today=today) for pk in ids]
+    figures = [_compared_figures(o.scenario, o.projection) for o in outcomes]
     compared = [
         ComparedScenario(
             scenario=outcome.scenario,
             projection=outcome.projection,
             last_year=outcome.projection.years[-1],
+            difference=difference(first=figures[0], other=figures[index]) if index else None,
         )
-        for outcome in outcomes
+        for index, outcome in enumerate(outcomes)
     ]
     return render(
         request,

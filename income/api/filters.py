@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import django_filters
+from typing import Any
 
+import django_filters
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+from income import selectors
 from income.models import AssetValue, EffortLog, IncomeSource, Payment, SubscriptionPeriod
 
 
@@ -20,10 +26,49 @@ class PaymentFilter(django_filters.FilterSet):  # type: ignore[misc]
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     category = django_filters.CharFilter(field_name="source__category__slug")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text=(
+            "Text in the note or the source's name (case-insensitive), or an amount such "
+            'as "750", "750.00" or "750,00" that matches the gross or the net.'
+        ),
+    )
 
     class Meta:
         model = Payment
-        fields = ("source", "currency", "category", "date_from", "date_to")
+        fields = ("source", "currency", "category", "date_from", "date_to", "search")
+
+    def filter_search(
+        self, queryset: QuerySet[Payment], name: str, value: str
+    ) -> QuerySet[Payment]:
+        return selectors.payment_text_search(payments=queryset, text=value)
+
+
+class PaymentOrderingFilter(OrderingFilter):
+    """``?ordering=date,-gross``: the keys of ``selectors.PAYMENT_ORDERINGS`` (the web list's
+    sort), ``-`` for descending; an unknown key is a 400, not silently ignored."""
+
+    ordering_description = (
+        "Comma-separated sort keys: date, source (its name), gross, net, created_at; "
+        "a leading '-' sorts descending. Default: -date (newest first)."
+    )
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> Any:
+        raw = request.query_params.get(self.ordering_param, "")
+        keys = [key for key in raw.split(",") if key.strip()]
+        if not keys:
+            return queryset
+        order = selectors.payment_ordering(keys)
+        if order is None:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        "Unknown sort key. Use date, source, gross, net or created_at, "
+                        "each optionally prefixed with '-'."
+                    ]
+                }
+            )
+        return queryset.order_by(*order)
 
 
 class PeriodFilter(django_filters.FilterSet):  # type: ignore[misc]

@@ -8,15 +8,18 @@ from typing import Any, cast
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import generics, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +30,7 @@ from income.api.filters import (
     AssetValueFilter,
     EffortLogFilter,
     PaymentFilter,
+    PaymentOrderingFilter,
     PeriodFilter,
     SourceFilter,
 )
@@ -41,7 +45,11 @@ from income.api.serializers import (
     HelpArticleSerializer,
     LoginSerializer,
     MeSerializer,
+    PaymentBulkResultSerializer,
+    PaymentBulkSerializer,
     PaymentSerializer,
+    PaymentUndoResultSerializer,
+    PaymentUndoSerializer,
     RegisterSerializer,
     SourceSerializer,
     SubscriptionPeriodSerializer,
@@ -208,27 +216,83 @@ class SourceViewSet(OwnedViewSet):
 
 
 class PaymentViewSet(OwnedViewSet):
+    """The caller's payments: ``?search=`` (note, source name or amount), the filters and
+    ``?ordering=`` (date, source, gross, net, created_at); ``bulk/`` and ``undo/`` act on
+    many at once. A create that looks like a recorded payment (same source, date and
+    gross) is a 400 under ``confirm_duplicate`` until sent again with it set to true."""
+
     queryset = Payment.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
-    ordering_fields = ("date", "gross", "created_at")
-    ordering = ("-date", "-id")
+    filter_backends = [DjangoFilterBackend, PaymentOrderingFilter]
 
     def get_queryset(self) -> QuerySet[Payment]:
-        return selectors.payment_list(owner=self.owner())
+        return selectors.payment_search(owner=self.owner())
 
     def perform_create(self, serializer: PaymentSerializer) -> None:  # type: ignore[override]
         data = dict(serializer.validated_data)
+        confirmed = bool(data.pop("confirm_duplicate", False))
         serializer.instance = services.payment_create(
-            owner=self.owner(), source=data.pop("source"), **data
+            owner=self.owner(), source=data.pop("source"), allow_duplicate=confirmed, **data
         )
 
     def perform_update(self, serializer: PaymentSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        data.pop("confirm_duplicate", None)  # the question is asked of new payments only
         serializer.instance = services.payment_update(
-            owner=self.owner(),
-            payment=cast(Payment, serializer.instance),
-            **serializer.validated_data,
+            owner=self.owner(), payment=cast(Payment, serializer.instance), **data
         )
+
+    @extend_schema(
+        request=PaymentBulkSerializer,
+        responses={
+            200: PaymentBulkResultSerializer,
+            400: OpenApiResponse(description="Field errors (e.g. more than 500 ids)"),
+            404: OpenApiResponse(description="An id or the target source is not the caller's"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk", filter_backends=[])
+    def bulk(self, request: Request) -> Response:
+        """Delete, move, re-date or re-currency many payments in one transaction."""
+        serializer = PaymentBulkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        owner, ids, verb = self.owner(), data["ids"], data["action"]
+        token: str | None = None
+        try:
+            if verb == "delete":
+                count, token = services.payments_bulk_delete(owner=owner, ids=ids)
+            elif verb == "move":
+                source = get_object_or_404(selectors.source_list(owner=owner), pk=data["source"])
+                count = services.payments_bulk_move(owner=owner, ids=ids, source=source)
+            elif verb == "set_date":
+                count = services.payments_bulk_set_date(owner=owner, ids=ids, on=data["date"])
+            else:
+                count = services.payments_bulk_set_currency(
+                    owner=owner, ids=ids, currency=data["currency"]
+                )
+        except (Payment.DoesNotExist, IncomeSource.DoesNotExist):
+            raise NotFound from None
+        return Response(
+            PaymentBulkResultSerializer({"action": verb, "count": count, "undo_token": token}).data
+        )
+
+    @extend_schema(
+        request=PaymentUndoSerializer,
+        responses={
+            200: PaymentUndoResultSerializer,
+            400: OpenApiResponse(description="Token forged, expired, another user's or used"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="undo", filter_backends=[])
+    def undo(self, request: Request) -> Response:
+        """Restore the payments of a bulk delete (same ids and fields) within 15 minutes."""
+        serializer = PaymentUndoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = services.payments_restore(
+            owner=self.owner(), token=serializer.validated_data["token"]
+        )
+        return Response(PaymentUndoResultSerializer({"count": count}).data)
 
     def perform_destroy(self, instance: Payment) -> None:
         services.payment_delete(payment=instance)

@@ -20,8 +20,22 @@ def safe_cell(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def format_cell(value: object, *, german: bool) -> str:
-    """One cell: amounts with the locale's decimal separator, dates as the locale writes them."""
+def csv_date_pattern(*, german: bool, date_style: str = "system") -> str:
+    """How a CSV writes a day, by the person's date style (config/dates.py has the pages').
+
+    "system": German 31.12.2025, otherwise ISO 2025-12-31 (a spreadsheet in any other
+    language reads ISO as a date, and it is never ambiguous); "dmy": 31.12.2025 in
+    German, 31/12/2025 otherwise; "iso": 2025-12-31 everywhere.
+    """
+    if date_style == "iso":
+        return "%Y-%m-%d"
+    if german:
+        return "%d.%m.%Y"
+    return "%d/%m/%Y" if date_style == "dmy" else "%Y-%m-%d"
+
+
+def format_cell(value: object, *, german: bool, date_style: str = "system") -> str:
+    """One cell: amounts with the locale's decimal separator, dates in the date style."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -30,15 +44,22 @@ def format_cell(value: object, *, german: bool) -> str:
         text = str(value)
         return text.replace(".", ",") if german else text
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y") if german else value.isoformat()
+        return value.strftime(csv_date_pattern(german=german, date_style=date_style))
     return safe_cell(str(value))
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, german: bool) -> str:
-    """The file: ``;`` and decimal commas for German, ``,`` and points otherwise."""
+def write_csv(
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    german: bool,
+    date_style: str = "system",
+) -> str:
+    """The file: ``;`` and decimal commas for German, ``,`` and points otherwise; days
+    in ``date_style`` (``csv_date_pattern``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if german else ",", lineterminator="\r\n")
     writer.writerow([safe_cell(title) for title in header])
     for row in rows:
-        writer.writerow([format_cell(value, german=german) for value in row])
+        writer.writerow([format_cell(value, german=german, date_style=date_style) for value in row])
     return buffer.getvalue()

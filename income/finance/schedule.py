@@ -18,7 +18,7 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Literal
 
-from income.finance.rounding import EXACT
+from income.finance.rounding import EXACT, to_cents
 
 NOTHING = Decimal("0.00")
 
@@ -188,3 +188,35 @@ def calendar(
             CalendarEntry(month=month, expected=is_expected, received=amount, status=status)
         )
     return entries
+
+
+def expected_payout_amount(
+    *, monthly_net: Mapping[date, Decimal], started: date, rhythm: str, today: date
+) -> Decimal | None:
+    """How much one expected payout of a source should bring, net, in cents.
+
+    The source's average complete month of the last year (the 12 months before
+    ``today``'s month, or those since it started when it is younger) times the months a
+    payout of its rhythm covers: a quarterly dividend that brought 60 a month is expected
+    at 180. The calendar looks at what a source did, not at its plan (the plan is a
+    scenario's business and lives above ``income``), so a source with no complete month
+    yet, one that earned nothing, and an irregular one have no expected amount (None):
+    the calendar then says "expected" without a figure rather than inventing one.
+    """
+    interval = PAYOUT_INTERVAL_MONTHS.get(rhythm)
+    if interval is None:
+        return None
+    current = month_start(today)
+    months = [
+        month
+        for month in month_range(add_months(current, -12), add_months(current, -1))
+        if month >= month_start(started)
+    ]
+    if not months:
+        return None
+    series = by_month(monthly_net)
+    with localcontext(EXACT):
+        total = sum((series.get(month, NOTHING) for month in months), NOTHING)
+        if total <= 0:
+            return None
+        return to_cents(total / len(months) * interval)

@@ -20,10 +20,9 @@ from income import reporting
 @login_required
 def income_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = reporting.income_calendar(owner=cast(User, request.user), today=today)
-    months = [entry.month for entry in rows[0].entries] if rows else []
+    page = reporting.calendar_page(owner=cast(User, request.user), today=today)
     return render(
         request,
         "income/calendar.html",
-        {"rows": rows, "months": months, "this_month": today.replace(day=1)},
+        {"page": page, "this_month": today.replace(day=1)},
     )

@@ -1,4 +1,5 @@
-"""CSV downloads of a user's sources and payments, in their language's format."""
+"""CSV downloads of a user's sources and payments, in their language's format and
+their date style (the request's, set by ``config.preferences.PreferencesMiddleware``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.dates import current_date_style
 from income import selectors
 from income.finance.csv_export import write_csv
 
@@ -57,7 +59,9 @@ def payments_export(request: HttpRequest) -> HttpResponse:
         ]
         for p in payments.iterator(chunk_size=2000)
     )
-    return csv_response(write_csv(header, rows, german=german_formats()), name)
+    return csv_response(
+        write_csv(header, rows, german=german_formats(), date_style=current_date_style()), name
+    )
 
 
 @login_required
@@ -85,4 +89,6 @@ def sources_export(request: HttpRequest) -> HttpResponse:
         ]
         for s in sources
     )
-    return csv_response(write_csv(header, rows, german=german_formats()), "sources")
+    return csv_response(
+        write_csv(header, rows, german=german_formats(), date_style=current_date_style()), "sources"
+    )

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,7 +31,11 @@ from income.models import CalculationModel, IncomeSource, SourceStatus
 from income.views.values import blank_value_form, value_section
 
 ZERO = Decimal(0)
-LATEST_PAYMENTS = 50
+#: The source page shows its latest payments only; the payments page (filtered by the
+#: source) has them all, searchable and paged. Figures come first, lists after.
+LATEST_PAYMENTS = 10
+#: Logged months of hours per page of the source page (``?hours=<page>``).
+HOURS_PAGE_SIZE = 12
 
 
 def _owner(request: HttpRequest) -> User:
@@ -120,9 +125,12 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = reporting.overview(owner=owner, as_of=timezone.localdate())
     figures = next((f for f in view.sources if f.source.pk == source.pk), None)
     monthly = figures.monthly_net if figures else {}
-    payments = list(
-        selectors.payment_list(owner=owner).filter(source=source)[: LATEST_PAYMENTS + 1]
-    )
+    source_payments = selectors.payment_list(owner=owner).filter(source=source)
+    payments = list(source_payments[: LATEST_PAYMENTS + 1])
+    payment_count = source_payments.count()  # always: the page's queries stay constant
+    hours_page = Paginator(
+        selectors.effort_log_list(owner=owner).filter(source=source), HOURS_PAGE_SIZE
+    ).get_page(request.GET.get("hours"))
     is_subscription = source.category.model == CalculationModel.SUBSCRIPTION
     basis = reporting.return_basis(source.category)
     periods = (
@@ -164,12 +172,14 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "payments": payments[:LATEST_PAYMENTS],
             "more_payments": len(payments) > LATEST_PAYMENTS,
+            "payment_count": payment_count,
             "periods": periods,
             "this_month": month_start(timezone.localdate()),
             "subscription_chart": _subscription_chart(periods, source.currency)
             if periods
             else None,
-            "effort_logs": list(selectors.effort_log_list(owner=owner).filter(source=source)),
+            "effort_logs": hours_page.object_list,
+            "hours_page": hours_page,
         },
     )
 

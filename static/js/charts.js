@@ -30,8 +30,20 @@
     if (!source || typeof Chart === "undefined") {
       return;
     }
+    // Text and grid in the page's colours, light or dark, read when the chart is drawn
+    // (app.css sets --ertrag-chart-* for both themes).
+    var page = getComputedStyle(document.documentElement);
+    Chart.defaults.color = page.getPropertyValue("--ertrag-chart-text").trim() || Chart.defaults.color;
+    Chart.defaults.borderColor =
+      page.getPropertyValue("--ertrag-chart-grid").trim() || Chart.defaults.borderColor;
     var data = JSON.parse(source.textContent);
     var format = moneyFormatter(data.currency);
+    var wholeFormat = new Intl.NumberFormat(document.documentElement.lang || "en", {
+      style: "currency",
+      currency: data.currency || "EUR",
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 0,
+    });
     var countFormat = new Intl.NumberFormat(document.documentElement.lang || "en", {
       maximumFractionDigits: 0,
     });
@@ -138,13 +150,28 @@
         scales: {
           x: {
             stacked: stacked,
-            // Long series (a fan chart's months) read better level and thinned out.
-            ticks: data.labels.length > 30 ? { maxRotation: 0, autoSkipPadding: 24 } : {},
+            // Long series (a fan chart's months) read better level and thinned out; on a
+            // narrow canvas to about one label per 120 px, so long month names
+            // ("Dezember 2026") never run into each other.
+            ticks:
+              data.labels.length > 30
+                ? {
+                    maxRotation: 0,
+                    autoSkip: true,
+                    autoSkipPadding: 24,
+                    maxTicksLimit: Math.max(2, Math.floor(canvas.clientWidth / 120)),
+                  }
+                : {},
           },
           y: {
             stacked: stacked,
             beginAtZero: type === "bar",
-            ticks: { callback: function (value) { return format.format(value); } },
+            // Whole amounts on the axis: cents only crowd it, on a phone most of all.
+            ticks: {
+              callback: function (value) {
+                return (this.max - this.min >= 100 ? wholeFormat : format).format(value);
+              },
+            },
           },
           y1: {
             display: hasCounts,

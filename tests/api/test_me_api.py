@@ -17,6 +17,8 @@ def test_me_shows_the_callers_profile(alice_api: APIClient) -> None:
         "default_tax_profile": None,
         "weekly_digest": False,
         "home_country": "",
+        "theme": "system",
+        "date_style": "system",
     }
 
 

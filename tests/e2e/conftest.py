@@ -56,9 +56,88 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def screenshot(page: Any, name: str) -> Path:
+# Visible text a box cuts off: an element that hides its own overflow (``overflow: hidden``
+# or ``clip``, or an ellipsis) while its content is wider or taller than it, or a piece of
+# text reaching past the edge of an ancestor that hides its overflow. A box that scrolls
+# sideways counts too unless its table keeps a sticky first column (then every row still
+# says what it is while the figures scroll). Screen-reader-only text (a 1 px box) is
+# meant to be invisible.
+CLIPPED_TEXT = """() => {
+  const hides = v => v === 'hidden' || v === 'clip';
+  const shown = e => e.getClientRects().length > 0
+    && getComputedStyle(e).visibility !== 'hidden';
+  const srOnly = e => e.clientWidth <= 1 || e.clientHeight <= 1;
+  const describe = (e, text) => `<${e.tagName.toLowerCase()}`
+    + (e.className && typeof e.className === 'string' ? ` class="${e.className}"` : '')
+    + `> ${text.trim().replace(/\\s+/g, ' ').slice(0, 60)}`;
+  const stickyFirstColumn = box => {
+    const cell = box.querySelector('tbody tr > :first-child');
+    return cell !== null && getComputedStyle(cell).position === 'sticky';
+  };
+  const found = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (!shown(e) || srOnly(e) || !e.innerText || !e.innerText.trim()) continue;
+    const style = getComputedStyle(e);
+    const ellipsis = style.textOverflow === 'ellipsis';
+    if ((hides(style.overflowX) || ellipsis) && e.scrollWidth > e.clientWidth + 1) {
+      found.push(describe(e, e.innerText) + ` (${e.scrollWidth} > ${e.clientWidth} px wide)`);
+    } else if (hides(style.overflowY) && e.scrollHeight > e.clientHeight + 1) {
+      found.push(describe(e, e.innerText) + ` (${e.scrollHeight} > ${e.clientHeight} px high)`);
+    }
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || !parent || !shown(parent)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const text = range.getBoundingClientRect();
+    if (text.width === 0 || text.height === 0) continue;
+    for (let box = parent.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (['auto', 'scroll'].includes(style.overflowX)) {
+        // Reachable by scrolling, but only a table that keeps its first column in view
+        // while it scrolls can be read that way; any other scroller hides columns.
+        if (box.scrollWidth <= box.clientWidth + 1 || stickyFirstColumn(box)) break;
+        if (text.left < box.getBoundingClientRect().left - 1
+            || text.right > box.getBoundingClientRect().right + 1) {
+          found.push(describe(parent, node.textContent) + ' (cut by the scrolling '
+            + describe(box, '').trim() + ', which has no sticky first column)');
+        }
+        break;
+      }
+      if (!hides(style.overflowX) && !hides(style.overflowY)) continue;
+      if (srOnly(box)) break;
+      const edge = box.getBoundingClientRect();
+      const outside = (hides(style.overflowX)
+          && (text.left < edge.left - 1 || text.right > edge.right + 1))
+        || (hides(style.overflowY)
+          && (text.top < edge.top - 1 || text.bottom > edge.bottom + 1));
+      if (outside) {
+        found.push(describe(parent, node.textContent) + ' (cut by '
+          + describe(box, '').trim() + ')');
+        break;
+      }
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+
+def clipped_text(page: Any) -> list[str]:
+    """The visible texts of the page that a box cuts off (see ``CLIPPED_TEXT``)."""
+    found: list[str] = page.evaluate(CLIPPED_TEXT)
+    return found
+
+
+def screenshot(page: Any, name: str, *, allow_clipped: str = "") -> Path:
     """Save the whole page as ``test-artifacts/<name>.png``, after checking that it fits
-    its window's width: a page that scrolls sideways is broken, wherever it is shown."""
+    its window's width and that no visible text is cut off: a page that scrolls sideways,
+    or hides part of a word, is broken wherever it is shown.
+
+    ``allow_clipped`` names why a page may still cut text (a known, open finding on a
+    page being reworked elsewhere); without a reason every page is held to the check.
+    """
     width = page.viewport_size["width"]
     # The innermost elements wider than the window: what to fix.
     wide = page.evaluate(
@@ -70,6 +149,9 @@ def screenshot(page: Any, name: str) -> Path:
     )
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name}: the page scrolls sideways ({scroll} > {width}): {wide}"
+    if not allow_clipped:
+        clipped = clipped_text(page)
+        assert not clipped, f"{name}: visible text is cut off at {width} px: {clipped}"
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -62,8 +62,9 @@ def test_phone_width_is_usable(browser: Any, live_server: Any) -> None:
 def test_a_35_digit_result_is_shown_whole_without_pushing_the_page_sideways(
     browser: Any, live_server: Any, width: int
 ) -> None:
-    """1,000 % a year for 80 years is valid input; every digit of its result is shown,
-    breaking between digits in the figure cards rather than widening the page."""
+    """1,000 % a year for 80 years is valid input; every digit of its result is shown on
+    one line (issue 18: a number never breaks), shrunk and, where it still does not fit,
+    scrolling inside its card rather than widening the page."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(
@@ -73,6 +74,12 @@ def test_a_35_digit_result_is_shown_whole_without_pushing_the_page_sideways(
     assert page.inner_text("[data-testid=net-income]").replace("\n", "") == (
         "€43,829,858,524,378,797,045,127,030,975,281,037.31"
     )
+    lines = page.evaluate(
+        "(() => { const e = document.querySelector('[data-testid=net-income]');"
+        " const range = document.createRange(); range.selectNodeContents(e);"
+        " return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })()"
+    )
+    assert lines == 1, f"the 35-digit amount breaks over {lines} lines"
     screenshot(page, f"calculator-35-digits-{width}-en")  # asserts the page fits its width
     context.close()
 

@@ -204,11 +204,12 @@ def test_the_english_digest_formats_amounts_and_dates_in_english(demo: User) -> 
     assert total >= 1000  # so the grouping shows
     whole, cents = f"{total:.2f}".split(".")
     amount = f"€{int(whole):,}.{cents}"
-    assert rendered.subject == f"Your Ertrag week from March 23, 2026: {amount} received"
+    # Day first, as a European reads it (issue 18, item 5), not Django's "March 23, 2026".
+    assert rendered.subject == f"Your Ertrag week from 23 March 2026: {amount} received"
     for body in (rendered.text, rendered.html):
         assert amount in body
-        assert "March 23, 2026" in body
-        assert "March 29, 2026" in body
+        assert "23 March 2026" in body
+        assert "29 March 2026" in body
         assert "Vending machine: December 2025" in body
         assert "Vending machine (Machine plan):" in body
         assert "short of the plan" in body
@@ -295,7 +296,7 @@ def test_the_weekly_run_sends_once_per_opted_in_user(
         assert digest_send_weekly(today=MONDAY + timedelta(days=2)) == 0  # same week
     assert [message.to for message in mail.outbox] == [["alice@example.com"]]
     message = mail.outbox[0]
-    assert message.subject.startswith("Your Ertrag week from March 23, 2026")
+    assert message.subject.startswith("Your Ertrag week from 23 March 2026")
     assert "/digest/unsubscribe/" in message.body
     assert [alt[1] for alt in message.alternatives] == ["text/html"]  # type: ignore[attr-defined]
     delivery = DigestDelivery.objects.get()

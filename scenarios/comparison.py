@@ -1,0 +1,74 @@
+"""The compare page's difference column: each scenario's figures less the first one's.
+
+Pure (no Django): the figures are the projections' own; only the subtraction is here, so
+the page, and any client that wants it, read one definition of "difference to the first".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from income.finance.schedule import months_between
+
+
+@dataclass(frozen=True)
+class ComparedFigures:
+    """The figures of one scenario that the comparison puts side by side."""
+
+    starting_capital: Decimal
+    monthly_contribution: Decimal
+    annual_return: Decimal  # a fraction: 0.05 is 5 %
+    horizon_years: int
+    final_capital: Decimal
+    real_final_capital: Decimal
+    net_income: Decimal
+    monthly_net: Decimal | None  # None for a plan taxed once at the end: it pays nothing out
+    independence_month: date | None
+    target_month: date | None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """``other − first`` per figure; None where one side has no figure (a month not
+    reached, or no monthly income). Months are whole months: later is positive."""
+
+    starting_capital: Decimal
+    monthly_contribution: Decimal
+    annual_return: Decimal  # percentage points, as a fraction: 0.01 is one point
+    horizon_years: int
+    final_capital: Decimal
+    real_final_capital: Decimal
+    net_income: Decimal
+    monthly_net: Decimal | None
+    independence_months: int | None
+    target_months: int | None
+
+
+def _months(first: date | None, other: date | None) -> int | None:
+    if first is None or other is None:
+        return None
+    return months_between(first, other)
+
+
+def difference(*, first: ComparedFigures, other: ComparedFigures) -> Difference:
+    """``other``'s figures less ``first``'s. Amounts are cents on both sides, so the
+    differences are exact and need no rounding."""
+    monthly = (
+        None
+        if first.monthly_net is None or other.monthly_net is None
+        else other.monthly_net - first.monthly_net
+    )
+    return Difference(
+        starting_capital=other.starting_capital - first.starting_capital,
+        monthly_contribution=other.monthly_contribution - first.monthly_contribution,
+        annual_return=other.annual_return - first.annual_return,
+        horizon_years=other.horizon_years - first.horizon_years,
+        final_capital=other.final_capital - first.final_capital,
+        real_final_capital=other.real_final_capital - first.real_final_capital,
+        net_income=other.net_income - first.net_income,
+        monthly_net=monthly,
+        independence_months=_months(first.independence_month, other.independence_month),
+        target_months=_months(first.target_month, other.target_month),
+    )
