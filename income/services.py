@@ -541,18 +541,26 @@ def _require_subscription(source: IncomeSource) -> None:
         )
 
 
+def _taken_on_source(record: SubscriptionPeriod | EffortLog | AssetValue, field: str) -> bool:
+    """Whether another row of ``record``'s source already has its ``field`` (a month,
+    a day): periods, logged hours and asset values are one per source and month/day."""
+    value = getattr(record, field)
+    return bool(
+        value
+        and type(record)
+        .objects.filter(source_id=record.source_id, **{field: value})
+        .exclude(pk=record.pk)
+        .exists()
+    )
+
+
 def _check_period(period: SubscriptionPeriod) -> None:
     errors: dict[str, list[str]] = {}
     if period.churned_subscribers > period.subscribers_start:
         errors["churned_subscribers"] = [
             _("More subscribers cannot churn than there were at the start of the month.")
         ]
-    if (
-        period.month
-        and SubscriptionPeriod.objects.filter(source_id=period.source_id, month=period.month)
-        .exclude(pk=period.pk)
-        .exists()
-    ):
+    if _taken_on_source(period, "month"):
         errors["month"] = [_("This month is already recorded for this source.")]
     if errors:
         raise DomainError(errors)
@@ -597,12 +605,7 @@ EFFORT_FIELDS = frozenset({"source", "month", "hours", "note"})
 
 
 def _check_effort_log(effort_log: EffortLog) -> None:
-    if (
-        effort_log.month
-        and EffortLog.objects.filter(source_id=effort_log.source_id, month=effort_log.month)
-        .exclude(pk=effort_log.pk)
-        .exists()
-    ):
+    if _taken_on_source(effort_log, "month"):
         raise DomainError({"month": [_("This month is already recorded for this source.")]})
 
 
@@ -650,12 +653,7 @@ def _require_asset(source: IncomeSource) -> None:
 
 
 def _check_asset_value(asset_value: AssetValue) -> None:
-    if (
-        asset_value.date
-        and AssetValue.objects.filter(source_id=asset_value.source_id, date=asset_value.date)
-        .exclude(pk=asset_value.pk)
-        .exists()
-    ):
+    if _taken_on_source(asset_value, "date"):
         raise DomainError({"date": [_("A value is already recorded for this day.")]})
 
 
