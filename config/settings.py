@@ -92,8 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # The profile's theme and date style (config/preferences.py); needs request.user.
-    "config.preferences.PreferencesMiddleware",
+    # The profile's theme and date style (income/preferences.py); needs request.user.
+    "income.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -13,9 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from config.preferences import preferences_remember
 from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
 from income.finance.money import payment_net
+from income.preferences import preferences_remember
 
 CURRENCY_CHOICES = [(code, code) for code in CURRENCY_CODES]
 ZERO = Decimal(0)
@@ -223,7 +223,7 @@ class Theme(models.TextChoices):
 
 
 class DateStyle(models.TextChoices):
-    """How a day is written (config/dates.py); "system" is the language's own."""
+    """How a day is written (income/date_style.py); "system" is the language's own."""
 
     SYSTEM = "system", _("As the language writes it (5 Dec 2026 / 05.12.2026)")
     DMY = "dmy", _("Day, month, year in digits (05/12/2026 / 05.12.2026)")
@@ -334,7 +334,7 @@ class Profile(models.Model):
 
 
 def _profile_saved(sender: type[Profile], instance: Profile, **kwargs: object) -> None:
-    """Every page reads theme and date style from the cache (config/preferences.py); a save
+    """Every page reads theme and date style from the cache (income/preferences.py); a save
     from anywhere (settings, API, admin) writes the new values there."""
     preferences_remember(
         user_id=instance.user_id, theme=instance.theme, date_style=instance.date_style

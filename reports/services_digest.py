@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from config.dates import SYSTEM, date_style_override
+from income.date_style import SYSTEM, date_style_override
 from income.services import email_send, profile_get_or_create, profile_update
 from income.tasks import TRANSIENT_ERRORS
 from reports.digests import Digest, digest_for, digest_recipients, digest_week, unsubscribe_url

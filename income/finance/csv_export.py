@@ -21,7 +21,7 @@ def safe_cell(text: str) -> str:
 
 
 def csv_date_pattern(*, german: bool, date_style: str = "system") -> str:
-    """How a CSV writes a day, by the person's date style (config/dates.py has the pages').
+    """How a CSV writes a day, by the person's date style (income/date_style.py has the pages').
 
     "system": German 31.12.2025, otherwise ISO 2025-12-31 (a spreadsheet in any other
     language reads ISO as a date, and it is never ambiguous); "dmy": 31.12.2025 in

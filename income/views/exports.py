@@ -1,5 +1,5 @@
 """CSV downloads of a user's sources and payments, in their language's format and
-their date style (the request's, set by ``config.preferences.PreferencesMiddleware``)."""
+their date style (the request's, set by ``income.preferences.PreferencesMiddleware``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.dates import current_date_style
 from income import selectors
+from income.date_style import current_date_style
 from income.finance.csv_export import write_csv
 
 

@@ -1,4 +1,4 @@
-"""config.dates: a date style is active only where it is set, and only for whole days."""
+"""income.date_style: a date style is active only where it is set, and only for whole days."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from django.utils import formats, translation
 
-from config.dates import current_date_style, date_style_override, style_format
+from income.date_style import current_date_style, date_style_override, style_format
 
 DAY = date(2026, 12, 5)
 

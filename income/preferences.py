@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from config.dates import SYSTEM, date_style_override
+from income.date_style import SYSTEM, date_style_override
 
 
 @dataclass(frozen=True)
