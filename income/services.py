@@ -6,7 +6,7 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -541,6 +541,23 @@ def _require_subscription(source: IncomeSource) -> None:
         )
 
 
+R = TypeVar("R", SubscriptionPeriod, EffortLog, AssetValue)
+
+
+def _record_save(record: R, *, check: Callable[[R], None], owner: User) -> R:
+    """Check, save and mark the owner's figures stale: the end of every write of a
+    per-source record (subscription period, logged hours, asset value)."""
+    check(record)
+    record = model_assign_and_save(instance=record, fields={})
+    owner_data_changed(owner_id=owner.pk)
+    return record
+
+
+def _record_delete(record: SubscriptionPeriod | EffortLog | AssetValue) -> None:
+    owner_data_changed(owner_id=record.source.owner_id)
+    record.delete()
+
+
 def _taken_on_source(record: SubscriptionPeriod | EffortLog | AssetValue, field: str) -> bool:
     """Whether another row of ``record``'s source already has its ``field`` (a month,
     a day): periods, logged hours and asset values are one per source and month/day."""
@@ -574,10 +591,7 @@ def period_create(*, owner: User, source: IncomeSource, **fields: Any) -> Subscr
     _require_subscription(source)
     period = SubscriptionPeriod(source=source)
     _assign_month_fields(period, fields)
-    _check_period(period)
-    period = model_assign_and_save(instance=period, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return period
+    return _record_save(period, check=_check_period, owner=owner)
 
 
 @transaction.atomic
@@ -587,16 +601,12 @@ def period_update(*, owner: User, period: SubscriptionPeriod, **fields: Any) -> 
         source_require_owner(source=fields["source"], owner=owner)
         _require_subscription(fields["source"])
     _assign_month_fields(period, fields)
-    _check_period(period)
-    period = model_assign_and_save(instance=period, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return period
+    return _record_save(period, check=_check_period, owner=owner)
 
 
 @transaction.atomic
 def period_delete(*, period: SubscriptionPeriod) -> None:
-    owner_data_changed(owner_id=period.source.owner_id)
-    period.delete()
+    _record_delete(period)
 
 
 # ----------------------------------------------------------------------------- effort
@@ -616,10 +626,7 @@ def effort_log_create(*, owner: User, source: IncomeSource, **fields: Any) -> Ef
     source_require_owner(source=source, owner=owner)
     effort_log = EffortLog(source=source)
     _assign_month_fields(effort_log, fields)
-    _check_effort_log(effort_log)
-    effort_log = model_assign_and_save(instance=effort_log, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return effort_log
+    return _record_save(effort_log, check=_check_effort_log, owner=owner)
 
 
 @transaction.atomic
@@ -628,16 +635,12 @@ def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> E
     if "source" in fields:
         source_require_owner(source=fields["source"], owner=owner)
     _assign_month_fields(effort_log, fields)
-    _check_effort_log(effort_log)
-    effort_log = model_assign_and_save(instance=effort_log, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return effort_log
+    return _record_save(effort_log, check=_check_effort_log, owner=owner)
 
 
 @transaction.atomic
 def effort_log_delete(*, effort_log: EffortLog) -> None:
-    owner_data_changed(owner_id=effort_log.source.owner_id)
-    effort_log.delete()
+    _record_delete(effort_log)
 
 
 # ----------------------------------------------------------------------------- asset values
@@ -670,10 +673,7 @@ def asset_value_create(*, owner: User, source: IncomeSource, **fields: Any) -> A
     asset_value = AssetValue(source=source)
     for name, value in fields.items():
         setattr(asset_value, name, value)
-    _check_asset_value(asset_value)
-    asset_value = model_assign_and_save(instance=asset_value, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return asset_value
+    return _record_save(asset_value, check=_check_asset_value, owner=owner)
 
 
 @transaction.atomic
@@ -684,16 +684,12 @@ def asset_value_update(*, owner: User, asset_value: AssetValue, **fields: Any) -
         _require_asset(fields["source"])
     for name, value in fields.items():
         setattr(asset_value, name, value)
-    _check_asset_value(asset_value)
-    asset_value = model_assign_and_save(instance=asset_value, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return asset_value
+    return _record_save(asset_value, check=_check_asset_value, owner=owner)
 
 
 @transaction.atomic
 def asset_value_delete(*, asset_value: AssetValue) -> None:
-    owner_data_changed(owner_id=asset_value.source.owner_id)
-    asset_value.delete()
+    _record_delete(asset_value)
 
 
 @transaction.atomic
