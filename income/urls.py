@@ -46,6 +46,7 @@ urlpatterns = [
     path("payments/<int:pk>/delete/", payments.payment_delete, name="payment_delete"),
     path("settings/", accounts.settings_page, name="settings"),
     path("language/", accounts.language_switch, name="language_switch"),
+    path("theme/", accounts.theme_switch, name="theme_switch"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.ProfileLanguageLoginView.as_view(), name="login"),
     path(

@@ -6,11 +6,14 @@ the page, and any client that wants it, read one definition of "difference to th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from income.finance.schedule import months_between
+from scenarios.projections import Projection
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,53 @@ def difference(*, first: ComparedFigures, other: ComparedFigures) -> Difference:
         independence_months=_months(first.independence_month, other.independence_month),
         target_months=_months(first.target_month, other.target_month),
     )
+
+
+class PlanInputs(Protocol):
+    """The inputs of a scenario the comparison shows (a ``Scenario`` has them)."""
+
+    @property
+    def starting_capital(self) -> Decimal: ...
+    @property
+    def monthly_contribution(self) -> Decimal: ...
+    @property
+    def annual_return(self) -> Decimal: ...
+    @property
+    def horizon_years(self) -> int: ...
+    @property
+    def target_monthly_income(self) -> Decimal: ...
+
+
+def compared_figures(*, plan: PlanInputs, projection: Projection) -> ComparedFigures:
+    """A scenario's inputs and its projection's last year, as the comparison shows them.
+
+    A target month only for a plan with a target; no monthly income for a plan taxed once
+    at the end (a saved calculation), which pays nothing out along the way.
+    """
+    last_year = projection.years[-1]
+    return ComparedFigures(
+        starting_capital=plan.starting_capital,
+        monthly_contribution=plan.monthly_contribution,
+        annual_return=plan.annual_return,
+        horizon_years=plan.horizon_years,
+        final_capital=projection.final_capital,
+        real_final_capital=last_year.real_capital_end,
+        net_income=projection.total_net_income,
+        monthly_net=None if projection.calculation else last_year.monthly_net_average,
+        independence_month=projection.independence_month,
+        target_month=projection.target_month if plan.target_monthly_income else None,
+    )
+
+
+def differences_to_first(
+    compared: Sequence[tuple[PlanInputs, Projection]],
+) -> list[Difference | None]:
+    """Each scenario's difference to the first one, in order; None for the first itself.
+
+    The compare page's column and the API's ``difference`` both come from here.
+    """
+    figures = [compared_figures(plan=plan, projection=projection) for plan, projection in compared]
+    return [
+        difference(first=figures[0], other=other) if index else None
+        for index, other in enumerate(figures)
+    ]

@@ -32,11 +32,12 @@ from income.finance.rounding import to_cents
 from income.formatting import format_month
 from income.forms import CalculatorForm
 from income.forms_income import add_service_errors
+from income.ids import object_ids
 from income.models import IncomeSource, Profile
 from income.services import profile_get_or_create
 from scenarios import plan_actual, selectors, services
 from scenarios.api.views import MAX_COMPARED
-from scenarios.comparison import ComparedFigures, Difference, difference
+from scenarios.comparison import Difference, differences_to_first
 from scenarios.forms import CALCULATOR_KEYS, ScenarioForm, StressForm, calculator_scenario_fields
 from scenarios.models import Scenario
 from scenarios.montecarlo import Fan
@@ -45,7 +46,6 @@ from scenarios.projections import Projection, YearRow
 ZERO = Decimal(0)
 TWELVE = Decimal(12)
 MIN_COMPARED = 2
-MAX_ID = 2**63  # the database's largest key; a larger number is no id at all
 # The session key under which an anonymous visitor's calculator result waits for an account.
 PENDING_CALCULATOR_SCENARIO = "pending_calculator_scenario"
 TRACKED_SHOWN = 3  # months of plan vs actual on the detail page
@@ -442,11 +442,7 @@ def _compare_ids(request: HttpRequest) -> list[int]:
 
     Raises ``ValueError`` for anything that is not an id.
     """
-    raw = ",".join(request.GET.getlist("ids"))
-    ids = list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip()))
-    if any(not 0 < pk < MAX_ID for pk in ids):
-        raise ValueError("not an id")
-    return ids
+    return object_ids(request.GET.getlist("ids"))
 
 
 def _compare_chart(outcomes: list[services.ScenarioOutcome], currency: str) -> dict[str, object]:
@@ -467,22 +463,6 @@ class ComparedScenario:
     projection: Projection
     last_year: YearRow
     difference: Difference | None = None  # to the first scenario; None for the first
-
-
-def _compared_figures(scenario: Scenario, projection: Projection) -> ComparedFigures:
-    last_year = projection.years[-1]
-    return ComparedFigures(
-        starting_capital=scenario.starting_capital,
-        monthly_contribution=scenario.monthly_contribution,
-        annual_return=scenario.annual_return,
-        horizon_years=scenario.horizon_years,
-        final_capital=projection.final_capital,
-        real_final_capital=last_year.real_capital_end,
-        net_income=projection.total_net_income,
-        monthly_net=None if projection.calculation else last_year.monthly_net_average,
-        independence_month=projection.independence_month,
-        target_month=projection.target_month if scenario.target_monthly_income else None,
-    )
 
 
 @login_required
@@ -509,15 +489,15 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     outcomes = [services.scenario_run(scenario=found[pk], today=today) for pk in ids]
-    figures = [_compared_figures(o.scenario, o.projection) for o in outcomes]
+    differences = differences_to_first([(o.scenario, o.projection) for o in outcomes])
     compared = [
         ComparedScenario(
             scenario=outcome.scenario,
             projection=outcome.projection,
             last_year=outcome.projection.years[-1],
-            difference=difference(first=figures[0], other=figures[index]) if index else None,
+            difference=change,
         )
-        for index, outcome in enumerate(outcomes)
+        for outcome, change in zip(outcomes, differences, strict=True)
     ]
     return render(
         request,

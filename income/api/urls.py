@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from income.api import views
+from income.api.calendar import CalendarView
 from income.api.definitions import FigureDefinitionsView
 
 router = DefaultRouter(trailing_slash=True)
@@ -27,5 +28,6 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("dashboard/", views.DashboardView.as_view(), name="api-dashboard"),
     path("figures/", FigureDefinitionsView.as_view(), name="api-figures"),
+    path("calendar/", CalendarView.as_view(), name="api-calendar"),
     *router.urls,
 ]

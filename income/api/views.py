@@ -215,11 +215,16 @@ class SourceViewSet(OwnedViewSet):
         services.source_delete(source=instance)
 
 
+#: The response header of ``DELETE /api/v1/payments/{id}/`` that carries the undo token.
+UNDO_TOKEN_HEADER = "Undo-Token"  # noqa: S105 (a header's name, not a secret)
+
+
 class PaymentViewSet(OwnedViewSet):
     """The caller's payments: ``?search=`` (note, source name or amount), the filters and
     ``?ordering=`` (date, source, gross, net, created_at); ``bulk/`` and ``undo/`` act on
-    many at once. A create that looks like a recorded payment (same source, date and
-    gross) is a 400 under ``confirm_duplicate`` until sent again with it set to true."""
+    many at once, and a single delete can be undone as a bulk one can. A create that looks
+    like a recorded payment (same source, date and gross) is a 400 under
+    ``confirm_duplicate`` until sent again with it set to true."""
 
     queryset = Payment.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = PaymentSerializer
@@ -294,8 +299,38 @@ class PaymentViewSet(OwnedViewSet):
         )
         return Response(PaymentUndoResultSerializer({"count": count}).data)
 
-    def perform_destroy(self, instance: Payment) -> None:
-        services.payment_delete(payment=instance)
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                UNDO_TOKEN_HEADER,
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                response=[204],
+                required=True,
+                description=(
+                    "Restores the payment (same id and fields) when sent as "
+                    '{"token": …} to POST /api/v1/payments/undo/: within 15 minutes, '
+                    "once, by the same user."
+                ),
+            )
+        ],
+        responses={204: OpenApiResponse(description="Deleted; the Undo-Token header undoes it.")},
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete one payment; the answer stays 204 with no body, and carries an undo token.
+
+        The token is the bulk delete's (``payments_bulk_delete`` of this one id: signed,
+        15 minutes, single use, bound to the caller), in the ``Undo-Token`` header rather
+        than a body: a 204 has none, clients written against the plain 204 keep working,
+        and one that wants the undo reads a header instead of a new answer shape.
+        """
+        payment = self.get_object()
+        try:
+            _count, token = services.payments_bulk_delete(owner=self.owner(), ids=[payment.pk])
+        except Payment.DoesNotExist:  # deleted by a parallel request since the look-up
+            raise NotFound from None
+        return Response(status=status.HTTP_204_NO_CONTENT, headers={UNDO_TOKEN_HEADER: token})
 
 
 class SubscriptionPeriodViewSet(OwnedViewSet):

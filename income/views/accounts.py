@@ -1,4 +1,4 @@
-"""Sign-up, log-in with the profile's language, settings and the language switch."""
+"""Sign-up, log-in with the profile's language, settings, the language and theme switches."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from income.forms import LanguageForm, ProfileForm, SignupForm
+from income.models import Theme
 from income.services import profile_get_or_create, profile_update, user_register
 
 
@@ -115,3 +116,28 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         profile_update(user=request.user, language=language)
     translation.activate(language)
     return _remember_language(HttpResponseRedirect(next_url), language)
+
+
+@require_POST
+def theme_switch(request: HttpRequest) -> HttpResponse:
+    """Set light, dark or the device's choice from the header, then go back to the page.
+
+    A plain POST form (CSRF token, safe ``next``), so it works without script; the chosen
+    value is kept on the profile, where the settings page and every page read it
+    (income/preferences.py; the profile's save refreshes the cached preferences).
+
+    Only signed-in people are offered the switch. Signed out, a person sees a few public
+    pages (home, calculator, help, log-in), for which the device's own light or dark
+    setting is the right choice; a cookie would be a second place a theme lives, to keep
+    in step with the profile at log-in. A post without a session (a page left open past
+    log-out) goes back and changes nothing.
+    """
+    next_url = _safe_next(request, reverse("home"))
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(next_url)
+    theme = request.POST.get("theme", "")
+    if theme not in Theme.values:
+        messages.error(request, _("Unknown appearance; nothing was changed."))
+        return HttpResponseRedirect(next_url)
+    profile_update(user=request.user, theme=theme)
+    return HttpResponseRedirect(next_url)

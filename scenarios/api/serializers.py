@@ -126,8 +126,54 @@ class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     missing_rates = serializers.ListField(child=serializers.CharField())
 
 
+class DifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``scenarios.comparison.Difference``: this scenario's figure less the first one's,
+    the compare page's "Difference to" column."""
+
+    starting_capital = _money()
+    monthly_contribution = _money()
+    annual_return = FigureField(
+        decimal_places=6, help_text=_("In percentage points, as a fraction: 0.01 is one point.")
+    )
+    horizon_years = serializers.IntegerField()
+    final_capital = _money()
+    real_final_capital = _money(help_text=_("The final capital in today's money."))
+    net_income = _money(help_text=_("The net income over the whole plan."))
+    monthly_net = _money(
+        allow_null=True,
+        help_text=_(
+            "The monthly net income of the last year; null when either scenario is taxed "
+            "once at the end (it pays nothing out monthly)."
+        ),
+    )
+    independence_months = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Whole months from the first scenario's independence month to this one's: "
+            "positive is later. Null when either is not reached within its horizon."
+        ),
+    )
+    target_months = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Whole months between the months the target income is reached, as "
+            "independence_months; null when either has no target or does not reach it."
+        ),
+    )
+
+
+class ComparedSerializer(ProjectionSerializer):
+    difference = DifferenceSerializer(
+        allow_null=True,
+        help_text=_(
+            "This scenario's figures less the first scenario's (the first one compared); "
+            "null for the first scenario itself."
+        ),
+    )
+
+
 class CompareSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    scenarios = ProjectionSerializer(many=True)
+    scenarios = ComparedSerializer(many=True)
 
 
 def _fraction(*, low: Decimal = Decimal(0)) -> serializers.DecimalField:

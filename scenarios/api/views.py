@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from income.ids import object_ids
 from scenarios import plan_actual, selectors, services
 from scenarios.api.serializers import (
     CompareSerializer,
@@ -25,6 +26,7 @@ from scenarios.api.serializers import (
     SourceTrackingSerializer,
     StressResultSerializer,
 )
+from scenarios.comparison import differences_to_first
 from scenarios.models import Scenario
 
 
@@ -106,10 +108,12 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
     )
     @action(detail=False, methods=["get"])
     def compare(self, request: Request) -> Response:
-        """Up to four of the caller's scenarios side by side; another user's id is a 404."""
+        """Up to four of the caller's scenarios side by side, each after the first with its
+        ``difference`` to the first (the compare page's column, from the same function);
+        another user's id is a 404."""
         raw = request.query_params.get("ids", "")
         try:
-            ids = list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip()))
+            ids = object_ids([raw])
         except ValueError:
             raise ValidationError({"ids": [_("Give scenario ids separated by commas.")]}) from None
         if not 1 <= len(ids) <= MAX_COMPARED:
@@ -121,7 +125,12 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
             raise NotFound
         today = timezone.localdate()
         outcomes = [services.scenario_run(scenario=found[pk], today=today) for pk in ids]
-        data = CompareSerializer({"scenarios": outcomes}).data
+        differences = differences_to_first([(o.scenario, o.projection) for o in outcomes])
+        compared = [
+            {**vars(outcome), "difference": change}
+            for outcome, change in zip(outcomes, differences, strict=True)
+        ]
+        data = CompareSerializer({"scenarios": compared}).data
         for row in data["scenarios"]:
             row.pop("months", None)
         return Response(data)

@@ -16,7 +16,13 @@
 (function () {
   "use strict";
 
-  var palette = ["#0f766e", "#d97706", "#4f46e5", "#be123c", "#0369a1", "#65a30d"];
+  // Ten colours, one per passive category (the category chart colours by category, not
+  // by position): with six, "Membership" and "P2P interest" were both amber. The grey
+  // comes last, for "Other passive income".
+  var palette = [
+    "#0f766e", "#d97706", "#4f46e5", "#be123c", "#0369a1",
+    "#65a30d", "#0891b2", "#c026d3", "#a16207", "#78716c",
+  ];
 
   function moneyFormatter(currency) {
     var lang = document.documentElement.lang || "en";

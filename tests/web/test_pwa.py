@@ -52,7 +52,8 @@ def test_it_works_without_an_account(client: Client, db: None) -> None:
 
 def test_its_colours_are_the_brand_colour_of_the_style_sheet(client: Client, db: None) -> None:
     css = (BASE_DIR / "static" / "css" / "app.css").read_text()
-    match = re.search(r"--pico-primary:\s*(#[0-9a-fA-F]{6})", css)
+    # The light theme's primary: written alone, or first in ``light-dark(light, dark)``.
+    match = re.search(r"--pico-primary:\s*(?:light-dark\()?(#[0-9a-fA-F]{6})", css)
     assert match
     data = manifest(client)
     assert data["theme_color"].lower() == match.group(1).lower() == BRAND_COLOUR

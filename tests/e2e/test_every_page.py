@@ -1,0 +1,451 @@
+"""Every page, as a person sees it: at a phone's (375 px) and a desktop's (1280 px) width,
+on a light and a dark device, in English and German.
+
+The pages come from the URL configuration, so a new page cannot be missed: every route
+is either visited (``PAGES``, filled from the demo account's objects) or named in
+``SKIPPED`` with the reason (an API, a file download, a POST-only action, a fragment
+htmx swaps into a page visited here). A route in neither fails
+``test_every_html_route_is_visited_or_skipped_with_a_reason`` by name.
+
+On each page the sweep holds: it answers 200 in the chosen language, nothing scrolls
+sideways, no visible text is cut off (``clipped_text``), and the browser reports no
+console error, no uncaught exception and no refused script or style (the content
+security policy's ``securitypolicyviolation``). Every finding of a run is collected and
+listed at the end: page, theme, language, width, what.
+
+Screenshots ``test-artifacts/every-<page>-<theme>-<language>-<width>.png`` are taken on
+a dark phone and a light desktop, where a person looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import get_resolver
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from imports import services as import_services
+from income.demo import demo_create
+from income.models import (
+    AssetValue,
+    EffortLog,
+    HelpArticle,
+    IncomeSource,
+    Payment,
+    SubscriptionPeriod,
+)
+from portability.services import account_export, account_import_file
+from reports.models import JobReason
+from reports.services import recompute_job_create, report_recompute
+from scenarios.demo import demo_scenarios_create
+from tests.e2e.conftest import ARTIFACTS, clipped_text
+from tests.e2e.language import english_on
+from tests.e2e.steps import german_csv, log_in
+from tests.test_ownership import _walk
+
+PASSWORD = "demo-pass-12345"
+THEMES = ("light", "dark")
+WIDTHS = (375, 1280)
+LANGUAGES = ("en", "de")
+# Where a person looks at the pictures: a dark phone and a light desktop.
+SCREENSHOTS = {("dark", 375), ("light", 1280)}
+VISITOR, USER, STAFF = "visitor", "user", "staff"
+CALCULATOR = (
+    "/calculator/?initial_investment=10000&annual_return=5&investment_period=10"
+    "&tax_rate=15&additional_income=1000"
+)
+STRESS = "/scenarios/stress-test/?dividend_cut=30&churn_spike=10&ad_revenue_drop=40&vacancy=10"
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo account's objects whose pages the sweep opens."""
+
+    user: User
+    capital_source: int  # an ETF: values over time
+    subscription_source: int  # a club: members by month
+    effort_source: int  # freelance work: logged hours
+    payment: int
+    period: int
+    effort_log: int
+    asset_value: int
+    scenarios: tuple[int, int]
+    upload: int
+    job: int
+    data_import: int  # the admin's import of the demo's export
+    help_slug: str
+    reset_path: str
+    own_texts: tuple[str, ...]  # what the user typed (names, descriptions): no German needed
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str  # for the findings and the screenshot's file name
+    url: str
+    who: str  # VISITOR (logged out), USER (the demo account) or STAFF (the admin)
+    allow_clipped: str = ""  # why this page may cut text (Django's own admin only)
+
+
+# route name -> the visits that show it, built from the demo's objects
+PAGES: dict[str, Callable[[Demo], list[Visit]]] = {
+    # logged out
+    "home": lambda d: [Visit("home", "/", VISITOR)],
+    "login": lambda d: [Visit("login", "/accounts/login/", VISITOR)],
+    "signup": lambda d: [Visit("signup", "/accounts/signup/", VISITOR)],
+    "password_reset": lambda d: [Visit("password-reset", "/accounts/password_reset/", VISITOR)],
+    "password_reset_done": lambda d: [
+        Visit("password-reset-done", "/accounts/password_reset/done/", VISITOR)
+    ],
+    "password_reset_confirm": lambda d: [
+        Visit("password-reset-confirm", d.reset_path, VISITOR),
+        Visit("password-reset-invalid", "/accounts/reset/MQ/not-a-token/", VISITOR),
+    ],
+    "password_reset_complete": lambda d: [
+        Visit("password-reset-complete", "/accounts/reset/done/", VISITOR)
+    ],
+    "calculator": lambda d: [
+        Visit("calculator-empty", "/calculator/", VISITOR),
+        Visit("calculator", CALCULATOR, USER),  # its result, under the full header
+    ],
+    "help_index": lambda d: [Visit("help", "/help/", VISITOR)],
+    "help_figures": lambda d: [Visit("help-figures", "/help/figures/", USER)],
+    "help_article": lambda d: [Visit("help-article", f"/help/{d.help_slug}/", VISITOR)],
+    # the demo account
+    "dashboard": lambda d: [Visit("dashboard", "/dashboard/", USER)],
+    "income_calendar": lambda d: [Visit("calendar", "/calendar/", USER)],
+    "payment_list": lambda d: [Visit("payments", "/payments/", USER)],
+    "payment_edit": lambda d: [Visit("payment-edit", f"/payments/{d.payment}/edit/", USER)],
+    "payment_delete": lambda d: [Visit("payment-delete", f"/payments/{d.payment}/delete/", USER)],
+    "source_list": lambda d: [Visit("sources", "/sources/", USER)],
+    "source_create": lambda d: [Visit("source-new", "/sources/new/", USER)],
+    "source_detail": lambda d: [
+        Visit("source-capital", f"/sources/{d.capital_source}/", USER),
+        Visit("source-subscription", f"/sources/{d.subscription_source}/", USER),
+        Visit("source-effort", f"/sources/{d.effort_source}/", USER),
+    ],
+    "source_edit": lambda d: [Visit("source-edit", f"/sources/{d.capital_source}/edit/", USER)],
+    "source_delete": lambda d: [
+        Visit("source-delete", f"/sources/{d.capital_source}/delete/", USER)
+    ],
+    "period_create": lambda d: [
+        Visit("period-new", f"/sources/{d.subscription_source}/periods/new/", USER)
+    ],
+    "period_edit": lambda d: [Visit("period-edit", f"/periods/{d.period}/edit/", USER)],
+    "period_delete": lambda d: [Visit("period-delete", f"/periods/{d.period}/delete/", USER)],
+    "effort_create": lambda d: [
+        Visit("effort-new", f"/sources/{d.effort_source}/effort/new/", USER)
+    ],
+    "effort_edit": lambda d: [Visit("effort-edit", f"/effort/{d.effort_log}/edit/", USER)],
+    "effort_delete": lambda d: [Visit("effort-delete", f"/effort/{d.effort_log}/delete/", USER)],
+    "asset_value_create": lambda d: [
+        Visit("value-new", f"/sources/{d.capital_source}/values/new/", USER)
+    ],
+    "asset_value_edit": lambda d: [Visit("value-edit", f"/values/{d.asset_value}/edit/", USER)],
+    "asset_value_delete": lambda d: [
+        Visit("value-delete", f"/values/{d.asset_value}/delete/", USER)
+    ],
+    "scenario_list": lambda d: [Visit("scenarios", "/scenarios/", USER)],
+    "scenario_create": lambda d: [Visit("scenario-new", "/scenarios/new/", USER)],
+    "scenario_detail": lambda d: [
+        Visit("scenario-savings", f"/scenarios/{d.scenarios[0]}/", USER),
+        Visit("scenario-sources", f"/scenarios/{d.scenarios[1]}/", USER),
+    ],
+    "scenario_edit": lambda d: [Visit("scenario-edit", f"/scenarios/{d.scenarios[1]}/edit/", USER)],
+    "scenario_delete": lambda d: [
+        Visit("scenario-delete", f"/scenarios/{d.scenarios[0]}/delete/", USER)
+    ],
+    "scenario_compare": lambda d: [
+        Visit("scenario-compare", "/scenarios/compare/?ids={},{}".format(*d.scenarios), USER)
+    ],
+    "scenario_stress": lambda d: [
+        Visit("stress-test-empty", "/scenarios/stress-test/", USER),
+        Visit("stress-test", STRESS, USER),
+    ],
+    "reports": lambda d: [Visit("reports", "/reports/", USER)],
+    "report_job": lambda d: [Visit("report-job", f"/reports/jobs/{d.job}/", USER)],
+    "import_upload": lambda d: [Visit("import-new", "/imports/new/", USER)],
+    "import_detail": lambda d: [Visit("import-preview", f"/imports/{d.upload}/", USER)],
+    "settings": lambda d: [Visit("settings", "/settings/", USER)],
+    "data_page": lambda d: [Visit("settings-data", "/settings/data/", USER)],
+    # An import goes into an account without data: the admin's, from the demo's export;
+    # the page when done (its other states are photographed in test_data_import_job).
+    "data_import_job": lambda d: [
+        Visit("settings-data-import", f"/settings/data/import/{d.data_import}/", STAFF)
+    ],
+    "password_change": lambda d: [Visit("password-change", "/accounts/password_change/", USER)],
+    "password_change_done": lambda d: [
+        Visit("password-change-done", "/accounts/password_change/done/", USER)
+    ],
+}
+
+ADMIN = "Django's own admin: its change list scrolls inside a box of its own"
+# The admin is Django's; its index and one change list show it holds with our styles.
+ADMIN_PAGES = [
+    Visit("admin", "/admin/", STAFF),
+    Visit("admin-categories", "/admin/income/incomecategory/", STAFF, allow_clipped=ADMIN),
+]
+
+FRAGMENT = "an htmx fragment, not a page; seen inside the page that loads it"
+DOWNLOAD = "a file download, not a page"
+POST_ONLY = "POST only: an action that redirects, no page of its own"
+# route name -> why the sweep does not open it
+SKIPPED: dict[str, str] = {
+    "health": "a JSON health check for the load balancer",
+    "manifest": "the web app manifest (JSON)",
+    "api-schema": "the OpenAPI schema (YAML)",
+    "api-docs": "Swagger UI, a third party's page (its policy is held in "
+    "test_content_security_policy)",
+    "data_export": DOWNLOAD,
+    "reports_csv": DOWNLOAD,
+    "payments_export": DOWNLOAD,
+    "sources_export": DOWNLOAD,
+    "import_rejected": DOWNLOAD,
+    "import_status": FRAGMENT + " (the import page polls it while an import runs)",
+    "scenario_behind_plan": FRAGMENT + " (the dashboard)",
+    "report_received": FRAGMENT + " (the stress test)",
+    "scenario_preview": POST_ONLY + " (the scenario form's live preview, a fragment)",
+    "data_import": POST_ONLY,
+    "account_delete": POST_ONLY + " (its confirmation is on the data page)",
+    "report_recompute": POST_ONLY,
+    "scenario_clone": POST_ONLY,
+    "scenario_from_calculator": POST_ONLY,
+    "scenario_claim": "redirects at once: to the scenario it saves, or the list",
+    "import_mapping_delete": POST_ONLY,
+    "payment_create": POST_ONLY + " (the quick-add form on the payments page)",
+    "payment_bulk": POST_ONLY,
+    "payment_undo": POST_ONLY,
+    "language_switch": POST_ONLY + " (the sweep switches language with it)",
+    "theme_switch": POST_ONLY + " (the header's appearance button)",
+    "logout": POST_ONLY,
+    "digest_unsubscribe": "a signed link from an e-mail: a one-line answer, no page to lay out",
+}
+
+
+def html_routes(urlconf: str | None = None) -> set[str]:
+    """Every route's name, but the API's (JSON) and the admin's (``ADMIN_PAGES``)."""
+    return {
+        route.name
+        for route in _walk(get_resolver(urlconf))
+        if not route.name.startswith("api-") or route.name in ("api-schema", "api-docs")
+        if route.namespace.split(":")[0] != "admin"
+    }
+
+
+def test_every_html_route_is_visited_or_skipped_with_a_reason() -> None:
+    missing = sorted(html_routes() - set(PAGES) - set(SKIPPED))
+    assert not missing, (
+        f"Pages the sweep does not open; add each to PAGES (or SKIPPED with a reason): {missing}"
+    )
+
+
+def test_the_sweep_notices_a_new_page() -> None:
+    routes = html_routes("tests.ownership_urls_fixture")
+    assert sorted(routes - set(PAGES) - set(SKIPPED)) == ["thing-detail"]
+
+
+def test_every_listed_route_still_exists_and_is_listed_once() -> None:
+    stale = sorted((set(PAGES) | set(SKIPPED)) - html_routes())
+    assert not stale, f"listed in the sweep but no longer routed: {stale}"
+    both = sorted(set(PAGES) & set(SKIPPED))
+    assert not both, f"both visited and skipped: {both}"
+
+
+# ----------------------------------------------------------------------------- the sweep
+
+# Collected in the page before any of its scripts: what the content security policy refused.
+COLLECT = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__csp.push(`${e.violatedDirective} refused ${e.blockedURI || 'inline'}`
+                    + ` (${e.sourceFile || ''}:${e.lineNumber || ''})`));
+"""
+# Loaded: no htmx request running and every chart drawn.
+SETTLED = """() => !document.querySelector('.htmx-request')
+  && [...document.querySelectorAll('canvas[data-chart-source]')]
+       .every(c => window.Chart && Chart.getChart(c) !== undefined)"""
+# The innermost elements that reach past the window's right edge (not those a scrolling
+# box of their own holds): what to fix.
+TOO_WIDE = """width => [...document.querySelectorAll('body *')]
+  .filter(e => {
+    if (e.getBoundingClientRect().right <= width + 1) return false;
+    for (let box = e.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== 'visible') return false;
+    }
+    return true;
+  })
+  .slice(-3).map(e => `<${e.tagName.toLowerCase()} class="${e.className}">`
+                      + ` ${(e.innerText || '').trim().slice(0, 40)}`)"""
+
+# A drop-down shows its chosen option in one line and cuts what does not fit, which
+# ``clipped_text`` cannot see (a select's text is not laid out as the page's). An option
+# longer than the page's whole column fits no layout at that width: the phone's own
+# list shows it whole, so only what a wider box would show counts (a drop-down squeezed
+# beside a button, in a narrow column, or padded too much).
+CUT_CHOICES = """() => {
+  const context = document.createElement('canvas').getContext('2d');
+  const main = document.querySelector('main') || document.body;
+  const column = main.clientWidth - parseFloat(getComputedStyle(main).paddingLeft)
+    - parseFloat(getComputedStyle(main).paddingRight);
+  return [...document.querySelectorAll('select:not([multiple])')]
+    .filter(s => s.getClientRects().length > 0 && s.selectedIndex >= 0)
+    .flatMap(s => {
+      const style = getComputedStyle(s);
+      context.font = style.font;
+      const text = s.options[s.selectedIndex].text.trim();
+      const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const needed = context.measureText(text).width;
+      return needed > room + 1 && needed <= column
+        ? [`<select name="${s.name}"> ${text} (${Math.ceil(needed)} > ${Math.floor(room)} px)`]
+        : [];
+    });
+}"""
+
+
+def _first(model: Any, **filters: Any) -> int:
+    pk = model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True).first()
+    assert pk is not None, f"the demo brings no {model.__name__} ({filters})"
+    return int(pk)
+
+
+@pytest.fixture
+def demo(shipped_content: None) -> Demo:
+    today = timezone.localdate()
+    user = demo_create(username="demo", password=PASSWORD, today=today).user
+    plans = demo_scenarios_create(user=user)
+    report_recompute(owner=user, today=today, force=True)
+    staff = User.objects.create_superuser("chefin", "chefin@example.com", PASSWORD)
+    capital = _first(IncomeSource, owner=user, asset_values__isnull=False)
+    effort = _first(IncomeSource, owner=user, effort_logs__isnull=False)
+    subscription = _first(IncomeSource, owner=user, periods__isnull=False)
+    upload = import_services.payment_import_upload(
+        owner=user,
+        filename="umsaetze.csv",
+        content=german_csv(12, first=date(today.year - 1, 1, 15), days=330),
+        source=IncomeSource.objects.get(pk=capital),
+    )
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    own_texts = [
+        *IncomeSource.objects.filter(owner=user).values_list("name", flat=True),
+        *(
+            text
+            for plan in (plans.savings, plans.sources)
+            for text in (plan.name, plan.description)
+        ),
+        upload.filename,
+    ]
+    return Demo(
+        user=user,
+        capital_source=capital,
+        subscription_source=subscription,
+        effort_source=effort,
+        payment=_first(Payment, source__owner=user),
+        period=_first(SubscriptionPeriod, source__owner=user),
+        effort_log=_first(EffortLog, source__owner=user),
+        asset_value=_first(AssetValue, source__owner=user),
+        scenarios=(plans.savings.pk, plans.sources.pk),
+        upload=upload.pk,
+        job=recompute_job_create(owner=user, reason=JobReason.REQUEST, force=True).pk,
+        data_import=account_import_file(user=staff, content=account_export(user=user)).pk,
+        help_slug=str(HelpArticle.objects.order_by("pk").values_list("slug", flat=True)[0]),
+        reset_path=f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/",
+        own_texts=tuple(own_texts),
+    )
+
+
+def _log_in_as(page: Any, base_url: str, who: str) -> None:
+    if who == USER:
+        log_in(page, base_url, "demo", password=PASSWORD)
+    elif who == STAFF:
+        log_in(page, base_url, "chefin", password=PASSWORD)
+    else:
+        page.goto(f"{base_url}/accounts/login/")
+
+
+class Sweep:
+    """One browser context: a theme, a width and a kind of visitor; and what it found."""
+
+    def __init__(self, browser: Any, base_url: str, theme: str, width: int, demo: Demo) -> None:
+        self.base_url, self.theme, self.width, self.demo = base_url, theme, width, demo
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, reduced_motion="reduce", color_scheme=theme
+        )
+        self.context.add_init_script(COLLECT)
+        self.page = self.context.new_page()
+        self.console: list[str] = []  # the page's errors since the last visit began
+        self.page.on("console", self._console_message)
+        self.page.on("pageerror", lambda error: self.console.append(f"uncaught: {error}"))
+        self.findings: list[str] = []
+
+    def _console_message(self, message: Any) -> None:
+        if message.type == "error":
+            self.console.append(f"console error: {message.text}")
+
+    def switch_language(self, language: str) -> None:
+        if self.page.get_attribute("html", "lang") != language:
+            self.page.click(f"form.language-switch button[value={language}]")
+            self.page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
+
+    def visit(self, visit: Visit, language: str) -> None:
+        """Open ``visit``'s page and note each thing wrong with it, with where it was seen."""
+        where = f"{visit.name} ({visit.url}) {self.theme} {language} {self.width}"
+        self.findings += [f"{where}: {problem}" for problem in self._problems(visit, language)]
+        if (self.theme, self.width) in SCREENSHOTS:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = f"every-{visit.name}-{self.theme}-{language}-{self.width}"
+            self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def _problems(self, visit: Visit, language: str) -> list[str]:
+        page = self.page
+        self.console.clear()
+        response = page.goto(f"{self.base_url}{visit.url}")
+        found = []
+        if response is None or response.status != 200:
+            found.append(f"answers {response.status if response else 'nothing'}")
+        page.wait_for_function(SETTLED)
+        shown = page.get_attribute("html", "lang")
+        if shown != language:
+            found.append(f"in the wrong language ({shown})")
+        elif language == "de" and not visit.url.startswith("/admin/"):  # Django's texts
+            found += [
+                f"English on the German page: {text}"
+                for text in english_on(page, allowed=self.demo.own_texts)
+            ]
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > self.width:
+            found.append(f"scrolls sideways ({scroll} px): {page.evaluate(TOO_WIDE, self.width)}")
+        if not visit.allow_clipped:
+            found += [f"cut text: {text}" for text in clipped_text(page)]
+            found += [f"cut choice: {text}" for text in page.evaluate(CUT_CHOICES)]
+        found += [f"refused by the policy: {text}" for text in page.evaluate("window.__csp")]
+        return found + self.console
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_page_fits_reads_and_runs_clean(
+    browser: Any, live_server: Any, demo: Demo, theme: str, width: int
+) -> None:
+    visits = [visit for build in PAGES.values() for visit in build(demo)] + ADMIN_PAGES
+    findings = []
+    for who in (VISITOR, USER, STAFF):  # a context each: logged out, the demo, the admin
+        sweep = Sweep(browser, live_server.url, theme, width, demo)
+        _log_in_as(sweep.page, live_server.url, who)
+        for language in LANGUAGES:
+            if who == STAFF:  # the admin has no language switch: use the one of our pages
+                sweep.page.goto(f"{live_server.url}/settings/")
+            sweep.switch_language(language)
+            for visit in visits:
+                if visit.who == who:
+                    sweep.visit(visit, language)
+        sweep.context.close()
+        findings += sweep.findings
+    assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
