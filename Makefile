@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Development: debug on (settings default it off) unless the environment says otherwise.
+export DJANGO_DEBUG ?= true
 DEMO ?= 1
 PYTEST_ARGS ?=
 

@@ -3,9 +3,10 @@
 With nothing set the app runs embedded: SQLite under ``var/``, a local-memory
 cache and Celery on kombu's filesystem transport under ``var/`` (a real worker
 and beat still run, no server to install). ``DATABASE_URL`` switches to
-PostgreSQL, ``REDIS_URL`` to Redis for broker, results and cache. With
-``DJANGO_DEBUG=false`` the settings refuse to start without ``SECRET_KEY`` and
-``ALLOWED_HOSTS``. Every variable is documented in ``.env.example``.
+PostgreSQL, ``REDIS_URL`` to Redis for broker, results and cache. Debug is off
+unless ``DJANGO_DEBUG=true`` (``make run`` and the tests set it); without it the
+settings refuse to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable
+is documented in ``.env.example``.
 """
 
 from __future__ import annotations
@@ -39,10 +40,38 @@ def env_bool(name: str, *, default: bool) -> bool:
 
 
 # ----------------------------------------------------------------------------- core
-DEBUG: bool = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a server started without configuration must not show tracebacks
+# or run on a key anyone can read. ``make run`` and the tests turn it on themselves.
+DEBUG: bool = env_bool("DJANGO_DEBUG", default=False)
+#: Where development keeps the secret key it generated on its first start.
+DEV_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+
+
+def dev_secret_key(path: Path) -> str:
+    """Development's key: generated once per checkout and kept under ``var/``.
+
+    Never a constant in the source: anyone could sign sessions, password-reset links and
+    digest unsubscribe links of an installation that runs on it. Written with ``O_EXCL``
+    so two processes starting at once (web and worker) end up with the same key.
+    """
+    import os
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) >= 50:
+            return key
+        raise ImproperlyConfigured(f"{path} holds no usable secret key; delete it.") from None
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
 
 if DEBUG:
-    SECRET_KEY: str = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+    SECRET_KEY: str = env.str("SECRET_KEY", default="") or dev_secret_key(DEV_SECRET_KEY_FILE)
     ALLOWED_HOSTS: list[str] = env.list(
         "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"]
     )
@@ -52,7 +81,8 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to at least 50 random characters when DJANGO_DEBUG=false."
+            "SECRET_KEY must be set to at least 50 random characters when DJANGO_DEBUG=false "
+            "(the default; DJANGO_DEBUG=true for development, as make run sets it)."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG=false.")
@@ -97,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Authenticated pages and downloads stay out of shared and browser caches.
+    "config.headers.PrivacyHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,8 +170,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if IS_SQLITE:
     # WAL lets the web process read while the worker writes; the timeout absorbs short locks.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a writer waits its
+    # turn (the timeout) instead of failing with "database is locked" when its read lock
+    # cannot be upgraded, which SQLite refuses at once without waiting (Django 5.1+).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 # ----------------------------------------------------------------------------- cache and broker
@@ -221,6 +260,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds a mail server may take: without it a hung server holds a request (mail sent
+# inline when the broker is away) or a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Ertrag <noreply@localhost>")
 # Scheme and host of the site as users reach it: links in e-mails (a mail has no request).
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -267,7 +309,14 @@ API_MAX_PAGE_SIZE = 100
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=32) * 2**20
 #: Data rows one statement may have (PRODUCT.md §6: the import bench's 100,000 rows).
 IMPORT_MAX_ROWS = 100_000
+#: Days an uploaded statement's file is kept (for its preview and its rejected lines);
+#: then the file is emptied, and an upload never imported goes (imports.tasks).
+IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
+#: Bytes of uploaded files one account may keep at a time.
+IMPORT_USER_MAX_STORED_BYTES = env.int("IMPORT_USER_MAX_STORED_MB", default=256) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+#: A JSON body the API reads (config.api.parsers); a view may allow more (the data import).
+API_JSON_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 
 REST_KNOX = {
@@ -397,6 +446,26 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Browser features no page of ours uses are switched off for every page (and anything it
+# might embed); passkeys (WebAuthn) need the two publickey-credentials features, kept for
+# this origin. Sent by config.headers.PrivacyHeadersMiddleware.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
+
 # Log-in lockout (django-axes), for the browser, the admin and the token log-in alike:
 # after AXES_FAILURE_LIMIT failures of one username from one address, that pair waits
 # the cool-off; a success in between starts the count again. Keyed on the pair, so
@@ -408,6 +477,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 # Behind a proxy (BEHIND_PROXY) the address is the last X-Forwarded-For entry.
 AXES_CLIENT_IP_CALLABLE = "config.lockout.client_ip"
+# Days the log-in records (address, browser, time) are kept; a nightly task deletes older
+# ones (config.tasks.access_log_prune), and deleting an account deletes its own at once.
+AXES_ACCESS_LOG_RETENTION_DAYS = env.int("AXES_ACCESS_LOG_RETENTION_DAYS", default=30)
 
 # ----------------------------------------------------------------------------- logging
 LOGGING = {

@@ -14,15 +14,20 @@ nothing; ``payment_import_configure`` keeps the person's choices (mapping, sourc
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -139,15 +144,55 @@ def statement_read(
     )
 
 
+#: How long a reading of an upload is kept for its preview (the mapping step's visits).
+READING_CACHE_SECONDS = 60 * 60
+
+
+def _reading_key(*, upload: PaymentImport, default_currency: str) -> str:
+    """Everything the reading of an upload depends on: the upload itself (its owner, id
+    and moment of upload: an id the database gives again later never meets this one's
+    reading), its mapping and preset, the default currency, and the owner's saved
+    mappings (which one a header finds)."""
+    saved = list(
+        ImportMapping.objects.filter(owner_id=upload.owner_id)
+        .order_by("pk")
+        .values_list("pk", "updated_at")
+    )
+    parts = (
+        upload.owner_id, upload.pk, upload.created_at.isoformat(),
+        json.dumps(upload.mapping, sort_keys=True), upload.preset, default_currency,
+        [(pk, updated.isoformat()) for pk, updated in saved],
+    )  # fmt: skip
+    return "import-reading:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def upload_read(*, upload: PaymentImport) -> Reading:
-    """An upload's file read as its import would read it: with its mapping and preset."""
-    return statement_read(
+    """An upload's file read as its import would read it: with its mapping and preset.
+
+    The reading is kept in the cache under everything it depends on
+    (``_reading_key``), so the preview's second visit neither reads the file again nor
+    loads it from the database (issue 19: every GET re-read a 100,000-row file). An
+    upload loaded without its file (``payment_import_list``) fetches it only when the
+    reading is not kept.
+    """
+    default_currency = _default_currency(owner=upload.owner, source=upload.source)
+    key = _reading_key(upload=upload, default_currency=default_currency)
+    kept = cache.get(key)
+    if kept is not None:
+        result, preset_key, saved_pk = kept
+        saved = ImportMapping.objects.filter(owner_id=upload.owner_id, pk=saved_pk).first()
+        return Reading(result=result, preset=PRESETS.get(preset_key or ""), saved=saved)
+    reading = statement_read(
         owner=upload.owner,
         data=bytes(upload.content),
-        default_currency=_default_currency(owner=upload.owner, source=upload.source),
+        default_currency=default_currency,
         mapping=upload.mapping or None,
         preset=upload.preset,
     )
+    preset_key = reading.preset.key if reading.preset else None
+    saved_pk = reading.saved.pk if reading.saved else None
+    cache.set(key, (reading.result, preset_key, saved_pk), READING_CACHE_SECONDS)
+    return reading
 
 
 # ----------------------------------------------------------------------------- sources
@@ -460,6 +505,26 @@ def _check_size(content: bytes) -> None:
         )
 
 
+def _check_quota(*, owner: User, content: bytes) -> None:
+    """The owner's stored files and this one within ``IMPORT_USER_MAX_STORED_BYTES``
+    (issue 19: uploads were kept forever, without a bound per person)."""
+    stored = PaymentImport.objects.filter(owner=owner).aggregate(total=Sum(Length("content")))
+    limit = settings.IMPORT_USER_MAX_STORED_BYTES
+    if (stored["total"] or 0) + len(content) > limit:
+        raise DomainError(
+            {
+                "file": [
+                    _(
+                        "With this file your uploads would take more than %(size)s MB, the "
+                        "most one account keeps; files are removed %(days)s days after their "
+                        "upload."
+                    )
+                    % {"size": max(limit // 2**20, 1), "days": settings.IMPORT_KEEP_DAYS}
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def payment_import_upload(
     *, owner: User, filename: str, content: bytes, source: IncomeSource | None
@@ -468,6 +533,7 @@ def payment_import_upload(
     if source is not None:
         source_require_owner(source=source, owner=owner)
     _check_size(content)
+    _check_quota(owner=owner, content=content)
     upload = PaymentImport(owner=owner, filename=filename[:255], content=content, source=source)
     return model_assign_and_save(instance=upload, fields={})
 
@@ -719,6 +785,22 @@ OUTCOME_FIELDS = (
 
 def _error_rows(errors: Sequence[tuple[int | None, str | None, str]]) -> list[dict[str, Any]]:
     return [{"line": line, "field": field, "message": message} for line, field, message in errors]
+
+
+#: An import that has ended: its file is only needed for the rejected lines.
+ENDED = (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+
+def payment_import_cleanup(*, now: datetime | None = None) -> dict[str, int]:
+    """Empty the files of ended imports older than ``IMPORT_KEEP_DAYS`` (their outcome
+    stays) and delete uploads of that age that were never imported; a queued or running
+    one is left alone. Safe to run twice: the second run finds nothing."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_KEEP_DAYS)
+    old = PaymentImport.objects.filter(created_at__lt=cutoff)
+    with transaction.atomic():
+        emptied = old.filter(status__in=ENDED).exclude(content=b"").update(content=b"")
+        _total, per_model = old.filter(status=ImportStatus.UPLOADED).delete()
+    return {"emptied": emptied, "deleted": per_model.get(PaymentImport._meta.label, 0)}
 
 
 def payment_import_fail(*, upload_id: int, message: str) -> None:

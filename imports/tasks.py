@@ -55,3 +55,11 @@ def payment_import_process(self: Task, *, upload_id: int) -> str | None:  # type
         kind="import", job_id=upload_id, phase="done", done=1, total=1, start=100, end=100
     )
     return str(upload.status)
+
+
+@shared_task
+def payment_import_cleanup() -> dict[str, int]:
+    """Daily (the beat schedule, ``imports/migrations/0004``): old uploads' files go."""
+    from imports.services import payment_import_cleanup as cleanup
+
+    return cleanup()

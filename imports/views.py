@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from config.uploads import bounded_upload
 from imports import selectors, services
 from imports.forms import FIELD_LABELS, PreviewForm, UploadForm
 from imports.models import ImportStatus, PaymentImport
@@ -35,6 +37,7 @@ from imports.parsing.presets import PRESETS
 from income import selectors as income_selectors
 from income.finance.errors import DomainError
 from income.finance.money import payment_net
+from income.ids import object_id
 from income.progress import progress_read
 
 PREVIEW_ROWS = 20
@@ -100,6 +103,7 @@ def _errors_shown(errors: list[dict[str, Any]]) -> list[ShownProblem]:
 
 # ----------------------------------------------------------------------------- upload
 @login_required
+@bounded_upload(lambda: settings.IMPORT_MAX_BYTES, back="import_upload")
 def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form, what is recognised by itself, the saved mappings, recent imports.
 
@@ -109,9 +113,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     owner = _owner(request)
     sources = income_selectors.source_list(owner=owner)
     initial = {}
-    preset_source = request.GET.get("source", "")
-    if preset_source.isdigit() and sources.filter(pk=int(preset_source)).exists():
-        initial["source"] = int(preset_source)
+    preset_source = object_id(request.GET.get("source", ""))
+    if preset_source is not None and sources.filter(pk=preset_source).exists():
+        initial["source"] = preset_source
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources, initial=initial)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
@@ -171,7 +175,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             return redirect("import_detail", pk=started.pk)
         return render(request, "imports/result.html", _result_context(started))
-    upload = _owned_upload_with_file(request, pk)
+    # Without the file: the preview's reading is kept, and the file is fetched only when
+    # it is not (``services.upload_read``).
+    upload = started
     owner = _owner(request)
     preview = services.payment_import_preview(upload=upload)
     sources = income_selectors.source_list(owner=owner)

@@ -14,6 +14,9 @@ other way round); the receiver only schedules, it holds no business rule.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -49,6 +52,25 @@ class _Announcement:
         _announce(self.owner_id)
 
 
+#: Owners whose announcements a batch holds back (``announcements_held``).
+_held: ContextVar[frozenset[int]] = ContextVar("announcements_held", default=frozenset())
+
+
+@contextmanager
+def announcements_held(*, owner_id: int) -> Iterator[None]:
+    """Stamp ``owner_id``'s changes but announce none of them inside the ``with`` block.
+
+    For a batch written in many transactions that must end all or nothing (the data
+    import): figures recomputed from half of it would outlive its undoing. The caller
+    announces once when the batch is complete (``owner_data_changed`` outside it).
+    """
+    token = _held.set(_held.get() | {owner_id})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def owner_data_changed(*, owner_id: int) -> None:
     """Mark ``owner_id``'s figures stale now and announce it once the transaction commits.
 
@@ -57,6 +79,8 @@ def owner_data_changed(*, owner_id: int) -> None:
     (or savepoint) that rolls back, so a later change registers afresh.
     """
     Profile.objects.filter(user_id=owner_id).update(data_changed_at=timezone.now())
+    if owner_id in _held.get():
+        return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _announce(owner_id)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from income import selectors
 from income.finance.currencies import CURRENCY_CODES
 from income.forms_income import DateInput
+from income.ids import object_ids
 from income.models import IncomeSource
 from income.services import PAYMENT_BULK_LIMIT
 
@@ -51,7 +52,7 @@ class PaymentBulkForm(forms.Form):
         """The ticked ids; a value that is no number is an error of the form."""
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         try:
-            return sorted({int(value) for value in raw})
+            return sorted(set(object_ids(raw)))
         except ValueError:
             return []
 

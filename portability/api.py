@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import asdict
+from typing import Any, cast
 
 from django.contrib.auth.models import User
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portability import services
-from portability.views import zip_response
+from portability import selectors, services
+from portability.document import MAX_DOCUMENT_BYTES
+from portability.models import DataImport
+from portability.views import import_job_context, zip_response
 
 
-class ImportSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
-    counts = serializers.DictField(child=serializers.IntegerField())
+class DataImportProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    phase = serializers.CharField(help_text="The table being written.")
+    done = serializers.IntegerField(help_text="Rows written so far, of all tables.")
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class DataImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An import of an export: queued, running (with progress), done (with the rows
+    written per table) or failed (with what was refused; nothing was kept)."""
+
+    counts = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    # The metaclass takes declared fields off the class: ``Serializer.errors`` stays intact.
+    errors = serializers.ListField(child=serializers.CharField(), read_only=True)  # type: ignore[assignment]
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataImport
+        fields = (
+            "id", "status", "counts", "errors", "progress", "created_at", "started_at",
+            "finished_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(DataImportProgressSerializer(allow_null=True))
+    def get_progress(self, job: DataImport) -> dict[str, Any] | None:
+        progress = self.context.get("progress")
+        return None if progress is None else asdict(progress)
 
 
 class DeleteSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -46,19 +77,49 @@ class ExportZipView(APIView):
         return zip_response(services.account_export(user=_user(request)))  # type: ignore[return-value]
 
 
+def _job_data(job: DataImport) -> dict[str, Any]:
+    context = import_job_context(job)
+    data = dict(DataImportSerializer(job, context={"progress": context["progress"]}).data)
+    data["errors"] = context["errors"]  # in the caller's language
+    return data
+
+
 class ImportView(APIView):
-    """Write an export into this account, which must have no sources or scenarios yet."""
+    """Queue an export's import into this account, which must have no sources or
+    scenarios yet; follow the job at ``Location``. All of it is imported, or nothing."""
+
+    #: A whole export is larger than the API's usual body (``config.api.parsers``).
+    max_json_bytes = MAX_DOCUMENT_BYTES
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses={
-            201: ImportSummarySerializer,
-            400: OpenApiResponse(description="Field errors; nothing was imported"),
+            202: DataImportSerializer,
+            400: OpenApiResponse(description="Not an export, or the account has data already"),
         },
     )
     def post(self, request: Request) -> Response:
-        summary = services.account_import(user=_user(request), document=request.data)
-        return Response({"counts": summary.counts}, status=status.HTTP_201_CREATED)
+        job = services.data_import_start(user=_user(request), document=request.data)
+        job.refresh_from_db()  # a worker that runs tasks eagerly may have finished it already
+        return Response(
+            _job_data(job),
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("api-me-import-job", kwargs={"pk": job.pk})},
+        )
+
+
+class ImportJobView(APIView):
+    """One of the caller's imports: its status, progress while it runs, then its outcome."""
+
+    @extend_schema(
+        responses={
+            200: DataImportSerializer,
+            404: OpenApiResponse(description="Not one of the caller's imports"),
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        job = get_object_or_404(selectors.data_import_list(owner=_user(request)), pk=pk)
+        return Response(_job_data(job))
 
 
 class DeleteAccountView(APIView):

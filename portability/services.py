@@ -2,7 +2,8 @@
 
 The export is the user's own rows only, read through the apps' selectors; the import
 writes them back through the apps' services, so it obeys every rule a form or the API
-obeys, in one transaction: a file with one bad row imports nothing. Derived data
+obeys. It runs in a worker, in short batches, all or nothing: a file with one bad row
+imports nothing (``account_import`` says how). Derived data
 (report snapshots, recompute jobs) is not exported: the import's change announcement
 recomputes it, from the same rows, to the same figures.
 """
@@ -16,15 +17,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.access_log import access_log_forget
 from income import selectors as income_selectors
 from income import services as income_services
+from income.changes import announcements_held, owner_data_changed
+from income.dispatch import task_send_on_commit
 from income.finance.csv_export import write_csv
 from income.finance.errors import DomainError
 from income.models import (
@@ -37,7 +40,17 @@ from income.models import (
     SubscriptionPeriod,
     TaxProfile,
 )
-from portability.document import FORMAT, TABLES, VERSION, check_header, plain
+from portability.document import (
+    FORMAT,
+    TABLES,
+    VERSION,
+    ExportUnreadable,
+    check_header,
+    gettext_noop,
+    plain,
+    read_export,
+)
+from portability.models import DataImport, DataImportStatus
 from scenarios import selectors as scenario_selectors
 from scenarios import services as scenario_services
 from scenarios.models import Scenario
@@ -190,25 +203,6 @@ def _rows(document: Mapping[str, Any], table: str) -> list[Mapping[str, Any]]:
     return rows
 
 
-def _each(
-    table: str, rows: Sequence[Mapping[str, Any]], write: Callable[[Mapping[str, Any]], Any]
-) -> int:
-    """Write every row; a refused one names its table and position (1-based)."""
-    for number, row in enumerate(rows, start=1):
-        try:
-            write(row)
-        except (DomainError, ValidationError, TypeError, ValueError) as error:
-            raise DomainError(
-                {
-                    "file": [
-                        _("%(table)s, row %(number)s: %(problem)s")
-                        % {"table": table, "number": number, "problem": _problem(error)}
-                    ]
-                }
-            ) from error
-    return len(rows)
-
-
 def _problem(error: Exception) -> str:
     pairs: Iterable[tuple[str, list[str]]]
     if isinstance(error, DomainError):
@@ -222,14 +216,20 @@ def _problem(error: Exception) -> str:
     return "; ".join(f"{field}: {' '.join(m)}" if field else " ".join(m) for field, m in pairs)
 
 
-@transaction.atomic
-def account_import(*, user: User, document: Any) -> ImportSummary:
-    """Write an export into an account that has no sources and no scenarios yet.
+#: Rows written per transaction. Each batch holds the database's write lock (SQLite)
+#: for well under a second, so other users' writes get their turn between batches.
+IMPORT_BATCH_ROWS = 200
 
-    All rows or none: any refusal rolls the whole import back, with the table and row
-    that was refused. The figures follow from the rows (the services announce the
-    change), so they come out as they were where the export was made.
-    """
+#: Called with (table, rows done, rows in all) after each batch has been committed.
+ImportProgress = Callable[[str, int, int], None]
+#: Called inside each batch's transaction with the ids of the sources and scenarios the
+#: batch wrote, so that a record of them commits or rolls back with the rows.
+ImportJournal = Callable[[list[int], list[int]], None]
+
+
+def account_import_check(*, user: User, document: Any) -> None:
+    """What can be refused before a row is written: the document's shape, an account
+    that already has data. Quick, so the page and the API answer it at once."""
     problems = check_header(document)
     if problems:
         raise DomainError({"file": [_(problem) for problem in problems]})
@@ -241,17 +241,96 @@ def account_import(*, user: User, document: Any) -> ImportSummary:
         raise DomainError(
             {"file": [_("Import into an account without sources or scenarios: this one has some.")]}
         )
-    sources: dict[Any, IncomeSource] = {}
 
+
+def account_import(
+    *,
+    user: User,
+    document: Any,
+    on_progress: ImportProgress | None = None,
+    journal: ImportJournal | None = None,
+) -> ImportSummary:
+    """Write an export into an account that has no sources and no scenarios yet.
+
+    All rows or none, without one long transaction (issue 19, finding 3: 8,000 payments
+    held SQLite's write lock for 28 s and every other user's write failed meanwhile).
+    The rows are written in batches of ``IMPORT_BATCH_ROWS``, each a short transaction
+    of its own; if a row is refused, its batch rolls back and ``account_import_undo``
+    deletes what the earlier batches wrote (the sources, with everything hanging on
+    them, and the scenarios) and puts the settings back. Undoing is exact because the
+    account had no sources or scenarios before, and ``journal`` keeps the ids written,
+    so a worker that dies half-way is undone the same way (``data_import_run``). The
+    change is announced once, at the end (``announcements_held``): reports computed
+    from half an import would outlive its undoing. Why not
+    check every row first and then write: the rules live in the services' writes
+    (``full_clean``, duplicates, overlapping periods), and a second copy of them for a
+    dry run would drift from the first. The figures follow from the rows, so they come
+    out as they were where the export was made.
+    """
+    account_import_check(user=user, document=document)
+    profile = income_services.profile_get_or_create(user=user)
+    profile_before = _plain(_row(profile, PROFILE_FIELDS))
+    sources: dict[Any, IncomeSource] = {}
+    written: tuple[list[int], list[int]] = ([], [])
+    with announcements_held(owner_id=user.pk):
+        try:
+            counts = _write(
+                user=user,
+                document=document,
+                sources=sources,
+                written=written,
+                on_progress=on_progress,
+                journal=journal,
+            )
+        except BaseException:
+            account_import_undo(
+                user=user, source_ids=written[0], scenario_ids=written[1], profile=profile_before
+            )
+            raise
+    owner_data_changed(owner_id=user.pk)  # once, for the whole import
+    return ImportSummary(counts=counts)
+
+
+def account_import_undo(
+    *,
+    user: User,
+    source_ids: Sequence[int],
+    scenario_ids: Sequence[int],
+    profile: Mapping[str, Any],
+) -> None:
+    """Take back an import: the sources and scenarios it wrote, and the settings it set."""
+    with transaction.atomic():
+        for scenario in scenario_selectors.scenario_list(owner=user).filter(pk__in=scenario_ids):
+            scenario_services.scenario_delete(scenario=scenario)
+        for source in income_selectors.source_list(owner=user).filter(pk__in=source_ids):
+            income_services.source_delete(source=source)
+        if profile:
+            income_services.profile_update(user=user, **_typed(Profile, profile, PROFILE_FIELDS))
+
+
+def _write(
+    *,
+    user: User,
+    document: Mapping[str, Any],
+    sources: dict[Any, IncomeSource],
+    written: tuple[list[int], list[int]],
+    on_progress: ImportProgress | None,
+    journal: ImportJournal | None,
+) -> dict[str, int]:
     def own(ref: Any) -> IncomeSource:
         if ref not in sources:
             raise DomainError({"source": [_("It refers to a source that is not in the file.")]})
         return sources[ref]
 
-    def source(row: Mapping[str, Any]) -> None:
-        sources[row.get("ref")] = income_services.source_create(
+    def profile(row: Mapping[str, Any]) -> None:
+        income_services.profile_update(user=user, **_typed(Profile, row, PROFILE_FIELDS))
+
+    def source(row: Mapping[str, Any]) -> int:
+        created = income_services.source_create(
             owner=user, **_typed(IncomeSource, row, SOURCE_FIELDS)
         )
+        sources[row.get("ref")] = created
+        return created.pk
 
     def payment(row: Mapping[str, Any]) -> None:
         income_services.payment_create(
@@ -277,49 +356,192 @@ def account_import(*, user: User, document: Any) -> ImportSummary:
             **_typed(AssetValue, row, ASSET_VALUE_FIELDS),
         )
 
-    def scenario(row: Mapping[str, Any]) -> None:
+    def scenario(row: Mapping[str, Any]) -> int:
         linked = row.get("sources", [])
         if not isinstance(linked, list):
             raise DomainError({"sources": [_("A list was expected.")]})
-        scenario_services.scenario_create(
+        return scenario_services.scenario_create(
             owner=user,
             sources=[own(ref) for ref in linked],
             **_typed(Scenario, row, SCENARIO_FIELDS),
-        )
+        ).pk
 
-    profile = document.get("profile", {})
-    counts = {
-        "profile": _each(
-            "profile",
-            [profile] if profile else [],
-            lambda row: income_services.profile_update(
-                user=user, **_typed(Profile, row, PROFILE_FIELDS)
-            ),
-        ),
-        "sources": _each("sources", _rows(document, "sources"), source),
-        "payments": _each("payments", _rows(document, "payments"), payment),
-        "subscription_periods": _each(
-            "subscription_periods", _rows(document, "subscription_periods"), period
-        ),
-        "effort_logs": _each("effort_logs", _rows(document, "effort_logs"), effort),
-        "asset_values": _each("asset_values", _rows(document, "asset_values"), asset_value),
-        "scenarios": _each("scenarios", _rows(document, "scenarios"), scenario),
+    writers: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+        "sources": source,
+        "payments": payment,
+        "subscription_periods": period,
+        "effort_logs": effort,
+        "asset_values": asset_value,
+        "scenarios": scenario,
     }
-    return ImportSummary(counts=counts)
+    profile_row = document.get("profile", {})
+    tables = [("profile", [profile_row] if profile_row else [], profile)] + [
+        (table, _rows(document, table), writers[table]) for table in TABLES
+    ]
+    steps = [
+        (table, number, row, write)
+        for table, rows, write in tables
+        for number, row in enumerate(rows, start=1)
+    ]
+    for first in range(0, len(steps), IMPORT_BATCH_ROWS):
+        batch = steps[first : first + IMPORT_BATCH_ROWS]
+        new_sources: list[int] = []
+        new_scenarios: list[int] = []
+        with transaction.atomic():
+            for table, number, row, write in batch:
+                created = _step(table, number, row, write)
+                if table == "sources":
+                    new_sources.append(created)
+                elif table == "scenarios":
+                    new_scenarios.append(created)
+            if journal is not None:
+                journal(new_sources, new_scenarios)
+        written[0].extend(new_sources)
+        written[1].extend(new_scenarios)
+        if on_progress is not None:
+            on_progress(batch[-1][0], first + len(batch), len(steps))
+    return {table: len(rows) for table, rows, _write in tables}
 
 
-def account_import_file(*, user: User, content: bytes) -> ImportSummary:
-    """An uploaded export: the zip the export makes, or its ``ertrag.json`` alone."""
-    if zipfile.is_zipfile(io.BytesIO(content)):
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "ertrag.json" not in archive.namelist():
-                raise DomainError({"file": [_("The zip has no ertrag.json.")]})
-            content = archive.read("ertrag.json")
+def _step(
+    table: str, number: int, row: Mapping[str, Any], write: Callable[[Mapping[str, Any]], Any]
+) -> Any:
+    """Write one row; a refused one names its table and position (1-based)."""
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DomainError({"file": [_("The file is not an Ertrag export.")]}) from error
-    return account_import(user=user, document=document)
+        return write(row)
+    except (DomainError, ValidationError, TypeError, ValueError) as error:
+        raise DomainError(
+            {
+                "file": [
+                    _("%(table)s, row %(number)s: %(problem)s")
+                    % {"table": table, "number": number, "problem": _problem(error)}
+                ]
+            }
+        ) from error
+
+
+# ----------------------------------------------------------------------------- import jobs
+
+#: Shown (translated) when the broker cannot take the import: nothing was written.
+IMPORT_NOT_QUEUED = gettext_noop(
+    "The import could not be started because the background service is unreachable. "
+    "Please try again in a few minutes."
+)
+#: Shown (translated) when the import broke for a reason that is not a row of the file.
+IMPORT_BROKE = gettext_noop("The import could not be finished; nothing of it was kept.")
+
+
+PENDING = (DataImportStatus.QUEUED, DataImportStatus.RUNNING)
+
+
+def data_import_start(*, user: User, document: Any) -> DataImport:
+    """Check the document, keep it for a worker, and queue its import.
+
+    The checks that need no writing (the document's shape, an account without data,
+    no other import of the user's under way) answer at once; the rows are written by
+    ``data_import_run`` in a worker, which the page and the API follow by the job.
+    """
+    account_import_check(user=user, document=document)
+    if DataImport.objects.filter(owner=user, status__in=PENDING).exists():
+        raise DomainError({"file": [_("An import into this account is already under way.")]})
+    from portability.tasks import data_import_process
+
+    try:
+        with transaction.atomic():
+            job = DataImport.objects.create(owner=user, document=document)
+    except IntegrityError as error:  # the same user's second upload at the same moment
+        raise DomainError(
+            {"file": [_("An import into this account is already under way.")]}
+        ) from error
+    task_send_on_commit(
+        data_import_process,
+        kwargs={"job_id": job.pk},
+        on_unreachable=lambda: data_import_fail(job_id=job.pk, message=IMPORT_NOT_QUEUED),
+    )
+    return job
+
+
+def data_import_run(*, job_id: int, on_progress: ImportProgress | None = None) -> DataImport | None:
+    """Run a queued import; the outcome is kept on the job. Safe to run twice.
+
+    A finished job is left as it is. A job found running (its worker died half-way;
+    the message came back) is first undone by its journal, then run from the start.
+    Returns None when there is nothing (left) to do.
+    """
+    redelivered = DataImport.objects.filter(pk=job_id, status=DataImportStatus.RUNNING).first()
+    if redelivered is not None:
+        account_import_undo(
+            user=redelivered.owner,
+            source_ids=redelivered.created_sources,
+            scenario_ids=redelivered.created_scenarios,
+            profile=redelivered.profile_before,
+        )
+        DataImport.objects.filter(pk=job_id).update(created_sources=[], created_scenarios=[])
+    claimed = DataImport.objects.filter(pk=job_id, status__in=PENDING).update(
+        status=DataImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = DataImport.objects.select_related("owner").get(pk=job_id)
+    profile = income_services.profile_get_or_create(user=job.owner)
+    if not redelivered:
+        job.profile_before = _plain(_row(profile, PROFILE_FIELDS))
+        job.save(update_fields=["profile_before"])
+
+    def journal(source_ids: list[int], scenario_ids: list[int]) -> None:
+        job.created_sources = [*job.created_sources, *source_ids]
+        job.created_scenarios = [*job.created_scenarios, *scenario_ids]
+        job.save(update_fields=["created_sources", "created_scenarios"])
+
+    try:
+        # Refusals are kept as text: in the user's language, as the page would have said.
+        with translation.override(profile.language or None):
+            summary = account_import(
+                user=job.owner, document=job.document, on_progress=on_progress, journal=journal
+            )
+    except DomainError as refused:
+        job.status = DataImportStatus.FAILED
+        job.errors = [str(text) for texts in refused.field_errors.values() for text in texts]
+    else:
+        job.status = DataImportStatus.DONE
+        job.counts = summary.counts
+    job.document = {}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "counts", "document", "finished_at"])
+    return job
+
+
+def data_import_fail(*, job_id: int, message: str) -> None:
+    """Give up on an import that broke (not for a refused row: that ends the job itself).
+
+    What it wrote is undone by its journal, so a failed import leaves the account as it was.
+    """
+    job = DataImport.objects.filter(pk=job_id, status__in=PENDING).select_related("owner").first()
+    if job is None:
+        return
+    if job.status == DataImportStatus.RUNNING:
+        account_import_undo(
+            user=job.owner,
+            source_ids=job.created_sources,
+            scenario_ids=job.created_scenarios,
+            profile=job.profile_before,
+        )
+    DataImport.objects.filter(pk=job_id, status__in=PENDING).update(
+        status=DataImportStatus.FAILED,
+        errors=[message],
+        document={},
+        finished_at=timezone.now(),
+    )
+
+
+def account_import_file(*, user: User, content: bytes) -> DataImport:
+    """An uploaded export: the zip the export makes, or its ``ertrag.json`` alone,
+    queued for a worker (``data_import_start``)."""
+    try:
+        document = read_export(content)  # bounded: size, zip shape, nesting
+    except ExportUnreadable as error:
+        raise DomainError({"file": [_(error.message)]}) from error
+    return data_import_start(user=user, document=document)
 
 
 # ----------------------------------------------------------------------------- deletion
@@ -331,8 +553,8 @@ def account_delete(*, user: User) -> None:
 
     Every table of ours refers to the user with ``on_delete=CASCADE`` (sources and what
     hangs on them, scenarios, reports, jobs, digests, imports, tokens, the profile), so
-    deleting the user deletes them with it; the log-in lockout counts of the username
-    are kept by name, not by user, and go separately.
+    deleting the user deletes them with it; django-axes keeps its log-in records by the
+    name typed, not by user, so they go separately (``config.access_log``).
     """
-    AccessAttempt.objects.filter(username=user.username).delete()
+    access_log_forget(names=[user.username, user.email])
     user.delete()

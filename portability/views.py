@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
+from config.uploads import bounded_upload
 from income.finance.errors import DomainError
-from portability import services
-from portability.forms import DeleteForm, ImportForm
+from income.progress import progress_read
+from portability import selectors, services
+from portability.forms import MAX_IMPORT_BYTES, DeleteForm, ImportForm
+from portability.models import DataImport, DataImportStatus
+from portability.tasks import PROGRESS_KIND
 
 
 def _user(request: HttpRequest) -> User:
@@ -49,25 +54,54 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@bounded_upload(lambda: MAX_IMPORT_BYTES, back="data_page")
 def data_import(request: HttpRequest) -> HttpResponse:
+    """Check the file and queue its import; the job's page follows it (issue 19: an
+    import is a worker's job, not one long request)."""
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            summary = services.account_import_file(
+            job = services.account_import_file(
                 user=_user(request), content=form.cleaned_data["file"]
             )
         except DomainError as error:
             for message in error.field_errors.get("file", []) or [str(error)]:
                 form.add_error("file", message)
         else:
-            messages.success(
-                request,
-                _("Imported: %(sources)s sources, %(payments)s payments, %(scenarios)s scenarios.")
-                % summary.counts,
-            )
-            return redirect("dashboard")
+            return redirect("data_import_job", pk=job.pk)
     delete_form = DeleteForm(user=_user(request))
     return _page(request, import_form=form, delete_form=delete_form, status=400)
+
+
+def import_job_context(job: DataImport) -> dict[str, Any]:
+    """What the job's page and its polled section show: status, progress, outcome."""
+    in_progress = job.status in services.PENDING
+    counts = {table: job.counts.get(table, 0) for table in ("sources", "payments", "scenarios")}
+    return {
+        "job": job,
+        "in_progress": in_progress,
+        "progress": progress_read(kind=PROGRESS_KIND, job_id=job.pk) if in_progress else None,
+        "summary": (
+            _("Imported: %(sources)s sources, %(payments)s payments, %(scenarios)s scenarios.")
+            % counts
+            if job.status == DataImportStatus.DONE
+            else ""
+        ),
+        "errors": [_(message) for message in job.errors],
+    }
+
+
+@login_required
+@require_safe
+@never_cache
+def data_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's progress, then its outcome: htmx polls the section every second
+    while it runs; without htmx the page says to reload it."""
+    job = get_object_or_404(selectors.data_import_list(owner=_user(request)), pk=pk)
+    context = import_job_context(job)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "portability/partials/import_progress.html", context)
+    return render(request, "portability/import_job.html", context)
 
 
 @login_required

@@ -291,13 +291,18 @@ def digest_recipients() -> QuerySet[User]:
 # ----------------------------------------------------------------------------- unsubscribe
 
 
-def unsubscribe_token(*, user: User) -> str:
-    """A signed token naming ``user``, for the opt-out link of every digest.
+#: How long an opt-out link works: a quarter of weekly digests, each with a fresh link.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 
-    It does not expire and has no timestamp, so every digest carries the same link and
-    the one in an old mail still works; all it can do is switch the digest off.
+
+def unsubscribe_token(*, user: User) -> str:
+    """A signed, timestamped token naming ``user``, for the opt-out link of a digest.
+
+    It expires after ``UNSUBSCRIBE_MAX_AGE``: a link that leaked from an old mail (a
+    forwarded message, a mail archive) stops working, while the newest digest always
+    carries a fresh one; after that, the settings page switches the digest off.
     """
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(user.pk)
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object(user.pk)
 
 
 def unsubscribe_url(*, user: User) -> str:
@@ -307,10 +312,12 @@ def unsubscribe_url(*, user: User) -> str:
 
 
 def user_for_unsubscribe_token(*, token: str) -> User | None:
-    """The user a token names, or None for a token that was not signed by us."""
+    """The user a token names, or None for a token not signed by us or too old."""
     try:
-        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
-    except signing.BadSignature:
+        pk = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(
+            token, max_age=UNSUBSCRIBE_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError):  # expired; no timestamp (an old kind of link)
         return None
     if not isinstance(pk, int):
         return None

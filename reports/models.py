@@ -153,7 +153,8 @@ class RecomputeJob(models.Model):
 
     The job is the unit the page and the API follow (``reports/recompute/`` answers its
     id). At most one queued change-job exists per user (a partial unique constraint):
-    that is the debounce, so a burst of changes is computed once.
+    that is the debounce, so a burst of changes is computed once. Likewise at most one
+    requested job is queued or running per user, so requests cannot flood the queue.
     """
 
     owner = models.ForeignKey(
@@ -181,7 +182,14 @@ class RecomputeJob(models.Model):
                 fields=("owner",),
                 condition=Q(status="queued", reason="change"),
                 name="recompute_one_queued_change_per_owner",
-            )
+            ),
+            # One pending recompute a user asked for: a second click, or a client in a
+            # loop, gets the one already waiting or running (reports.services.recompute_request).
+            models.UniqueConstraint(
+                fields=("owner",),
+                condition=Q(status__in=("queued", "running"), reason="request"),
+                name="recompute_one_pending_request_per_owner",
+            ),
         ]
         indexes = [models.Index(fields=("owner", "-created_at"), name="recompute_owner_recent")]
 

@@ -539,8 +539,63 @@ def recompute_job_create(*, owner: User, reason: str, force: bool = False) -> Re
     """Queue a recompute of ``owner``'s reports; the worker gets it after commit.
 
     If the broker is unreachable the job fails at once (the page says to try again)
-    instead of waiting for a message that was never sent.
+    instead of waiting for a message that was never sent. A user's own request goes
+    through ``recompute_request``: one pending at a time.
     """
+    if reason == JobReason.REQUEST:
+        return recompute_request(owner=owner, force=force).job
+    return _job_queue(owner=owner, reason=reason, force=force)
+
+
+@dataclass(frozen=True)
+class RecomputeRequest:
+    """The job a user's request is answered with, and whether the request made it."""
+
+    job: RecomputeJob
+    created: bool
+
+
+#: A requested job still queued this long had its message lost (a broker restart): it
+#: no longer holds back the user's next request (``recompute_request``).
+REQUEST_LOST_AFTER = timedelta(minutes=15)
+
+
+def recompute_request(*, owner: User, force: bool = True) -> RecomputeRequest:
+    """A recompute the user asked for (the button, the API): at most one pending per user.
+
+    Issue 19: sixty forced recomputes in three seconds held back every other user's
+    work on the shared queue. A request while one of the user's is queued or running
+    gets that job back, and nothing is queued; a partial unique constraint makes this
+    hold for two requests at the same moment too. A job whose message was lost (queued
+    past ``REQUEST_LOST_AFTER``) or whose worker was killed (running past the hard time
+    limit) is failed first, so a user is never locked out of recomputing.
+    """
+    now = timezone.now()
+    pending = RecomputeJob.objects.filter(owner=owner, reason=JobReason.REQUEST)
+    pending.filter(status=JobStatus.QUEUED, created_at__lt=now - REQUEST_LOST_AFTER).update(
+        status=JobStatus.FAILED, error=MESSAGE_LOST, finished_at=now
+    )
+    killed_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    pending.filter(status=JobStatus.RUNNING, started_at__lt=killed_before).update(
+        status=JobStatus.FAILED, error=WORKER_LOST, finished_at=now
+    )
+    active = pending.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+    existing = active.first()
+    if existing is not None:
+        return RecomputeRequest(job=existing, created=False)
+    try:
+        with transaction.atomic():
+            job = _job_queue(owner=owner, reason=JobReason.REQUEST, force=force)
+    except IntegrityError:
+        # Another request of the user's won the race between the look and the insert.
+        existing = active.first()
+        if existing is None:
+            raise
+        return RecomputeRequest(job=existing, created=False)
+    return RecomputeRequest(job=job, created=True)
+
+
+def _job_queue(*, owner: User, reason: str, force: bool) -> RecomputeJob:
     from reports.tasks import report_recompute_job
 
     job = RecomputeJob.objects.create(owner=owner, reason=reason, force=force)
@@ -666,6 +721,9 @@ def recompute_owners(
         )
     return jobs
 
+
+#: The error of a requested job still running past the hard time limit: its worker died.
+WORKER_LOST = "The worker running the job stopped before it finished."
 
 #: The error of a job no worker took within ``jobs_expire_waiting``'s limit.
 MESSAGE_LOST = (

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from income.finance import figures
@@ -28,7 +30,7 @@ from income.formatting import format_month
 from income.progress import progress_read
 from income.views.exports import csv_response, german_formats
 from reports import selectors, services
-from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
+from reports.models import JobStatus, RecomputeJob, ReportSnapshot
 
 PAGE_SIZE = 24
 CHART_MONTHS = 36
@@ -212,9 +214,12 @@ def _percent(job: RecomputeJob) -> int | None:
     return 0 if job.status == JobStatus.FAILED else None
 
 
-def _job_response(request: HttpRequest, job: RecomputeJob, *, full_page: bool) -> HttpResponse:
+def _job_response(
+    request: HttpRequest, job: RecomputeJob, *, full_page: bool, already: bool = False
+) -> HttpResponse:
     refresh = _wants_refresh(request)
     context: dict[str, Any] = {
+        "already": already,
         "job": job,
         "percent": _percent(job),
         "polling": job.status in ACTIVE,
@@ -227,15 +232,26 @@ def _job_response(request: HttpRequest, job: RecomputeJob, *, full_page: bool) -
     return response
 
 
+#: Said when the button is pressed while the user's recompute is queued or running.
+ALREADY_UNDER_WAY = gettext_lazy("A recompute is already under way; here is its progress.")
+
+
 @login_required
 @require_POST
 def report_recompute(request: HttpRequest) -> HttpResponse:
-    """Queue a forced recompute; htmx gets the progress partial, a plain form the job page."""
-    job = services.recompute_job_create(owner=_owner(request), reason=JobReason.REQUEST, force=True)
+    """Queue a forced recompute; htmx gets the progress partial, a plain form the job page.
+
+    While one of the user's is queued or running, that one is shown instead, with a
+    message saying so (``services.recompute_request``).
+    """
+    outcome = services.recompute_request(owner=_owner(request))
+    job = outcome.job
     if not _is_htmx(request):
+        if not outcome.created:
+            messages.info(request, ALREADY_UNDER_WAY)
         return redirect("report_job", pk=job.pk)
     job.refresh_from_db()  # a worker that runs tasks eagerly may have finished it already
-    return _job_response(request, job, full_page=False)
+    return _job_response(request, job, full_page=False, already=not outcome.created)
 
 
 @login_required

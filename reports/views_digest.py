@@ -2,7 +2,8 @@
 
 GET only asks (mail scanners and link previews follow links, and must not opt anyone
 out); the POST of the confirmation page switches the digest off. The page speaks the
-user's language, as the mail did.
+user's language, as the mail did, and names no e-mail address: whoever holds a
+link learns nothing from it about whom it belongs to.
 """
 
 from __future__ import annotations
@@ -30,5 +31,5 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "reports/digest_unsubscribe.html",
-            {"subscribed": profile.weekly_digest, "email": user.email},
+            {"subscribed": profile.weekly_digest},
         )

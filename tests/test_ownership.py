@@ -88,6 +88,12 @@ def _own_scenario(alice: User) -> dict[str, Any]:
     return {"pk": ScenarioFactory.create(owner=alice).pk}
 
 
+def _own_data_import(alice: User) -> dict[str, Any]:
+    from portability.models import DataImport
+
+    return {"pk": DataImport.objects.create(owner=alice, document={}).pk}
+
+
 def _own_recompute_job(alice: User) -> dict[str, Any]:
     return {"pk": recompute_job_create(owner=alice, reason=JobReason.REQUEST, force=True).pk}
 
@@ -138,6 +144,8 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "scenario_clone": _own_scenario,
     "scenario_delete": _own_scenario,
     "report_job": _own_recompute_job,
+    "data_import_job": _own_data_import,
+    "api-me-import-job": _own_data_import,
     "api-report-job": _own_recompute_job,
 }
 

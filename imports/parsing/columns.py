@@ -86,21 +86,52 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "source_label": (),
 }  # fmt: skip
 
+# Matched against the name without its trailing spaces, and with no leading run of its
+# own: a search that started with ``\s*`` walked a run of spaces once per space.
 _CURRENCY_IN_NAME = re.compile(
-    r"\s*(?:\((?P<a>[€$£]|[A-Za-z]{3})\)|\[(?P<b>[€$£]|[A-Za-z]{3})\]|"
-    r"\bin (?P<c>[€$£]|[A-Z]{3}))\s*$"
+    r"(?:\((?P<a>[€$£]|[A-Za-z]{3})\)|\[(?P<b>[€$£]|[A-Za-z]{3})\]|"
+    r"\bin (?P<c>[€$£]|[A-Z]{3}))\Z"
 )
+#: The longest name looked at for a currency: ``in EUR``, ``(EUR)`` and ``[EUR]`` end it.
+_CURRENCY_TAIL = 8
+
+
+def _currency_match(name: str) -> tuple[str, re.Match[str] | None]:
+    """The name without trailing spaces, and its currency suffix, if any.
+
+    Only the name's tail is searched (a currency suffix is at most six characters, and
+    ``\b`` needs one more before it), so the cost does not grow with the name.
+    """
+    stripped = name.rstrip()
+    start = max(len(stripped) - _CURRENCY_TAIL, 0)
+    return stripped, _CURRENCY_IN_NAME.search(stripped, start)
+
+
+#: Names up to this length are remembered; a longer cell is no column name, and keeping
+#: it in a cache that outlives the request would hold a large upload's cells in memory.
+_CACHED_NAME = 200
+
+
+def normalize(name: str) -> str:
+    """A header name as compared: without its currency, case-folded, spaces collapsed."""
+    return _normalize_cached(name) if len(name) <= _CACHED_NAME else _normalize(name)
 
 
 @functools.lru_cache(maxsize=4096)
-def normalize(name: str) -> str:
-    """A header name as compared: without its currency, case-folded, spaces collapsed."""
-    return " ".join(_CURRENCY_IN_NAME.sub("", name).split()).casefold()
+def _normalize_cached(name: str) -> str:
+    return _normalize(name)
+
+
+def _normalize(name: str) -> str:
+    stripped, match = _currency_match(name)
+    if match is not None:
+        stripped = stripped[: match.start()]
+    return " ".join(stripped.split()).casefold()
 
 
 def header_currency(name: str) -> str | None:
     """The currency a header name carries (``Betrag (€)`` → ``EUR``), ``$`` unresolved."""
-    match = _CURRENCY_IN_NAME.search(name)
+    _stripped, match = _currency_match(name)
     if match is None:
         return None
     mark = match["a"] or match["b"] or match["c"]

@@ -32,15 +32,22 @@ MDY = "mdy"
 YMD = "ymd"
 ORDERS = (DMY, MDY, YMD)
 
+#: The longest date cell read (``2025-12-31T10:00:00.123456789 +01:00`` has 36
+#: characters): a longer one is no date, decided before any pattern sees it.
+MAX_DATE_CELL = 64
+
+# The separator before the time is one run (``T``, spaces, a comma or semicolon), taken
+# whole (``*+``): the runs around it cannot trade characters, so a cell is matched in
+# time linear in its length.
 _TIME = (
-    r"(?:(?:[T ,;]+|\s*,\s*)(?:[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
-    r"(?:\s*[AaPp]\.?[Mm]\.?)?|[0-9]{6})"
-    r"(?:\s*(?:Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,5}(?:[+-][0-9]{1,2})?))?)?"
+    r"(?:(?:[T ,;]++|\s*+,\s*+)(?:[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
+    r"(?:\s*+[AaPp]\.?[Mm]\.?)?|[0-9]{6})"
+    r"(?:\s*+(?:Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,5}(?:[+-][0-9]{1,2})?))?)?+"
 )
-_YEAR_FIRST = re.compile(r"\s*([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})" + _TIME + r"\s*")
-_COMPACT = re.compile(r"\s*([0-9]{4})([0-9]{2})([0-9]{2})" + _TIME + r"\s*")
-_GERMAN = re.compile(r"\s*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}|[0-9]{2})" + _TIME + r"\s*")
-_EITHER = re.compile(r"\s*([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})" + _TIME + r"\s*")
+_YEAR_FIRST = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})" + _TIME)
+_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})" + _TIME)
+_GERMAN = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}|[0-9]{2})" + _TIME)
+_EITHER = re.compile(r"([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})" + _TIME)
 _MONTHS = {
     **{m: i for i, m in enumerate(
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
@@ -49,10 +56,8 @@ _MONTHS = {
     "mrz": 3, "sept": 9, "märz": 3, "juni": 6, "juli": 7,
 }  # fmt: skip
 _MONTH_NAME = r"([A-Za-zäÄ]{3,9})\.?"
-_DAY_MONTH_YEAR = re.compile(
-    r"\s*([0-9]{1,2})\.?[ -]" + _MONTH_NAME + r"[ -]([0-9]{4})" + _TIME + r"\s*"
-)
-_MONTH_DAY_YEAR = re.compile(r"\s*" + _MONTH_NAME + r" ([0-9]{1,2}),? ([0-9]{4})" + _TIME + r"\s*")
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})\.?[ -]" + _MONTH_NAME + r"[ -]([0-9]{4})" + _TIME)
+_MONTH_DAY_YEAR = re.compile(_MONTH_NAME + r" ([0-9]{1,2}),? ([0-9]{4})" + _TIME)
 
 
 class DateError(Exception):
@@ -95,6 +100,9 @@ def detect_order(cells: Iterable[str], *, default: str = DMY) -> DateOrder:
     """
     day_first = month_first = undecided = short = False
     for cell in cells:
+        if len(cell) > MAX_DATE_CELL:
+            continue
+        cell = cell.strip()
         if match := _EITHER.fullmatch(cell):
             first, second = int(match[1]), int(match[3])
             short = short or len(match[4]) == 2
@@ -124,6 +132,9 @@ def detect_order(cells: Iterable[str], *, default: str = DMY) -> DateOrder:
 
 def looks_like_date(cell: str) -> bool:
     """Whether the cell has the shape of a date (for finding the header and the table)."""
+    if len(cell) > MAX_DATE_CELL:
+        return False
+    cell = cell.strip()
     return any(
         pattern.fullmatch(cell)
         for pattern in (_YEAR_FIRST, _GERMAN, _EITHER, _COMPACT, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
@@ -132,6 +143,9 @@ def looks_like_date(cell: str) -> bool:
 
 def parse_date(cell: str, *, order: str) -> date:
     """The calendar day of a date or timestamp cell, with ``-``/``/`` dates in ``order``."""
+    if len(cell) > MAX_DATE_CELL:
+        raise DateError(messages.CELL_TOO_LONG)
+    cell = cell.strip()
     if match := _YEAR_FIRST.fullmatch(cell):
         year, month, day = int(match[1]), int(match[3]), int(match[4])
     elif match := _GERMAN.fullmatch(cell):
@@ -153,9 +167,13 @@ def parse_date(cell: str, *, order: str) -> date:
         raise DateError(messages.NONEXISTENT_DATE) from None
 
 
-_MONTH_YEAR = re.compile(r"\s*" + _MONTH_NAME + r",? ([0-9]{4})\s*")
-_NUMERIC_MONTH = re.compile(r"\s*(?:([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{4}))\s*")
-_RANGE = re.compile(r"\s+(?:-|–|to|bis)\s+", re.IGNORECASE)
+_MONTH_YEAR = re.compile(_MONTH_NAME + r",? ([0-9]{4})")
+_NUMERIC_MONTH = re.compile(r"(?:([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{4}))")
+# Starts only at the first space of a run (the lookbehind), so ``split`` walks a long run
+# of spaces once, not once per space.
+_RANGE = re.compile(r"(?<!\s)\s++(?:-|–|to|bis)\s+", re.IGNORECASE)
+#: A period label is short; a longer preamble cell names none.
+MAX_PERIOD_TEXT = 200
 
 
 def period_end(text: str, *, order: str = DMY) -> date | None:
@@ -165,7 +183,9 @@ def period_end(text: str, *, order: str = DMY) -> date | None:
     day; a range (``01.03.2024 - 31.03.2024``, ``01-Mar-2024 to 31-Mar-2024``) on the
     date after its dash or ``to``/``bis``; a single date is itself.
     """
-    last = _RANGE.split(text.strip())[-1]
+    if len(text) > MAX_PERIOD_TEXT:
+        return None
+    last = _RANGE.split(text.strip())[-1].strip()
     if (match := _MONTH_YEAR.fullmatch(last)) and _month(match[1]):
         year, month = int(match[2]), _month(match[1])
     elif match := _NUMERIC_MONTH.fullmatch(last):

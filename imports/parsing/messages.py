@@ -51,6 +51,10 @@ FORMULA = gettext_noop("Cells may not start with =, @ or a sign before text (spr
 EXTERNAL_ID_TOO_LONG = gettext_noop("The ID may have at most 100 characters.")
 SOURCE_TOO_LONG = gettext_noop("The source may have at most 255 characters.")
 DUPLICATE_EXTERNAL_ID = gettext_noop("The ID appears more than once in the file.")
+CELL_TOO_LONG = gettext_noop("The cell is too long for an amount or a date.")
+CELL_TOO_LONG_IN_ROW = gettext_noop(
+    "A cell of the row has more than 4,000 characters; check the quoting of the cells."
+)
 TOO_MANY_CELLS = gettext_noop(
     "The row has more cells than the header; check the quoting of amounts."
 )

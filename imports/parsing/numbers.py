@@ -30,13 +30,21 @@ MAX_INTEGER_DIGITS = 13  # DecimalField(max_digits=15, decimal_places=2)
 _MAX_EXPONENT = 20
 _ZERO = Decimal(0)
 
-# Sign, currency before or after, the number, an exponent. `\s` covers no-break spaces.
+#: The longest amount cell read (``-1.234.567.890.123,45 EUR`` has 25 characters): a
+#: longer one is refused before any pattern sees it, so no cell costs more than a few
+#: hundred steps (issue 19: a long run of spaces once took seconds per cell).
+MAX_AMOUNT_CELL = 64
+
+# Sign, currency before or after, the number, an exponent, on the stripped cell. `\s`
+# covers no-break spaces. Every run is possessive (``*+``, ``?+``): no character can be
+# both in one run and the next, so giving one back never helps and the engine may not
+# try, which keeps the match linear in the cell's length.
 _AMOUNT_CELL = re.compile(
-    r"\s*(?P<open>\()?\s*(?P<sign>[-+\u2212])?\s*(?P<pre>[€$£]|[A-Za-z]{3})?\s*"
-    r"(?P<sign2>[-+\u2212])?\s*"
-    r"(?P<number>[0-9](?:[0-9.,']|[ \u00a0\u202f](?=[0-9]{3}))*)"
-    r"(?:[eE](?P<exp>[-+]?[0-9]{1,3}))?"
-    r"\s*(?P<sign3>-)?\s*(?P<post>[€$£]|[A-Za-z]{3})?\s*(?P<close>\))?\s*"
+    r"(?P<open>\()?+\s*+(?P<sign>[-+\u2212])?+\s*+(?P<pre>[€$£]|[A-Za-z]{3})?+\s*+"
+    r"(?P<sign2>[-+\u2212])?+\s*+"
+    r"(?P<number>[0-9](?:[0-9.,']|[ \u00a0\u202f](?=[0-9]{3}))*+)"
+    r"(?:[eE](?P<exp>[-+]?[0-9]{1,3}))?+"
+    r"\s*+(?P<sign3>-)?+\s*+(?P<post>[€$£]|[A-Za-z]{3})?+\s*+(?P<close>\))?+"
 )
 _NUMBER = {
     "de": re.compile(
@@ -88,7 +96,7 @@ def detect_number_format(cells: Mapping[str, int], *, fallback: str) -> tuple[st
     as it occurs; ``fallback`` when nothing decides (the delimiter's custom)."""
     votes = {"de": 0, "en": 0}
     for cell, count in cells.items():
-        match = _AMOUNT_CELL.fullmatch(cell)
+        match = _AMOUNT_CELL.fullmatch(cell.strip()) if len(cell) <= MAX_AMOUNT_CELL else None
         if match is None:
             continue
         vote = number_vote(match["number"].strip())
@@ -110,6 +118,8 @@ _PLAIN = {
 
 def parse_amount(cell: str, *, number_format: str) -> tuple[Decimal, str | None]:
     """The exact signed amount and the currency mark on it (``EUR``, ``$``, None)."""
+    if len(cell) > MAX_AMOUNT_CELL:
+        raise AmountError(messages.CELL_TOO_LONG)
     plain = _PLAIN[number_format].fullmatch(cell)
     if plain is not None:
         sign, integer, fraction = plain.groups()
@@ -117,13 +127,13 @@ def parse_amount(cell: str, *, number_format: str) -> tuple[Decimal, str | None]
         if len(digits) <= MAX_INTEGER_DIGITS:
             value = Decimal(f"{sign}{digits}.{fraction}" if fraction else f"{sign}{digits}")
             return (value if value else _ZERO + value.copy_abs()), None
-    match = _AMOUNT_CELL.fullmatch(cell)
+    match = _AMOUNT_CELL.fullmatch(cell.strip())
     if match is None:
         raise AmountError(messages.INVALID_AMOUNT)
     signs = [s for s in (match["sign"], match["sign2"], match["sign3"]) if s]
     if len(signs) > 1 or bool(match["open"]) != bool(match["close"]):
         raise AmountError(messages.INVALID_AMOUNT)
-    number = _NUMBER[number_format].fullmatch(match["number"].strip())
+    number = _NUMBER[number_format].fullmatch(match["number"])
     if number is None:
         raise AmountError(messages.INVALID_AMOUNT)
     integer = _GROUPING.sub("", number["int"]).lstrip("0") or "0"

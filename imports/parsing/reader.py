@@ -33,6 +33,10 @@ MAX_NOTE_LENGTH = 500  # Payment.note
 MAX_EXTERNAL_ID_LENGTH = 100  # Payment.external_id
 MAX_SOURCE_LENGTH = 255
 DEFAULT_MAX_ROWS = 100_000
+#: The longest cell a row may have: a note is cut at 500 characters, and no column of a
+#: statement holds more than a few hundred; a longer cell fails its row before any rule
+#: looks at it, so no single cell can make a row expensive.
+MAX_CELL_LENGTH = 4000
 PROGRESS_EVERY = 1000
 _HEADER_SCAN = 60
 _SHARED_NAMES = 3  # of this header's names in a row without a date: another table's header
@@ -41,14 +45,14 @@ _DOLLAR = "$"
 _DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "AUD", "NZD", "HKD", "SGD"})
 
 _TOTAL_WORDS = re.compile(
-    r"^\s*(summe|gesamt|total|totals|grand total|subtotal|zwischensumme|saldo|endsaldo"
+    r"^\s*+(summe|gesamt|total|totals|grand total|subtotal|zwischensumme|saldo|endsaldo"
     r"|anfangssaldo|kontostand|alter kontostand|neuer kontostand|opening balance"
     r"|closing balance|starting balance|ending balance|balance)\b",
     re.IGNORECASE,
 )
 # A row of a dateless table (``imports.parsing.statement``, rule 9) that starts with one
 # of these words is its total.
-_TOTAL_CELL = re.compile(r"^\s*(summe|gesamt|total|totals|grand total)\s*:?\s*$", re.IGNORECASE)
+_TOTAL_CELL = re.compile(r"^\s*+(summe|gesamt|total|totals|grand total)\s*+:?\s*+$", re.IGNORECASE)
 _PENDING_WORDS = frozenset(
     {"offen", "pending", "vorgemerkt", "ausstehend", "in bearbeitung", "processing"}
 )
@@ -304,6 +308,8 @@ class StatementReader:
         self, line: int, cells: list[str], type_counts: Counter[str], rounded: list[bool]
     ) -> SkippedRow | TaxRow | list[Draft]:
         width = self.width
+        if any(len(cell) > MAX_CELL_LENGTH for cell in cells):
+            raise CellError(None, messages.CELL_TOO_LONG_IN_ROW)
         if len(cells) > width:
             if any(cell.strip() for cell in cells[width:]):
                 raise CellError(None, messages.TOO_MANY_CELLS)
@@ -560,7 +566,9 @@ class StatementReader:
         return currency
 
 
-_PERIOD_LABEL = re.compile(r"(?:period|zeitraum)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_PERIOD_LABEL = re.compile(
+    r"(?:period|zeitraum)\s*+:?\s*+(?P<rest>.*)\Z", re.IGNORECASE | re.DOTALL
+)
 
 
 def _period_end(preamble: Sequence[text.Record]) -> date | None:

@@ -17,6 +17,9 @@ from collections.abc import Callable
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 DELIMITERS = (";", "\t", ",")  # ties go to the earlier one: `;` never appears in amounts
 _SAMPLE_LINES = 60
+#: Characters of the file the delimiter is detected from: the first lines of any export
+#: fit, and one long line cannot make detection cost more than this.
+SAMPLE_CHARS = 64 * 1024
 
 Record = tuple[int, list[str]]
 #: A cell a spreadsheet would run as a formula: ``=``, ``@``, a tab or CR first, or a sign
@@ -44,9 +47,11 @@ def decode(data: bytes) -> str | None:
 
 
 def sample_rows(text: str, *, delimiter: str) -> list[list[str]]:
-    """The first non-empty lines split by ``delimiter``, leniently (for detection only)."""
+    """The first non-empty lines split by ``delimiter``, leniently (for detection only),
+    from at most the first ``SAMPLE_CHARS`` characters."""
     lines = itertools.islice(
-        (line for line in io.StringIO(text, newline="") if line.strip()), _SAMPLE_LINES
+        (line for line in io.StringIO(text[:SAMPLE_CHARS], newline="") if line.strip()),
+        _SAMPLE_LINES,
     )
     return list(csv.reader(lines, delimiter=delimiter))
 

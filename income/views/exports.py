@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from income import selectors
 from income.date_style import current_date_style
 from income.finance.csv_export import write_csv
+from income.ids import object_id
 
 
 def csv_response(content: str, name: str) -> HttpResponse:
@@ -38,9 +39,10 @@ def payments_export(request: HttpRequest) -> HttpResponse:
     payments = selectors.payment_list(owner=owner).order_by("date", "pk")
     name = "payments"
     if "source" in request.GET:
-        if not request.GET["source"].isdigit():
+        source_id = object_id(request.GET["source"])
+        if source_id is None:
             raise Http404
-        source = get_object_or_404(selectors.source_list(owner=owner), pk=request.GET["source"])
+        source = get_object_or_404(selectors.source_list(owner=owner), pk=source_id)
         payments = payments.filter(source=source)
         name = f"payments-{source.pk}"
     header = [_("Date"), _("Source"), _("Gross"), _("Tax withheld"), _("Fees"), _("Net"),

@@ -25,7 +25,7 @@ from reports.api.serializers import (
     ReportRangeSerializer,
     ReportSnapshotSerializer,
 )
-from reports.models import JobReason, RecomputeJob, ReportSnapshot
+from reports.models import RecomputeJob, ReportSnapshot
 
 
 def _owner(request: Request) -> User:
@@ -95,17 +95,29 @@ class ReportLatestView(APIView):
 
 
 class ReportRecomputeView(APIView):
-    """Queue a recompute of every month of the caller; follow it at the job's URL."""
+    """Queue a recompute of every month of the caller; follow it at the job's URL.
 
-    @extend_schema(request=None, responses={202: RecomputeJobSerializer})
+    One at a time: while one of the caller's is queued or running, the answer is that
+    job (200, same body and ``Location``) and nothing new is queued.
+    """
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: RecomputeJobSerializer,
+            200: OpenApiResponse(
+                RecomputeJobSerializer,
+                description="A recompute of the caller's is already waiting or running: that one",
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
-        job = services.recompute_job_create(
-            owner=_owner(request), reason=JobReason.REQUEST, force=True
-        )
+        outcome = services.recompute_request(owner=_owner(request))
+        job = outcome.job
         job.refresh_from_db()  # a worker that runs tasks eagerly may have finished it already
         return Response(
             _job_data(job),
-            status=status.HTTP_202_ACCEPTED,
+            status=status.HTTP_202_ACCEPTED if outcome.created else status.HTTP_200_OK,
             headers={"Location": reverse("api-report-job", kwargs={"pk": job.pk})},
         )
 

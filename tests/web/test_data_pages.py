@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,7 +23,7 @@ def test_the_settings_page_leads_to_the_data_page(client: Client, alice: User) -
 
 
 def test_the_download_is_a_zip_that_imports_into_a_new_account(
-    client: Client, alice: User, shipped_content: None
+    client: Client, alice: User, shipped_content: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     PaymentFactory.create(source=SourceFactory.create(owner=alice, name="Depot"))
     client.force_login(alice)
@@ -34,7 +35,10 @@ def test_the_download_is_a_zip_that_imports_into_a_new_account(
     fresh = UserFactory.create(username="neu")
     client.force_login(fresh)
     upload = SimpleUploadedFile("ertrag.zip", response.content, content_type="application/zip")
-    answer = client.post("/settings/data/import/", {"file": upload}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/settings/data/import/", {"file": upload}, follow=True)
+    # A worker's job (issue 19): the page follows it, and says how it ended.
+    assert answer.redirect_chain[-1][0].startswith("/settings/data/import/")
     assert "Imported: 1 sources, 1 payments, 0 scenarios." in answer.content.decode()
     assert IncomeSource.objects.get(owner=fresh).name == "Depot"
     assert Payment.objects.filter(source__owner=fresh).count() == 1
