@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "accounts",
     "config.apps.ProjectConfig",
     "income",
     "imports",
@@ -92,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-allauth's log-in stages (second factor, e-mail verification) need it.
+    "allauth.account.middleware.AccountMiddleware",
     # The profile's theme and date style (income/preferences.py); needs request.user.
     "income.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,7 +109,7 @@ MIDDLEWARE = [
 # Axes first: a locked-out username and address is refused before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,6 +179,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-up, log-in, reset and e-mail verification: django-allauth (accounts/).
+#: False closes sign-up in the browser and the API; existing users still log in.
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=True)
+_EMAIL_VERIFICATION_CHOICES = ("none", "optional", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION: str = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+if ACCOUNT_EMAIL_VERIFICATION not in _EMAIL_VERIFICATION_CHOICES:
+    raise ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION must be one of {list(_EMAIL_VERIFICATION_CHOICES)}, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}."
+    )
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.login.LoginForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.signup.SignupProfileForm"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up never tells whether an address has an account: a taken, unverified address is
+# accepted as a new one would be ("strict"; with "mandatory" verification allauth mails
+# the owner instead). An address proves nothing until it is verified.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Mail the owner when the password or an address changes (and, with MFA, a factor).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Ertrag: "
+# Log-ins are limited once, by django-axes (below), not by allauth a second time: allauth
+# takes a cache lock per attempt and refuses (429) when the cache is unreachable, and
+# log-in must keep working through a Redis outage (PRODUCT.md §7). allauth's other
+# per-address limits (sign-up, reset mails, password change) stay on.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+# A reset asked for an unknown address sends nothing (and answers the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # ----------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"

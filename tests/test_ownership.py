@@ -149,8 +149,12 @@ NOT_OWNED_ROUTES: dict[str, str] = {
     "api-exchange-rate-detail": SHARED_CONTENT,
     "api-help-detail": "public help content, not owned",
     "help_article": "public help content, not owned",
-    "password_reset_confirm": "uidb64 + token address a reset request; a wrong pair shows "
-    "'invalid link' and reveals nothing",
+    "password_reset_confirm": "a reset link from before django-allauth: redirects to the "
+    "form that mails a new one, whatever the uidb64 and token",
+    "account_reset_password_from_key": "uidb36 + key address a reset request; a wrong pair "
+    "shows 'bad token' and reveals nothing",
+    "account_confirm_email": "a signed key names the address to verify; a wrong one shows "
+    "'invalid link' and verifies nothing",
     "digest_unsubscribe": "token-authenticated, not owner-scoped by id: the signed token in "
     "the digest names its user; a forged one is a 400 and changes nothing",
 }

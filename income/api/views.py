@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -19,7 +20,7 @@ from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -132,10 +133,16 @@ class RegisterView(TokenIssuingView):
 
     @extend_schema(
         request=RegisterSerializer,
-        responses={201: TokenSerializer, 400: OpenApiResponse(description="Field errors")},
+        responses={
+            201: TokenSerializer,
+            400: OpenApiResponse(description="Field errors"),
+            403: OpenApiResponse(description="Sign-up is closed on this server (SIGNUP_OPEN)"),
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
+        if not settings.SIGNUP_OPEN:
+            raise PermissionDenied(_("Sign-up is closed on this server."))
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = user_register(**serializer.validated_data)
