@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -13,7 +15,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from accounts.language import remember_language
+from accounts.services import api_tokens_revoke_all
+from config.lockout import client_ip
 from income.services import email_send, profile_get_or_create
+
+
+def _configured_site() -> SimpleNamespace:
+    """The site as ``SITE_URL`` names it, for a mail rendered outside a request."""
+    return SimpleNamespace(name="Ertrag", domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -24,11 +33,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Rendered now, in the reader's language, and sent by the worker after commit
         (``email_send``): the request does not wait for the mail server."""
-        request = allauth_context.request
+        # Security notices are sent after commit, maybe after the request has ended.
+        request = allauth_context.request or getattr(self, "request", None)
         ctx = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
+            "current_site": get_current_site(request) if request else _configured_site(),
             **context,
         }
         message = self.render_mail(template_prefix, email, ctx)
@@ -46,6 +56,18 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             to=list(message.to),
             html_body=html_body,
         )
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """One rule for the client's address (behind a proxy, the one it added), for
+        allauth's limits and security mails as for the lockout."""
+        return client_ip(request)
+
+    def set_password(self, user: AbstractBaseUser, password: str) -> None:
+        """A changed or reset password signs every device out: other browsers by
+        Django's session hash (the changing browser keeps its session), and every API
+        token here, since a token does not carry that hash (issue 19, item 8)."""
+        super().set_password(user, password)
+        api_tokens_revoke_all(user=user)  # type: ignore[arg-type]
 
     def post_login(
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any

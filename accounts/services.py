@@ -1,10 +1,13 @@
-"""Account writes that are ours, not django-allauth's: the profile made at sign-up."""
+"""Account work that is ours, not django-allauth's: the profile made at sign-up, the API's
+second-factor challenge, and revoking tokens."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core import signing
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 
 from income.models import Profile
 
@@ -25,3 +28,44 @@ def signup_profile_create(*, user: User, language: str, base_currency: str) -> P
     profile.full_clean()
     profile.save()
     return profile
+
+
+# ----------------------------------------------------------------------------- second factor
+
+_CHALLENGE_SALT = "accounts.mfa-login-challenge"
+
+
+def mfa_challenge_create(*, user: User) -> str:
+    """What an API client gets for a right password when a second factor is on.
+
+    Signed, not stored: it names the user and the password they had (the session hash),
+    so a password change voids it, and it expires after ``MFA_API_CHALLENGE_SECONDS``.
+    It grants nothing by itself; only with a valid code does it become a token.
+    """
+    return signing.dumps(
+        {"user": user.pk, "password": user.get_session_auth_hash()}, salt=_CHALLENGE_SALT
+    )
+
+
+def mfa_challenge_user(*, challenge: str) -> User | None:
+    """The user a challenge was made for, or None if it is forged, expired or void."""
+    try:
+        data = signing.loads(
+            challenge, salt=_CHALLENGE_SALT, max_age=settings.MFA_API_CHALLENGE_SECONDS
+        )
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("user"), is_active=True).first()
+    if user is None or not constant_time_compare(
+        user.get_session_auth_hash(), str(data.get("password"))
+    ):
+        return None
+    return user
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Delete every API token of the user (a password change or reset signs devices out)."""
+    from knox.models import AuthToken
+
+    deleted, _detail = AuthToken.objects.filter(user=user).delete()
+    return int(deleted)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "config.apps.ProjectConfig",
     "income",
@@ -212,6 +213,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Ertrag: "
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 # A reset asked for an unknown address sends nothing (and answers the same).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+
+# Second factor (allauth.mfa): an authenticator app with recovery codes. Wrong codes count
+# as failed log-ins for django-axes, like wrong passwords (accounts/forms/mfa.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ertrag"
+MFA_FORMS = {"authenticate": "accounts.forms.mfa.AuthenticateForm"}
+#: Seconds an API client has to send the second factor after the password (accounts/api.py).
+MFA_API_CHALLENGE_SECONDS = 300
 
 # ----------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("config.urls_pwa")),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("income.api.urls")),
     path("api/v1/", include("imports.api.urls")),
     path("api/v1/", include("scenarios.api.urls")),
