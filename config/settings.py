@@ -214,9 +214,13 @@ ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 # A reset asked for an unknown address sends nothing (and answers the same).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
-# Second factor (allauth.mfa): an authenticator app with recovery codes. Wrong codes count
-# as failed log-ins for django-axes, like wrong passwords (accounts/forms/mfa.py).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor (allauth.mfa): an authenticator app with recovery codes, and passkeys
+# (WebAuthn), which also log in without a password. Wrong codes count as failed log-ins
+# for django-axes, like wrong passwords (accounts/forms/mfa.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers offer WebAuthn on https and on localhost; http elsewhere only while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Ertrag"
 MFA_FORMS = {"authenticate": "accounts.forms.mfa.AuthenticateForm"}
 #: Seconds an API client has to send the second factor after the password (accounts/api.py).

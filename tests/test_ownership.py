@@ -143,6 +143,10 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
 
 # route name -> why it takes a parameter without exposing a user-owned object
 SHARED_CONTENT = "admin-managed content every user reads (read-only in the API)"
+PASSKEY_PAGES = (
+    "owned, but behind allauth's password re-entry, which this harness's sessions lack: "
+    "bob re-entering his password and getting 404 is tests/web/test_passkey_pages.py"
+)
 NOT_OWNED_ROUTES: dict[str, str] = {
     "api-category-detail": SHARED_CONTENT,
     "api-tax-profile-detail": SHARED_CONTENT,
@@ -153,6 +157,8 @@ NOT_OWNED_ROUTES: dict[str, str] = {
     "form that mails a new one, whatever the uidb64 and token",
     "account_reset_password_from_key": "uidb36 + key address a reset request; a wrong pair "
     "shows 'bad token' and reveals nothing",
+    "mfa_edit_webauthn": PASSKEY_PAGES,
+    "mfa_remove_webauthn": PASSKEY_PAGES,
     "account_confirm_email": "a signed key names the address to verify; a wrong one shows "
     "'invalid link' and verifies nothing",
     "digest_unsubscribe": "token-authenticated, not owner-scoped by id: the signed token in "

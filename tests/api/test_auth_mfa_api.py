@@ -110,3 +110,14 @@ def test_without_a_second_factor_the_password_still_answers_a_token(
     response = api_client.post(LOGIN, {"username": "alice", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     assert set(response.json()) == {"token", "expiry"}
+
+
+def test_a_passkey_alone_also_keeps_the_password_from_answering_a_token(
+    api_client: APIClient, alice: User
+) -> None:
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=alice, type=Authenticator.Type.WEBAUTHN, data={})
+    body = password_step(api_client)
+    assert body["code"] == "mfa_required"
+    assert not AuthToken.objects.exists()
