@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
@@ -78,3 +79,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         language = profile_get_or_create(user=user).language  # type: ignore[arg-type]
         translation.activate(language)
         return remember_language(response, language)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        """A first log-in through single sign-on is a sign-up: ``SIGNUP_OPEN`` decides."""
+        return bool(settings.SIGNUP_OPEN)

@@ -19,7 +19,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,17 +27,24 @@ from rest_framework.views import APIView
 
 from accounts.forms.mfa import AuthenticateForm
 from accounts.lockout import second_factor_locked
+from accounts.selectors import api_tokens_of
 from accounts.serializers import (
     MFA_REQUIRED,
     LoginSerializer,
     MfaLoginSerializer,
     MfaRequiredSerializer,
     RegisterSerializer,
+    TokenListSerializer,
     TokenSerializer,
 )
-from accounts.services import mfa_challenge_create, mfa_challenge_user
+from accounts.services import (
+    api_token_issue,
+    api_token_revoke,
+    mfa_challenge_create,
+    mfa_challenge_user,
+)
 from config.lockout import lockout_response
-from income.services import api_token_create, user_register
+from income.services import user_register
 
 
 def mfa_required(user: User) -> bool:
@@ -87,7 +94,7 @@ class MfaLoginView(APIView):
                 return lockout_response(request._request, None)  # type: ignore[return-value]
             raise ValidationError({"code": form.errors.get("code", [])})
         form.authenticator.record_usage()
-        token, expiry = api_token_create(user=user)
+        token, expiry = api_token_issue(user=user, device=serializer.validated_data["device"])
         return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
 
 
@@ -98,8 +105,10 @@ class TokenIssuingView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "auth"
 
-    def token_response(self, user: User, *, status_code: int = status.HTTP_200_OK) -> Response:
-        token, expiry = api_token_create(user=user)
+    def token_response(
+        self, user: User, *, device: str, status_code: int = status.HTTP_200_OK
+    ) -> Response:
+        token, expiry = api_token_issue(user=user, device=device)
         return Response(
             TokenSerializer({"token": token, "expiry": expiry}).data, status=status_code
         )
@@ -135,7 +144,7 @@ class LoginView(TokenIssuingView):
             )
         if mfa_required(user):  # no password-only way around the second factor
             return mfa_required_response(user)
-        return self.token_response(user)
+        return self.token_response(user, device=serializer.validated_data["device"])
 
 
 class RegisterView(TokenIssuingView):
@@ -155,8 +164,10 @@ class RegisterView(TokenIssuingView):
             raise PermissionDenied(_("Sign-up is closed on this server."))
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_register(**serializer.validated_data)
-        return self.token_response(user, status_code=status.HTTP_201_CREATED)
+        fields = dict(serializer.validated_data)
+        device = fields.pop("device")
+        user = user_register(**fields)
+        return self.token_response(user, device=device, status_code=status.HTTP_201_CREATED)
 
 
 class LogoutView(KnoxLogoutView):  # type: ignore[misc]
@@ -177,3 +188,40 @@ class LogoutAllView(KnoxLogoutAllView):  # type: ignore[misc]
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format)  # type: ignore[no-any-return]
+
+
+def _current_token_key(request: Request) -> str | None:
+    """The key of the token this request came with (None for a browser session)."""
+    auth = request.auth
+    return str(auth.token_key) if auth is not None and hasattr(auth, "token_key") else None
+
+
+class TokenListView(APIView):
+    """The caller's API tokens in force, by device name; ``current`` marks this one."""
+
+    @extend_schema(responses={200: TokenListSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        tokens = api_tokens_of(user=request.user)  # type: ignore[arg-type]
+        current = _current_token_key(request)
+        rows = [TokenListSerializer.row(token, current=current) for token in tokens]
+        return Response(TokenListSerializer(rows, many=True).data)
+
+
+class TokenDetailView(APIView):
+    """One of the caller's tokens: see it, or revoke it (another user's is a 404)."""
+
+    def _row(self, request: Request, key: str) -> dict[str, Any]:
+        token = api_tokens_of(user=request.user).filter(token_key=key).first()  # type: ignore[arg-type]
+        if token is None:
+            raise NotFound()
+        return TokenListSerializer.row(token, current=_current_token_key(request))
+
+    @extend_schema(responses={200: TokenListSerializer})
+    def get(self, request: Request, key: str) -> Response:
+        return Response(TokenListSerializer(self._row(request, key)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, key: str) -> Response:
+        self._row(request, key)
+        api_token_revoke(user=request.user, token_key=key)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

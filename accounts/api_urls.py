@@ -10,4 +10,6 @@ urlpatterns = [
     path("auth/login/mfa/", api.MfaLoginView.as_view(), name="api-login-mfa"),
     path("auth/logout/", api.LogoutView.as_view(), name="api-logout"),
     path("auth/logoutall/", api.LogoutAllView.as_view(), name="api-logoutall"),
+    path("auth/tokens/", api.TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<str:key>/", api.TokenDetailView.as_view(), name="api-token-detail"),
 ]

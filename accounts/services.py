@@ -3,6 +3,8 @@ second-factor challenge, and revoking tokens."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.utils.crypto import constant_time_compare
 
 from income.models import Profile
+from income.services import api_token_create
 
 
 @transaction.atomic
@@ -69,3 +72,27 @@ def api_tokens_revoke_all(*, user: User) -> int:
 
     deleted, _detail = AuthToken.objects.filter(user=user).delete()
     return int(deleted)
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, device: str = "") -> tuple[str, datetime]:
+    """A new API token named after the device it is for (``api_token_create`` prunes)."""
+    from knox.models import AuthToken
+    from knox.settings import CONSTANTS
+
+    from accounts.models import ApiTokenDevice
+
+    token, expiry = api_token_create(user=user)
+    instance = AuthToken.objects.get(user=user, token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+    named = ApiTokenDevice(token=instance, name=device.strip())
+    named.full_clean()
+    named.save()
+    return token, expiry
+
+
+def api_token_revoke(*, user: User, token_key: str) -> bool:
+    """Revoke one of the user's tokens; another user's key revokes nothing (False)."""
+    from knox.models import AuthToken
+
+    deleted, _detail = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return bool(deleted)

@@ -11,6 +11,8 @@ from allauth.account import views as allauth_views
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from accounts import views
+
 urlpatterns = [
     path("login/", allauth_views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
@@ -37,5 +39,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login"),
         name="password_reset_complete",
     ),
+    path("tokens/", views.api_token_list, name="api_token_list"),
+    path("tokens/<str:key>/revoke/", views.api_token_revoke_page, name="api_token_revoke"),
     path("", include("allauth.urls")),
 ]

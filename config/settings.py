@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -79,6 +81,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "config.apps.ProjectConfig",
     "income",
@@ -98,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # django-allauth's log-in stages (second factor, e-mail verification) need it.
     "allauth.account.middleware.AccountMiddleware",
+    # The list of signed-in browsers (allauth.usersessions); it records at log-in only.
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # The profile's theme and date style (income/preferences.py); needs request.user.
     "income.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -223,6 +230,42 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Ertrag"
 MFA_FORMS = {"authenticate": "accounts.forms.mfa.AuthenticateForm"}
+# Single sign-on through an OpenID Connect provider (Authelia, Keycloak, authentik, ...),
+# on when OIDC_SERVER_URL and the client's id and secret are set. The provider's users
+# get an account here on their first log-in (while SIGNUP_OPEN); one who already has an
+# account connects the provider from the settings. The callback to register with the
+# provider: SITE_URL + /accounts/oidc/<OIDC_PROVIDER_ID>/login/callback/.
+OIDC_SERVER_URL: str = env.str("OIDC_SERVER_URL", default="").rstrip("/")
+OIDC_CLIENT_ID: str = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET: str = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_ID: str = env.str("OIDC_PROVIDER_ID", default="sso")
+OIDC_PROVIDER_NAME: str = env.str("OIDC_PROVIDER_NAME", default="Single sign-on")
+if OIDC_SERVER_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_SERVER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+        if OIDC_SERVER_URL
+        else [],
+    }
+}
+# The provider vouches for the address; a local account is never taken over by it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# Signed-in browsers, listed in the settings with the address and browser they logged in
+# from. Recorded at log-in only: tracking every request would cost each page queries.
+USERSESSIONS_TRACK_ACTIVITY = False
 #: Seconds an API client has to send the second factor after the password (accounts/api.py).
 MFA_API_CHALLENGE_SECONDS = 300
 
@@ -327,6 +370,8 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": None,  # income.services.api_token_create prunes instead
 }
 API_TOKENS_PER_USER = 20
+# knox's token model is swappable; named so accounts.ApiTokenDevice's migration can point at it.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name, not a secret)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ertrag API",
@@ -447,6 +492,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+if OIDC_SERVER_URL:
+    # Single sign-on posts the log-in form here and is redirected on to the provider,
+    # which form-action also governs.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_SERVER_URL))
+    )
 
 # Log-in lockout (django-axes), for the browser, the admin and the token log-in alike:
 # after AXES_FAILURE_LIMIT failures of one username from one address, that pair waits

@@ -92,6 +92,13 @@ def _own_recompute_job(alice: User) -> dict[str, Any]:
     return {"pk": recompute_job_create(owner=alice, reason=JobReason.REQUEST, force=True).pk}
 
 
+def _own_api_token(alice: User) -> dict[str, Any]:
+    from accounts.services import api_token_issue
+
+    token, _expiry = api_token_issue(user=alice, device="Pixel")
+    return {"key": token[:15]}
+
+
 # route name -> builds alice's object, returns the kwargs for reverse()
 OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-scenario-detail": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
@@ -139,6 +146,8 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "scenario_delete": _own_scenario,
     "report_job": _own_recompute_job,
     "api-report-job": _own_recompute_job,
+    "api-token-detail": _own_api_token,
+    "api_token_revoke": _own_api_token,
 }
 
 # route name -> why it takes a parameter without exposing a user-owned object
@@ -157,6 +166,10 @@ NOT_OWNED_ROUTES: dict[str, str] = {
     "form that mails a new one, whatever the uidb64 and token",
     "account_reset_password_from_key": "uidb36 + key address a reset request; a wrong pair "
     "shows 'bad token' and reveals nothing",
+    "openid_connect_login": "provider_id names the configured single sign-on provider "
+    "(settings), the same for every user; an unknown one is a 404",
+    "openid_connect_callback": "provider_id names the configured single sign-on provider; "
+    "the state in the session, not the address, ties the answer to a log-in",
     "mfa_edit_webauthn": PASSKEY_PAGES,
     "mfa_remove_webauthn": PASSKEY_PAGES,
     "account_confirm_email": "a signed key names the address to verify; a wrong one shows "
@@ -249,7 +262,7 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 # Routes that only take POST (actions on an object): bob's POST is a 404, alice's works.
-POST_ACTIONS = {"api-scenario-clone", "scenario_clone", "import_mapping_delete"}
+POST_ACTIONS = {"api-scenario-clone", "scenario_clone", "import_mapping_delete", "api_token_revoke"}
 
 
 @pytest.mark.parametrize("route_name", sorted(POST_ACTIONS))

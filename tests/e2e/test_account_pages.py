@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from accounts.services import api_token_issue
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import log_in
 from tests.factories import UserFactory
@@ -20,6 +21,9 @@ PUBLIC = {
 SIGNED_IN = {
     "logout": "/accounts/logout/",
     "password-change": "/accounts/password/change/",
+    "two-factor": "/accounts/2fa/",
+    "sessions": "/accounts/sessions/",
+    "tokens": "/accounts/tokens/",
 }
 
 
@@ -38,6 +42,7 @@ def test_the_account_pages_wear_the_sites_look_in_both_languages(
     assert page.locator("main form input[name=email]").is_visible()
 
     user: User = UserFactory.create(username="sabine", language=language)
+    api_token_issue(user=user, device="Pixel 8")
     log_in(page, live_server.url, user.username)
     for name, path in SIGNED_IN.items():
         page.goto(f"{live_server.url}{path}")

@@ -133,3 +133,17 @@ def test_the_old_password_change_address_still_changes_the_password(
     )
     alice.refresh_from_db()
     assert alice.check_password("brand-new-secret-77")
+
+
+def test_closed_signup_also_refuses_a_first_single_sign_on(rf: Any, settings: Any) -> None:
+    from accounts.adapter import SocialAccountAdapter
+
+    request = rf.get("/accounts/oidc/sso/login/callback/")
+    assert SocialAccountAdapter(request).is_open_for_signup(request, None)
+    settings.SIGNUP_OPEN = False
+    assert not SocialAccountAdapter(request).is_open_for_signup(request, None)
+
+
+def test_single_sign_on_is_off_until_configured(client: Client, db: None) -> None:
+    assert client.get("/accounts/oidc/sso/login/").status_code == 404
+    assert "oidc" not in client.get("/accounts/login/").content.decode()
