@@ -15,9 +15,9 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from accounts.language import remember_language
 from accounts.services import api_tokens_revoke_all
 from config.lockout import client_ip
+from income.language import remember_language
 from income.services import email_send, profile_get_or_create
 
 

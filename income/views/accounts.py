@@ -16,8 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.language import remember_language
 from income.forms import LanguageForm, ProfileForm
+from income.language import remember_language
 from income.services import profile_get_or_create, profile_update
 
 

@@ -38,7 +38,9 @@ def send(db: None, django_capture_on_commit_callbacks: Any) -> Any:
 def test_closed_signup_shows_a_page_and_creates_nothing(
     client: Client, db: None, settings: Any
 ) -> None:
+    assert 'href="/accounts/signup/"' in client.get("/").content.decode()
     settings.SIGNUP_OPEN = False
+    assert "/accounts/signup/" not in client.get("/").content.decode()  # no button to it
     page = client.get("/accounts/signup/")
     assert "Sign-up is closed" in page.content.decode()
     client.post("/accounts/signup/", SIGNUP)
