@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
@@ -36,15 +37,22 @@ from accounts.serializers import (
     RegisterSerializer,
     TokenListSerializer,
     TokenSerializer,
+    VerificationSentSerializer,
 )
 from accounts.services import (
     api_token_issue,
     api_token_revoke,
+    email_verification_pending,
+    email_verification_send,
     mfa_challenge_create,
     mfa_challenge_user,
 )
 from config.lockout import lockout_response
 from income.services import user_register
+
+UNVERIFIED = _lazy(
+    "This e-mail address is not verified yet: follow the link we sent to it, then log in."
+)
 
 
 def mfa_required(user: User) -> bool:
@@ -142,6 +150,9 @@ class LoginView(TokenIssuingView):
             raise ValidationError(
                 {"non_field_errors": [_("Unable to log in with the given username and password.")]}
             )
+        if email_verification_pending(user=user):
+            email_verification_send(request=request._request, user=user)
+            raise ValidationError({"non_field_errors": [UNVERIFIED]})
         if mfa_required(user):  # no password-only way around the second factor
             return mfa_required_response(user)
         return self.token_response(user, device=serializer.validated_data["device"])
@@ -154,6 +165,11 @@ class RegisterView(TokenIssuingView):
         request=RegisterSerializer,
         responses={
             201: TokenSerializer,
+            202: OpenApiResponse(
+                VerificationSentSerializer,
+                description="ACCOUNT_EMAIL_VERIFICATION=mandatory: no token before the "
+                "address is checked; the link is on its way",
+            ),
             400: OpenApiResponse(description="Field errors"),
             403: OpenApiResponse(description="Sign-up is closed on this server (SIGNUP_OPEN)"),
         },
@@ -167,6 +183,10 @@ class RegisterView(TokenIssuingView):
         fields = dict(serializer.validated_data)
         device = fields.pop("device")
         user = user_register(**fields)
+        email_verification_send(request=request._request, user=user)
+        if email_verification_pending(user=user):
+            body = {"detail": _("Check your e-mail: follow the link in it, then log in.")}
+            return Response(VerificationSentSerializer(body).data, status=status.HTTP_202_ACCEPTED)
         return self.token_response(user, device=device, status_code=status.HTTP_201_CREATED)
 
 

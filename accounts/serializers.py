@@ -89,3 +89,7 @@ class TokenListSerializer(serializers.Serializer):  # type: ignore[type-arg]
             "expiry": token.expiry,
             "current": token.token_key == current,
         }
+
+
+class VerificationSentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    detail = serializers.CharField()
