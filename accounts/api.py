@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
@@ -49,10 +48,6 @@ from accounts.services import (
 )
 from config.lockout import lockout_response
 from income.services import user_register
-
-UNVERIFIED = _lazy(
-    "This e-mail address is not verified yet: follow the link we sent to it, then log in."
-)
 
 
 def mfa_required(user: User) -> bool:
@@ -152,7 +147,16 @@ class LoginView(TokenIssuingView):
             )
         if email_verification_pending(user=user):
             email_verification_send(request=request._request, user=user)
-            raise ValidationError({"non_field_errors": [UNVERIFIED]})
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        _(
+                            "This e-mail address is not verified yet: follow the link we "
+                            "sent to it, then log in."
+                        )
+                    ]
+                }
+            )
         if mfa_required(user):  # no password-only way around the second factor
             return mfa_required_response(user)
         return self.token_response(user, device=serializer.validated_data["device"])
