@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -106,6 +108,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "accounts",
     "config.apps.ProjectConfig",
     "income",
     "imports",
@@ -122,6 +131,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-allauth's log-in stages (second factor, e-mail verification) need it.
+    "allauth.account.middleware.AccountMiddleware",
+    # The list of signed-in browsers (allauth.usersessions); it records at log-in only.
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # The profile's theme and date style (income/preferences.py); needs request.user.
     "income.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,7 +149,7 @@ MIDDLEWARE = [
 # Axes first: a locked-out username and address is refused before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,6 +168,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.signup",
             ],
         },
     },
@@ -213,6 +227,87 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-up, log-in, reset and e-mail verification: django-allauth (accounts/).
+#: False closes sign-up in the browser and the API; existing users still log in.
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=True)
+_EMAIL_VERIFICATION_CHOICES = ("none", "optional", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION: str = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+if ACCOUNT_EMAIL_VERIFICATION not in _EMAIL_VERIFICATION_CHOICES:
+    raise ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION must be one of {list(_EMAIL_VERIFICATION_CHOICES)}, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}."
+    )
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.login.LoginForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.signup.SignupProfileForm"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up never tells whether an address has an account: a taken, unverified address is
+# accepted as a new one would be ("strict"; with "mandatory" verification allauth mails
+# the owner instead). An address proves nothing until it is verified.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Mail the owner when the password or an address changes (and, with MFA, a factor).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Ertrag: "
+# Log-ins are limited once, by django-axes (below), not by allauth a second time: allauth
+# takes a cache lock per attempt and refuses (429) when the cache is unreachable, and
+# log-in must keep working through a Redis outage (PRODUCT.md §7). allauth's other
+# per-address limits (sign-up, reset mails, password change) stay on.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+# A reset asked for an unknown address sends nothing (and answers the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+
+# Second factor (allauth.mfa): an authenticator app with recovery codes, and passkeys
+# (WebAuthn), which also log in without a password. Wrong codes count as failed log-ins
+# for django-axes, like wrong passwords (accounts/forms/mfa.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers offer WebAuthn on https and on localhost; http elsewhere only while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Ertrag"
+MFA_FORMS = {"authenticate": "accounts.forms.mfa.AuthenticateForm"}
+# Single sign-on through an OpenID Connect provider (Authelia, Keycloak, authentik, ...),
+# on when OIDC_SERVER_URL and the client's id and secret are set. The provider's users
+# get an account here on their first log-in (while SIGNUP_OPEN); one who already has an
+# account connects the provider from the settings. The callback to register with the
+# provider: SITE_URL + /accounts/oidc/<OIDC_PROVIDER_ID>/login/callback/.
+OIDC_SERVER_URL: str = env.str("OIDC_SERVER_URL", default="").rstrip("/")
+OIDC_CLIENT_ID: str = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET: str = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_ID: str = env.str("OIDC_PROVIDER_ID", default="sso")
+OIDC_PROVIDER_NAME: str = env.str("OIDC_PROVIDER_NAME", default="Single sign-on")
+if OIDC_SERVER_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_SERVER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+        if OIDC_SERVER_URL
+        else [],
+    }
+}
+# The provider vouches for the address; a local account is never taken over by it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# Signed-in browsers, listed in the settings with the address and browser they logged in
+# from. Recorded at log-in only: tracking every request would cost each page queries.
+USERSESSIONS_TRACK_ACTIVITY = False
+#: Seconds an API client has to send the second factor after the password (accounts/api.py).
+MFA_API_CHALLENGE_SECONDS = 300
 
 # ----------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"
@@ -325,6 +420,8 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": None,  # income.services.api_token_create prunes instead
 }
 API_TOKENS_PER_USER = 20
+# knox's token model is swappable; named so accounts.ApiTokenDevice's migration can point at it.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name, not a secret)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ertrag API",
@@ -445,6 +542,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+if OIDC_SERVER_URL:
+    # Single sign-on posts the log-in form here and is redirected on to the provider,
+    # which form-action also governs.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_SERVER_URL))
+    )
 
 # Browser features no page of ours uses are switched off for every page (and anything it
 # might embed); passkeys (WebAuthn) need the two publickey-credentials features, kept for

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("", include("config.urls_pwa")),
+    path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("income.api.urls")),
     path("api/v1/", include("imports.api.urls")),
     path("api/v1/", include("scenarios.api.urls")),

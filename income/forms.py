@@ -7,16 +7,12 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
-from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from income.finance import calculator
-from income.models import CURRENCY_CHOICES, Profile
-from income.services import email_send
+from income.models import Profile
 
 HUNDRED = Decimal(100)
 PERCENT_PLACES = calculator.RATE_DECIMAL_PLACES - 2
@@ -100,20 +96,6 @@ class CalculatorForm(forms.Form):
         }
 
 
-class SignupForm(UserCreationForm):  # type: ignore[type-arg]
-    email = forms.EmailField(
-        label=_("E-mail"), help_text=_("Used only to reset your password."), required=True
-    )
-    base_currency = forms.ChoiceField(
-        label=_("Base currency"), choices=CURRENCY_CHOICES, initial="EUR"
-    )
-
-    class Meta:
-        model = User
-        fields = ("username", "email")
-        field_classes = {"username": UsernameField}
-
-
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     """The settings page. Theme and date style may be left out of a post (a form from
     before they existed, a script): then they keep their value."""
@@ -164,25 +146,3 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset whose e-mail goes out through the Celery worker after commit."""
-
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html_body = (
-            loader.render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else None
-        )
-        email_send(subject=subject, body=body, to=[to_email], html_body=html_body)

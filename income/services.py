@@ -55,15 +55,15 @@ def user_register(
 ) -> User:
     """Create a user and their profile in one transaction, or neither.
 
-    The same rules apply to the sign-up form and ``POST /api/v1/auth/register/``: a
-    unique username, a unique e-mail (it is the password-reset address) and a password
-    that passes the configured validators.
+    The same rules apply to the sign-up form (django-allauth, accounts/) and
+    ``POST /api/v1/auth/register/``: a unique username and a password that passes the
+    configured validators. A taken e-mail address is not refused: saying so would tell
+    anyone who has an account here (issue 19, item 9); an address proves nothing until
+    it is verified, and a reset mail goes to its owner whichever account asks.
     """
     errors: dict[str, list[str]] = {}
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("A user with that username already exists.")]
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("A user with that e-mail address already exists.")]
     user = User(username=username, email=email)
     try:
         validate_password(password, user=user)

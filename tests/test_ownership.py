@@ -98,6 +98,13 @@ def _own_recompute_job(alice: User) -> dict[str, Any]:
     return {"pk": recompute_job_create(owner=alice, reason=JobReason.REQUEST, force=True).pk}
 
 
+def _own_api_token(alice: User) -> dict[str, Any]:
+    from accounts.services import api_token_issue
+
+    token, _expiry = api_token_issue(user=alice, device="Pixel")
+    return {"key": token[:15]}
+
+
 # route name -> builds alice's object, returns the kwargs for reverse()
 OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-scenario-detail": lambda alice: {"pk": ScenarioFactory.create(owner=alice).pk},
@@ -147,18 +154,34 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "data_import_job": _own_data_import,
     "api-me-import-job": _own_data_import,
     "api-report-job": _own_recompute_job,
+    "api-token-detail": _own_api_token,
+    "api_token_revoke": _own_api_token,
 }
 
 # route name -> why it takes a parameter without exposing a user-owned object
 SHARED_CONTENT = "admin-managed content every user reads (read-only in the API)"
+PASSKEY_PAGES = (
+    "owned, but behind allauth's password re-entry, which this harness's sessions lack: "
+    "bob re-entering his password and getting 404 is tests/web/test_passkey_pages.py"
+)
 NOT_OWNED_ROUTES: dict[str, str] = {
     "api-category-detail": SHARED_CONTENT,
     "api-tax-profile-detail": SHARED_CONTENT,
     "api-exchange-rate-detail": SHARED_CONTENT,
     "api-help-detail": "public help content, not owned",
     "help_article": "public help content, not owned",
-    "password_reset_confirm": "uidb64 + token address a reset request; a wrong pair shows "
-    "'invalid link' and reveals nothing",
+    "password_reset_confirm": "a reset link from before django-allauth: redirects to the "
+    "form that mails a new one, whatever the uidb64 and token",
+    "account_reset_password_from_key": "uidb36 + key address a reset request; a wrong pair "
+    "shows 'bad token' and reveals nothing",
+    "openid_connect_login": "provider_id names the configured single sign-on provider "
+    "(settings), the same for every user; an unknown one is a 404",
+    "openid_connect_callback": "provider_id names the configured single sign-on provider; "
+    "the state in the session, not the address, ties the answer to a log-in",
+    "mfa_edit_webauthn": PASSKEY_PAGES,
+    "mfa_remove_webauthn": PASSKEY_PAGES,
+    "account_confirm_email": "a signed key names the address to verify; a wrong one shows "
+    "'invalid link' and verifies nothing",
     "digest_unsubscribe": "token-authenticated, not owner-scoped by id: the signed token in "
     "the digest names its user; a forged one is a 400 and changes nothing",
 }
@@ -247,7 +270,7 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 # Routes that only take POST (actions on an object): bob's POST is a 404, alice's works.
-POST_ACTIONS = {"api-scenario-clone", "scenario_clone", "import_mapping_delete"}
+POST_ACTIONS = {"api-scenario-clone", "scenario_clone", "import_mapping_delete", "api_token_revoke"}
 
 
 @pytest.mark.parametrize("route_name", sorted(POST_ACTIONS))

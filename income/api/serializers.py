@@ -157,27 +157,6 @@ class CalculatorResultSerializer(serializers.Serializer):  # type: ignore[type-a
     yearly = CalculatorYearSerializer(many=True)
 
 
-class LoginSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
-
-
-class RegisterSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    username = serializers.CharField(max_length=150)
-    email = serializers.EmailField()
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
-    language = serializers.ChoiceField(choices=["en", "de"], default="en")
-    base_currency = serializers.ChoiceField(
-        choices=[code for code, _label in Profile._meta.get_field("base_currency").choices or []],
-        default="EUR",
-    )
-
-
-class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    token = serializers.CharField(help_text=_("Send as `Authorization: Token <token>`."))
-    expiry = serializers.DateTimeField()
-
-
 class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)

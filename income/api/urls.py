@@ -21,10 +21,6 @@ router.register("help", views.HelpArticleViewSet, basename="api-help")
 
 urlpatterns = [
     path("calculator/", views.CalculatorView.as_view(), name="api-calculator"),
-    path("auth/register/", views.RegisterView.as_view(), name="api-register"),
-    path("auth/login/", views.LoginView.as_view(), name="api-login"),
-    path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
-    path("auth/logoutall/", views.LogoutAllView.as_view(), name="api-logoutall"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("dashboard/", views.DashboardView.as_view(), name="api-dashboard"),
     path("figures/", FigureDefinitionsView.as_view(), name="api-figures"),

@@ -1,15 +1,12 @@
-"""Sign-up, log-in with the profile's language, settings, the language and theme switches."""
+"""Settings, the language and theme switches (sign-up and log-in: accounts/, django-allauth)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,68 +16,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from income.forms import LanguageForm, ProfileForm, SignupForm
+from income.forms import LanguageForm, ProfileForm
+from income.language import remember_language
 from income.models import Theme
-from income.services import profile_get_or_create, profile_update, user_register
+from income.services import profile_get_or_create, profile_update
 
 
-def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
-    """Store the choice in the cookie ``LocaleMiddleware`` reads on every request."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-    )
-    return response
-
-
-def _safe_next(request: HttpRequest, default: str | None = None) -> str:
-    """Where to go after sign-up: ``next`` if it stays on this site, else the dashboard."""
+def _safe_next(request: HttpRequest, default: str) -> str:
+    """``next`` if it stays on this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("dashboard") if default is None else default
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        try:
-            user = user_register(
-                username=form.cleaned_data["username"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                language=language if language in dict(settings.LANGUAGES) else "en",
-                base_currency=form.cleaned_data["base_currency"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to Ertrag! Your account is ready."))
-            return _remember_language(HttpResponseRedirect(_safe_next(request)), language)
-    return render(
-        request, "registration/signup.html", {"form": form, "next": _safe_next(request, "")}
-    )
-
-
-class ProfileLanguageLoginView(LoginView):
-    """Log in and switch the interface to the language stored on the profile."""
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        language = profile_get_or_create(user=form.get_user()).language
-        translation.activate(language)
-        return _remember_language(response, language)
+    return default
 
 
 @login_required
@@ -95,7 +44,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         else:
             translation.activate(profile.language)
             messages.success(request, _("Your settings were saved."))
-            return _remember_language(redirect("settings"), profile.language)
+            return remember_language(redirect("settings"), profile.language)
     return render(request, "income/settings.html", {"form": form})
 
 
@@ -103,11 +52,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def language_switch(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; a logged-in user keeps the choice on the profile."""
     form = LanguageForm(request.POST)
-    next_url = request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("home")
+    next_url = _safe_next(request, reverse("home"))
     if not form.is_valid():
         messages.error(request, _("Unknown language."))
         return HttpResponseRedirect(next_url)
@@ -115,7 +60,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         profile_update(user=request.user, language=language)
     translation.activate(language)
-    return _remember_language(HttpResponseRedirect(next_url), language)
+    return remember_language(HttpResponseRedirect(next_url), language)
 
 
 @require_POST

@@ -31,7 +31,10 @@ def test_signup_creates_the_user_with_a_profile_and_logs_in(client: Client, db: 
     assert client.get("/settings/").status_code == 200
 
 
-def test_signup_with_a_taken_email_shows_the_error(client: Client, alice: User) -> None:
+def test_signup_with_a_taken_email_tells_nothing_about_who_has_an_account(
+    client: Client, alice: User
+) -> None:
+    """Issue 19, item 9: the answer for a taken address is the one for a new address."""
     response = client.post(
         "/accounts/signup/",
         {
@@ -42,9 +45,28 @@ def test_signup_with_a_taken_email_shows_the_error(client: Client, alice: User) 
             "password2": "a-long-passphrase-42",
         },
     )
+    assert response.status_code == 302
+    assert "alice" not in response.content.decode().lower()
+    carol = User.objects.get(username="carol")
+    assert carol.profile.base_currency == "EUR"
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_signup_with_a_taken_username_shows_the_error(client: Client, alice: User) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "alice",
+            "email": "new@example.com",
+            "base_currency": "EUR",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+    )
     assert response.status_code == 200
-    assert "email" in response.context["form"].errors
-    assert not User.objects.filter(username="carol").exists()
+    assert "username" in response.context["form"].errors
+    assert User.objects.count() == 1
 
 
 def test_signup_with_mismatched_passwords_creates_nothing(client: Client, db: None) -> None:
@@ -168,8 +190,12 @@ def test_language_switch_refuses_an_unknown_language(client: Client, db: None) -
 
 
 def test_logout_needs_a_post(client: Client, alice: User) -> None:
+    """A GET (a link, an image on another site) only asks; the POST logs out."""
     client.force_login(alice)
-    assert client.get("/accounts/logout/").status_code == 405
+    asked = client.get("/accounts/logout/")
+    assert asked.status_code == 200
+    assert 'method="post"' in asked.content.decode()
+    assert client.get("/settings/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/settings/").status_code == 302
 
@@ -179,14 +205,31 @@ def test_password_change(client: Client, alice: User, password: str) -> None:
     response = client.post(
         "/accounts/password_change/",
         {
-            "old_password": password,
-            "new_password1": "brand-new-secret-77",
-            "new_password2": "brand-new-secret-77",
+            "oldpassword": password,
+            "password1": "brand-new-secret-77",
+            "password2": "brand-new-secret-77",
         },
     )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password("brand-new-secret-77")
+
+
+def test_password_change_with_a_wrong_current_password_changes_nothing(
+    client: Client, alice: User, password: str
+) -> None:
+    client.force_login(alice)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "wrong",
+            "password1": "brand-new-secret-77",
+            "password2": "brand-new-secret-77",
+        },
+    )
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.check_password(password)
 
 
 def test_password_reset_mails_a_working_link(
@@ -198,11 +241,11 @@ def test_password_reset_mails_a_working_link(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["alice@example.com"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", str(message.body))
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", str(message.body))
     assert link
-    form_url = client.get(link.group(1))["Location"]  # the token moves into the session
+    form_url = client.get(link.group(1))["Location"]  # the key moves into the session
     response = client.post(
-        form_url, {"new_password1": "reset-secret-9876", "new_password2": "reset-secret-9876"}
+        form_url, {"password1": "reset-secret-9876", "password2": "reset-secret-9876"}
     )
     assert response.status_code == 302
     alice.refresh_from_db()

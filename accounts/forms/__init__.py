@@ -1,0 +1,1 @@
+"""Account forms; one module per form, as allauth imports them by path."""
