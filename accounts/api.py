@@ -46,6 +46,7 @@ from accounts.services import (
     mfa_challenge_create,
     mfa_challenge_user,
 )
+from config.api.authentication import TokenOrBearerAuthentication
 from config.lockout import lockout_response
 from income.services import user_register
 
@@ -197,6 +198,7 @@ class RegisterView(TokenIssuingView):
 class LogoutView(KnoxLogoutView):  # type: ignore[misc]
     """Revoke the token this request was made with."""
 
+    authentication_classes = (TokenOrBearerAuthentication,)
     throttle_scope = "auth"
 
     @extend_schema(request=None, responses={204: None})
@@ -207,6 +209,7 @@ class LogoutView(KnoxLogoutView):  # type: ignore[misc]
 class LogoutAllView(KnoxLogoutAllView):  # type: ignore[misc]
     """Revoke every token of the caller (all devices)."""
 
+    authentication_classes = (TokenOrBearerAuthentication,)
     throttle_scope = "auth"
 
     @extend_schema(request=None, responses={204: None})

@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # The list of signed-in browsers (allauth.usersessions); it records at log-in only.
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # The API's texts in the profile's language, or ?lang= (config/api/language.py).
+    "config.api.language.ApiLanguageMiddleware",
     # The profile's theme and date style (income/preferences.py); needs request.user.
     "income.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,6 +144,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Authenticated pages and downloads stay out of shared and browser caches.
     "config.headers.PrivacyHeadersMiddleware",
+    # Per-address limits on log-in, sign-up, reset mails and password checks
+    # (config/ratelimit.py); after the locale, so the 429 page speaks the reader's language.
+    "config.ratelimit.AddressLimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -369,7 +374,7 @@ if not SITE_URL.startswith(("http://", "https://")) or not SITE_URL.split("://",
 # ----------------------------------------------------------------------------- REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "config.api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -385,10 +390,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's throttles with the address from config.lockout.client_ip, the rule axes and
+    # the per-address limits use: a client-sent X-Forwarded-For never counts.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "config.ratelimit.AnonAddressThrottle",
+        "config.ratelimit.UserAddressThrottle",
+        "config.ratelimit.ScopedAddressThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -396,9 +403,12 @@ REST_FRAMEWORK = {
         "auth": env.str("THROTTLE_AUTH", default="10/min"),
     },
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.language.ProfileLanguageNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Set below from BEHIND_PROXY: 0 reads REMOTE_ADDR, 1 the entry the proxy added.
+    "NUM_PROXIES": 0,
 }
 API_MAX_PAGE_SIZE = 100
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=32) * 2**20
@@ -414,9 +424,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 API_JSON_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 
+# A token expires API_TOKEN_TTL_HOURS after its last use (a sync client in daily use keeps
+# working), but never later than API_TOKEN_MAX_AGE_DAYS after it was issued: a stolen
+# token in use cannot live forever, and the client logs in again (issue 19, finding 8).
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)),
     "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=API_TOKEN_MAX_AGE_DAYS),
     "TOKEN_LIMIT_PER_USER": None,  # income.services.api_token_create prunes instead
 }
 API_TOKENS_PER_USER = 20
@@ -427,8 +442,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Ertrag API",
     "DESCRIPTION": (
         "Passive income tracker. Amounts are decimal strings with two places; rates are "
-        "fractions (0.05 = 5 %). Authenticate with `Authorization: Token <token>` from "
-        "`/api/v1/auth/login/`. Objects of other users answer 404."
+        "fractions (0.05 = 5 %). Authenticate with `Authorization: Bearer <token>` (or "
+        "`Token <token>`) from `/api/v1/auth/login/`. Objects of other users answer 404. "
+        "Bodies are JSON (multipart where a file is sent); every error answers `Error`, "
+        "invalid input `ValidationError`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -503,11 +520,20 @@ REPORTS_RECOMPUTE_DELAY = env.int("REPORTS_RECOMPUTE_DELAY", default=10)
 # message's dozen fixed queries are shared by its users, and a sweep still comes in
 # enough messages for every worker (1,000 users: 20).
 REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=50)
+# Leases on worker jobs (issue 25): a job whose worker has not beaten for this many
+# seconds is handed to another worker by the minutely watchdog, at most
+# JOBS_MAX_ATTEMPTS runs in all, then failed. A recompute beats at every phase.
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 
 # ----------------------------------------------------------------------------- security
 # Behind a reverse proxy: X-Forwarded-Proto tells https, and the address the proxy adds
 # last to X-Forwarded-For is the client's (earlier entries are whatever the client sent).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+REST_FRAMEWORK["NUM_PROXIES"] = 1 if BEHIND_PROXY else 0
+# Attempts one address may make per minute on each of log-in (with its second factor),
+# sign-up, reset and code mails, and password checks (config/ratelimit.py).
+ADDRESS_LIMIT_PER_MINUTE = env.int("ADDRESS_LIMIT_PER_MINUTE", default=20)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

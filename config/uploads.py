@@ -21,6 +21,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from config.errors import api_error, is_api, request_too_large_message
+
 #: Room for the form's other fields and the multipart headers beside the file.
 FORM_OVERHEAD = 64 * 1024
 
@@ -53,7 +55,11 @@ def declared_length(request: HttpRequest) -> int:
 
 
 def upload_too_large(request: HttpRequest, *, max_bytes: int, back: str) -> HttpResponse:
-    """413 with a page that says the limit and leads back to the form."""
+    """413 with a page that says the limit and leads back to the form; under ``/api/`` the
+    API's JSON error (a client reads no HTML, config/errors.py)."""
+    if is_api(request):
+        detail = request_too_large_message(max_bytes)
+        return api_error(detail=detail, code="request_too_large", status=413)
     context = {"size_mb": max(max_bytes // 2**20, 1), "back": reverse(back)}
     return render(request, "upload_too_large.html", context, status=413)
 

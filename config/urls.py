@@ -31,5 +31,7 @@ urlpatterns = [
 admin.site.site_header = "Ertrag"
 admin.site.site_title = "Ertrag admin"
 
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

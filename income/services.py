@@ -15,9 +15,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Case, DateTimeField, Model, Value, When
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, DecimalField, Model, Value, When
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,13 @@ from income.models import (
 M = TypeVar("M", bound=Model)
 
 
+def _username_taken(username: str) -> dict[str, list[str]]:
+    """The field error of a username taken in any case ("Alice" is "alice")."""
+    if User.objects.filter(username__iexact=username).exists():
+        return {"username": [_("A user with that username already exists.")]}
+    return {}
+
+
 @transaction.atomic
 def user_register(
     *,
@@ -61,9 +69,7 @@ def user_register(
     anyone who has an account here (issue 19, item 9); an address proves nothing until
     it is verified, and a reset mail goes to its owner whichever account asks.
     """
-    errors: dict[str, list[str]] = {}
-    if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("A user with that username already exists.")]
+    errors = _username_taken(username)
     user = User(username=username, email=email)
     try:
         validate_password(password, user=user)
@@ -73,7 +79,15 @@ def user_register(
         raise ValidationError(errors)
     user.set_password(password)
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: the refusal below leaves it usable
+            user.save()
+    except IntegrityError:
+        # A parallel sign-up took the name since the check (the case-insensitive unique
+        # index, accounts/migrations): the same 400 the sequential case gets.
+        if taken := _username_taken(user.username):
+            raise ValidationError(taken) from None
+        raise
     profile = Profile(user=user, language=language, base_currency=base_currency)
     profile.full_clean()
     profile.save()
@@ -114,11 +128,11 @@ PROFILE_REPORT_FIELDS = frozenset(
 def profile_update(*, user: User, **fields: Any) -> Profile:
     """Change profile preferences; unknown fields are a programming error, not input."""
     _reject_unknown("profile_update", fields, PROFILE_FIELDS)
-    profile = profile_get_or_create(user=user)
+    profile = row_locked(profile_get_or_create(user=user))
     before = {name: getattr(profile, name) for name in PROFILE_REPORT_FIELDS & set(fields)}
     if "home_country" in fields:
         fields = {**fields, "home_country": (fields["home_country"] or "").upper()}
-    profile = model_assign_and_save(instance=profile, fields=fields)
+    profile = model_assign_and_save(instance=profile, fields=fields, update_fields=fields)
     # Only a changed value that enters a figure makes the reports stale: the settings
     # form sends every field, and a new language alone changes no figure (issue #17.11).
     if any(getattr(profile, name) != value for name, value in before.items()):
@@ -170,16 +184,78 @@ def _reject_unknown(function: str, fields: Mapping[str, Any], allowed: Iterable[
         raise TypeError(f"{function}() got unexpected fields: {sorted(unknown)}")
 
 
-def model_assign_and_save(*, instance: M, fields: Mapping[str, Any]) -> M:
+def model_assign_and_save(
+    *,
+    instance: M,
+    fields: Mapping[str, Any],
+    update_fields: Iterable[str] | None = None,
+    on_conflict: Callable[[], None] | None = None,
+) -> M:
     """Set fields, validate the whole row (fields, choices, constraints), then save.
 
     Public because the import's services write through it too: no row of ours is saved
-    without ``full_clean()``.
+    without ``full_clean()``. A negative zero amount (``"-0"``) is stored as 0.00, not
+    -0.00. ``update_fields`` writes only those columns (and the ``auto_now`` stamp): an
+    edit saves what it changed, never a stale copy of the rest of the row.
+
+    The uniqueness rules are checked before saving, so the sequential duplicate gets
+    its field error; a parallel request can still take the value between the check and
+    the save, and then the database's unique constraint refuses it. The save runs in a
+    savepoint so that refusal leaves the transaction usable, and ``on_conflict`` runs
+    the same check again: it now sees the committed twin and raises the same field
+    error, a 400 and not a 500 (issue 20).
     """
     for name, value in fields.items():
         setattr(instance, name, value)
+    _positive_zeros(instance)
     instance.full_clean()
-    instance.save()
+    written = None if update_fields is None else _with_timestamps(instance, update_fields)
+    try:
+        with transaction.atomic():
+            instance.save(update_fields=written)
+    except IntegrityError:
+        if on_conflict is not None:
+            on_conflict()
+        raise
+    return instance
+
+
+def _positive_zeros(instance: Model) -> None:
+    """``Decimal("-0.00") == 0`` but prints as "-0.00": store every zero amount as 0."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, DecimalField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, Decimal) and value.is_zero() and value.is_signed():
+                setattr(instance, field.attname, abs(value))
+
+
+def _with_timestamps(instance: Model, names: Iterable[str]) -> list[str]:
+    """``names`` and the ``auto_now`` fields, which ``save(update_fields=…)`` skips unless
+    named."""
+    stamps = {
+        field.name for field in instance._meta.concrete_fields if getattr(field, "auto_now", False)
+    }
+    return sorted({*names, *stamps})
+
+
+def row_locked(instance: M) -> M:
+    """The row as committed now, locked until the transaction ends.
+
+    Views read the row before the service's transaction begins; saving that copy would
+    write back every field as it was then and undo a change committed since (two PATCHes
+    of different fields of one source: one was lost, issue 20). Read again under
+    ``select_for_update``, a parallel writer of the same row waits for this one on
+    PostgreSQL; on SQLite the lock is a no-op, and the IMMEDIATE transaction
+    (``config/settings.py``) already makes every writer wait its turn. A row deleted
+    meanwhile is ``Http404`` for the API and the pages alike: of parallel deletes of one
+    row one deletes it and the others find it gone, and an edit never saves a deleted
+    row back into being.
+    """
+    model = type(instance)
+    try:  # in place: a caller holding ``instance`` sees the row it edited
+        instance.refresh_from_db(from_queryset=model._default_manager.select_for_update())
+    except ObjectDoesNotExist:
+        raise Http404(f"{model.__name__} {instance.pk} was deleted meanwhile.") from None
     return instance
 
 
@@ -237,17 +313,22 @@ def source_create(*, owner: User, **fields: Any) -> IncomeSource:
 @transaction.atomic
 def source_update(*, source: IncomeSource, **fields: Any) -> IncomeSource:
     _reject_unknown("source_update", fields, SOURCE_FIELDS)
+    source = row_locked(source)
     for name, value in fields.items():
         setattr(source, name, value)
     _normalise_source(source)
-    source = model_assign_and_save(instance=source, fields={})
+    source = model_assign_and_save(instance=source, fields={}, update_fields=fields)
     owner_data_changed(owner_id=source.owner_id)
     return source
 
 
 @transaction.atomic
 def source_delete(*, source: IncomeSource) -> None:
-    """Delete a source with its payments, periods and effort logs."""
+    """Delete a source with its payments, periods and effort logs.
+
+    Locked first, so of parallel deletes one deletes and the others find nothing (404).
+    """
+    source = row_locked(source)
     owner_data_changed(owner_id=source.owner_id)
     source.delete()
 
@@ -310,7 +391,9 @@ def payment_create(
         )
         if twin is not None:
             raise DomainError({"confirm_duplicate": [duplicate_message(twin)]})
-    payment = model_assign_and_save(instance=payment, fields={})
+    payment = model_assign_and_save(
+        instance=payment, fields={}, on_conflict=lambda: _assign_payment(payment, {})
+    )
     owner_data_changed(owner_id=owner.pk)
     return payment
 
@@ -320,14 +403,21 @@ def payment_update(*, owner: User, payment: Payment, **fields: Any) -> Payment:
     _reject_unknown("payment_update", fields, PAYMENT_FIELDS)
     if "source" in fields:
         source_require_owner(source=fields["source"], owner=owner)
+    payment = row_locked(payment)
     _assign_payment(payment, fields)
-    payment = model_assign_and_save(instance=payment, fields={})
+    payment = model_assign_and_save(
+        instance=payment,
+        fields={},
+        update_fields=fields,
+        on_conflict=lambda: _assign_payment(payment, {}),
+    )
     owner_data_changed(owner_id=owner.pk)
     return payment
 
 
 @transaction.atomic
 def payment_delete(*, payment: Payment) -> None:
+    payment = row_locked(payment)
     owner_data_changed(owner_id=payment.source.owner_id)
     payment.delete()
 
@@ -373,7 +463,10 @@ def _owned_payments(*, owner: User, ids: Sequence[int]) -> Any:
             }
         )
     payments = Payment.objects.filter(source__owner=owner, pk__in=wanted)
-    if payments.count() != len(wanted):
+    # Locked, so of parallel deletes of one payment one deletes and the others find it
+    # gone (a 404, not a second 204). ``of``: the payments, not their sources' rows.
+    found = payments.select_for_update(of=("self",)).only("pk")
+    if len(list(found)) != len(wanted):
         raise Payment.DoesNotExist("Not every id is one of the owner's payments.")
     return payments
 
@@ -544,16 +637,26 @@ def _require_subscription(source: IncomeSource) -> None:
 R = TypeVar("R", SubscriptionPeriod, EffortLog, AssetValue)
 
 
-def _record_save(record: R, *, check: Callable[[R], None], owner: User) -> R:
+def _record_save(
+    record: R,
+    *,
+    check: Callable[[R], None],
+    owner: User,
+    update_fields: Iterable[str] | None = None,
+) -> R:
     """Check, save and mark the owner's figures stale: the end of every write of a
-    per-source record (subscription period, logged hours, asset value)."""
+    per-source record (subscription period, logged hours, asset value). An update names
+    the fields it was sent (``update_fields``) and saves only those."""
     check(record)
-    record = model_assign_and_save(instance=record, fields={})
+    record = model_assign_and_save(
+        instance=record, fields={}, update_fields=update_fields, on_conflict=lambda: check(record)
+    )
     owner_data_changed(owner_id=owner.pk)
     return record
 
 
 def _record_delete(record: SubscriptionPeriod | EffortLog | AssetValue) -> None:
+    record = row_locked(record)
     owner_data_changed(owner_id=record.source.owner_id)
     record.delete()
 
@@ -600,8 +703,9 @@ def period_update(*, owner: User, period: SubscriptionPeriod, **fields: Any) -> 
     if "source" in fields:
         source_require_owner(source=fields["source"], owner=owner)
         _require_subscription(fields["source"])
+    period = row_locked(period)
     _assign_month_fields(period, fields)
-    return _record_save(period, check=_check_period, owner=owner)
+    return _record_save(period, check=_check_period, owner=owner, update_fields=fields)
 
 
 @transaction.atomic
@@ -634,8 +738,9 @@ def effort_log_update(*, owner: User, effort_log: EffortLog, **fields: Any) -> E
     _reject_unknown("effort_log_update", fields, EFFORT_FIELDS)
     if "source" in fields:
         source_require_owner(source=fields["source"], owner=owner)
+    effort_log = row_locked(effort_log)
     _assign_month_fields(effort_log, fields)
-    return _record_save(effort_log, check=_check_effort_log, owner=owner)
+    return _record_save(effort_log, check=_check_effort_log, owner=owner, update_fields=fields)
 
 
 @transaction.atomic
@@ -682,9 +787,10 @@ def asset_value_update(*, owner: User, asset_value: AssetValue, **fields: Any) -
     if "source" in fields:
         source_require_owner(source=fields["source"], owner=owner)
         _require_asset(fields["source"])
+    asset_value = row_locked(asset_value)
     for name, value in fields.items():
         setattr(asset_value, name, value)
-    return _record_save(asset_value, check=_check_asset_value, owner=owner)
+    return _record_save(asset_value, check=_check_asset_value, owner=owner, update_fields=fields)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ sources' projection), so it sits above both: ``config → reports → scenarios 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -168,6 +169,11 @@ class RecomputeJob(models.Model):
     months_written = models.PositiveIntegerField(_("months written"), default=0)
     skipped = models.BooleanField(_("nothing had changed"), default=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The lease (issue 25): the worker process running the job ("host:pid") and when it
+    # last said it is alive; on a queued job, when its message was last sent. A holder
+    # that stops beating loses the job to the watchdog (``reports.services.jobs_watchdog``).
+    holder = models.CharField(_("held by"), max_length=200, blank=True, default="")
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -191,10 +197,26 @@ class RecomputeJob(models.Model):
                 name="recompute_one_pending_request_per_owner",
             ),
         ]
-        indexes = [models.Index(fields=("owner", "-created_at"), name="recompute_owner_recent")]
+        indexes = [
+            models.Index(fields=("owner", "-created_at"), name="recompute_owner_recent"),
+            # What the minutely watchdog reads: the few unfinished jobs, not the month kept.
+            models.Index(
+                fields=("status",),
+                condition=Q(status__in=("queued", "running")),
+                name="recompute_unfinished",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner} {self.get_reason_display()} ({self.get_status_display()})"
+
+    def stalled(self, *, now: datetime, lease: timedelta) -> bool:
+        """Running, but its holder has not beaten within ``lease``: it is waiting for the
+        watchdog to hand it to another worker, whatever its last percentage said."""
+        if self.status != JobStatus.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at
+        return last is not None and last < now - lease
 
 
 class DigestDelivery(models.Model):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import logging
+import os
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,14 +19,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from income.collector import collector_paused
 from income.dispatch import task_send_on_commit
 from income.finance.errors import DomainError
 from income.finance.schedule import add_months, month_start, months_between
-from income.models import TaxProfile
+from income.models import Profile, TaxProfile
 from income.reporting import (
     EarlierMonths,
     ReportInputs,
@@ -76,6 +78,9 @@ COMPARED_FIELDS = [
 class RecomputeOutcome:
     months_written: int
     skipped: bool
+    # The user's data changed while this recompute read it: it wrote nothing and left
+    # the figures to the job of that change (``_versions_unchanged``).
+    superseded: bool = False
 
 
 @dataclass(frozen=True)
@@ -308,8 +313,10 @@ def _recompute_many(
     *, owners: Sequence[User], today: date, force: bool, on_progress: RecomputeProgress
 ) -> RecomputeBatch:
     on_progress("load", 0, 4)
-    # Before anything is read: a skipped recompute confirms the figures as of this time.
+    # Before anything is read: a skipped recompute confirms the figures as of this time,
+    # and the figures are written only if these are still the data versions then.
     started = timezone.now()
+    versions = _data_versions([owner.pk for owner in owners])
     current = month_start(today)
     until = add_months(current, -11)  # where the trailing twelve months start
     payment_digests = payment_digests_before(owner_ids=[owner.pk for owner in owners], before=until)
@@ -365,21 +372,60 @@ def _recompute_many(
         stored_past = _stored_past([item.owner.pk for item in with_past], current=current)
         for item in with_past:
             item.stored = stored_past[item.owner.pk]
-    written = _months_write(recomputed)
-    _figures_confirm(confirmed, current=current, at=started)
-    ReportHistory.objects.bulk_create(
-        new_histories,
-        update_conflicts=True,
-        unique_fields=["owner"],
-        update_fields=["until", "payments_digest", "key", "months", "computed_at"],
-        batch_size=500,
-    )
+    with transaction.atomic():
+        unchanged = _versions_unchanged(versions)
+        for owner_id in [*(item.owner.pk for item in recomputed), *confirmed]:
+            if owner_id not in unchanged:
+                outcomes[owner_id] = RecomputeOutcome(
+                    months_written=0, skipped=True, superseded=True
+                )
+        recomputed = [item for item in recomputed if item.owner.pk in unchanged]
+        confirmed = [owner_id for owner_id in confirmed if owner_id in unchanged]
+        written = _months_write(recomputed)
+        _figures_confirm(confirmed, current=current, at=started)
+        ReportHistory.objects.bulk_create(
+            new_histories,
+            update_conflicts=True,
+            unique_fields=["owner"],
+            update_fields=["until", "payments_digest", "key", "months", "computed_at"],
+            batch_size=500,
+        )
     for item in recomputed:
         outcomes[item.owner.pk] = RecomputeOutcome(
             months_written=written[item.owner.pk], skipped=False
         )
     on_progress("done", 4, 4)
     return RecomputeBatch(outcomes=outcomes, errors=errors)
+
+
+def _data_versions(owner_ids: Sequence[int]) -> dict[int, datetime | None]:
+    """Each user's data version: the change stamp every write of their data moves
+    (``income.changes.owner_data_changed``, in the write's own transaction)."""
+    versions: dict[int, datetime | None] = dict.fromkeys(owner_ids)
+    versions.update(
+        Profile.objects.filter(user_id__in=owner_ids).values_list("user_id", "data_changed_at")
+    )
+    return versions
+
+
+def _versions_unchanged(read: dict[int, datetime | None]) -> set[int]:
+    """The users whose data version is still the one read before their inputs were.
+
+    Compare-and-set (issue 25): a slow recompute that read before a new payment must
+    not overwrite the figures of a fast one that read after it. The profile rows are
+    locked until the write commits, so a change cannot slip in between this look and
+    the upsert (it stamps the same row); a user whose version moved is left to the job
+    of that change, which reads after it. Called inside the writing transaction.
+    """
+    if not read:
+        return set()
+    now = dict(
+        Profile.objects.select_for_update()
+        .filter(user_id__in=list(read))
+        .order_by("user_id")
+        .values_list("user_id", "data_changed_at")
+    )
+    return {owner_id for owner_id, version in read.items() if now.get(owner_id) == version}
 
 
 def _stamp_newer(changed_at: datetime | None, computed_at: datetime | None) -> bool:
@@ -635,22 +681,49 @@ def recompute_on_change(*, owner_id: int) -> RecomputeJob | None:
     return job
 
 
+def worker_name() -> str:
+    """Who holds a job: this host and process, as an admin finds it in ``ps``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def jobs_lease() -> timedelta:
+    return timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+
+
 def recompute_job_run(
     *, job_id: int, today: date | None = None, on_progress: RecomputeProgress = _noop
 ) -> RecomputeJob | None:
     """Run one job. A job already done is not run again (a redelivered message);
-    a running one is (its worker died, its transaction rolled back)."""
+    a running one is (its worker died, its transaction rolled back).
+
+    The claim takes the lease (this process and the time); every progress report
+    renews it, so the watchdog can tell a job that is being worked on from one whose
+    worker died (``jobs_watchdog``).
+    """
+    holder = worker_name()
+    now = timezone.now()
     claimed = RecomputeJob.objects.filter(
         pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
-    ).update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+    ).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+        holder=holder,
+        heartbeat_at=now,
+    )
     if not claimed:
         return None
     job = RecomputeJob.objects.select_related("owner").get(pk=job_id)
+
+    def beating(phase: str, done: int, total: int) -> None:
+        recompute_job_beat(job_id=job_id, holder=holder)
+        on_progress(phase, done, total)
+
     outcome = report_recompute(
         owner=job.owner,
         today=today or timezone.localdate(),
         force=job.force,
-        on_progress=on_progress,
+        on_progress=beating,
     )
     job.status = JobStatus.DONE
     job.months_written = outcome.months_written
@@ -659,6 +732,16 @@ def recompute_job_run(
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "months_written", "skipped", "error", "finished_at"])
     return job
+
+
+def recompute_job_beat(*, job_id: int, holder: str) -> bool:
+    """Renew ``holder``'s lease on a running job; False once the job is no longer its
+    (the watchdog handed it on, or it finished)."""
+    return bool(
+        RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, holder=holder).update(
+            heartbeat_at=timezone.now()
+        )
+    )
 
 
 def recompute_job_fail(*, job_id: int, error: str) -> None:
@@ -681,7 +764,7 @@ def recompute_owners(
     same chunk again (a redelivered message) is another batch with the same result.
     """
     owners = list(User.objects.filter(pk__in=owner_ids).order_by("pk"))
-    started = timezone.now()
+    started, holder = timezone.now(), worker_name()
     jobs = RecomputeJob.objects.bulk_create(
         RecomputeJob(
             owner=owner,
@@ -689,6 +772,8 @@ def recompute_owners(
             status=JobStatus.RUNNING,
             started_at=started,
             attempts=1,
+            holder=holder,
+            heartbeat_at=started,
         )
         for owner in owners
     )
@@ -753,3 +838,116 @@ def jobs_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
 
 def month_before(today: date) -> date:
     return add_months(month_start(today), -1)
+
+
+# ----------------------------------------------------------------------------- watchdog
+
+
+#: The error of a job handed back while a newer change-job of its user already waited:
+#: that one reads the data later, so it includes whatever this one was for.
+SUPERSEDED = "Its worker stopped; a newer job of the same user includes its changes."
+
+
+@dataclass(frozen=True)
+class WatchdogOutcome:
+    requeued: list[int]
+    failed: list[int]
+    created: list[int]  # change-jobs for users changed since their figures with none
+
+
+def jobs_watchdog(*, now: datetime | None = None) -> WatchdogOutcome:
+    """Hand on the jobs whose worker died, and recompute users whose change was lost.
+
+    Issue 25: a worker killed in a recompute left its job "running" for an hour (the
+    broker's visibility timeout), and its user's later changes were dropped meanwhile
+    (one queued change-job per user). Run every minute by beat and by every worker as
+    it starts; safe to run twice at once (every hand-over is a conditional update).
+
+    - a running job whose holder has not beaten for ``JOBS_LEASE_SECONDS``, and a
+      queued one whose message no worker took within the change delay and the lease,
+      is sent again, as "waiting for a worker"; after ``JOBS_MAX_ATTEMPTS`` runs (or
+      sends) it is failed instead;
+    - a user whose data changed after their figures were computed, more than a lease
+      ago, with no job that started since (or only one the broker never took), gets a
+      change-job: the nightly sweep is no longer the first to notice.
+    """
+    now = now or timezone.now()
+    lease = jobs_lease()
+    limit = settings.JOBS_MAX_ATTEMPTS
+    requeued: list[int] = []
+    failed: list[int] = []
+    stale_running = RecomputeJob.objects.filter(status=JobStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=now - lease) | Q(heartbeat_at__isnull=True, started_at__lt=now - lease)
+    )
+    overdue = now - lease - timedelta(seconds=settings.REPORTS_RECOMPUTE_DELAY)
+    stale_queued = RecomputeJob.objects.filter(status=JobStatus.QUEUED).filter(
+        Q(heartbeat_at__lt=overdue) | Q(heartbeat_at__isnull=True, created_at__lt=overdue)
+    )
+    for job in [*stale_running, *stale_queued]:
+        sends = job.attempts + (1 if job.status == JobStatus.QUEUED else 0)
+        same = RecomputeJob.objects.filter(
+            pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
+        )
+        if sends > limit or (job.status == JobStatus.RUNNING and job.attempts >= limit):
+            if same.update(status=JobStatus.FAILED, error=WORKER_LOST, finished_at=now):
+                failed.append(job.pk)
+            continue
+        try:
+            with transaction.atomic():
+                taken = same.update(
+                    status=JobStatus.QUEUED,
+                    holder="",
+                    heartbeat_at=now,
+                    attempts=job.attempts + (1 if job.status == JobStatus.QUEUED else 0),
+                )
+        except IntegrityError:  # a newer change-job of the user is already waiting
+            if same.update(status=JobStatus.FAILED, error=SUPERSEDED, finished_at=now):
+                failed.append(job.pk)
+            continue
+        if taken:
+            _job_resend(job.pk)
+            requeued.append(job.pk)
+    if requeued or failed:
+        logger.warning("jobs_watchdog: %d jobs sent again, %d failed", len(requeued), len(failed))
+    created = [
+        new.pk
+        for owner_id in _owners_with_lost_changes(now=now, lease=lease)
+        if (new := recompute_on_change(owner_id=owner_id)) is not None
+    ]
+    return WatchdogOutcome(requeued=requeued, failed=failed, created=created)
+
+
+def _job_resend(job_id: int) -> None:
+    """Send the job's message again; if the broker is unreachable it stays queued and
+    the next watchdog run sends it (up to ``JOBS_MAX_ATTEMPTS`` times)."""
+    from reports.tasks import report_recompute_job
+
+    task_send_on_commit(report_recompute_job, kwargs={"job_id": job_id}, on_unreachable=_noop_send)
+
+
+def _noop_send() -> None:
+    return None
+
+
+def _owners_with_lost_changes(*, now: datetime, lease: timedelta) -> list[int]:
+    """Users changed since their figures, over a lease ago, with no job covering it.
+
+    A job covers a change when it is unfinished, or was created after the change and
+    did not fail for want of a broker: so a user whose recompute fails for good is
+    retried by the nightly sweep, not every minute.
+    """
+    from reports.selectors import owners_changed_since_report
+
+    covering = RecomputeJob.objects.filter(owner_id=OuterRef("pk")).filter(
+        Q(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+        | (
+            Q(created_at__gte=OuterRef("profile__data_changed_at"))
+            & ~Q(status=JobStatus.FAILED, error=QUEUE_UNREACHABLE)
+        )
+    )
+    return list(
+        owners_changed_since_report(today=timezone.localdate())
+        .filter(profile__data_changed_at__lt=now - lease)
+        .exclude(Exists(covering))
+        .values_list("pk", flat=True)[:1000]
+    )

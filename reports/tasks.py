@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 
 from celery import Task, group, shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
@@ -159,3 +160,29 @@ def digest_send_weekly() -> int:
     from reports.services_digest import digest_send_weekly as send_weekly
 
     return send_weekly(today=timezone.localdate())
+
+
+@shared_task
+def jobs_watchdog() -> dict[str, int]:
+    """Minutely (beat) and at every worker's start: hand on jobs whose worker died."""
+    from reports.services import jobs_watchdog as watchdog
+
+    outcome = watchdog()
+    return {
+        "requeued": len(outcome.requeued),
+        "failed": len(outcome.failed),
+        "created": len(outcome.created),
+    }
+
+
+@worker_ready.connect
+def _watchdog_at_start(sender: object = None, **kwargs: object) -> None:
+    """A worker that starts (often: after one died) looks for stranded jobs at once and
+    again once a lease has passed, when the jobs of a worker that died just before it
+    started have run out of time: it need not wait for beat's next minute. Sent as
+    messages, so the check runs in a pool process and not in the parent."""
+    try:
+        jobs_watchdog.apply_async()
+        jobs_watchdog.apply_async(countdown=settings.JOBS_LEASE_SECONDS + 5)
+    except Exception:  # the broker went away again: the minutely beat will run it
+        logger.warning("jobs_watchdog: could not be sent at worker start", exc_info=True)

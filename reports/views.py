@@ -205,13 +205,20 @@ def _wants_refresh(request: HttpRequest) -> bool:
 
 
 def _percent(job: RecomputeJob) -> int | None:
-    """The bar's value; ``None`` leaves it indeterminate (no worker has reported yet)."""
+    """The bar's value; ``None`` leaves it indeterminate (no worker has reported yet, or
+    the one that had has stopped: a frozen percentage would say it is still going)."""
     if job.status == JobStatus.DONE:
         return 100
+    if _stalled(job):
+        return None
     progress = progress_read(kind="recompute", job_id=job.pk)
     if progress is not None:
         return progress.percent
     return 0 if job.status == JobStatus.FAILED else None
+
+
+def _stalled(job: RecomputeJob) -> bool:
+    return job.stalled(now=timezone.now(), lease=services.jobs_lease())
 
 
 def _job_response(
@@ -224,6 +231,7 @@ def _job_response(
         "percent": _percent(job),
         "polling": job.status in ACTIVE,
         "refresh": refresh,
+        "stalled": _stalled(job),
     }
     template = "reports/job.html" if full_page else "reports/partials/job_progress.html"
     response = render(request, template, context)

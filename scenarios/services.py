@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from income.finance.errors import DomainError
 from income.models import IncomeSource
-from income.services import profile_get_or_create
+from income.services import model_assign_and_save, profile_get_or_create, row_locked
 from scenarios.models import Scenario
 from scenarios.montecarlo import Fan, simulate
 from scenarios.plans import scenario_plan, source_models
@@ -120,12 +120,17 @@ def scenario_update(
 ) -> Scenario:
     """Change inputs; the stored result is cleared, since it no longer matches them."""
     _check_fields("scenario_update", fields)
+    scenario = row_locked(scenario)  # a parallel edit of other fields is kept (issue 20)
     for name, value in fields.items():
         setattr(scenario, name, value)
     scenario.result, scenario.result_computed_at = {}, None
     scenario.full_clean()
     scenario_tax_timing_check(scenario=scenario)
-    scenario.save()
+    model_assign_and_save(
+        instance=scenario,
+        fields={},
+        update_fields=[*fields, "result", "result_computed_at"],
+    )
     if sources is not None:
         scenario.sources.set(_own_sources(scenario.owner, sources))
     return scenario
@@ -161,7 +166,8 @@ def scenario_seed(*, scenario: Scenario) -> int:
 
 @transaction.atomic
 def scenario_delete(*, scenario: Scenario) -> None:
-    scenario.delete()
+    """Locked first: of parallel deletes one deletes, the others find it gone (404)."""
+    row_locked(scenario).delete()
 
 
 @dataclass(frozen=True)

@@ -1,56 +1,186 @@
 """The answers every operation can give besides its own, written into the schema.
 
 PRODUCT.md §5: 400 with field errors, 401 without credentials, 404 for anything not
-owned by the caller, 415 for a body the parsers do not take (DRF's answer to, say, a
-multipart part without a media type), 429 when throttled. drf-spectacular documents
-what a view declares; these come from the platform (authentication, parsers,
-throttling, the exception handler), so one hook adds them to every operation that can
-meet them: a client generated from the schema, and the fuzzer, then know them.
+owned by the caller, 413 for a body over the size limit, 415 for a body the parsers do
+not take (DRF's answer to, say, a multipart part without a media type), 429 when
+throttled. drf-spectacular documents what a view declares; these come from the platform
+(authentication, parsers, throttling, the exception handler), so one hook adds them to
+every operation that can meet them: a client generated from the schema, and the fuzzer,
+then know them. Every error answer refers to one of two shared components (``Error``,
+``ValidationError``), so a generated client has one error type instead of one per
+operation (issue 20). The decimal patterns, ``?ordering=`` and ``?limit=`` are written
+by ``AutoSchema`` below, as strictly as the server parses them.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-DETAIL = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}},
-    "required": ["detail"],
-}
-FIELD_ERRORS = {
-    "type": "object",
-    "description": "Field name (or non_field_errors) to its messages.",
-    "additionalProperties": {
-        "oneOf": [
-            {"type": "array", "items": {"type": "string"}},
-            {"type": "object"},
-            {"type": "string"},
-        ]
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+
+ERROR = "Error"
+VALIDATION_ERROR = "ValidationError"
+COMPONENTS: dict[str, dict[str, Any]] = {
+    ERROR: {
+        "type": "object",
+        "description": "Every error but invalid input: a message, and a machine-readable code.",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "required": ["detail"],
+    },
+    VALIDATION_ERROR: {
+        "type": "object",
+        "description": (
+            "Invalid input: field name (or `non_field_errors`) to its messages; a body "
+            "that cannot be parsed at all answers `detail` instead."
+        ),
+        "properties": {
+            "detail": {"type": "string"},
+            "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        },
+        "additionalProperties": {},
     },
 }
+PLATFORM_ERRORS = {
+    "400": "Invalid input.",
+    "401": "No or invalid credentials.",
+    "403": "Not allowed.",
+    "404": "Not found, or not yours.",
+    "409": "In conflict with the current state.",
+    "412": "The object changed since it was read.",
+    "413": "The body is too large.",
+    "415": "A body in a media type the operation does not take.",
+    "429": "Too many requests: throttled.",
+}
 WRITES = {"post", "put", "patch"}
+JSON = "application/json"
 
 
-def _response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _error(code: str, description: str | None = None) -> dict[str, Any]:
+    component = VALIDATION_ERROR if code == "400" else ERROR
+    return {
+        "description": description or PLATFORM_ERRORS[code],
+        "content": {JSON: {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+    }
+
+
+def _json_only(operation: dict[str, Any]) -> None:
+    """Offer a body as JSON alone when JSON is among its media types.
+
+    drf-spectacular lists every parser (JSON, form, multipart) with one schema; a
+    generator builds a body type per media type and its output does not import, and a
+    form field cannot carry ``null``. The server still parses forms; the contract is
+    JSON, and multipart stays only where a file is sent (those offer nothing else).
+    """
+    content = operation.get("requestBody", {}).get("content", {})
+    if JSON in content and len(content) > 1:
+        operation["requestBody"]["content"] = {JSON: content[JSON]}
+
+
+def _shared_errors(operation: dict[str, Any]) -> None:
+    """Point every error answer at one of the two components instead of an inline copy.
+
+    A specific error body a view declares as a component (``MfaRequired``) is kept.
+    """
+    for code, response in operation.get("responses", {}).items():
+        if not code.startswith("4"):
+            continue
+        schema = response.get("content", {}).get(JSON, {}).get("schema", {})
+        ref = schema.get("$ref", "")
+        if ref and not ref.endswith(("/" + ERROR, "/" + VALIDATION_ERROR)):
+            continue
+        operation["responses"][code] = _error(
+            code if code in PLATFORM_ERRORS else "404", response.get("description") or None
+        )
 
 
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            _json_only(operation)
             responses = operation.setdefault("responses", {})
-            responses.setdefault("429", _response("Too many requests: throttled.", DETAIL))
+            responses.setdefault("429", _error("429"))
             if operation.get("security") != [{}] and {} not in operation.get("security", [{}]):
-                responses.setdefault("401", _response("No or invalid credentials.", DETAIL))
+                responses.setdefault("401", _error("401"))
             if "{" in path:
-                responses.setdefault("404", _response("Not found, or not yours.", DETAIL))
+                responses.setdefault("404", _error("404"))
             if method in WRITES or operation.get("parameters"):
-                responses.setdefault("400", _response("Invalid input.", FIELD_ERRORS))
+                responses.setdefault("400", _error("400"))
             if "requestBody" in operation:
-                responses.setdefault(
-                    "415", _response("A body in a media type the operation does not take.", DETAIL)
-                )
+                responses.setdefault("413", _error("413"))
+                responses.setdefault("415", _error("415"))
+            _shared_errors(operation)
     return result
+
+
+def decimal_pattern(*, whole_digits: int, places: int, signed: bool) -> str:
+    """A decimal string as the field takes it: at least one digit, at most the field's.
+
+    drf-spectacular's ``^-?\\d{0,w}(?:\\.\\d{0,p})?$`` also matches ``""``, ``"-"`` and
+    ``"."``, and a minus sign where the field's ``min_value`` forbids one, all of which
+    the server rejects.
+    """
+    sign = "-?" if signed else ""
+    fraction = rf"(?:\.\d{{0,{places}}})?" if places else ""
+    only_fraction = rf"|\.\d{{1,{places}}}" if places else ""
+    whole = rf"\d{{1,{whole_digits}}}" if whole_digits else "0"
+    return rf"^{sign}(?:{whole}{fraction}{only_fraction})$"
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's, with decimal strings described as strictly as they are parsed."""
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(  # type: ignore[no-untyped-call]
+            field, direction, bypass_extensions
+        )
+        if (
+            isinstance(field, serializers.DecimalField)
+            and field.max_whole_digits is not None
+            and schema.get("type") == "string"
+        ):
+            minimum, maximum = field.min_value, field.max_value
+            schema["pattern"] = decimal_pattern(
+                whole_digits=field.max_whole_digits,
+                places=field.decimal_places or 0,
+                signed=minimum is None or Decimal(minimum) < 0,
+            )
+            # On a string, JSON Schema validators skip these; they tell a client the range.
+            if minimum is not None:
+                schema["minimum"] = float(minimum)
+            if maximum is not None:
+                schema["maximum"] = float(maximum)
+        return schema
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        """``?ordering=`` with the fields the view sorts by, each also descending (``-``)."""
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
+        fields = getattr(self.view, "ordering_fields", None)
+        for parameter in parameters:
+            if parameter["name"] == "ordering" and isinstance(fields, list | tuple):
+                names = [name for field in fields for name in (field, f"-{field}")]
+                parameter["schema"] = {"type": "string", "enum": names}
+                parameter["description"] = "Sort by this field; a leading minus sorts descending."
+        return parameters
+
+    def _get_pagination_parameters(self) -> list[dict[str, Any]]:
+        """``?limit=`` above the maximum page answers the maximum page, not an error."""
+        parameters: list[dict[str, Any]] = super()._get_pagination_parameters()  # type: ignore[no-untyped-call]
+        paginator = self._get_paginator()  # type: ignore[no-untyped-call]
+        maximum = getattr(paginator, "max_limit", None)
+        for parameter in parameters:
+            if parameter["name"] == "limit" and maximum:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+                parameter["description"] = (
+                    f"Results per page, at most {maximum}: a larger limit answers {maximum}."
+                )
+            elif parameter["name"] == "offset":
+                parameter["schema"] = {**parameter["schema"], "minimum": 0}
+        return parameters

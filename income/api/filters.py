@@ -1,4 +1,9 @@
-"""Query filters of the list endpoints (django-filter)."""
+"""Query filters of the list endpoints (django-filter).
+
+A filter by source offers only the caller's sources (``own_sources``): another user's
+source id is the same 400 as an id that does not exist, so a list cannot tell whether
+someone else's source exists (issue 19, finding 9; docs/api.md).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,22 @@ from rest_framework.filters import OrderingFilter
 from income import selectors
 from income.models import AssetValue, EffortLog, IncomeSource, Payment, SubscriptionPeriod
 
+CATEGORY_HELP = "The category's slug (such as etf-dividends), not its id."
+
+
+def own_sources(request: Any) -> QuerySet[IncomeSource]:
+    """The sources a ``?source=`` filter accepts: the caller's own, and none for nobody."""
+    if request is None or not request.user.is_authenticated:
+        return IncomeSource.objects.none()
+    return selectors.source_list(owner=request.user)
+
+
+def source_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(queryset=own_sources)
+
 
 class SourceFilter(django_filters.FilterSet):  # type: ignore[misc]
-    category = django_filters.CharFilter(field_name="category__slug")
+    category = django_filters.CharFilter(field_name="category__slug", help_text=CATEGORY_HELP)
     passive = django_filters.BooleanFilter(field_name="category__is_passive")
 
     class Meta:
@@ -23,9 +41,12 @@ class SourceFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class PaymentFilter(django_filters.FilterSet):  # type: ignore[misc]
+    source = source_filter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    category = django_filters.CharFilter(field_name="source__category__slug")
+    category = django_filters.CharFilter(
+        field_name="source__category__slug", help_text=CATEGORY_HELP
+    )
     search = django_filters.CharFilter(
         method="filter_search",
         help_text=(
@@ -72,6 +93,7 @@ class PaymentOrderingFilter(OrderingFilter):
 
 
 class PeriodFilter(django_filters.FilterSet):  # type: ignore[misc]
+    source = source_filter()
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
 
@@ -81,6 +103,7 @@ class PeriodFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class AssetValueFilter(django_filters.FilterSet):  # type: ignore[misc]
+    source = source_filter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -90,6 +113,7 @@ class AssetValueFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class EffortLogFilter(django_filters.FilterSet):  # type: ignore[misc]
+    source = source_filter()
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
 

@@ -454,7 +454,11 @@ class IndependenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class SourceFiguresSerializer(PlainReadSerializer):
     id = serializers.IntegerField(source="source.pk")
     name = serializers.CharField(source="source.name")
-    category = serializers.CharField(source="source.category.slug")
+    category = serializers.CharField(
+        source="source.category.slug",
+        help_text=_("The category's slug; category_id is its id, as a source's category."),
+    )
+    category_id = serializers.IntegerField(source="source.category_id")
     gross_to_date = FigureField(decimal_places=2)
     net_to_date = FigureField(decimal_places=2, help_text=definition("net_to_date"))
     net_ttm = FigureField(decimal_places=2)
@@ -555,11 +559,27 @@ class SourceFiguresSerializer(PlainReadSerializer):
     )
 
 
+class RateGapSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Payments of one currency and month that no exchange rate converts yet
+    (income/missing_rates.py)."""
+
+    currency = serializers.ChoiceField(
+        choices=CURRENCY_CHOICES, help_text=_("The payments' currency.")
+    )
+    month = serializers.DateField(help_text=_("First day of the payments' month."))
+    payments = serializers.IntegerField(min_value=1, help_text=_("How many payments wait."))
+    payment_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("The payments that wait, by id.")
+    )
+
+
 class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """PRODUCT.md §3 for the caller, in their base currency."""
 
     as_of = serializers.DateField()
-    currency = serializers.CharField()
+    currency = serializers.ChoiceField(
+        choices=CURRENCY_CHOICES, help_text=_("The caller's base currency.")
+    )
     passive_gross_ttm = FigureField(decimal_places=2)
     passive_net_ttm = FigureField(decimal_places=2)
     total_net_ttm = FigureField(decimal_places=2)
@@ -598,3 +618,10 @@ class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
     concentration = serializers.DictField(child=ShareSerializer(many=True))
     concentration_warnings = serializers.DictField(child=ShareSerializer())
     missing_rates = serializers.ListField(child=serializers.CharField())
+    missing_rate_payments = RateGapSerializer(
+        many=True,
+        help_text=_(
+            "The payments left out of the figures because no exchange rate of their day is "
+            "stored yet, by currency and month; empty when every payment is converted."
+        ),
+    )

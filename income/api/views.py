@@ -51,6 +51,7 @@ from income.api.serializers import (
     TaxProfileSerializer,
 )
 from income.finance.calculator import calculate
+from income.missing_rates import payments_without_rate
 from income.models import (
     AssetValue,
     EffortLog,
@@ -405,7 +406,14 @@ class DashboardView(APIView):
     """The §3 figures of the caller as of today (or ``?as_of=YYYY-MM-DD``)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                required=False,
+                description="A day from 1900-01-01 to 2999-12-31; today when left out.",
+            )
+        ],
         responses={200: DashboardSerializer},
     )
     def get(self, request: Request) -> Response:
@@ -422,8 +430,15 @@ class DashboardView(APIView):
             if not AS_OF_RANGE[0] <= parsed <= AS_OF_RANGE[1]:
                 raise ValidationError({"as_of": [_("Enter a date between 1900 and 2999.")]})
             as_of = parsed
-        view = reporting.overview(owner=cast(User, request.user), as_of=as_of)
+        owner = cast(User, request.user)
+        view = reporting.overview(owner=owner, as_of=as_of)
         complete = reporting.complete_months(view)
+        # Only looked up when a currency is missing: no query on the usual answer.
+        gaps = (
+            payments_without_rate(owner=owner, base_currency=view.currency, as_of=as_of)
+            if view.missing_rates
+            else []
+        )
         data = {
             "complete": complete,
             **{name: getattr(view, name) for name in (
@@ -431,6 +446,7 @@ class DashboardView(APIView):
                 "passive_share", "expense_coverage", "sources", "concentration",
                 "concentration_warnings", "missing_rates",
             )},
+            "missing_rate_payments": gaps,
             "months": [
                 {
                     "month": month,

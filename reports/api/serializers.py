@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,7 +16,9 @@ from rest_framework import serializers
 from income.api.fields import FigureField
 from income.api.serializers import ShareSerializer
 from income.definitions import definition, described
+from income.models import CURRENCY_CHOICES
 from reports.models import RecomputeJob, ReportSnapshot
+from reports.services import jobs_lease
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
@@ -57,6 +60,7 @@ class ReportRangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """One month of the caller's reports, in the currency given beside it."""
 
+    currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, read_only=True)
     passive_gross = _money()
     passive_net = _money()
     active_net = _money()
@@ -214,6 +218,7 @@ class RecomputeJobSerializer(serializers.ModelSerializer):  # type: ignore[type-
     """A recompute of the caller's reports; `progress` is null until a worker reports."""
 
     progress = serializers.SerializerMethodField()
+    stalled = serializers.SerializerMethodField()
 
     class Meta:
         model = RecomputeJob
@@ -229,10 +234,18 @@ class RecomputeJobSerializer(serializers.ModelSerializer):  # type: ignore[type-
             "started_at",
             "finished_at",
             "progress",
+            "stalled",
         )
         read_only_fields = fields
 
     @extend_schema_field(ProgressSerializer(allow_null=True))
     def get_progress(self, job: RecomputeJob) -> dict[str, Any] | None:
+        if job.stalled(now=timezone.now(), lease=jobs_lease()):
+            return None  # the last worker's figure is not moving any more
         progress = self.context.get("progress")
         return None if progress is None else dict(ProgressSerializer(progress).data)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_stalled(self, job: RecomputeJob) -> bool:
+        """Running, but its worker stopped: waiting for another one (issue 25)."""
+        return job.stalled(now=timezone.now(), lease=jobs_lease())

@@ -6,12 +6,37 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from income.api.fields import FigureField
 from income.api.serializers import OwnedSourceField
 from scenarios.models import Scenario
 from scenarios.services import SCENARIO_FIELDS
+
+_FIGURE = {"type": "string", "format": "decimal"}
+_MONTH = {"type": "string", "format": "date", "nullable": True}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": (
+            "The figures of the latest projection (``scenarios.services``), empty until "
+            "the first one; independence_month and target_month are null when never reached."
+        ),
+        "properties": {
+            "final_capital": _FIGURE,
+            "total_contributions": _FIGURE,
+            "total_net_income": _FIGURE,
+            "last_year_monthly_net": _FIGURE,
+            "independence_month": _MONTH,
+            "target_month": _MONTH,
+        },
+    }
+)
+class ScenarioResultField(serializers.JSONField):
+    """The stored result, typed in the schema so a generated client reads its figures."""
 
 
 class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -23,6 +48,7 @@ class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     calculator's figures."""
 
     sources = OwnedSourceField(many=True, required=False)
+    result = ScenarioResultField(read_only=True)
 
     class Meta:
         model = Scenario

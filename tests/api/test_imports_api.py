@@ -150,7 +150,7 @@ def test_error_messages_are_in_the_callers_language(
     source = SourceFactory.create(owner=alice)
     with django_capture_on_commit_callbacks(execute=True):
         job = post_file(alice_api, GERMAN + b"31.13.2025;5,00;0;bad\n", source=source.pk).json()
-    german = alice_api.get(f"/api/v1/imports/{job['id']}/", HTTP_ACCEPT_LANGUAGE="de").json()
+    german = alice_api.get(f"/api/v1/imports/{job['id']}/?lang=de").json()
     assert german["errors"][0]["message"] == "Dieses Datum gibt es nicht."
 
 
@@ -234,8 +234,8 @@ def test_the_schema_describes_the_import_job(api_client: APIClient, db: None) ->
     response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     schema = response.json()
     upload = schema["paths"]["/api/v1/imports/"]["post"]
-    # 401, 415 and 429 are the platform's (config/api/schema.py), documented wherever met.
-    assert set(upload["responses"]) == {"202", "400", "401", "415", "429"}
+    # 401, 413, 415 and 429 are the platform's (config/api/schema.py), documented wherever met.
+    assert set(upload["responses"]) == {"202", "400", "401", "413", "415", "429"}
     assert list(upload["requestBody"]["content"]) == ["multipart/form-data"]
     assert list(schema["paths"]["/api/v1/imports/{id}/"]) == ["get"]  # no edits, no delete
     job = schema["components"]["schemas"]["PaymentImport"]["properties"]

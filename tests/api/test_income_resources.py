@@ -322,9 +322,7 @@ def test_reference_data_is_readable_by_every_user(bob_api: APIClient) -> None:
 def test_categories_speak_the_callers_language(bob_api: APIClient) -> None:
     rent = next(
         row
-        for row in bob_api.get("/api/v1/categories/?limit=100", HTTP_ACCEPT_LANGUAGE="de").json()[
-            "results"
-        ]
+        for row in bob_api.get("/api/v1/categories/?limit=100&lang=de").json()["results"]
         if row["slug"] == "rent"
     )
     assert rent["name"] == "Mieteinnahmen"

@@ -184,6 +184,38 @@ PAGES: dict[str, Callable[[Demo], list[Visit]]] = {
     "password_change_done": lambda d: [
         Visit("password-change-done", "/accounts/password_change/done/", USER)
     ],
+    # Accounts on django-allauth (issue 19): its pages in our layout.
+    "logout": lambda d: [Visit("logout", "/accounts/logout/", USER)],
+    "account_change_password": lambda d: [
+        Visit("account-password-change", "/accounts/password/change/", USER)
+    ],
+    "account_email": lambda d: [Visit("account-email", "/accounts/email/", USER)],
+    "account_reauthenticate": lambda d: [
+        Visit("account-reauthenticate", "/accounts/reauthenticate/", USER)
+    ],
+    "account_reset_password": lambda d: [
+        Visit("account-password-reset", "/accounts/password/reset/", VISITOR)
+    ],
+    "account_reset_password_done": lambda d: [
+        Visit("account-password-reset-done", "/accounts/password/reset/done/", VISITOR)
+    ],
+    "account_reset_password_from_key_done": lambda d: [
+        Visit("account-password-reset-key-done", "/accounts/password/reset/key/done/", VISITOR)
+    ],
+    "account_email_verification_sent": lambda d: [
+        Visit("account-verification-sent", "/accounts/confirm-email/", VISITOR)
+    ],
+    "account_inactive": lambda d: [Visit("account-inactive", "/accounts/inactive/", VISITOR)],
+    "mfa_index": lambda d: [Visit("mfa", "/accounts/2fa/", USER)],
+    "mfa_activate_totp": lambda d: [Visit("mfa-totp", "/accounts/2fa/totp/activate/", USER)],
+    "mfa_list_webauthn": lambda d: [Visit("mfa-passkeys", "/accounts/2fa/webauthn/", USER)],
+    "mfa_add_webauthn": lambda d: [Visit("mfa-passkey-add", "/accounts/2fa/webauthn/add/", USER)],
+    "usersessions_list": lambda d: [Visit("sessions", "/accounts/sessions/", USER)],
+    "api_token_list": lambda d: [Visit("api-tokens", "/accounts/tokens/", USER)],
+    "socialaccount_connections": lambda d: [Visit("sso-connections", "/accounts/3rdparty/", USER)],
+    "socialaccount_login_cancelled": lambda d: [
+        Visit("sso-cancelled", "/accounts/3rdparty/login/cancelled/", VISITOR)
+    ],
 }
 
 ADMIN = "Django's own admin: its change list scrolls inside a box of its own"
@@ -224,7 +256,44 @@ SKIPPED: dict[str, str] = {
     "payment_undo": POST_ONLY,
     "language_switch": POST_ONLY + " (the sweep switches language with it)",
     "theme_switch": POST_ONLY + " (the header's appearance button)",
-    "logout": POST_ONLY,
+    "account_login": "the same page as login (/accounts/login/)",
+    "account_signup": "the same page as signup (/accounts/signup/)",
+    "account_logout": "the same page as logout (/accounts/logout/)",
+    "account_set_password": "redirects to the password change: the demo has a password",
+    "account_confirm_email": "a signed link from the verification e-mail "
+    "(tests/web/test_signup_and_verification.py)",
+    "account_reset_password_from_key": "a signed link from the reset e-mail "
+    "(tests/web/test_accounts.py)",
+    "account_confirm_login_code": "log-in by e-mailed code is not switched on",
+    "account_request_reauthentication_code": "log-in by e-mailed code is not switched on",
+    "account_confirm_reauthentication_code": "log-in by e-mailed code is not switched on",
+    "mfa_authenticate": "a step of a log-in with a second factor "
+    "(tests/e2e/test_second_factor_journey.py)",
+    "mfa_reauthenticate": "a step asked for by a sensitive action with a second factor "
+    "(tests/e2e/test_second_factor_journey.py)",
+    "mfa_reauthenticate_webauthn": POST_ONLY + " (a passkey's answer)",
+    "mfa_login_webauthn": POST_ONLY + " (a passkey's answer; tests/e2e/test_passkey_journey.py)",
+    "mfa_deactivate_totp": "needs an authenticator app set up "
+    "(tests/e2e/test_second_factor_journey.py)",
+    "mfa_view_recovery_codes": "needs an authenticator app set up "
+    "(tests/e2e/test_second_factor_journey.py)",
+    "mfa_generate_recovery_codes": "needs an authenticator app set up "
+    "(tests/e2e/test_second_factor_journey.py)",
+    "mfa_download_recovery_codes": DOWNLOAD,
+    "mfa_edit_webauthn": "needs a passkey (tests/e2e/test_passkey_journey.py)",
+    "mfa_remove_webauthn": "needs a passkey (tests/e2e/test_passkey_journey.py)",
+    "api_token_revoke": "a confirmation for one token: needs a token "
+    "(tests/web/test_sessions_and_tokens.py)",
+    "openid_connect_login": "redirects to the OpenID Connect provider "
+    "(tests/e2e/test_single_sign_on.py)",
+    "openid_connect_callback": "the provider's redirect back (tests/e2e/test_single_sign_on.py)",
+    "socialaccount_login_error": "allauth answers it 401 after a failed single sign-on "
+    "(tests/e2e/test_single_sign_on.py); opened directly it is that error",
+    "socialaccount_signup": "a step of a first single sign-on with a taken address",
+    "accounts/social/connections/": "allauth's old address: a redirect to /accounts/3rdparty/",
+    "accounts/social/login/cancelled/": "allauth's old address: a redirect",
+    "accounts/social/login/error/": "allauth's old address: a redirect",
+    "accounts/social/signup/": "allauth's old address: a redirect",
     "digest_unsubscribe": "a signed link from an e-mail: a one-line answer, no page to lay out",
 }
 

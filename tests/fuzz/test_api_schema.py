@@ -4,6 +4,11 @@ no response that breaks the schema (PRODUCT.md §7 "Fuzzing").
 The requests go through the WSGI application in this process, against the test
 database, authenticated with a real token of a user who owns data, so the owner-scoped
 operations are fuzzed with ids that exist as well as with ones that do not.
+
+The stateful phase chains operations by the schema's links (create a source, then read,
+patch and delete it). Each scenario starts from the same database: the user and their
+data are made inside a savepoint that is rolled back when the scenario ends, so a
+sequence that failed once fails again when Hypothesis replays or shrinks it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -33,13 +39,21 @@ CHECKS = [
 UNTHROTTLED: dict[str, Any] = {"DEFAULT_THROTTLE_CLASSES": [], "DEFAULT_THROTTLE_RATES": {}}
 
 
-@pytest.fixture
-def fuzz_user(db: None, shipped_content: None) -> User:
-    user = UserFactory.create(username="fuzzer")
+#: Examples per operation; the stateful phase runs this many scenarios.
+EXAMPLES = 25
+
+
+def _owner_with_data(username: str) -> User:
+    user = UserFactory.create(username=username)
     source = SourceFactory.create(owner=user, name="Depot")
     PaymentFactory.create(source=source, date=date(2025, 1, 3), gross=Decimal("10.00"))
     PeriodFactory.create(source=SourceFactory.create(owner=user, category=category("membership")))
     return user
+
+
+@pytest.fixture
+def fuzz_user(db: None, shipped_content: None) -> User:
+    return _owner_with_data("fuzzer")
 
 
 @pytest.fixture
@@ -62,9 +76,43 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_operation_answers_500_or_against_its_schema(case: Any, token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+
+
+class OneDatabaseStatePerScenario(schema.as_state_machine()):  # type: ignore[misc]
+    """Every scenario in a savepoint of its own, with a fresh owner and token."""
+
+    def setup(self) -> None:
+        self._scenario = transaction.atomic()
+        self._scenario.__enter__()
+        self._token, _expiry = services.api_token_create(user=_owner_with_data("stateful"))
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._scenario.__exit__(None, None, None)
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"headers": {"Authorization": f"Token {self._token}"}}
+
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
+        case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+
+def test_no_sequence_of_operations_answers_500_or_against_the_schema(
+    db: None, shipped_content: None
+) -> None:
+    OneDatabaseStatePerScenario.run(
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

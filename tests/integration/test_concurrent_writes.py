@@ -16,27 +16,26 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
+from tests.integration.served import GUNICORN, App
+from tests.integration.served import database_url as _database_url
+from tests.integration.served import free_port as _free_port
+from tests.integration.served import send as _send
+from tests.integration.served import wait_until_serving as _wait_until_serving
 from tests.integration.workers import ROOT, WorkerProcess
 
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 USERS = 4
 WRITES = 200
 THREADS = 40
@@ -102,64 +101,6 @@ print("OUTCOME " + json.dumps({
 """
 
 
-@dataclass
-class App:
-    url: str
-    env: dict[str, str]
-    users: list[dict[str, Any]]
-    data_import: dict[str, Any]
-
-    def manage(self, *arguments: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *arguments],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    def shell(self, code: str, marker: str) -> Any:
-        output = self.manage("shell", "-c", code)
-        line = next(line for line in output.splitlines() if line.startswith(marker + " "))
-        return json.loads(line.removeprefix(marker + " "))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _database_url(tmp_path: Path) -> tuple[str, bool]:
-    """The database the processes share, and whether it still needs its tables.
-
-    SQLite: a file of this test's own (pytest's own test database lives in memory, out
-    of other processes' reach). PostgreSQL: pytest's test database, migrated already.
-    """
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'ertrag.sqlite3'}", True
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}", False
-
-
-def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/health/", timeout=2)  # noqa: S310
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer:\n{log.read_text()}")
-
-
 @pytest.fixture
 def app(tmp_path: Path, shipped_content: None) -> Iterator[App]:
     database_url, needs_tables = _database_url(tmp_path)
@@ -200,21 +141,6 @@ def app(tmp_path: Path, shipped_content: None) -> Iterator[App]:
         worker.stop()
         print(server_log.read_text()[-5000:])
         print(worker.log()[-5000:])
-
-
-def _send(url: str, method: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, str]:
-    """The answer's status and body (a 5xx's first 300 characters)."""
-    request = urllib.request.Request(  # noqa: S310 (a local server of the test's own)
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace")[:300]
 
 
 def _import_outcome(app: App, location: str) -> dict[str, Any]:

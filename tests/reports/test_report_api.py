@@ -148,6 +148,7 @@ def test_recompute_answers_202_with_the_job_and_then_runs_it(
         "started_at": None,
         "finished_at": None,
         "progress": None,
+        "stalled": False,
     }
     done = alice_api.get(f"/api/v1/reports/recompute/{job.pk}/").json()
     assert done["status"] == "done"

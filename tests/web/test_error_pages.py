@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
@@ -58,7 +60,7 @@ def test_an_api_address_no_route_matches_answers_json(client: Client, db: None) 
     response = client.get("/api/v1/sources/1.5/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_an_api_server_error_answers_json(rf: RequestFactory) -> None:
@@ -67,3 +69,4 @@ def test_an_api_server_error_answers_json(rf: RequestFactory) -> None:
     response = api_server_error(rf.get("/api/v1/sources/"))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"detail": "Server error.", "code": "server_error"}

@@ -1,0 +1,149 @@
+"""The app served as production serves it, for tests that need real concurrency.
+
+gunicorn (processes and threads of its own) on a database other processes can reach:
+a SQLite file of the test's own (pytest's in-memory test database is out of their
+reach) or, on PostgreSQL, pytest's test database. Shared by the concurrency tests
+(``test_concurrent_writes.py``, ``test_api_races.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.db import connection
+
+from tests.integration.workers import ROOT
+
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+@dataclass
+class App:
+    url: str
+    env: dict[str, str]
+    users: list[dict[str, Any]] = field(default_factory=list)
+    data_import: dict[str, Any] = field(default_factory=dict)
+
+    def manage(self, *arguments: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    def shell(self, code: str, marker: str) -> Any:
+        output = self.manage("shell", "-c", code)
+        line = next(line for line in output.splitlines() if line.startswith(marker + " "))
+        return json.loads(line.removeprefix(marker + " "))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def database_url(tmp_path: Path) -> tuple[str, bool]:
+    """The database the processes share, and whether it still needs its tables.
+
+    SQLite: a file of this test's own (pytest's own test database lives in memory, out
+    of other processes' reach). PostgreSQL: pytest's test database, migrated already.
+    """
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / 'ertrag.sqlite3'}", True
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{credentials}@{host}/{db['NAME']}", False
+
+
+def app_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The served app's settings: its own database, broker queue and cache."""
+    url, _needs_tables = database_url(tmp_path)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": url,
+        "CELERY_TASK_DEFAULT_QUEUE": f"test-{uuid.uuid4().hex[:12]}",
+        "CELERY_BROKER_DIR": str(tmp_path / "broker"),
+        "CACHE_DIR": str(tmp_path / "cache"),
+        **extra,
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    return env
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/health/", timeout=2)  # noqa: S310
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer:\n{log.read_text()}")
+
+
+@contextmanager
+def gunicorn(
+    app: App, *, log_path: Path, workers: int = 2, threads: int = 8
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn serving ``app.url`` for the ``with`` block; its log is printed after."""
+    port = app.url.rsplit(":", 1)[1]
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [GUNICORN, "config.wsgi", "--workers", str(workers), "--threads", str(threads),
+             "--bind", f"127.0.0.1:{port}", "--timeout", "120"],
+            cwd=ROOT, env=app.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        print(log_path.read_text()[-5000:])
+
+
+def send(
+    url: str,
+    method: str,
+    token: str | None = None,
+    body: dict[str, Any] | None = None,
+) -> tuple[int, str]:
+    """The answer's status and body (a 5xx's first 300 characters)."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Token {token}"
+    request = urllib.request.Request(  # noqa: S310 (a local server of the test's own)
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers=headers,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")[:300]
