@@ -31,7 +31,9 @@ def _post(client: APIClient, body: str | bytes) -> tuple[int, dict[str, Any]]:
 def test_deeply_nested_json_is_a_400_for_the_anonymous_calculator(body: str) -> None:
     status, payload = _post(APIClient(), body)
     assert status == 400
-    assert set(payload) == {"detail"}
+    # The API's typed error (issue 20): a message and a stable code.
+    assert set(payload) == {"detail", "code"}
+    assert payload["code"] == "parse_error"
 
 
 @pytest.mark.django_db
@@ -39,7 +41,9 @@ def test_json_nested_past_the_limit_is_refused_even_below_the_recursion_limit() 
     depth = json_bounds.MAX_DEPTH + 1
     status, payload = _post(APIClient(), "[" * depth + "]" * depth)
     assert status == 400
-    assert set(payload) == {"detail"}
+    # The API's typed error (issue 20): a message and a stable code.
+    assert set(payload) == {"detail", "code"}
+    assert payload["code"] == "parse_error"
 
 
 @pytest.mark.django_db
@@ -56,7 +60,9 @@ def test_a_json_body_over_the_size_limit_is_refused_unread() -> None:
     body = '{"x": "' + "a" * 5000 + '"}'
     status, payload = _post(APIClient(), body)
     assert status == 400
-    assert set(payload) == {"detail"}
+    # The API's typed error (issue 20): a message and a stable code.
+    assert set(payload) == {"detail", "code"}
+    assert payload["code"] == "parse_error"
 
 
 def test_the_depth_of_a_parsed_document_is_measured_without_recursion() -> None:
