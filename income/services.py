@@ -208,7 +208,14 @@ def model_assign_and_save(
     for name, value in fields.items():
         setattr(instance, name, value)
     _positive_zeros(instance)
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError:
+        # A twin committed between the check and here fails the model's own unique
+        # validation: the check again gives the sequential case's field error.
+        if on_conflict is not None:
+            on_conflict()
+        raise
     written = None if update_fields is None else _with_timestamps(instance, update_fields)
     try:
         with transaction.atomic():

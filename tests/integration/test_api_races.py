@@ -81,6 +81,9 @@ def served(tmp_path: Path, shipped_content: None) -> Iterator[App]:
         THROTTLE_USER="100000/min",
         THROTTLE_AUTH="100000/min",
         THROTTLE_ANON="100000/min",
+        # The per-address limit of sign-ups (issue 19) counts in the shared Redis when
+        # there is one: these races come from one address, and are about races, not limits.
+        ADDRESS_LIMIT_PER_MINUTE="100000",
         ACCOUNT_EMAIL_VERIFICATION="optional",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
@@ -231,7 +234,9 @@ def test_parallel_records_of_one_month_make_one_and_refuse_the_rest(served: App)
         answers = at_once(served, "POST", path, [body] * 20, token=user["token"])
         no_5xx(answers)
         assert statuses(answers) == {201: 1, 400: 19}, (path, answers)
-        assert all(set(json.loads(text)) == {"month"} for status, text in answers if status == 400)
+        bodies = [text for status, text in answers if status == 400]
+        odd = [text for text in bodies if set(json.loads(text)) != {"month"}]
+        assert not odd, (path, odd)
         listed = get(served, f"{path}?source={user[source]}&limit=100")
         assert [row["month"] for row in listed["results"]].count("2024-05-01") == 1
 
