@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -88,6 +89,11 @@ class OneDatabaseStatePerScenario(schema.as_state_machine()):  # type: ignore[mi
     """Every scenario in a savepoint of its own, with a fresh owner and token."""
 
     def setup(self) -> None:
+        # As Django's own test client does: a request's end must not close the
+        # connection that holds the scenario's transaction (PostgreSQL closes it after
+        # any request that met a database error; SQLite's in-memory database never).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         self._scenario = transaction.atomic()
         self._scenario.__enter__()
         self._token, _expiry = services.api_token_create(user=_owner_with_data("stateful"))
@@ -95,6 +101,8 @@ class OneDatabaseStatePerScenario(schema.as_state_machine()):  # type: ignore[mi
     def teardown(self) -> None:
         transaction.set_rollback(True)
         self._scenario.__exit__(None, None, None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": {"Authorization": f"Token {self._token}"}}
