@@ -12,7 +12,7 @@ DEMO ?= 1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck pytest messages bench load clean
+.PHONY: help install run test lint typecheck pytest messages audit bench load clean
 
 help:
 	@echo "make run    - set up everything and serve http://127.0.0.1:$(PORT)/ (web, worker, beat)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test   - ruff, mypy and the whole pytest suite"
 	@echo "make bench  - performance benchmarks (ratios against same-run baselines)"
 	@echo "make load   - 50 API clients for 60 s: zero errors, reports right afterwards"
+	@echo "make audit  - the pinned Python and npm packages against known vulnerabilities"
 	@echo "make clean  - remove .venv, node_modules and var/"
 
 # ------------------------------------------------------------------ dependencies
@@ -62,6 +63,15 @@ test: lint typecheck pytest
 messages: install
 	$(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'test-artifacts/*' --no-obsolete
 	$(PY) manage.py compiletranslations
+
+# The pinned set as written: pip-audit reads constraints.txt (every package, dev tools too)
+# without installing or resolving it again, so a package installed by hand in .venv does not
+# count; npm audit reads package-lock.json's production packages (what the browser gets).
+# A finding fails. Vulnerability data that cannot be reached (offline, a proxy that refuses
+# the query) is reported as NOT AUDITED and only warns, so it cannot fail CI for unrelated
+# work; AUDIT_UNREACHABLE=fail makes it an error on a machine that reaches the services.
+audit: install
+	@$(PY) scripts/audit.py
 
 # PostgreSQL and Redis of this machine unless DATABASE_URL / REDIS_URL are set. The benches
 # only use that server: they make databases of their own (ertrag_bench*) and Redis database 11.

@@ -58,6 +58,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             html_body=html_body,
         )
 
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """The notice to an address's owner that someone signed up with it, in the owner's
+        language (the profile's), not in that of whoever tried: the mail is theirs."""
+        from django.contrib.auth.models import User
+
+        owner = User.objects.filter(email__iexact=email).select_related("profile").first()
+        profile = getattr(owner, "profile", None) if owner is not None else None
+        language = profile.language if profile is not None else translation.get_language()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            super().send_account_already_exists_mail(email)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """One rule for the client's address (behind a proxy, the one it added), for
         allauth's limits and security mails as for the lockout."""

@@ -4,6 +4,8 @@
 a second factor, 401 ``mfa_required`` and a challenge; ``POST /api/v1/auth/login/mfa/``
 with that challenge and a code from the authenticator app (or a recovery code) answers
 the token. Wrong codes count towards the same lockout as wrong passwords (django-axes).
+An account whose only second factor is a passkey has no code to send: it gets 403
+``passkey_only`` and makes its token in the browser (``/accounts/tokens/``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.views import LogoutAllView as KnoxLogoutAllView
@@ -30,29 +33,56 @@ from accounts.lockout import second_factor_locked
 from accounts.selectors import api_tokens_of
 from accounts.serializers import (
     MFA_REQUIRED,
+    PASSKEY_ONLY,
     LoginSerializer,
     MfaLoginSerializer,
     MfaRequiredSerializer,
+    PasskeyOnlySerializer,
     RegisterSerializer,
     TokenListSerializer,
     TokenSerializer,
     VerificationSentSerializer,
 )
 from accounts.services import (
+    account_register,
     api_token_issue,
     api_token_revoke,
     email_verification_pending,
     email_verification_send,
     mfa_challenge_create,
     mfa_challenge_user,
+    signup_answer,
 )
 from config.api.authentication import TokenOrBearerAuthentication
 from config.lockout import lockout_response
-from income.services import user_register
 
 
 def mfa_required(user: User) -> bool:
     return bool(is_mfa_enabled(user))
+
+
+def passkey_only(user: User) -> bool:
+    """The account's second factor is a passkey alone: no authenticator app and no
+    recovery codes, so no code an API client could send."""
+    from allauth.mfa.models import Authenticator
+
+    return mfa_required(user) and not is_mfa_enabled(
+        user, types=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    )
+
+
+def passkey_only_response(request: Request) -> Response:
+    """The password was right, but the account's one factor is a passkey: a token comes
+    from the browser's token page, where the passkey is checked."""
+    body = {
+        "detail": _(
+            "This account's second factor is a passkey, which the API cannot check. "
+            "Log in in the browser and create a token on the API tokens page."
+        ),
+        "code": PASSKEY_ONLY,
+        "tokens_url": request.build_absolute_uri(reverse("api_token_list")),
+    }
+    return Response(PasskeyOnlySerializer(body).data, status=status.HTTP_403_FORBIDDEN)
 
 
 def mfa_required_response(user: User) -> Response:
@@ -78,6 +108,11 @@ class MfaLoginView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="Wrong code, or an expired or unknown challenge"),
+            403: OpenApiResponse(
+                PasskeyOnlySerializer,
+                description="The account's only second factor is a passkey: create a token "
+                "in the browser at tokens_url.",
+            ),
             429: OpenApiResponse(description="Too many failed log-ins for this username"),
         },
         auth=[],
@@ -90,6 +125,8 @@ class MfaLoginView(APIView):
             raise ValidationError(
                 {"challenge": [_("The challenge has expired. Log in with your password again.")]}
             )
+        if passkey_only(user):  # no code could be right: not a failed log-in either
+            return passkey_only_response(request)
         if second_factor_locked(request=request._request, user=user):
             return lockout_response(request._request, None)  # type: ignore[return-value]
         form = AuthenticateForm(data={"code": serializer.validated_data["code"]}, user=user)
@@ -131,6 +168,12 @@ class LoginView(TokenIssuingView):
                 description="Right password, and the account has a second factor: no token "
                 "yet; send the challenge and a code to /api/v1/auth/login/mfa/",
             ),
+            403: OpenApiResponse(
+                PasskeyOnlySerializer,
+                description="Right password, and the account's only second factor is a "
+                "passkey (no authenticator app, no recovery codes), which the API cannot "
+                "check: create a token in the browser at tokens_url.",
+            ),
         },
         auth=[],
     )
@@ -158,24 +201,50 @@ class LoginView(TokenIssuingView):
                     ]
                 }
             )
+        if passkey_only(user):
+            return passkey_only_response(request)
         if mfa_required(user):  # no password-only way around the second factor
             return mfa_required_response(user)
         return self.token_response(user, device=serializer.validated_data["device"])
 
 
-class RegisterView(TokenIssuingView):
-    """Create an account and answer with its first token."""
+class RegisterView(APIView):
+    """Create an account; log in at ``/api/v1/auth/login/`` for its first token.
+
+    The answer never tells whether the e-mail address already has an account (issue 19,
+    item 9; issue 20): a taken address makes no second account, its owner gets a mail
+    saying someone tried, and the caller gets the answer a new address gets. So the
+    sign-up hands out no token, as a token would only exist for a new address: 201
+    ``{"detail"}`` when the account can log in at once (``ACCOUNT_EMAIL_VERIFICATION``
+    ``optional``), 202 ``{"detail"}`` when the link in the mail must be followed first
+    (``mandatory``). A taken username is a 400 as before: a username is the public name
+    one logs in with, not a way to reach a person. With ``none`` no mail can tell the
+    owner, so there a taken address is a 400 too. Parallel sign-ups with one name or one
+    address make one account and answer as the sequential case (a unique index decides).
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_scope = "auth"
 
     @extend_schema(
         request=RegisterSerializer,
         responses={
-            201: TokenSerializer,
+            201: OpenApiResponse(
+                VerificationSentSerializer,
+                description="Accepted, and the account can log in now (verification "
+                "optional): the address check is mailed. A taken e-mail address answers "
+                "the same (its owner is mailed instead), so log in for a token.",
+            ),
             202: OpenApiResponse(
                 VerificationSentSerializer,
-                description="ACCOUNT_EMAIL_VERIFICATION=mandatory: no token before the "
-                "address is checked; the link is on its way",
+                description="ACCOUNT_EMAIL_VERIFICATION=mandatory: follow the link in the "
+                "mail, then log in. A taken e-mail address answers the same.",
             ),
-            400: OpenApiResponse(description="Field errors"),
+            400: OpenApiResponse(
+                description="Field errors: a taken username, a weak password, bad input "
+                "(a taken e-mail address only where the server sends no mails)"
+            ),
             403: OpenApiResponse(description="Sign-up is closed on this server (SIGNUP_OPEN)"),
         },
         auth=[],
@@ -185,14 +254,14 @@ class RegisterView(TokenIssuingView):
             raise PermissionDenied(_("Sign-up is closed on this server."))
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        device = fields.pop("device")
-        user = user_register(**fields)
-        email_verification_send(request=request._request, user=user)
-        if email_verification_pending(user=user):
-            body = {"detail": _("Check your e-mail: follow the link in it, then log in.")}
-            return Response(VerificationSentSerializer(body).data, status=status.HTTP_202_ACCEPTED)
-        return self.token_response(user, device=device, status_code=status.HTTP_201_CREATED)
+        account_register(request=request._request, **serializer.validated_data)
+        body = {"detail": signup_answer()}
+        status_code = (
+            status.HTTP_202_ACCEPTED
+            if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+            else status.HTTP_201_CREATED
+        )
+        return Response(VerificationSentSerializer(body).data, status=status_code)
 
 
 class LogoutView(KnoxLogoutView):  # type: ignore[misc]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from income.models import Profile
 
 MFA_REQUIRED = "mfa_required"
+PASSKEY_ONLY = "passkey_only"
 
 
 class LoginSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -28,17 +29,12 @@ class RegisterSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
-    language = serializers.ChoiceField(choices=["en", "de"], default="en")
+    language = serializers.ChoiceField(
+        choices=Profile._meta.get_field("language").choices or [], default="en"
+    )
     base_currency = serializers.ChoiceField(
         choices=[code for code, _label in Profile._meta.get_field("base_currency").choices or []],
         default="EUR",
-    )
-    device = serializers.CharField(
-        max_length=64,
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text=_("A name for the token's device, shown in the list of tokens."),
     )
 
 
@@ -93,3 +89,13 @@ class TokenListSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class VerificationSentSerializer(serializers.Serializer):  # type: ignore[type-arg]
     detail = serializers.CharField()
+
+
+class PasskeyOnlySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The account's only second factor is a passkey, which an API client cannot show."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=[PASSKEY_ONLY])
+    tokens_url = serializers.URLField(
+        help_text="The page where the account's owner makes a token in the browser."
+    )

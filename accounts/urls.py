@@ -16,7 +16,7 @@ from accounts import views
 urlpatterns = [
     path("login/", allauth_views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
-    path("signup/", allauth_views.signup, name="signup"),
+    path("signup/", views.signup, name="signup"),
     path("password_change/", allauth_views.password_change, name="password_change"),
     path(
         "password_change/done/",

@@ -199,7 +199,7 @@ def snapshots_copy(*, template: int, user_ids: list[int], fingerprint: str) -> N
     copied = [
         field.column
         for field in ReportSnapshot._meta.concrete_fields
-        if field.column not in {"id", "owner_id", "fingerprint", "computed_at"}
+        if field.column and field.column not in {"id", "owner_id", "fingerprint", "computed_at"}
     ]
     columns = ", ".join(copied)
     with connection.cursor() as cursor:

@@ -92,7 +92,15 @@ class FailSoftRedisCacheClient(RedisCacheClient):
         return result
 
     def add(self, key: Any, value: Any, timeout: Any) -> bool:
-        return self._guarded(False, super().add, key, value, timeout)
+        """True while Redis is away, as an empty cache answers: the key was not there.
+
+        ``add`` is how callers take a once-only marker or a lock (allauth's "this TOTP
+        code was used", its rate-limit slots, ``config.ratelimit``'s counter). Answering
+        False would say "someone holds it" to every caller for the whole outage: nobody
+        with an authenticator app could log in, sign-up and reset answered 429. An
+        outage fails open, as reads do; the lockout in the database still counts
+        wrong passwords and codes."""
+        return self._guarded(True, super().add, key, value, timeout)
 
     def get(self, key: Any, default: Any) -> Any:
         return self._guarded(default, super().get, key, default)

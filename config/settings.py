@@ -244,14 +244,21 @@ if ACCOUNT_EMAIL_VERIFICATION not in _EMAIL_VERIFICATION_CHOICES:
         f"not {ACCOUNT_EMAIL_VERIFICATION!r}."
     )
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.login.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.login.LoginForm",
+    # One account per address and per name, races included, without telling who has one.
+    "signup": "accounts.forms.account_signup.SignupForm",
+}
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.signup.SignupProfileForm"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up never tells whether an address has an account: a taken, unverified address is
-# accepted as a new one would be ("strict"; with "mandatory" verification allauth mails
-# the owner instead). An address proves nothing until it is verified.
+# A sign-up ends on "check your mail", a taken address too (accounts/views.py); the link
+# in the mail logs the new account in, in the browser it signed up in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Sign-up never tells whether an address has an account: a taken address makes no second
+# account (a unique index, accounts/migrations/0003), answers as a new one does and mails
+# its owner instead (accounts/forms/account_signup.py, accounts/api.py).
 ACCOUNT_PREVENT_ENUMERATION = "strict"
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -262,7 +269,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Ertrag: "
 # takes a cache lock per attempt and refuses (429) when the cache is unreachable, and
 # log-in must keep working through a Redis outage (PRODUCT.md §7). allauth's other
 # per-address limits (sign-up, reset mails, password change) stay on.
-ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+# Re-authentication (asked before adding a passkey or an authenticator app) likewise: its
+# lock would refuse it with Redis away; the per-address "password" counter limits it.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "reauthenticate": None}
 # A reset asked for an unknown address sends nothing (and answers the same).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
@@ -317,7 +326,10 @@ MFA_API_CHALLENGE_SECONDS = 300
 # ----------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second holds German for django-allauth's own texts in the house's "du" (allauth
+# ships the formal "Sie"); LOCALE_PATHS win over an app's catalogue, the first path over
+# the second, and makemessages writes only into the first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
 # English dates day first (5 Dec 2026), not Django's American 12/05/2026: config/formats/.
@@ -380,14 +392,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.ClampedLimitOffsetPagination",
     "PAGE_SIZE": 25,
+    # Unknown sort keys and non-boolean booleans are a 400, as the schema says (issue 20).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.api.filtering.StrictFilterBackend",
+        "config.api.filtering.StrictOrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "config.api.parsers.DecimalJSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.api.parsers.BoundedMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # DRF's throttles with the address from config.lockout.client_ip, the rule axes and
@@ -422,6 +435,9 @@ IMPORT_USER_MAX_STORED_BYTES = env.int("IMPORT_USER_MAX_STORED_MB", default=256)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 #: A JSON body the API reads (config.api.parsers); a view may allow more (the data import).
 API_JSON_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+#: The API's data import takes a whole export as its JSON body (portability/api.py):
+#: 100,000 payments come to about 30 MB.
+DATA_IMPORT_MAX_BYTES = env.int("DATA_IMPORT_MAX_MB", default=64) * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 
 # A token expires API_TOKEN_TTL_HOURS after its last use (a sync client in daily use keeps
@@ -454,7 +470,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Payment, source and profile currencies are one list: one enum in the schema.
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "income.models.CURRENCY_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "income.models.CURRENCY_CHOICES",
+        # A source's status is also a column of the export's and the import's rows.
+        "SourceStatusEnum": "income.models.SourceStatus",
+    },
     # 400, 401, 404 and 429 come from the platform, not the views: documented by one hook.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -504,9 +524,19 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TRACK_STARTED = True
+# Results are kept only for the tasks whose callers read them (``ignore_result=False``
+# on the task: tests and benches wait on a few); nothing reads a "started" state.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_TRACK_STARTED = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler, but one beat at a time and every send saved (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+# Seconds a beat that was killed keeps the lease: a second beat takes over after it.
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=30)
+# A hung broker (issue 25, config/broker_circuit.py): a send waits at most this long per
+# socket operation, and after one that timed out no send is tried for the second value.
+BROKER_SEND_TIMEOUT = env.float("BROKER_SEND_TIMEOUT", default=1.0)
+BROKER_CIRCUIT_SECONDS = env.int("BROKER_CIRCUIT_SECONDS", default=30)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The queue tasks are sent to and workers consume: two installations sharing one Redis

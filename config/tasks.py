@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from income.tasks import MAX_RETRIES, TRANSIENT_ERRORS
+from jobs.retrying import RetryingTask
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, retry_kwargs={"max_retries": MAX_RETRIES}
-)
+@shared_task(base=RetryingTask)
 def access_log_prune() -> int:
     """Nightly: forget log-in records older than ``AXES_ACCESS_LOG_RETENTION_DAYS``."""
     from config.access_log import access_log_prune as prune

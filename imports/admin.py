@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from imports.models import ImportMapping, PaymentImport, SourceAlias
+from imports.models import ImportMapping, ImportStatus, PaymentImport, SourceAlias
+from jobs.leases import jobs_lease
 
 
 @admin.register(PaymentImport)
 class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
-        "filename", "owner", "preset", "status", "created_rows", "duplicate_rows",
-        "skipped_rows", "rejected_rows", "created_at",
+        "filename", "owner", "preset", "status_now", "attempts", "created_rows",
+        "duplicate_rows", "skipped_rows", "rejected_rows", "created_at",
     )  # fmt: skip
     list_filter = ("status", "preset", "partial")
     search_fields = ("filename", "owner__username")
@@ -21,9 +24,17 @@ class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = (
         "owner", "source", "filename", "preset", "mapping", "sources", "partial", "status",
         "total_rows", "created_rows", "duplicate_rows", "skipped_rows", "rejected_rows",
-        "created_sources", "errors", "created_at", "started_at", "finished_at",
+        "created_sources", "errors", "status_now", "attempts", "holder", "heartbeat_at",
+        "created_at", "started_at", "finished_at",
     )  # fmt: skip
     exclude = ("content",)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_now(self, upload: PaymentImport) -> str:
+        """Running, but its worker stopped beating: it waits for the next (issue 25)."""
+        if upload.stalled(now=timezone.now(), lease=jobs_lease()):
+            return str(ImportStatus.QUEUED.label)
+        return str(upload.get_status_display())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from income.models import IncomeSource
+from jobs.leases import LeasedJob
 
 
 class ImportStatus(models.TextChoices):
@@ -18,13 +20,14 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PaymentImport(models.Model):
+class PaymentImport(LeasedJob):
     """An uploaded CSV file of payments, kept until it is imported (or rejected).
 
     The file is stored in the row, so a preview, a changed column mapping and the final
     import all read the same bytes, and deleting the user deletes the upload too. The
     model began in ``income`` and keeps its table there (``db_table``), so the move to
-    this app changed no row.
+    this app changed no row. While a worker imports it, the worker holds a lease on it
+    (``jobs.leases``): a worker that dies loses it to the next within minutes.
     """
 
     owner = models.ForeignKey(
@@ -71,6 +74,14 @@ class PaymentImport(models.Model):
         verbose_name = _("payment import")
         verbose_name_plural = _("payment imports")
         ordering = ("-created_at", "-pk")
+        indexes = [
+            # What the minutely watchdog reads: the few unfinished imports.
+            models.Index(
+                fields=("status",),
+                condition=Q(status__in=("queued", "running")),
+                name="payment_import_unfinished",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"

@@ -25,8 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,13 @@ from income.services import (
     profile_get_or_create,
     source_create,
     source_require_owner,
+)
+from jobs.leases import (
+    Recovered,
+    heartbeat,
+    jobs_lease,
+    lease_claim,
+    leases_recover,
 )
 
 logger = logging.getLogger(__name__)
@@ -431,6 +438,45 @@ def _payments_import(
     if result.file_errors or (errors and not partial):
         raise ImportRejected(reading=reading, errors=errors)
     rejected = len({line for line, _f, _m in errors if line is not None})
+    for attempt in range(1, WRITE_TRIES + 1):
+        try:
+            written = _rows_write(
+                owner=owner, rows=rows, source=source, reading=reading, sources=sources,
+                on_progress=on_progress,
+            )  # fmt: skip
+        except IntegrityError:
+            # Another import of the same rows committed between this one's look at what
+            # is there and its insert (two uploads of one file at once): look again, and
+            # its rows are counted as already there (issue 25).
+            if attempt == WRITE_TRIES:
+                raise
+            logger.info("payments_import: rows written meanwhile by another import, again")
+        else:
+            break
+    created, targets, created_sources = written
+    return ImportSummary(
+        created=created,
+        duplicates=targets - created,
+        created_sources=created_sources,
+        rejected=rejected,
+        reading=reading,
+    )
+
+
+#: How often an import looks again at what is there after a concurrent one wrote it.
+WRITE_TRIES = 3
+
+
+def _rows_write(
+    *,
+    owner: User,
+    rows: tuple[StatementRow, ...],
+    source: IncomeSource | None,
+    reading: Reading,
+    sources: Mapping[str, Mapping[str, Any]] | None,
+    on_progress: ImportProgress | None,
+) -> tuple[int, int, int]:
+    """Write the rows not yet there, all in one transaction: (created, rows, sources created)."""
     with transaction.atomic():
         if source is not None:
             targets = [(row, source) for row in rows]
@@ -453,23 +499,21 @@ def _payments_import(
             Payment.objects.bulk_create(new[first : first + IMPORT_BATCH])
         if new:
             owner_data_changed(owner_id=owner.pk)
-    return ImportSummary(
-        created=len(new),
-        duplicates=len(targets) - len(new),
-        created_sources=created_sources,
-        rejected=rejected,
-        reading=reading,
+    return len(new), len(targets), created_sources
+
+
+def _known_payments(source_ids: set[int]) -> set[tuple[int, str | None, str | None]]:
+    """(source, external id, row hash) of the payments already in these sources."""
+    return set(
+        Payment.objects.filter(source_id__in=source_ids).values_list(
+            "source_id", "external_id", "row_hash"
+        )
     )
 
 
 def _new_payments(targets: list[tuple[StatementRow, IncomeSource]]) -> list[Payment]:
     """The rows not yet in the database (by external id, else row hash), as payments."""
-    source_ids = {target.pk for _row, target in targets}
-    known = set(
-        Payment.objects.filter(source_id__in=source_ids).values_list(
-            "source_id", "external_id", "row_hash"
-        )
-    )
+    known = _known_payments({target.pk for _row, target in targets})
     known_ids = {(s, e) for s, e, _h in known if e}
     known_hashes = {(s, h) for s, _e, h in known if h}
     new: list[Payment] = []
@@ -686,7 +730,7 @@ def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
     from imports.tasks import payment_import_process
 
     claimed = PaymentImport.objects.filter(pk=upload.pk, status=ImportStatus.UPLOADED).update(
-        status=ImportStatus.QUEUED
+        status=ImportStatus.QUEUED, heartbeat_at=timezone.now()
     )
     upload.refresh_from_db(fields=["status"])  # not the file: it may be tens of MB
     if claimed:
@@ -700,7 +744,6 @@ def payment_import_start(*, upload: PaymentImport) -> PaymentImport:
     return upload
 
 
-@transaction.atomic
 def payment_import_submit(
     *,
     owner: User,
@@ -712,13 +755,23 @@ def payment_import_submit(
     partial: bool = False,
     save_as: str = "",
 ) -> PaymentImport:
-    """Upload, map and queue a file in one go (the API): all of it, or nothing is kept."""
-    upload = payment_import_upload(owner=owner, filename=filename, content=content, source=source)
-    upload = payment_import_configure(
-        upload=upload, source=source, mapping=mapping, sources=sources, partial=partial,
-        save_as=save_as,
-    )  # fmt: skip
-    return payment_import_start(upload=upload)
+    """Upload, map and queue a file in one go (the API): all of it, or nothing is kept.
+
+    The upload is read again once the transaction has committed and the task was sent
+    (or not): with the broker away it is failed by then, and the answer says so rather
+    than "queued" (issue 25).
+    """
+    with transaction.atomic():
+        upload = payment_import_upload(
+            owner=owner, filename=filename, content=content, source=source
+        )
+        upload = payment_import_configure(
+            upload=upload, source=source, mapping=mapping, sources=sources, partial=partial,
+            save_as=save_as,
+        )  # fmt: skip
+        upload = payment_import_start(upload=upload)
+    upload.refresh_from_db(fields=[*OUTCOME_FIELDS, "started_at"])
+    return upload
 
 
 def payment_import_process(
@@ -726,16 +779,26 @@ def payment_import_process(
 ) -> PaymentImport | None:
     """Import a queued file; the outcome is kept on the upload.
 
-    Safe to run twice: a finished upload is left as it is, and a redelivered one (its
-    worker died in the middle, so its transaction rolled back) runs again from the
-    start. Returns None when there is nothing (left) to do.
+    Safe to run twice: a finished upload is left as it is, and one whose worker died in
+    the middle (its transaction rolled back) runs again from the start, once the
+    watchdog has sent it again or its message comes back. The claim takes the lease
+    (``jobs.leases``), renewed while the file is read; the rows are written in one
+    transaction after that. A second message while the holder is alive finds nothing
+    to do. Returns None when there is nothing (left) to do.
     """
-    claimed = PaymentImport.objects.filter(
-        pk=upload_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
-    ).update(status=ImportStatus.RUNNING, started_at=timezone.now())
-    if not claimed:
+    jobs = PaymentImport.objects.all()
+    holder = lease_claim(jobs, pk=upload_id, any_running=False)
+    if holder is None:
         return None
     upload = PaymentImport.objects.select_related("source", "owner").get(pk=upload_id)
+    beat = heartbeat(jobs, pk=upload_id, holder=holder)
+
+    def beating(phase: str, done: int, total: int) -> None:
+        if phase == "parse":  # the rows are written in a transaction: a beat there is unseen
+            beat()
+        if on_progress is not None:
+            on_progress(phase, done, total)
+
     try:
         summary = payments_import(
             owner=upload.owner,
@@ -745,7 +808,7 @@ def payment_import_process(
             preset=upload.preset,
             sources=upload.sources,
             partial=upload.partial,
-            on_progress=on_progress,
+            on_progress=beating,
         )
     except ImportRejected as rejected:
         reading = rejected.reading
@@ -772,8 +835,12 @@ def payment_import_process(
     upload.total_rows = result.total_rows
     upload.skipped_rows = len(result.skipped)
     upload.finished_at = timezone.now()
-    # The outcome only: writing the file back would cost as much as storing it did.
-    upload.save(update_fields=OUTCOME_FIELDS)
+    # The outcome only: writing the file back would cost as much as storing it did. The
+    # first attempt to finish writes it (one that lost its lease too, since its rows are
+    # in); a later one found them all there and leaves the outcome as it is.
+    PaymentImport.objects.filter(pk=upload_id, status__in=PENDING).update(
+        **{name: getattr(upload, name) for name in OUTCOME_FIELDS}
+    )
     return upload
 
 
@@ -787,6 +854,8 @@ def _error_rows(errors: Sequence[tuple[int | None, str | None, str]]) -> list[di
     return [{"line": line, "field": field, "message": message} for line, field, message in errors]
 
 
+#: An import a worker has, or will have.
+PENDING = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 #: An import that has ended: its file is only needed for the rejected lines.
 ENDED = (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
 
@@ -805,7 +874,54 @@ def payment_import_cleanup(*, now: datetime | None = None) -> dict[str, int]:
 
 def payment_import_fail(*, upload_id: int, message: str) -> None:
     """Give up on an upload whose import broke (not for a file with errors: that is rejected)."""
-    PaymentImport.objects.filter(
-        pk=upload_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
-    ).update(status=ImportStatus.FAILED, errors=[{"line": None, "field": None, "message": message}],
-             finished_at=timezone.now())  # fmt: skip
+    _imports_fail(PaymentImport.objects.filter(pk=upload_id, status__in=PENDING), message=message)
+
+
+def _imports_fail(uploads: QuerySet[PaymentImport], *, message: str) -> int:
+    return uploads.update(
+        status=ImportStatus.FAILED,
+        errors=[{"line": None, "field": None, "message": message}],
+        finished_at=timezone.now(),
+    )
+
+
+#: Shown when the import broke for a reason that is not a line of the file.
+IMPORT_BROKE = "The import could not be finished."
+#: Shown when every worker that took the import stopped before it finished.
+IMPORT_WORKER_LOST = gettext_noop(
+    "The import was started several times, but its worker stopped each time before it "
+    "finished. Nothing of it was kept."
+)
+
+
+def payment_imports_recover(*, now: datetime | None = None) -> Recovered:
+    """Hand on the imports whose worker died (the minutely watchdog, issue 25).
+
+    A running import whose holder stopped beating goes back to the queue ("waiting for
+    a worker") and its message is sent again; one queued that long after its last send
+    is sent again too (the broker lost it). After ``JOBS_MAX_ATTEMPTS`` runs it fails
+    with ``IMPORT_WORKER_LOST``. Nothing is doubled: an attempt's rows are one
+    transaction, which died with its worker.
+    """
+    now = now or timezone.now()
+    return leases_recover(
+        PaymentImport.objects.all(),
+        now=now,
+        resend=_import_resend,
+        give_up=lambda _upload, same: bool(_imports_fail(same, message=IMPORT_WORKER_LOST)),
+        queued_overdue=now - QUEUED_OVERDUE * jobs_lease(),
+    )
+
+
+#: A queued import not taken within this many leases of its last send is sent again.
+QUEUED_OVERDUE = 5
+
+
+def _import_resend(upload_id: int) -> None:
+    """Send the import's message again; with the broker away it stays queued, and the
+    watchdog sends it again later (up to ``JOBS_MAX_ATTEMPTS`` times)."""
+    from imports.tasks import payment_import_process
+
+    task_send_on_commit(
+        payment_import_process, kwargs={"upload_id": upload_id}, on_unreachable=lambda: None
+    )

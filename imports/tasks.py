@@ -2,24 +2,33 @@
 
 Found by ``app.autodiscover_tasks()`` (``config/celery.py``) as this installed app's
 ``tasks.py``, under the name ``imports.tasks.payment_import_process``. Which errors are
-transient, and how long to wait before a retry, is one rule for every task: ``income.tasks``.
+transient, how long to wait before a retry, and failing the upload once the task gives
+up are one rule for every job's task: ``jobs.retrying.JobTask``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 
-from income.tasks import MAX_RETRIES, TRANSIENT_ERRORS, retry_delay
+from jobs.retrying import JobTask
+from jobs.watchdog import watchdog_at_worker_start
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
-def payment_import_process(self: Task, *, upload_id: int) -> str | None:  # type: ignore[type-arg]
+def _import_failed(*, error: BaseException, upload_id: int) -> None:
+    from imports.services import IMPORT_BROKE, payment_import_fail
+
+    payment_import_fail(upload_id=upload_id, message=IMPORT_BROKE)
+
+
+@shared_task(
+    base=JobTask, job_fail=_import_failed, job_model="imports.PaymentImport", job_key="upload_id"
+)
+def payment_import_process(*, upload_id: int) -> str | None:
     """Import one queued CSV upload, telling the progress cache how far it got."""
-    from imports.services import payment_import_fail
     from imports.services import payment_import_process as process
     from income.progress import progress_report
 
@@ -30,25 +39,7 @@ def payment_import_process(self: Task, *, upload_id: int) -> str | None:  # type
             start=start, end=end,
         )  # fmt: skip
 
-    try:
-        upload = process(upload_id=upload_id, on_progress=on_progress)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries >= MAX_RETRIES:
-            logger.error("payment_import_process: upload %s failed for good: %r", upload_id, error)
-            payment_import_fail(upload_id=upload_id, message="The import could not be finished.")
-            raise
-        logger.warning(
-            "payment_import_process: upload %s hit %r, retry %d", upload_id, error,
-            self.request.retries + 1,
-        )  # fmt: skip
-        raise self.retry(
-            exc=error if isinstance(error, Exception) else None,
-            countdown=retry_delay(self.request.retries),
-        ) from error
-    except Exception:
-        logger.exception("payment_import_process: upload %s failed", upload_id)
-        payment_import_fail(upload_id=upload_id, message="The import could not be finished.")
-        raise
+    upload = process(upload_id=upload_id, on_progress=on_progress)
     if upload is None:
         return None
     progress_report(
@@ -63,3 +54,15 @@ def payment_import_cleanup() -> dict[str, int]:
     from imports.services import payment_import_cleanup as cleanup
 
     return cleanup()
+
+
+@shared_task
+def payment_imports_watchdog() -> dict[str, int]:
+    """Minutely (beat) and at every worker's start: hand on imports whose worker died."""
+    from imports.services import payment_imports_recover
+
+    recovered = payment_imports_recover()
+    return {"requeued": len(recovered.requeued), "failed": len(recovered.failed)}
+
+
+watchdog_at_worker_start(payment_imports_watchdog)

@@ -24,6 +24,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -39,6 +40,7 @@ from income.finance.errors import DomainError
 from income.finance.money import payment_net
 from income.ids import object_id
 from income.progress import progress_read
+from jobs.leases import jobs_lease
 
 PREVIEW_ROWS = 20
 SHOWN_SKIPPED = 200
@@ -302,10 +304,15 @@ def _preview_context(
 # ----------------------------------------------------------------------------- result
 def _result_context(upload: PaymentImport) -> dict[str, Any]:
     in_progress = upload.status in IN_PROGRESS
+    # Its worker stopped: "waiting for a worker", not the last percentage (issue 25).
+    stalled = upload.stalled(now=timezone.now(), lease=jobs_lease())
     return {
         "upload": upload,
         "in_progress": in_progress,
-        "progress": progress_read(kind="import", job_id=upload.pk) if in_progress else None,
+        "stalled": stalled,
+        "progress": (
+            progress_read(kind="import", job_id=upload.pk) if in_progress and not stalled else None
+        ),
         "errors": [] if in_progress else _errors_shown(upload.errors),
         "more_errors": max(len(upload.errors) - SHOWN_ERRORS, 0),
     }

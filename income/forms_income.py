@@ -210,7 +210,7 @@ class CategorySelect(forms.Select):
         return option
 
 
-class CategoryChoiceIterator(ModelChoiceIterator):
+class CategoryChoiceIterator(ModelChoiceIterator):  # type: ignore[type-arg]
     """Categories in two option groups: passive ones, then active ones for comparison."""
 
     def __iter__(self) -> Iterator[Any]:

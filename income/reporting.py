@@ -760,14 +760,23 @@ def _summarise(
         "platform": defaultdict(lambda: ZERO),
         "country": defaultdict(lambda: ZERO),
     }
+    # Keyed by stable codes (a source's id, a category's slug), shown by their labels:
+    # a client tells the parts apart whatever the language (issue 20).
+    labels: dict[str, dict[str, str]] = {key: {} for key in keyed}
     for f in passive_sources:
         source = f.source
-        keyed["source"][source.name] = f.net_ttm
-        keyed["category"][names[source.category_id]] += f.net_ttm
+        source_code, category_code = str(source.pk), source.category.slug
+        labels["source"][source_code] = source.name
+        labels["category"][category_code] = names[source.category_id]
+        keyed["source"][source_code] = f.net_ttm
+        keyed["category"][category_code] += f.net_ttm
         keyed["currency"][source.currency] += f.net_ttm
         keyed["platform"][source.platform or figures.UNKNOWN_KEY] += f.net_ttm
         keyed["country"][(source.country or figures.UNKNOWN_KEY).upper()] += f.net_ttm
-    concentration = {key: figures.concentration(dict(values)) for key, values in keyed.items()}
+    concentration = {
+        key: figures.concentration(dict(values), labels=labels[key])
+        for key, values in keyed.items()
+    }
     warnings = {
         key: share
         for key, shares in concentration.items()

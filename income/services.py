@@ -505,13 +505,35 @@ def payments_bulk_delete(*, owner: User, ids: Sequence[int]) -> tuple[int, str]:
     return len(rows), token
 
 
+def _restored_insert(rows: Sequence[Payment]) -> None:
+    """Insert the rows of a restore; the insert, not the checks before it, claims them.
+
+    The checks read; a parallel undo of the same token (or an import of one of its
+    external ids) that committed in between makes the insert break a unique constraint
+    (the primary key, the external id). The answer is then the refusal the later request
+    would have had a moment after, not a 500 (issue 20). A savepoint, so the refused
+    insert leaves the transaction usable on PostgreSQL.
+    """
+    try:
+        with transaction.atomic():
+            Payment.objects.bulk_create(rows)
+    except IntegrityError:
+        if Payment.objects.filter(pk__in=[row.pk for row in rows]).exists():
+            raise DomainError({"token": [_("These payments were already restored.")]}) from None
+        raise DomainError(
+            {"token": [_("Some of these payments were imported again; nothing was restored.")]}
+        ) from None
+
+
 @transaction.atomic
 def payments_restore(*, owner: User, token: str) -> int:
     """Put back the payments a ``payments_bulk_delete`` removed: same ids, same fields.
 
     Refused (a ``DomainError``, nothing changes) when the token is forged, expired, made
     for another user, already used (a row with one of the ids exists again) or when a
-    source of the rows was deleted since.
+    source of the rows was deleted since. The rows' primary keys make a token single-use
+    even under parallel undos: of two at once one inserts, the other meets the key and
+    gets the "already restored" refusal.
     """
     try:
         data = signing.loads(token, salt=_UNDO_SALT, max_age=PAYMENT_UNDO_SECONDS)
@@ -550,7 +572,7 @@ def payments_restore(*, owner: User, token: str) -> int:
         )
         for row in rows
     ]
-    Payment.objects.bulk_create(restored)
+    _restored_insert(restored)
     # ``auto_now_add`` stamped them now; put back when they were first recorded.
     Payment.objects.filter(pk__in=ids).update(
         created_at=Case(

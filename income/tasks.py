@@ -1,8 +1,7 @@
 """Celery tasks: thin wrappers that take ids, call one service, and are safe to run twice.
 
-Only transient errors are retried (a database or broker connection that dropped, a
-mail server that is away), with exponential backoff and a maximum; anything else is a
-bug or bad data, and retrying it would only repeat it.
+How they retry is one rule for every task (``jobs.retrying``): only transient errors,
+with exponential backoff and a maximum. The names stay importable from here.
 """
 
 from __future__ import annotations
@@ -11,34 +10,18 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.db import InterfaceError as DatabaseInterfaceError
-from django.db import OperationalError as DatabaseOperationalError
-from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from jobs.retrying import MAX_RETRIES, RETRY_BACKOFF_MAX, TRANSIENT_ERRORS, RetryingTask
+
+__all__ = ["MAX_RETRIES", "RETRY_BACKOFF_MAX", "TRANSIENT_ERRORS", "email_deliver"]
 
 logger = logging.getLogger(__name__)
 
-#: Errors that may pass if the same work is tried again a little later.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    DatabaseOperationalError,
-    DatabaseInterfaceError,
-    BrokerOperationalError,
-    ConnectionError,
-    TimeoutError,
-)
-MAX_RETRIES = 5
-RETRY_BACKOFF_MAX = 600
-
-
-def retry_delay(retries: int) -> int:
-    """Seconds before retry number ``retries + 1``: 2, 4, 8, … capped at ten minutes."""
-    return int(min(2 ** (retries + 1), RETRY_BACKOFF_MAX))
-
 
 @shared_task(
+    base=RetryingTask,
     autoretry_for=(smtplib.SMTPException, *TRANSIENT_ERRORS),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    retry_kwargs={"max_retries": MAX_RETRIES},
+    ignore_result=False,  # read by tests/integration/test_celery_worker.py
 )
 def email_deliver(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> int:
     """Hand one e-mail to the configured backend; retried with backoff if the server is away."""

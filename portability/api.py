@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -17,9 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.parsers import LargeJSONParser
+from jobs.leases import jobs_lease
 from portability import selectors, services
-from portability.document import FORMAT, MAX_DOCUMENT_BYTES, TABLES, VERSION
-from portability.models import DataImport
+from portability.models import DataImport, DataImportStatus
+from portability.schema import ExportDocumentSerializer, ImportDocumentSerializer
 from portability.views import import_job_context, zip_response
 
 
@@ -47,31 +51,17 @@ class DataImportSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         )  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: DataImport) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        if instance.stalled(now=timezone.now(), lease=jobs_lease()):
+            # Its worker stopped beating (issue 25): it waits for the next, as a queued one.
+            data["status"] = DataImportStatus.QUEUED.value
+        return data
+
     @extend_schema_field(DataImportProgressSerializer(allow_null=True))
     def get_progress(self, job: DataImport) -> dict[str, Any] | None:
         progress = self.context.get("progress")
         return None if progress is None else asdict(progress)
-
-
-class ExportDocumentSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """The export document's envelope (``portability.document``), for the schema only.
-
-    Rows are objects of column to value, as the export writes them; the import checks
-    each one against the model (``portability.services``), so they stay open here.
-    """
-
-    format = serializers.ChoiceField(choices=[FORMAT])
-    version = serializers.IntegerField(min_value=1, max_value=VERSION)
-    exported_at = serializers.DateTimeField(required=False)
-    username = serializers.CharField(required=False)
-    email = serializers.CharField(required=False, allow_blank=True)
-    profile = serializers.DictField(required=False)
-
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
-        fields = super().get_fields()
-        for table in TABLES:
-            fields[table] = serializers.ListField(child=serializers.DictField(), required=False)
-        return fields
 
 
 class DeleteSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -107,16 +97,25 @@ def _job_data(job: DataImport) -> dict[str, Any]:
 
 class ImportView(APIView):
     """Queue an export's import into this account, which must have no sources or
-    scenarios yet; follow the job at ``Location``. All of it is imported, or nothing."""
+    scenarios yet; follow the job at ``Location``. All of it is imported, or nothing.
 
-    #: A whole export is larger than the API's usual body (``config.api.parsers``).
-    max_json_bytes = MAX_DOCUMENT_BYTES
+    The body is the export's JSON, up to ``DATA_IMPORT_MAX_BYTES`` (64 MB): more than
+    the API's usual 2 MB, so it is read by ``LargeJSONParser``, which stops reading at
+    the bound (413) instead of going through Django's 2 MB ``request.body``.
+    """
+
+    parser_classes = [LargeJSONParser]
+
+    @property
+    def max_json_bytes(self) -> int:
+        return int(settings.DATA_IMPORT_MAX_BYTES)
 
     @extend_schema(
-        request=ExportDocumentSerializer,
+        request=ImportDocumentSerializer,
         responses={
             202: DataImportSerializer,
             400: OpenApiResponse(description="Not an export, or the account has data already"),
+            413: OpenApiResponse(description="The body is over DATA_IMPORT_MAX_BYTES (64 MB)"),
         },
     )
     def post(self, request: Request) -> Response:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobs.leases import LeasedJob
+
 
 class DataImportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for a worker")
@@ -16,13 +18,14 @@ class DataImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DataImport(models.Model):
+class DataImport(LeasedJob):
     """One export being written back into an account by a worker (issue 19, finding 3).
 
     The document waits here for the worker and is emptied once the import has ended.
     ``created_sources`` and ``created_scenarios`` are the journal of what the import has
     written so far, kept in the same transaction as each batch: with it, a failed or
     interrupted import takes back exactly what it wrote (``portability.services``).
+    The worker running it holds a lease on it (``jobs.leases``).
     """
 
     owner = models.ForeignKey(
@@ -56,6 +59,14 @@ class DataImport(models.Model):
                 fields=("owner",),
                 condition=Q(status__in=("queued", "running")),
                 name="data_import_one_pending_per_owner",
+            )
+        ]
+        indexes = [
+            # What the minutely watchdog reads: the few unfinished imports.
+            models.Index(
+                fields=("status",),
+                condition=Q(status__in=("queued", "running")),
+                name="data_import_unfinished",
             )
         ]
 

@@ -15,11 +15,13 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,14 @@ from income.models import (
     Profile,
     SubscriptionPeriod,
     TaxProfile,
+)
+from jobs.leases import (
+    LeaseLost,
+    Recovered,
+    heartbeat,
+    jobs_lease,
+    lease_claim,
+    leases_recover,
 )
 from portability.document import (
     FORMAT,
@@ -282,6 +292,8 @@ def account_import(
                 on_progress=on_progress,
                 journal=journal,
             )
+        except LeaseLost:  # another worker has the job, and undoes this one's rows first
+            raise
         except BaseException:
             account_import_undo(
                 user=user, source_ids=written[0], scenario_ids=written[1], profile=profile_before
@@ -464,40 +476,55 @@ def data_import_start(*, user: User, document: Any) -> DataImport:
 def data_import_run(*, job_id: int, on_progress: ImportProgress | None = None) -> DataImport | None:
     """Run a queued import; the outcome is kept on the job. Safe to run twice.
 
-    A finished job is left as it is. A job found running (its worker died half-way;
-    the message came back) is first undone by its journal, then run from the start.
-    Returns None when there is nothing (left) to do.
+    A finished job is left as it is. A job that ran before (its worker died half-way
+    and the watchdog or the broker sent it again, or its task is retrying) is first
+    undone by its journal, then run from the start. The claim takes the lease
+    (``jobs.leases``); every batch renews it, and writes the journal only while the
+    lease is still this worker's. Returns None when there is nothing (left) to do.
     """
-    redelivered = DataImport.objects.filter(pk=job_id, status=DataImportStatus.RUNNING).first()
-    if redelivered is not None:
-        account_import_undo(
-            user=redelivered.owner,
-            source_ids=redelivered.created_sources,
-            scenario_ids=redelivered.created_scenarios,
-            profile=redelivered.profile_before,
-        )
-        DataImport.objects.filter(pk=job_id).update(created_sources=[], created_scenarios=[])
-    claimed = DataImport.objects.filter(pk=job_id, status__in=PENDING).update(
-        status=DataImportStatus.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    jobs = DataImport.objects.all()
+    before = jobs.filter(pk=job_id, status__in=PENDING).first()
+    if before is None:
+        return None
+    holder = lease_claim(jobs, pk=job_id, any_running=False)
+    if holder is None:
         return None
     job = DataImport.objects.select_related("owner").get(pk=job_id)
+    ran_before = (
+        before.status == DataImportStatus.RUNNING
+        or before.attempts > 0
+        or bool(before.created_sources or before.created_scenarios)
+    )
+    if ran_before:
+        _attempt_undo(job)
+        job.created_sources, job.created_scenarios = [], []
+        job.save(update_fields=["created_sources", "created_scenarios"])
     profile = income_services.profile_get_or_create(user=job.owner)
-    if not redelivered:
+    if not ran_before:
         job.profile_before = _plain(_row(profile, PROFILE_FIELDS))
         job.save(update_fields=["profile_before"])
+    mine = jobs.filter(pk=job_id, status=DataImportStatus.RUNNING, holder=holder)
+    beat = heartbeat(jobs, pk=job_id, holder=holder)
 
     def journal(source_ids: list[int], scenario_ids: list[int]) -> None:
         job.created_sources = [*job.created_sources, *source_ids]
         job.created_scenarios = [*job.created_scenarios, *scenario_ids]
-        job.save(update_fields=["created_sources", "created_scenarios"])
+        # In the batch's transaction: a batch of a worker that lost the job rolls back.
+        if not mine.update(
+            created_sources=job.created_sources, created_scenarios=job.created_scenarios
+        ):
+            raise LeaseLost(f"data import {job_id} is no longer {holder}'s")
+
+    def beating(table: str, done: int, total: int) -> None:
+        beat()
+        if on_progress is not None:
+            on_progress(table, done, total)
 
     try:
         # Refusals are kept as text: in the user's language, as the page would have said.
         with translation.override(profile.language or None):
             summary = account_import(
-                user=job.owner, document=job.document, on_progress=on_progress, journal=journal
+                user=job.owner, document=job.document, on_progress=beating, journal=journal
             )
     except DomainError as refused:
         job.status = DataImportStatus.FAILED
@@ -507,8 +534,25 @@ def data_import_run(*, job_id: int, on_progress: ImportProgress | None = None) -
         job.counts = summary.counts
     job.document = {}
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "errors", "counts", "document", "finished_at"])
+    if not mine.update(
+        status=job.status,
+        errors=job.errors,
+        counts=job.counts,
+        document=job.document,
+        finished_at=job.finished_at,
+    ):
+        raise LeaseLost(f"data import {job_id} is no longer {holder}'s")
     return job
+
+
+def _attempt_undo(job: DataImport) -> None:
+    """Take back what an earlier attempt of ``job`` wrote, by its journal."""
+    account_import_undo(
+        user=job.owner,
+        source_ids=job.created_sources,
+        scenario_ids=job.created_scenarios,
+        profile=job.profile_before,
+    )
 
 
 def data_import_fail(*, job_id: int, message: str) -> None:
@@ -519,19 +563,63 @@ def data_import_fail(*, job_id: int, message: str) -> None:
     job = DataImport.objects.filter(pk=job_id, status__in=PENDING).select_related("owner").first()
     if job is None:
         return
-    if job.status == DataImportStatus.RUNNING:
-        account_import_undo(
-            user=job.owner,
-            source_ids=job.created_sources,
-            scenario_ids=job.created_scenarios,
-            profile=job.profile_before,
-        )
+    if job.status == DataImportStatus.RUNNING or job.attempts > 0:
+        _attempt_undo(job)
     DataImport.objects.filter(pk=job_id, status__in=PENDING).update(
         status=DataImportStatus.FAILED,
         errors=[message],
         document={},
         finished_at=timezone.now(),
     )
+
+
+#: Shown (translated) when every worker that took the import stopped before it finished.
+IMPORT_WORKER_LOST = gettext_noop(
+    "The import was started several times, but its worker stopped each time before it "
+    "finished. Nothing of it was kept."
+)
+
+
+def data_imports_recover(*, now: datetime | None = None) -> Recovered:
+    """Hand on the data imports whose worker died (the minutely watchdog, issue 25).
+
+    A running import whose holder stopped beating goes back to the queue ("waiting for
+    a worker"), its message sent again; the next worker undoes the broken attempt by
+    its journal and runs it from the start. After ``JOBS_MAX_ATTEMPTS`` runs it is
+    undone and failed with ``IMPORT_WORKER_LOST``.
+    """
+    now = now or timezone.now()
+
+    def give_up(job: DataImport, same: QuerySet[DataImport]) -> bool:
+        # Held by the watchdog while it undoes, so no redelivered message takes it.
+        if not same.update(holder="watchdog", heartbeat_at=now):
+            return False
+        data_import_fail(job_id=job.pk, message=IMPORT_WORKER_LOST)
+        return True
+
+    return leases_recover(
+        DataImport.objects.all(),
+        now=now,
+        resend=_import_resend,
+        give_up=give_up,
+        queued_overdue=now - QUEUED_OVERDUE * jobs_lease(),
+    )
+
+
+#: A queued import not taken within this many leases of its last send is sent again.
+QUEUED_OVERDUE = 5
+
+
+def _import_resend(job_id: int) -> None:
+    """Send the import's message again; with the broker away it stays queued, and the
+    watchdog sends it again later (up to ``JOBS_MAX_ATTEMPTS`` times)."""
+    from portability.tasks import data_import_process
+
+    task_send_on_commit(data_import_process, kwargs={"job_id": job_id}, on_unreachable=_nothing)
+
+
+def _nothing() -> None:
+    return None
 
 
 def account_import_file(*, user: User, content: bytes) -> DataImport:

@@ -1,17 +1,18 @@
 """The data import's Celery task: it takes an id, calls one service, and is safe to run twice.
 
 Found by ``app.autodiscover_tasks()`` as this installed app's ``tasks.py``. Transient
-errors are retried as every task's are (``income.tasks``); a retry finds the job
-running and undoes what the broken attempt wrote before it starts again.
+errors are retried as every job's are (``jobs.retrying.JobTask``); a retry, or the next
+worker after one died, undoes what the broken attempt wrote before it starts again.
 """
 
 from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 
-from income.tasks import MAX_RETRIES, TRANSIENT_ERRORS, retry_delay
+from jobs.retrying import JobTask
+from jobs.watchdog import watchdog_at_worker_start
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +20,17 @@ logger = logging.getLogger(__name__)
 PROGRESS_KIND = "data-import"
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
-def data_import_process(self: Task, *, job_id: int) -> str | None:  # type: ignore[type-arg]
+def _import_failed(*, error: BaseException, job_id: int) -> None:
+    from portability.services import IMPORT_BROKE, data_import_fail
+
+    data_import_fail(job_id=job_id, message=IMPORT_BROKE)
+
+
+@shared_task(base=JobTask, job_fail=_import_failed, job_model="portability.DataImport")
+def data_import_process(*, job_id: int) -> str | None:
     """Import one queued export, telling the progress cache how far it got."""
     from income.progress import progress_report
-    from portability.services import IMPORT_BROKE, data_import_fail, data_import_run
+    from portability.services import data_import_run
 
     def on_progress(table: str, done: int, total: int) -> None:
         progress_report(
@@ -31,23 +38,17 @@ def data_import_process(self: Task, *, job_id: int) -> str | None:  # type: igno
             start=0, end=100,
         )  # fmt: skip
 
-    try:
-        job = data_import_run(job_id=job_id, on_progress=on_progress)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries >= MAX_RETRIES:
-            logger.error("data_import_process: job %s failed for good: %r", job_id, error)
-            data_import_fail(job_id=job_id, message=IMPORT_BROKE)
-            raise
-        logger.warning(
-            "data_import_process: job %s hit %r, retry %d", job_id, error,
-            self.request.retries + 1,
-        )  # fmt: skip
-        raise self.retry(
-            exc=error if isinstance(error, Exception) else None,
-            countdown=retry_delay(self.request.retries),
-        ) from error
-    except Exception:
-        logger.exception("data_import_process: job %s failed", job_id)
-        data_import_fail(job_id=job_id, message=IMPORT_BROKE)
-        raise
+    job = data_import_run(job_id=job_id, on_progress=on_progress)
     return None if job is None else str(job.status)
+
+
+@shared_task
+def data_imports_watchdog() -> dict[str, int]:
+    """Minutely (beat) and at every worker's start: hand on imports whose worker died."""
+    from portability.services import data_imports_recover
+
+    recovered = data_imports_recover()
+    return {"requeued": len(recovered.requeued), "failed": len(recovered.failed)}
+
+
+watchdog_at_worker_start(data_imports_watchdog)

@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from config.uploads import bounded_upload
 from income.finance.errors import DomainError
 from income.progress import progress_read
+from jobs.leases import jobs_lease
 from portability import selectors, services
 from portability.forms import MAX_IMPORT_BYTES, DeleteForm, ImportForm
 from portability.models import DataImport, DataImportStatus
@@ -76,11 +78,18 @@ def data_import(request: HttpRequest) -> HttpResponse:
 def import_job_context(job: DataImport) -> dict[str, Any]:
     """What the job's page and its polled section show: status, progress, outcome."""
     in_progress = job.status in services.PENDING
+    # Its worker stopped: "waiting for a worker", not the last percentage (issue 25).
+    stalled = job.stalled(now=timezone.now(), lease=jobs_lease())
     counts = {table: job.counts.get(table, 0) for table in ("sources", "payments", "scenarios")}
     return {
         "job": job,
         "in_progress": in_progress,
-        "progress": progress_read(kind=PROGRESS_KIND, job_id=job.pk) if in_progress else None,
+        "stalled": stalled,
+        "progress": (
+            progress_read(kind=PROGRESS_KIND, job_id=job.pk)
+            if in_progress and not stalled
+            else None
+        ),
         "summary": (
             _("Imported: %(sources)s sources, %(payments)s payments, %(scenarios)s scenarios.")
             % counts
@@ -94,6 +103,7 @@ def import_job_context(job: DataImport) -> dict[str, Any]:
 @login_required
 @require_safe
 @never_cache
+@vary_on_headers("HX-Request")
 def data_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The import's progress, then its outcome: htmx polls the section every second
     while it runs; without htmx the page says to reload it."""

@@ -12,10 +12,11 @@ the page says what it said before the move.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from income.finance import figures
 from income.finance.schedule import add_months, month_start
-from income.models import IncomeCategory, Profile
+from income.models import IncomeCategory, Profile, in_active_language
 from income.selectors import category_list
 from reports.models import ReportSnapshot
 from reports.selectors import snapshot_latest
@@ -139,22 +140,31 @@ def _optional_date(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(str(value))
 
 
-class _Categories:
-    """Every category, in one query (an admin-managed list of about a dozen).
+class Categories:
+    """Every category, in one query when first asked (an admin-managed list of about a
+    dozen).
 
     Sources name their category by slug; ``by_category`` and the category concentration
-    by the name it had in the language the recompute ran in (a worker, or the request
-    of a first visit). Both are mapped back here so the page shows the current language.
+    of older snapshots by the name it had in the language the recompute ran in (a
+    worker, or the request of a first visit). Both are mapped back here so the page
+    shows the current language.
     """
 
-    def __init__(self) -> None:
-        self.by_slug: dict[str, IncomeCategory] = {}
-        self.by_name: dict[str, IncomeCategory] = {}
-        self.ordered = list(category_list())
+    @cached_property
+    def ordered(self) -> list[IncomeCategory]:
+        return list(category_list())
+
+    @cached_property
+    def by_slug(self) -> dict[str, IncomeCategory]:
+        return {category.slug: category for category in self.ordered}
+
+    @cached_property
+    def by_name(self) -> dict[str, IncomeCategory]:
+        names: dict[str, IncomeCategory] = {}
         for category in self.ordered:
-            self.by_slug[category.slug] = category
-            self.by_name.setdefault(category.name_en, category)
-            self.by_name.setdefault(category.name_de, category)
+            names.setdefault(category.name_en, category)
+            names.setdefault(category.name_de, category)
+        return names
 
     def colors(self) -> dict[str, int]:
         """A palette index per category name, in the categories' own order (passive
@@ -170,8 +180,97 @@ class _Categories:
         category = self.by_name.get(stored)
         return stored if category is None else category.name
 
+    def slug_of(self, stored: str) -> str | None:
+        """The slug of the category a stored name (English or German) is of."""
+        category = self.by_name.get(stored)
+        return None if category is None else category.slug
 
-def _source_row(item: Mapping[str, Any], categories: _Categories) -> SourceRow:
+
+def _stored_code(
+    item: Mapping[str, Any], dimension: str, categories: Categories, source_ids: Mapping[str, int]
+) -> str | None:
+    """A stored share's stable code (``figures.Share.code``).
+
+    Snapshots written before shares carried one (issue 20) name the part only: a
+    category by its name in the recompute's language, a source by its name, which the
+    same snapshot's sources give the id of (None when two had that name).
+    """
+    if "code" in item:
+        return None if item["code"] is None else str(item["code"])
+    key = str(item["key"])
+    if key == figures.UNKNOWN_KEY:
+        return None
+    if dimension == "category":
+        return categories.slug_of(key)
+    if dimension == "source":
+        found = source_ids.get(key)
+        return None if found is None else str(found)
+    return key
+
+
+def _source_ids(sources: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Source name → id of a snapshot's sources, for the names that are unique."""
+    ids: dict[str, int | None] = {}
+    for item in sources:
+        name = str(item["name"])
+        ids[name] = None if name in ids else int(item["id"])
+    return {name: found for name, found in ids.items() if found is not None}
+
+
+def stored_concentration(
+    stored: Mapping[str, list[Mapping[str, Any]]],
+    *,
+    sources: Iterable[Mapping[str, Any]],
+    categories: Categories | None = None,
+) -> dict[str, list[figures.Share]]:
+    """A snapshot's concentration as shares, each with its code, a category named in the
+    current language (the recompute may have run in another)."""
+    categories = categories or Categories()
+    source_ids = _source_ids(sources)
+    result: dict[str, list[figures.Share]] = {}
+    for dimension, items in stored.items():
+        shares = []
+        for item in items:
+            code = _stored_code(item, dimension, categories, source_ids)
+            key = str(item["key"])
+            if "label_en" in item and "label_de" in item:  # stored in both: no query
+                key = in_active_language(str(item["label_en"]), str(item["label_de"]))
+            elif dimension == "category":
+                category = categories.by_slug.get(code or "")
+                key = category.name if category is not None else categories.display_name(key)
+            shares.append(
+                figures.Share(
+                    key=key,
+                    amount=_decimal(item["amount"]),
+                    share=_decimal(item["share"]),
+                    code=code,
+                )
+            )
+        result[dimension] = shares
+    return result
+
+
+def stored_sources(
+    stored: Iterable[Mapping[str, Any]], *, categories: Categories | None = None
+) -> list[dict[str, Any]]:
+    """A snapshot's per-source rows, each with ``category_id`` beside the slug.
+
+    Rows stored before they carried it (the current month's before issue 20, a past
+    month's always before it) get it from the slug, which is stable; None for a
+    category that no longer exists.
+    """
+    rows = [dict(item) for item in stored]
+    if all("category_id" in row for row in rows):
+        return rows
+    categories = categories or Categories()
+    for row in rows:
+        if "category_id" not in row:
+            category = categories.by_slug.get(str(row.get("category")))
+            row["category_id"] = None if category is None else category.pk
+    return rows
+
+
+def _source_row(item: Mapping[str, Any], categories: Categories) -> SourceRow:
     slug = str(item["category"])
     return SourceRow(
         id=int(item["id"]),
@@ -194,8 +293,7 @@ def _source_row(item: Mapping[str, Any], categories: _Categories) -> SourceRow:
 
 
 def _concentration(
-    stored: Mapping[str, list[Mapping[str, Any]]],
-    categories: _Categories,
+    stored: Mapping[str, list[figures.Share]],
     *,
     base_currency: str,
     home_country: str,
@@ -204,17 +302,7 @@ def _concentration(
     decides it (the live overview's rule), against the user's own currency and country
     as they are now."""
     result = []
-    for dimension, items in stored.items():
-        shares = [
-            figures.Share(
-                key=categories.display_name(str(item["key"]))
-                if dimension == "category"
-                else str(item["key"]),
-                amount=_decimal(item["amount"]),
-                share=_decimal(item["share"]),
-            )
-            for item in items
-        ]
+    for dimension, shares in stored.items():
         if not shares:
             continue
         warning = figures.concentration_warning(
@@ -249,9 +337,8 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
         .first()
     ) or (None, latest.currency, "")
     window = [add_months(first, n) for n in range(CHART_MONTHS)]
-    stored_sources: list[Mapping[str, Any]] = list(latest.sources or [])
-    stored_concentration: Mapping[str, list[Mapping[str, Any]]] = latest.concentration or {}
-    categories = _Categories()
+    source_items: list[Mapping[str, Any]] = list(latest.sources or [])
+    categories = Categories()
 
     months = []
     by_category: dict[str, list[Decimal]] = {}
@@ -288,10 +375,11 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
         missing_rates=[str(code) for code in latest.missing_rates or []],
         months=months,
         passive_net_by_category=dict(sorted(by_category.items())),
-        sources=[_source_row(item, categories) for item in stored_sources],
+        sources=[_source_row(item, categories) for item in source_items],
         concentration=_concentration(
-            stored_concentration,
-            categories,
+            stored_concentration(
+                latest.concentration or {}, sources=source_items, categories=categories
+            ),
             base_currency=base_currency,
             home_country=home_country,
         ),

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import calendar
 import logging
-import os
-import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from income.collector import collector_paused
@@ -33,6 +31,13 @@ from income.reporting import (
     earlier_months,
     overview_of,
     report_inputs_many,
+)
+from jobs.leases import (
+    jobs_lease,
+    lease_beat,
+    lease_claim,
+    leases_recover,
+    worker_name,
 )
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportHistory, ReportSnapshot
 from reports.selectors import payment_digests_before, report_histories
@@ -681,15 +686,6 @@ def recompute_on_change(*, owner_id: int) -> RecomputeJob | None:
     return job
 
 
-def worker_name() -> str:
-    """Who holds a job: this host and process, as an admin finds it in ``ps``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def jobs_lease() -> timedelta:
-    return timedelta(seconds=settings.JOBS_LEASE_SECONDS)
-
-
 def recompute_job_run(
     *, job_id: int, today: date | None = None, on_progress: RecomputeProgress = _noop
 ) -> RecomputeJob | None:
@@ -700,18 +696,8 @@ def recompute_job_run(
     renews it, so the watchdog can tell a job that is being worked on from one whose
     worker died (``jobs_watchdog``).
     """
-    holder = worker_name()
-    now = timezone.now()
-    claimed = RecomputeJob.objects.filter(
-        pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
-    ).update(
-        status=JobStatus.RUNNING,
-        started_at=now,
-        attempts=F("attempts") + 1,
-        holder=holder,
-        heartbeat_at=now,
-    )
-    if not claimed:
+    holder = lease_claim(RecomputeJob.objects.all(), pk=job_id)
+    if holder is None:
         return None
     job = RecomputeJob.objects.select_related("owner").get(pk=job_id)
 
@@ -737,11 +723,7 @@ def recompute_job_run(
 def recompute_job_beat(*, job_id: int, holder: str) -> bool:
     """Renew ``holder``'s lease on a running job; False once the job is no longer its
     (the watchdog handed it on, or it finished)."""
-    return bool(
-        RecomputeJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, holder=holder).update(
-            heartbeat_at=timezone.now()
-        )
-    )
+    return lease_beat(RecomputeJob.objects.all(), pk=job_id, holder=holder)
 
 
 def recompute_job_fail(*, job_id: int, error: str) -> None:
@@ -873,40 +855,23 @@ def jobs_watchdog(*, now: datetime | None = None) -> WatchdogOutcome:
     """
     now = now or timezone.now()
     lease = jobs_lease()
-    limit = settings.JOBS_MAX_ATTEMPTS
-    requeued: list[int] = []
-    failed: list[int] = []
-    stale_running = RecomputeJob.objects.filter(status=JobStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=now - lease) | Q(heartbeat_at__isnull=True, started_at__lt=now - lease)
+
+    def give_up(_job: RecomputeJob, same: QuerySet[RecomputeJob]) -> bool:
+        return bool(same.update(status=JobStatus.FAILED, error=WORKER_LOST, finished_at=now))
+
+    def superseded(_job: RecomputeJob, same: QuerySet[RecomputeJob]) -> bool:
+        # A newer change-job of the user is already waiting (the debounce constraint).
+        return bool(same.update(status=JobStatus.FAILED, error=SUPERSEDED, finished_at=now))
+
+    recovered = leases_recover(
+        RecomputeJob.objects.all(),
+        now=now,
+        resend=_job_resend,
+        give_up=give_up,
+        queued_overdue=now - lease - timedelta(seconds=settings.REPORTS_RECOMPUTE_DELAY),
+        superseded=superseded,
     )
-    overdue = now - lease - timedelta(seconds=settings.REPORTS_RECOMPUTE_DELAY)
-    stale_queued = RecomputeJob.objects.filter(status=JobStatus.QUEUED).filter(
-        Q(heartbeat_at__lt=overdue) | Q(heartbeat_at__isnull=True, created_at__lt=overdue)
-    )
-    for job in [*stale_running, *stale_queued]:
-        sends = job.attempts + (1 if job.status == JobStatus.QUEUED else 0)
-        same = RecomputeJob.objects.filter(
-            pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
-        )
-        if sends > limit or (job.status == JobStatus.RUNNING and job.attempts >= limit):
-            if same.update(status=JobStatus.FAILED, error=WORKER_LOST, finished_at=now):
-                failed.append(job.pk)
-            continue
-        try:
-            with transaction.atomic():
-                taken = same.update(
-                    status=JobStatus.QUEUED,
-                    holder="",
-                    heartbeat_at=now,
-                    attempts=job.attempts + (1 if job.status == JobStatus.QUEUED else 0),
-                )
-        except IntegrityError:  # a newer change-job of the user is already waiting
-            if same.update(status=JobStatus.FAILED, error=SUPERSEDED, finished_at=now):
-                failed.append(job.pk)
-            continue
-        if taken:
-            _job_resend(job.pk)
-            requeued.append(job.pk)
+    requeued, failed = recovered.requeued, recovered.failed
     if requeued or failed:
         logger.warning("jobs_watchdog: %d jobs sent again, %d failed", len(requeued), len(failed))
     created = [

@@ -362,6 +362,7 @@ def _past_month_figures(
                     "id": f.source.pk,
                     "name": f.source.name,
                     "category": f.source.category.slug,
+                    "category_id": f.source.category_id,
                     "gross": _money(f.monthly_gross.get(month, ZERO)),
                     "net": _money(f.monthly_net.get(month, ZERO)),
                     "net_ttm": _money(net_ttm[month]),
@@ -396,7 +397,17 @@ def _past_month_figures(
 
 
 def concentration_json(view: Overview) -> dict[str, list[dict[str, str]]]:
-    return {
-        key: [dict(_SHARE.to_representation(share)) for share in shares]
-        for key, shares in view.concentration.items()
-    }
+    """The shares as the API writes them; a category's with its name in both languages
+    (``label_en``, ``label_de``), so that a snapshot is read in either without a query."""
+    categories = {f.source.category.slug: f.source.category for f in view.sources}
+    result: dict[str, list[dict[str, str]]] = {}
+    for key, shares in view.concentration.items():
+        rows = []
+        for share in shares:
+            row = dict(_SHARE.to_representation(share))
+            category = categories.get(share.code or "") if key == "category" else None
+            if category is not None:
+                row["label_en"], row["label_de"] = category.name_en, category.name_de
+            rows.append(row)
+        result[key] = rows
+    return result

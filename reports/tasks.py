@@ -11,11 +11,11 @@ import logging
 from collections.abc import Iterable
 
 from celery import Task, group, shared_task
-from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
-from income.tasks import MAX_RETRIES, TRANSIENT_ERRORS, retry_delay
+from jobs.retrying import JobTask, RetryingTask
+from jobs.watchdog import watchdog_at_worker_start
 
 logger = logging.getLogger(__name__)
 
@@ -27,47 +27,30 @@ def _fan_out(task: Task, arguments: Iterable[tuple[object, ...]]) -> int:  # typ
     return len(items)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
-def report_recompute_job(self: Task, *, job_id: int) -> dict[str, object] | None:  # type: ignore[type-arg]
+def _recompute_job_failed(*, error: BaseException, job_id: int) -> None:
+    from reports.services import recompute_job_fail
+
+    recompute_job_fail(job_id=job_id, error=repr(error))
+
+
+@shared_task(base=JobTask, job_fail=_recompute_job_failed, ignore_result=False)
+def report_recompute_job(*, job_id: int) -> dict[str, object] | None:
     """Run one recompute job (a change, the user's button, the API), with progress."""
     from income.progress import progress_report
-    from reports.services import recompute_job_fail, recompute_job_run
+    from reports.services import recompute_job_run
 
     def on_progress(phase: str, done: int, total: int) -> None:
         progress_report(
             kind="recompute", job_id=job_id, phase=phase, done=done, total=total, start=0, end=100
         )
 
-    try:
-        job = recompute_job_run(job_id=job_id, on_progress=on_progress)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries >= MAX_RETRIES:
-            logger.error("report_recompute_job %s: giving up after %r", job_id, error)
-            recompute_job_fail(job_id=job_id, error=repr(error))
-            raise
-        logger.warning(
-            "report_recompute_job %s: %r, retry %d of %d",
-            job_id, error, self.request.retries + 1, MAX_RETRIES,
-        )  # fmt: skip
-        raise self.retry(
-            exc=error if isinstance(error, Exception) else None,
-            countdown=retry_delay(self.request.retries),
-        ) from error
-    except Exception as error:
-        logger.exception("report_recompute_job %s failed", job_id)
-        recompute_job_fail(job_id=job_id, error=repr(error))
-        raise
+    job = recompute_job_run(job_id=job_id, on_progress=on_progress)
     if job is None:
         return None
     return {"job": job.pk, "months": job.months_written, "skipped": job.skipped}
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_kwargs={"max_retries": MAX_RETRIES},
-)
+@shared_task(base=RetryingTask, ignore_result=False)  # bench/recompute.py waits on it
 def report_recompute_owners(owner_ids: list[int], reason: str) -> int:
     """One chunk of a fan-out, recomputed as one batch; returns the months written."""
     from reports.services import recompute_owners
@@ -87,12 +70,7 @@ def _fan_out_recompute(owner_ids: Iterable[int], reason: str) -> int:
     return len(ids)
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_kwargs={"max_retries": MAX_RETRIES},
-)
+@shared_task(base=RetryingTask)
 def report_close_owner(owner_id: int, month: str) -> bool:
     """Close one user's month (ISO date of its first day) as part of the month-end fan-out."""
     from datetime import date
@@ -104,7 +82,7 @@ def report_close_owner(owner_id: int, month: str) -> bool:
     return report_month_close(owner=User.objects.get(pk=owner_id), month=date.fromisoformat(month))
 
 
-@shared_task
+@shared_task(ignore_result=False)  # read by tests/integration/test_report_worker.py
 def report_recompute_all(*, reason: str = "admin", owner_ids: list[int] | None = None) -> int:
     """Recompute every active user (or ``owner_ids``), fanned out over the workers."""
     from reports.selectors import owners_with_reports
@@ -115,7 +93,7 @@ def report_recompute_all(*, reason: str = "admin", owner_ids: list[int] | None =
     return sent
 
 
-@shared_task
+@shared_task(ignore_result=False)  # read by tests/integration/test_report_worker.py
 def report_sweep() -> int:
     """Nightly: recompute every user changed since their last snapshot; forget old jobs.
 
@@ -136,7 +114,7 @@ def report_sweep() -> int:
     return sent
 
 
-@shared_task
+@shared_task(ignore_result=False)  # read by tests/integration/test_report_worker.py
 def report_month_end_close() -> int:
     """On the first of a month: close last month for every user, fanned out."""
     from reports.selectors import owners_with_reports
@@ -149,12 +127,7 @@ def report_month_end_close() -> int:
     return sent
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_kwargs={"max_retries": MAX_RETRIES},
-)
+@shared_task(base=RetryingTask, ignore_result=False)  # read by tests/integration
 def digest_send_weekly() -> int:
     """Monday morning: last week's digest to every user who opted in, once per week."""
     from reports.services_digest import digest_send_weekly as send_weekly
@@ -175,14 +148,4 @@ def jobs_watchdog() -> dict[str, int]:
     }
 
 
-@worker_ready.connect
-def _watchdog_at_start(sender: object = None, **kwargs: object) -> None:
-    """A worker that starts (often: after one died) looks for stranded jobs at once and
-    again once a lease has passed, when the jobs of a worker that died just before it
-    started have run out of time: it need not wait for beat's next minute. Sent as
-    messages, so the check runs in a pool process and not in the parent."""
-    try:
-        jobs_watchdog.apply_async()
-        jobs_watchdog.apply_async(countdown=settings.JOBS_LEASE_SECONDS + 5)
-    except Exception:  # the broker went away again: the minutely beat will run it
-        logger.warning("jobs_watchdog: could not be sent at worker start", exc_info=True)
+watchdog_at_worker_start(jobs_watchdog)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from income.finance import figures
 from income.finance.csv_export import write_csv
@@ -29,6 +30,7 @@ from income.finance.schedule import add_months, month_start
 from income.formatting import format_month
 from income.progress import progress_read
 from income.views.exports import csv_response, german_formats
+from jobs.leases import jobs_lease
 from reports import selectors, services
 from reports.models import JobStatus, RecomputeJob, ReportSnapshot
 
@@ -218,7 +220,7 @@ def _percent(job: RecomputeJob) -> int | None:
 
 
 def _stalled(job: RecomputeJob) -> bool:
-    return job.stalled(now=timezone.now(), lease=services.jobs_lease())
+    return job.stalled(now=timezone.now(), lease=jobs_lease())
 
 
 def _job_response(
@@ -246,6 +248,7 @@ ALREADY_UNDER_WAY = gettext_lazy("A recompute is already under way; here is its 
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def report_recompute(request: HttpRequest) -> HttpResponse:
     """Queue a forced recompute; htmx gets the progress partial, a plain form the job page.
 
@@ -264,6 +267,7 @@ def report_recompute(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@vary_on_headers("HX-Request")
 def report_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress: the partial for htmx polls, a small page otherwise."""
     job = get_object_or_404(selectors.recompute_job_list(owner=_owner(request)), pk=pk)

@@ -20,6 +20,8 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
+from config.api.filtering import StrictOrderingFilter, ordering_pattern
+
 ERROR = "Error"
 VALIDATION_ERROR = "ValidationError"
 COMPONENTS: dict[str, dict[str, Any]] = {
@@ -118,18 +120,22 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     return result
 
 
-def decimal_pattern(*, whole_digits: int, places: int, signed: bool) -> str:
+def decimal_pattern(
+    *, whole_digits: int, places: int, signed: bool, blank_is_null: bool = False
+) -> str:
     """A decimal string as the field takes it: at least one digit, at most the field's.
 
     drf-spectacular's ``^-?\\d{0,w}(?:\\.\\d{0,p})?$`` also matches ``""``, ``"-"`` and
     ``"."``, and a minus sign where the field's ``min_value`` forbids one, all of which
-    the server rejects.
+    the server rejects. A nullable field (``blank_is_null``) takes a blank string as
+    null, as DRF's ``DecimalField`` does, so its pattern says so (issue 20).
     """
     sign = "-?" if signed else ""
     fraction = rf"(?:\.\d{{0,{places}}})?" if places else ""
     only_fraction = rf"|\.\d{{1,{places}}}" if places else ""
     whole = rf"\d{{1,{whole_digits}}}" if whole_digits else "0"
-    return rf"^{sign}(?:{whole}{fraction}{only_fraction})$"
+    blank = r"|\s*" if blank_is_null else ""
+    return rf"^(?:{sign}(?:{whole}{fraction}{only_fraction}){blank})$"
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -151,6 +157,7 @@ class AutoSchema(SpectacularAutoSchema):
                 whole_digits=field.max_whole_digits,
                 places=field.decimal_places or 0,
                 signed=minimum is None or Decimal(minimum) < 0,
+                blank_is_null=field.allow_null,
             )
             # On a string, JSON Schema validators skip these; they tell a client the range.
             if minimum is not None:
@@ -160,18 +167,38 @@ class AutoSchema(SpectacularAutoSchema):
         return schema
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
-        """``?ordering=`` with the fields the view sorts by, each also descending (``-``)."""
+        """``?ordering=`` as the server parses it: a comma-separated list of the view's sort
+        keys, each optionally prefixed with ``-`` (``StrictOrderingFilter``).
+
+        A string with a pattern rather than an array with ``explode: false``: generators
+        send an array as repeated parameters, of which the server reads one; a string is
+        sent as written (``"-gross,date"``), and the pattern refuses what the server does.
+        """
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
-        fields = getattr(self.view, "ordering_fields", None)
+        ordering = next(
+            (
+                backend()
+                for backend in getattr(self.view, "filter_backends", ())
+                if isinstance(backend, type) and issubclass(backend, StrictOrderingFilter)
+            ),
+            None,
+        )
         for parameter in parameters:
-            if parameter["name"] == "ordering" and isinstance(fields, list | tuple):
-                names = [name for field in fields for name in (field, f"-{field}")]
-                parameter["schema"] = {"type": "string", "enum": names}
-                parameter["description"] = "Sort by this field; a leading minus sorts descending."
+            keys = ordering.ordering_keys(self.view) if ordering is not None else []
+            if parameter["name"] == "ordering" and keys:
+                parameter["schema"] = {"type": "string", "pattern": ordering_pattern(keys)}
+                parameter["description"] = (
+                    "Sort keys separated by commas (no spaces), each one of "
+                    + ", ".join(keys)
+                    + "; a leading '-' sorts by it descending. Example: "
+                    + f"'-{keys[0]}'"
+                    + (f" or '{keys[1]},-{keys[0]}'." if len(keys) > 1 else ".")
+                )
         return parameters
 
     def _get_pagination_parameters(self) -> list[dict[str, Any]]:
-        """``?limit=`` above the maximum page answers the maximum page, not an error."""
+        """``?limit=`` above the maximum page answers the maximum page, not an error; below
+        1, like a negative ``?offset=``, is a 400 (``ClampedLimitOffsetPagination``)."""
         parameters: list[dict[str, Any]] = super()._get_pagination_parameters()  # type: ignore[no-untyped-call]
         paginator = self._get_paginator()  # type: ignore[no-untyped-call]
         maximum = getattr(paginator, "max_limit", None)
@@ -179,8 +206,12 @@ class AutoSchema(SpectacularAutoSchema):
             if parameter["name"] == "limit" and maximum:
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
                 parameter["description"] = (
-                    f"Results per page, at most {maximum}: a larger limit answers {maximum}."
+                    f"Results per page, at most {maximum}: a larger limit answers {maximum}; "
+                    "below 1 or not a whole number is a 400."
                 )
             elif parameter["name"] == "offset":
                 parameter["schema"] = {**parameter["schema"], "minimum": 0}
+                parameter["description"] = (
+                    "Rows to skip before the page; below 0 or not a whole number is a 400."
+                )
         return parameters

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +15,7 @@ from imports.parsing.columns import FIELDS
 from imports.parsing.messages import SKIP_REASONS
 from income.api.serializers import OwnedSourceField
 from income.progress import progress_read
+from jobs.leases import jobs_lease
 
 
 @extend_schema_field(
@@ -154,10 +156,19 @@ class PaymentImportSerializer(serializers.ModelSerializer):  # type: ignore[type
         )  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: PaymentImport) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        if instance.stalled(now=timezone.now(), lease=jobs_lease()):
+            # Its worker stopped beating (issue 25): it waits for the next, as a queued one.
+            data["status"] = ImportStatus.QUEUED.value
+        return data
+
     @extend_schema_field(ImportProgressSerializer(allow_null=True))
     def get_progress(self, upload: PaymentImport) -> dict[str, Any] | None:
         if upload.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             return None
+        if upload.stalled(now=timezone.now(), lease=jobs_lease()):
+            return None  # the last worker's figure is not moving any more
         progress = progress_read(kind="import", job_id=upload.pk)
         return None if progress is None else dict(ImportProgressSerializer(progress).data)
 

@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from config.api.parsers import BoundedMultiPartParser, BoundedUploadMixin
 from imports import selectors, services
 from imports.api.serializers import (
     ImportMappingSerializer,
@@ -37,15 +37,23 @@ from income.api.views import OwnedViewSet
         "no mapping; preview a file to see how it is read before importing it."
     )
 )
-class PaymentImportViewSet(OwnedViewSet):
-    """Upload a statement to import, and follow the job; no edits, the file is not sent back."""
+class PaymentImportViewSet(BoundedUploadMixin, OwnedViewSet):
+    """Upload a statement to import, and follow the job; no edits, the file is not sent back.
+
+    A file over ``IMPORT_MAX_BYTES`` is refused while it is read, with a 413, before
+    anything is stored (``config.api.parsers``).
+    """
 
     serializer_class = PaymentImportSerializer
-    parser_classes = [MultiPartParser]
+    parser_classes = [BoundedMultiPartParser]
     http_method_names = ["get", "post", "head", "options"]
     filterset_fields = ("status",)
     ordering_fields = ("created_at",)
     ordering = ("-created_at", "-id")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(settings.IMPORT_MAX_BYTES)
 
     def get_queryset(self) -> QuerySet[PaymentImport]:
         if getattr(self, "swagger_fake_view", False):  # the schema has no caller

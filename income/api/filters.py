@@ -11,9 +11,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
 
+from config.api.filtering import (
+    StrictBooleanFilter,
+    StrictFilterSet,
+    StrictOrderingFilter,
+    ordering_terms,
+)
 from income import selectors
 from income.models import AssetValue, EffortLog, IncomeSource, Payment, SubscriptionPeriod
 
@@ -31,16 +35,16 @@ def source_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(queryset=own_sources)
 
 
-class SourceFilter(django_filters.FilterSet):  # type: ignore[misc]
+class SourceFilter(StrictFilterSet):
     category = django_filters.CharFilter(field_name="category__slug", help_text=CATEGORY_HELP)
-    passive = django_filters.BooleanFilter(field_name="category__is_passive")
+    passive = StrictBooleanFilter(field_name="category__is_passive")
 
     class Meta:
         model = IncomeSource
         fields = ("status", "currency", "category", "passive", "payout_rhythm")
 
 
-class PaymentFilter(django_filters.FilterSet):  # type: ignore[misc]
+class PaymentFilter(StrictFilterSet):
     source = source_filter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -65,7 +69,7 @@ class PaymentFilter(django_filters.FilterSet):  # type: ignore[misc]
         return selectors.payment_text_search(payments=queryset, text=value)
 
 
-class PaymentOrderingFilter(OrderingFilter):
+class PaymentOrderingFilter(StrictOrderingFilter):
     """``?ordering=date,-gross``: the keys of ``selectors.PAYMENT_ORDERINGS`` (the web list's
     sort), ``-`` for descending; an unknown key is a 400, not silently ignored."""
 
@@ -74,25 +78,21 @@ class PaymentOrderingFilter(OrderingFilter):
         "a leading '-' sorts descending. Default: -date (newest first)."
     )
 
+    def ordering_keys(self, view: Any, queryset: QuerySet[Any] | None = None) -> list[str]:
+        return list(selectors.PAYMENT_ORDERINGS)
+
     def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> Any:
-        raw = request.query_params.get(self.ordering_param, "")
-        keys = [key for key in raw.split(",") if key.strip()]
+        keys = ordering_terms(
+            request.query_params.get(self.ordering_param),
+            keys=self.ordering_keys(view),
+            parameter=self.ordering_param,
+        )
         if not keys:
             return queryset
-        order = selectors.payment_ordering(keys)
-        if order is None:
-            raise ValidationError(
-                {
-                    self.ordering_param: [
-                        "Unknown sort key. Use date, source, gross, net or created_at, "
-                        "each optionally prefixed with '-'."
-                    ]
-                }
-            )
-        return queryset.order_by(*order)
+        return queryset.order_by(*(selectors.payment_ordering(keys) or ()))
 
 
-class PeriodFilter(django_filters.FilterSet):  # type: ignore[misc]
+class PeriodFilter(StrictFilterSet):
     source = source_filter()
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
@@ -102,7 +102,7 @@ class PeriodFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ("source", "month_from", "month_to")
 
 
-class AssetValueFilter(django_filters.FilterSet):  # type: ignore[misc]
+class AssetValueFilter(StrictFilterSet):
     source = source_filter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -112,7 +112,7 @@ class AssetValueFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ("source", "date_from", "date_to")
 
 
-class EffortLogFilter(django_filters.FilterSet):  # type: ignore[misc]
+class EffortLogFilter(StrictFilterSet):
     source = source_filter()
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")

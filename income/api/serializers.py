@@ -377,7 +377,8 @@ class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore
         validators: list[Any] = []
 
     def _month(self, period: SubscriptionPeriod) -> SubscriptionMonth:
-        months: dict[int, SubscriptionMonth] = self.context.setdefault("months", {})
+        # The stubs type the context as a Mapping; DRF keeps the dict the view passed.
+        months: dict[int, SubscriptionMonth] = self.context.setdefault("months", {})  # type: ignore[attr-defined]
         if period.pk not in months:
             request = self.context["request"]
             (months[period.pk],) = subscription_months(owner=request.user, periods=[period])
@@ -423,7 +424,27 @@ MONEY = {"max_digits": None, "decimal_places": 2}
 
 
 class ShareSerializer(PlainReadSerializer):
-    key = serializers.CharField()
+    """One part of a concentration dimension: `code` identifies it, `label` shows it."""
+
+    key = serializers.CharField(
+        help_text=_(
+            "The part's name as shown, the same as label; kept for clients written before "
+            "code and label. Changes with the language (categories) and with a rename."
+        )
+    )
+    code = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "The part's stable code, which no language or rename changes: the source's id "
+            "(as text), the category's slug, the currency's or country's ISO code, the "
+            "platform as entered. Null for the part whose platform or country is not "
+            "recorded."
+        ),
+    )
+    # The metaclass takes declared fields off the class: ``Field.label`` stays intact.
+    label = serializers.CharField(  # type: ignore[assignment]
+        source="key", help_text=_("The part's name to show, in the answer's language.")
+    )
     amount = FigureField(decimal_places=2)
     share = FigureField(decimal_places=4)
 

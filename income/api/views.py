@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, cast
 
@@ -11,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status, viewsets
@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.filtering import StrictFilterBackend
 from income import reporting, selectors, services
 from income.api.filters import (
     AssetValueFilter,
@@ -152,7 +153,7 @@ class PaymentViewSet(OwnedViewSet):
     queryset = Payment.objects.none()  # the schema's model; rows: get_queryset
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
-    filter_backends = [DjangoFilterBackend, PaymentOrderingFilter]
+    filter_backends = [StrictFilterBackend, PaymentOrderingFilter]
 
     def get_queryset(self) -> QuerySet[Payment]:
         return selectors.payment_search(owner=self.owner())
@@ -400,6 +401,9 @@ class HelpArticleViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-ar
 
 #: The days ``?as_of=`` may name.
 AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+#: ``?as_of=`` as the schema writes it: YYYY-MM-DD within ``AS_OF_RANGE`` (``parse_date``
+#: alone also takes "20250105" and "2025-1-5", which a date in the schema is not).
+AS_OF_PATTERN = r"^(?:19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 
 
 class DashboardView(APIView):
@@ -409,7 +413,7 @@ class DashboardView(APIView):
         parameters=[
             OpenApiParameter(
                 "as_of",
-                OpenApiTypes.DATE,
+                {"type": "string", "format": "date", "pattern": AS_OF_PATTERN},
                 required=False,
                 description="A day from 1900-01-01 to 2999-12-31; today when left out.",
             )
@@ -419,8 +423,11 @@ class DashboardView(APIView):
     def get(self, request: Request) -> Response:
         as_of = timezone.localdate()
         if "as_of" in request.query_params:
+            raw = request.query_params["as_of"]
             try:
-                parsed = parse_date(request.query_params["as_of"])
+                parsed = (
+                    parse_date(raw) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw) else None
+                )
             except ValueError:  # well formed but impossible, e.g. 2025-02-30
                 parsed = None
             if parsed is None:

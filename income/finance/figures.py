@@ -485,33 +485,50 @@ def _projected_payback(*, shortfall: Decimal, recent: Decimal, last: date, horiz
 # ----------------------------------------------------------------------- concentration
 @dataclass(frozen=True)
 class Share:
-    """One slice of the concentration view: a source, category, currency, payer or country."""
+    """One slice of the concentration view: a source, category, currency, payer or country.
+
+    ``key`` is what the part is called, as shown (a source's name, a category's name in
+    the language of the moment); ``code`` names it in a way no language or renaming
+    changes (a source's id, a category's slug, a currency or country code, the platform
+    as entered), so an API client can tell parts apart (issue 20). ``code`` is None for
+    the part whose platform or country was not recorded, and for shares made without
+    labels.
+    """
 
     key: str
     amount: Decimal
     share: Decimal
+    code: str | None = None
 
 
-def concentration(amounts: Mapping[str, Decimal]) -> list[Share]:
+def concentration(
+    amounts: Mapping[str, Decimal], *, labels: Mapping[str, str] | None = None
+) -> list[Share]:
     """Each key's share of passive net TTM (§3), largest first (ties by key).
 
     Shares are of the total of the positive amounts only: a loss-making source carries
     nothing, and counting it would push the others' shares past 100 %. It is still
     listed, with share 0, so the view shows every source. Empty when nothing positive
     was earned, where shares do not exist.
+
+    With ``labels`` the amounts are keyed by each part's stable code: a share's ``key``
+    is its label (ties go by it, as they went by the name the view shows) and ``code``
+    the code. Keyed by code, two sources of one name stay two parts.
     """
     with localcontext(EXACT):
         total = sum((amount for amount in amounts.values() if amount > ZERO), ZERO)
         if total <= ZERO:
             return []
-        rows = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
+        named = {code: (labels.get(code, code) if labels is not None else code) for code in amounts}
+        rows = sorted(amounts.items(), key=lambda item: (-item[1], named[item[0]], item[0]))
         return [
             Share(
-                key=key,
+                key=named[code],
                 amount=amount,
                 share=to_ratio(amount / total if amount > ZERO else ZERO),
+                code=code if labels is not None and code != UNKNOWN_KEY else None,
             )
-            for key, amount in rows
+            for code, amount in rows
         ]
 
 

@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from income import selectors, services
 from income.finance.errors import DomainError
@@ -197,6 +198,7 @@ def _focus(form: PaymentQuickAddForm, name: str) -> None:
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def payment_create(request: HttpRequest) -> HttpResponse:
     owner = _owner(request)
     form = PaymentQuickAddForm(request.POST, owner=owner)

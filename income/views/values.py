@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from income import reporting, selectors, services
 from income.formatting import format_money
@@ -89,6 +90,7 @@ def _section(
 
 @login_required
 @require_http_methods(METHODS)
+@vary_on_headers("HX-Request")
 def asset_value_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The one record page with an htmx answer: the whole section, swapped in place."""
     source = own_source(request, pk)

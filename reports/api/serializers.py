@@ -6,6 +6,7 @@ the dashboard API writes them; every field is listed.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -17,8 +18,9 @@ from income.api.fields import FigureField
 from income.api.serializers import ShareSerializer
 from income.definitions import definition, described
 from income.models import CURRENCY_CHOICES
+from jobs.leases import jobs_lease
+from reports.dashboard import Categories, stored_concentration, stored_sources
 from reports.models import RecomputeJob, ReportSnapshot
-from reports.services import jobs_lease
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
@@ -116,7 +118,16 @@ class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
 
     id = serializers.IntegerField()
     name = serializers.CharField()
-    category = serializers.CharField(help_text=_("The category's slug."))
+    category = serializers.CharField(
+        help_text=_("The category's slug; category_id is its id, as a source's category.")
+    )
+    category_id = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "The category's id, as in /api/v1/categories/; null only if the category was "
+            "removed since."
+        ),
+    )
     gross = FigureField(decimal_places=2, required=False)
     net = FigureField(decimal_places=2, required=False)
     net_ttm = FigureField(decimal_places=2)
@@ -185,11 +196,12 @@ class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
 class ReportDetailSerializer(ReportSnapshotSerializer):
     """A month with what was true of it while it was current: sources and concentration."""
 
-    sources = SnapshotSourceSerializer(many=True, read_only=True)
-    concentration = serializers.DictField(
-        child=ShareSerializer(many=True),
-        read_only=True,
-        help_text=_("Share of passive net, 12 months, by source, category, currency, …"),
+    sources = serializers.SerializerMethodField()
+    concentration = serializers.SerializerMethodField(
+        help_text=_(
+            "Share of passive net, 12 months, by source, category, currency, platform and "
+            "country; each part with its stable code and its label."
+        )
     )
     missing_rates = serializers.ListField(
         child=serializers.CharField(),
@@ -205,6 +217,27 @@ class ReportDetailSerializer(ReportSnapshotSerializer):
             "missing_rates",
         )
         read_only_fields = fields
+
+    @cached_property
+    def _categories(self) -> Categories:
+        return Categories()  # one query, shared by the sources and the concentration
+
+    @extend_schema_field(SnapshotSourceSerializer(many=True))
+    def get_sources(self, snapshot: ReportSnapshot) -> list[dict[str, Any]]:
+        rows = stored_sources(snapshot.sources or [], categories=self._categories)
+        return list(SnapshotSourceSerializer(rows, many=True).data)
+
+    @extend_schema_field(serializers.DictField(child=ShareSerializer(many=True)))
+    def get_concentration(self, snapshot: ReportSnapshot) -> dict[str, list[dict[str, Any]]]:
+        shares = stored_concentration(
+            snapshot.concentration or {},
+            sources=snapshot.sources or [],
+            categories=self._categories,
+        )
+        share = ShareSerializer()
+        return {
+            key: [share.to_representation(item) for item in items] for key, items in shares.items()
+        }
 
 
 class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]

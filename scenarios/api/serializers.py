@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,19 @@ class ScenarioResultField(serializers.JSONField):
     """The stored result, typed in the schema so a generated client reads its figures."""
 
 
+class SourceIdsField(serializers.ManyRelatedField):
+    """The linked sources: a list of the caller's source ids.
+
+    DRF's many-related field takes any iterable, so ``{}`` (a dict's keys) passed as an
+    empty list and cleared the links, while the schema says array (issue 20).
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A saved plan. To save a calculator result as a scenario that reproduces it (the
     same end capital, gross and net as POST /api/v1/calculator/), create one with
@@ -47,7 +61,7 @@ class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     additional_income and inflation 0; its projection's "calculation" then holds the
     calculator's figures."""
 
-    sources = OwnedSourceField(many=True, required=False)
+    sources = SourceIdsField(child_relation=OwnedSourceField(), required=False)
     result = ScenarioResultField(read_only=True)
 
     class Meta:

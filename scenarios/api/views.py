@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 from django.contrib.auth.models import User
@@ -70,6 +71,9 @@ class ScenarioViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
 
 
 MAX_COMPARED = 4
+#: ``?ids=`` of the comparison: one to ``MAX_COMPARED`` ids, commas between, nothing else.
+_ID = "[1-9][0-9]{0,17}"
+COMPARE_IDS_PATTERN = rf"^{_ID}(?:,{_ID}){{0,{MAX_COMPARED - 1}}}$"
 
 
 class ScenarioAnalysisViewSet(ScenarioViewSet):
@@ -78,7 +82,10 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "months", OpenApiTypes.BOOL, required=False, description="include monthly rows"
+                "months",
+                OpenApiTypes.BOOL,
+                required=False,
+                description="true: with the monthly rows (1 too); false or left out: without.",
             )
         ],
         responses={200: ProjectionSerializer},
@@ -89,13 +96,22 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
         saved calculation (tax_timing "at_end") also the calculator's figures."""
         outcome = services.scenario_run(scenario=self.get_object(), today=timezone.localdate())
         data = ProjectionSerializer(outcome).data
-        if request.query_params.get("months") not in ("1", "true"):
+        months = request.query_params.get("months", "false")
+        if months not in ("true", "false", "1", "0"):
+            raise ValidationError({"months": [_("Enter true or false.")]})
+        if months in ("false", "0"):
             data.pop("months", None)
         return Response(data)
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("ids", OpenApiTypes.STR, required=True, description="e.g. 1,2,3")
+            OpenApiParameter(
+                "ids",
+                # As ``object_ids`` reads it: one to MAX_COMPARED ids, separated by commas.
+                {"type": "string", "pattern": COMPARE_IDS_PATTERN},
+                required=True,
+                description=f"One to {MAX_COMPARED} of your scenario ids, e.g. 1,2,3",
+            )
         ],
         # The ids are in the query, so the schema hook's 404 for a path id does not reach it.
         responses={
@@ -116,6 +132,9 @@ class ScenarioAnalysisViewSet(ScenarioViewSet):
             ids = object_ids([raw])
         except ValueError:
             raise ValidationError({"ids": [_("Give scenario ids separated by commas.")]}) from None
+        if not re.fullmatch(COMPARE_IDS_PATTERN, raw) and 1 <= len(ids) <= MAX_COMPARED:
+            # Empty parts or spaces ("1,,2", "1, 2"): refused, as the schema's pattern does.
+            raise ValidationError({"ids": [_("Give scenario ids separated by commas.")]})
         if not 1 <= len(ids) <= MAX_COMPARED:
             raise ValidationError(
                 {"ids": [_("Compare one to %(max)s scenarios.") % {"max": MAX_COMPARED}]}

@@ -90,7 +90,9 @@ def test_many_logins_never_lock_the_owner_out(
     assert AuthToken.objects.filter(user=alice).count() == settings.API_TOKENS_PER_USER
 
 
-def test_register_creates_user_profile_and_token(api_client: APIClient, db: None) -> None:
+def test_register_creates_user_and_profile_and_login_gives_the_token(
+    api_client: APIClient, db: None
+) -> None:
     response = api_client.post(
         "/api/v1/auth/register/",
         {
@@ -103,9 +105,11 @@ def test_register_creates_user_profile_and_token(api_client: APIClient, db: None
         format="json",
     )
     assert response.status_code == 201, response.content
+    assert set(response.json()) == {"detail"}  # issue 20: no token at sign-up
     profile = Profile.objects.get(user__username="carol")
     assert (profile.language, profile.base_currency) == ("de", "CHF")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    token = login(api_client, "carol", "a-long-passphrase-42")["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/me/").json()["base_currency"] == "CHF"
 
 
@@ -156,8 +160,14 @@ def test_register_with_a_taken_email_tells_nothing_about_who_has_an_account(
         {"username": "dave", "email": "ALICE@example.com", "password": "a-long-passphrase-42"},
         format="json",
     )
-    assert response.status_code == 201
-    assert set(response.json()) == {"token", "expiry"}
+    fresh = api_client.post(
+        "/api/v1/auth/register/",
+        {"username": "erin", "email": "erin@example.com", "password": "a-long-passphrase-42"},
+        format="json",
+    )
+    assert response.status_code == fresh.status_code == 201
+    assert response.json() == fresh.json()
+    assert not User.objects.filter(username="dave").exists()  # issue 20: one per address
 
 
 def test_register_is_refused_while_signup_is_closed(

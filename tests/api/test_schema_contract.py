@@ -79,6 +79,12 @@ def test_limit_ordering_and_as_of_are_documented(schema: dict[str, Any]) -> None
     assert "slug" in by_name["category"]["description"]
     sources = schema["paths"]["/api/v1/sources/"]["get"]["parameters"]
     ordering = next(p for p in sources if p["name"] == "ordering")
-    assert {"name", "-name", "start_date", "-start_date"} <= set(ordering["schema"]["enum"])
+    # A comma-separated list of keys, each optionally descending (issue 20: the server
+    # takes lists, and a generated client sends one string).
+    keys = re.compile(ordering["schema"]["pattern"])
+    for accepted in ("name", "-name", "start_date", "-start_date", "name,-start_date"):
+        assert keys.fullmatch(accepted), accepted
+    for refused in ("nope", "--name", "name,", "name,,start_date"):
+        assert not keys.fullmatch(refused), refused
     dashboard = schema["paths"]["/api/v1/dashboard/"]["get"]["parameters"]
     assert "1900-01-01" in next(p for p in dashboard if p["name"] == "as_of")["description"]

@@ -13,6 +13,7 @@ once, released together by a barrier.
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -254,3 +255,30 @@ def test_twenty_parallel_deletes_of_one_row_answer_one_204(served: App) -> None:
         answers = at_once(served, "DELETE", path, [None] * 20, token=user["token"])
         assert statuses(answers) == {204: 1, 404: 19}, (path, answers)
         assert send(f"{served.url}{path}", "GET", user["token"])[0] == 404
+
+
+def test_parallel_undos_of_one_delete_restore_it_once(served: App) -> None:
+    """Of ten undos of one deletion at once one restores; the others get the typed 400
+    of a used token, as a second undo does after the first (issue 20)."""
+    user = served.users[0]
+    body = {"source": user["etf"], "date": "2024-07-01", "gross": "8.00", "external_id": "u-1"}
+    status, text = send(f"{served.url}/api/v1/payments/", "POST", user["token"], body)
+    assert status == 201, text
+    path = f"/api/v1/payments/{json.loads(text)['id']}/"
+    for _trial in range(3):
+        request = urllib.request.Request(  # noqa: S310 (the test's own server)
+            f"{served.url}{path}",
+            method="DELETE",
+            headers={"Authorization": f"Token {user['token']}"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            token = response.headers["Undo-Token"]
+        answers = at_once(
+            served, "POST", "/api/v1/payments/undo/", [{"token": token}] * 10, token=user["token"]
+        )
+        no_5xx(answers)
+        assert statuses(answers) == {200: 1, 400: 9}, answers
+        refused = {text for status, text in answers if status == 400}
+        assert refused == {'{"token":["These payments were already restored."]}'}, refused
+        listed = get(served, f"/api/v1/payments/?source={user['etf']}&limit=100")
+        assert [row["external_id"] for row in listed["results"]].count("u-1") == 1

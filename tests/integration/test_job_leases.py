@@ -3,7 +3,7 @@ settings (a one-hour visibility timeout, a one-minute lease) the job is finished
 the next worker within two minutes of its start, not after an hour.
 
 No beat runs here: the worker that starts looks again once a lease has passed
-(``reports.tasks._watchdog_at_start``); beat's minutely run is the same service
+(``jobs.watchdog.watchdog_at_worker_start``); beat's minutely run is the same service
 (tests/reports/test_job_leases.py).
 """
 
@@ -18,8 +18,8 @@ from celery import Celery
 from django.conf import settings
 from django.utils import timezone
 
+from jobs.leases import jobs_lease
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.services import jobs_lease
 from tests.integration.test_report_worker import (  # noqa: F401  (fixtures)
     _assert_current_month_is_right,
     _snapshots_per_month,

@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 
 from income import services
 from income.models import Profile
+from jobs.leases import worker_name
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.services import (
     QUEUE_UNREACHABLE,
@@ -31,7 +32,6 @@ from reports.services import (
     recompute_job_run,
     recompute_on_change,
     report_recompute,
-    worker_name,
 )
 from tests.factories import SourceFactory
 

@@ -110,8 +110,9 @@ def test_latest_has_the_sources_and_the_concentration(
     assert etf["net_ttm"] == "12000.00"
     assert etf["ltv"] is None
     assert {row["name"] for row in body["sources"]} == {"ETF", "Salary"}
+    etf_id = next(row["id"] for row in body["sources"] if row["name"] == "ETF")
     assert body["concentration"]["source"] == [
-        {"key": "ETF", "amount": "12000.00", "share": "1.0000"}
+        {"key": "ETF", "code": str(etf_id), "label": "ETF", "amount": "12000.00", "share": "1.0000"}
     ]
     assert body["missing_rates"] == []
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -588,7 +589,9 @@ def test_invalid_calculator_inputs_save_nothing(alice_client: Client) -> None:
     assert not Scenario.objects.exists()
 
 
-def test_a_visitor_keeps_the_calculator_result_by_signing_up(client: Client, db: None) -> None:
+def test_a_visitor_keeps_the_calculator_result_by_signing_up(
+    client: Client, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
     assert client.get(reverse("calculator"), SEED_CALCULATOR).status_code == 200
     response = client.post(reverse("scenario_from_calculator"), SEED_CALCULATOR)
     assert response.status_code == 302
@@ -598,17 +601,23 @@ def test_a_visitor_keeps_the_calculator_result_by_signing_up(client: Client, db:
     html = client.get(response["Location"]).content.decode()
     assert "Create an account to keep this result" in html
     assert f'name="next" value="{claim}"' in html
-    response = client.post(
-        reverse("signup"),
-        {
-            "username": "carol",
-            "email": "carol@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "base_currency": "EUR",
-            "next": claim,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("signup"),
+            {
+                "username": "carol",
+                "email": "carol@example.com",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "base_currency": "EUR",
+                "next": claim,
+            },
+        )
+    # Issue 20: sign-up ends on "check your mail"; the link logs in and leads on.
+    assert response["Location"] == reverse("account_email_verification_sent")
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", str(mail.outbox[0].body))
+    assert link
+    response = client.post(link.group(1))
     assert response["Location"] == claim
     response = client.get(claim)
     scenario = Scenario.objects.get(owner__username="carol")
