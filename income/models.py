@@ -13,8 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
-from income.finance.money import payment_net
+from finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
+from finance.money import payment_net
 from income.preferences import preferences_remember
 
 CURRENCY_CHOICES = [(code, code) for code in CURRENCY_CODES]

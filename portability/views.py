@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from config.uploads import bounded_upload
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from income.progress import progress_read
 from portability import selectors, services
 from portability.forms import MAX_IMPORT_BYTES, DeleteForm, ImportForm

@@ -27,11 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from income.finance.errors import DomainError
-from income.finance.rounding import to_cents
+from finance.errors import DomainError
+from finance.rounding import to_cents
 from income.formatting import format_month
-from income.forms import CalculatorForm
-from income.forms_income import add_service_errors
+from income.forms.base import add_service_errors
+from income.forms.calculator import CalculatorForm
 from income.ids import object_ids
 from income.models import IncomeSource, Profile
 from income.services import profile_get_or_create
