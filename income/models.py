@@ -8,14 +8,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
 from finance.money import payment_net
-from income.preferences import preferences_remember
 
 CURRENCY_CHOICES = [(code, code) for code in CURRENCY_CODES]
 ZERO = Decimal(0)
@@ -331,17 +329,6 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.base_currency}, {self.language})"
-
-
-def _profile_saved(sender: type[Profile], instance: Profile, **kwargs: object) -> None:
-    """Every page reads theme and date style from the cache (income/preferences.py); a save
-    from anywhere (settings, API, admin) writes the new values there."""
-    preferences_remember(
-        user_id=instance.user_id, theme=instance.theme, date_style=instance.date_style
-    )
-
-
-post_save.connect(_profile_saved, sender=Profile, dispatch_uid="profile_preferences_cache")
 
 
 class SourceStatus(models.TextChoices):
