@@ -17,8 +17,8 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from finance.schedule import add_months, month_start
 from income.changes import owner_data_changed
-from income.finance.schedule import add_months, month_start
 from income.models import ExchangeRate, IncomeCategory, IncomeSource, Payment, Profile, TaxProfile
 from reports.models import ReportSnapshot
 

@@ -141,12 +141,12 @@ def main() -> None:
     from django.db import connection, transaction
 
     from bench._data import users_with_sources
+    from finance.currencies import CURRENCY_CODES
     from imports.models import PaymentImport, SourceAlias
     from imports.parsing.presets import detect_layout
     from imports.parsing.statement import parse_statement
     from imports.services import alias_key, payment_import_start, payment_import_upload
     from imports.tasks import payment_import_process
-    from income.finance.currencies import CURRENCY_CODES
     from income.models import IncomeSource, Payment
     from reports.models import RecomputeJob
 

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from finance.currencies import CURRENCY_CODES
 from imports.models import PaymentImport
 from imports.parsing import kinds
 from imports.parsing.columns import FIELDS
@@ -27,7 +28,6 @@ from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.options import AUTO
 from imports.parsing.statement import TypeValue
 from imports.services import Preview, SourcePlan
-from income.finance.currencies import CURRENCY_CODES
 from income.models import IncomeCategory, IncomeSource
 
 #: The fields of a statement as the mapping step names them.

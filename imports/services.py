@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from finance.currencies import CURRENCY_CODES
+from finance.errors import DomainError
 from imports.models import ImportMapping, ImportStatus, PaymentImport, SourceAlias
 from imports.parsing.options import Options, OptionsError
 from imports.parsing.presets import PRESETS, Preset, detect_layout
@@ -44,8 +46,6 @@ from imports.parsing.statement import (
 from income.changes import owner_data_changed
 from income.collector import collector_paused
 from income.dispatch import task_send_on_commit
-from income.finance.currencies import CURRENCY_CODES
-from income.finance.errors import DomainError
 from income.models import IncomeCategory, IncomeSource, Payment
 from income.services import (
     model_assign_and_save,

@@ -30,14 +30,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from config.uploads import bounded_upload
+from finance.errors import DomainError
+from finance.money import payment_net
 from imports import selectors, services
 from imports.forms import FIELD_LABELS, PreviewForm, UploadForm
 from imports.models import ImportStatus, PaymentImport
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.presets import PRESETS
 from income import selectors as income_selectors
-from income.finance.errors import DomainError
-from income.finance.money import payment_net
 from income.ids import object_id
 from income.progress import progress_read
 from jobs.leases import jobs_lease

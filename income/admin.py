@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from finance.errors import DomainError
 from income import services
 from income.changes import owner_data_changed
-from income.finance.errors import DomainError
 from income.models import (
     AssetValue,
     EffortLog,

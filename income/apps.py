@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IncomeConfig(AppConfig):
     name = "income"
     verbose_name = _("Income")
+
+    def ready(self) -> None:
+        # The profile's save keeps the preferences cache current in every process (web
+        # and worker alike), not only where the middleware imported the module.
+        from income import preferences  # noqa: F401

@@ -42,7 +42,7 @@ GROUPS: tuple[FigureGroup, ...] = (
     FigureGroup(
         title=_("Income"),
         figures=(
-            # income.finance.money.payment_net
+            # finance.money.payment_net
             FigureDefinition(
                 key="net",
                 label=_("Net"),
@@ -52,7 +52,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "payment's date (the latest ECB rate on or before it)."
                 ),
             ),
-            # income.finance.figures.ttm
+            # finance.figures.ttm
             FigureDefinition(
                 key="passive_net_ttm",
                 label=_("Passive net, last 12 months"),
@@ -62,7 +62,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "figure is the same before tax and fees."
                 ),
             ),
-            # income.finance.figures.complete_months_average
+            # finance.figures.complete_months_average
             FigureDefinition(
                 key="average_month",
                 label=_("Average month"),
@@ -81,7 +81,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "averages and trend lines."
                 ),
             ),
-            # income.finance.figures.passive_share
+            # finance.figures.passive_share
             FigureDefinition(
                 key="passive_share",
                 label=_("Passive share"),
@@ -95,7 +95,7 @@ GROUPS: tuple[FigureGroup, ...] = (
     FigureGroup(
         title=_("Expenses and independence"),
         figures=(
-            # income.finance.figures.expense_coverage / complete_months_coverage
+            # finance.figures.expense_coverage / complete_months_coverage
             FigureDefinition(
                 key="expense_coverage",
                 label=_("Expenses covered"),
@@ -106,7 +106,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "complete months, so it does not dip while a month is running."
                 ),
             ),
-            # income.finance.figures.independent_since
+            # finance.figures.independent_since
             FigureDefinition(
                 key="independent_since",
                 label=_("Independent since"),
@@ -140,7 +140,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "differs from the average month, which is what was received."
                 ),
             ),
-            # income.finance.figures.concentration / concentration_warning
+            # finance.figures.concentration / concentration_warning
             FigureDefinition(
                 key="concentration",
                 label=_("Concentration"),
@@ -161,7 +161,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                 label=_("Net to date"),
                 definition=_("All net income the source has paid since its start."),
             ),
-            # income.finance.figures.effective_hourly_rate
+            # finance.figures.effective_hourly_rate
             FigureDefinition(
                 key="effective_hourly_rate",
                 label=_("Per hour"),
@@ -171,7 +171,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "really?"
                 ),
             ),
-            # income.finance.figures.cash_roi
+            # finance.figures.cash_roi
             FigureDefinition(
                 key="cash_roi",
                 label=_("Cash ROI"),
@@ -182,7 +182,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "total return instead; active sources have none."
                 ),
             ),
-            # income.finance.figures.full_roi
+            # finance.figures.full_roi
             FigureDefinition(
                 key="full_roi",
                 label=_("Full ROI"),
@@ -191,7 +191,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "of one hour, counted as money put in."
                 ),
             ),
-            # income.finance.figures.payback_month
+            # finance.figures.payback_month
             FigureDefinition(
                 key="payback",
                 label=_("Payback"),
@@ -202,13 +202,13 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "the asset is still yours. Active sources have none."
                 ),
             ),
-            # income.finance.figures.money_put_in
+            # finance.figures.money_put_in
             FigureDefinition(
                 key="money_put_in",
                 label=_("Money put in"),
                 definition=_("The upfront money plus the costs to date."),
             ),
-            # income.finance.figures.total_return
+            # finance.figures.total_return
             FigureDefinition(
                 key="total_return",
                 label=_("Total return"),
@@ -219,7 +219,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "is recorded."
                 ),
             ),
-            # income.finance.figures.income_yield
+            # finance.figures.income_yield
             FigureDefinition(
                 key="income_yield",
                 label=_("Income yield"),
@@ -229,7 +229,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "until a value is recorded, divided by the upfront money."
                 ),
             ),
-            # income.finance.figures.yield_on_cost
+            # finance.figures.yield_on_cost
             FigureDefinition(
                 key="yield_on_cost",
                 label=_("Yield on cost"),
@@ -238,7 +238,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "by the invested capital."
                 ),
             ),
-            # income.finance.figures.net_rental_yield
+            # finance.figures.net_rental_yield
             FigureDefinition(
                 key="net_rental_yield",
                 label=_("Net rental yield"),
@@ -252,7 +252,7 @@ GROUPS: tuple[FigureGroup, ...] = (
     FigureGroup(
         title=_("Subscriptions"),
         figures=(
-            # income.finance.figures.mrr / arr
+            # finance.figures.mrr / arr
             FigureDefinition(
                 key="mrr",
                 label=_("MRR"),
@@ -270,7 +270,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "tax: what actually came in, beside the MRR that was expected."
                 ),
             ),
-            # income.finance.figures.churn_rate
+            # finance.figures.churn_rate
             FigureDefinition(
                 key="churn_rate",
                 label=_("Churn"),
@@ -279,7 +279,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "month's start."
                 ),
             ),
-            # income.finance.figures.arpu / ltv
+            # finance.figures.arpu / ltv
             FigureDefinition(
                 key="ltv",
                 label=_("LTV"),
@@ -303,7 +303,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "each month."
                 ),
             ),
-            # income.finance.calculator.calculate
+            # finance.calculator.calculate
             FigureDefinition(
                 key="calculator",
                 label=_("Calculator"),

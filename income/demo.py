@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from finance.rounding import to_cents
+from finance.schedule import add_months, month_start
 from income import services
-from income.finance.rounding import to_cents
-from income.finance.schedule import add_months, month_start
 from income.models import ExchangeRate, IncomeCategory, IncomeSource, TaxProfile
 
 D = Decimal

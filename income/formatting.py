@@ -13,8 +13,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from income.finance.currencies import CURRENCY_SYMBOLS
-from income.finance.rounding import EXACT, to_cents
+from finance.currencies import CURRENCY_SYMBOLS
+from finance.rounding import EXACT, to_cents
 
 NBSP = "\u00a0"
 

@@ -19,7 +19,7 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.db.models import F
 
-from income.finance.money import RateBook
+from finance.money import RateBook
 from income.models import Payment
 from income.selectors import exchange_rates
 

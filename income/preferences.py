@@ -12,8 +12,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Model
+from django.db.models.signals import post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -33,6 +36,18 @@ def _cache_key(user_id: int) -> str:
 def preferences_remember(*, user_id: int, theme: str, date_style: str) -> None:
     """Keep a profile's preferences in the cache (after every save of the profile)."""
     cache.set(_cache_key(user_id), (theme, date_style), timeout=None)
+
+
+def _profile_saved(sender: type[Model], instance: Any, **kwargs: object) -> None:
+    """Every page reads theme and date style from the cache; a save of a profile from
+    anywhere (settings, API, admin, a worker) writes the new values there. Connected to
+    ``income.Profile`` by name, so this module needs no import of the models."""
+    preferences_remember(
+        user_id=instance.user_id, theme=instance.theme, date_style=instance.date_style
+    )
+
+
+post_save.connect(_profile_saved, sender="income.Profile", dispatch_uid="profile_preferences_cache")
 
 
 def preferences_for(request: HttpRequest) -> Preferences:

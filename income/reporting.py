@@ -27,10 +27,10 @@ from typing import NamedTuple
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from income.finance import figures
-from income.finance.money import RateBook, payment_net
-from income.finance.rounding import EXACT, to_cents, to_whole
-from income.finance.schedule import (
+from finance import figures
+from finance.money import RateBook, payment_net
+from finance.rounding import EXACT, to_cents, to_whole
+from finance.schedule import (
     CalendarEntry,
     add_months,
     calendar,

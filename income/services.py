@@ -22,14 +22,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
+from finance.ecb_rates import EcbFileError, parse_ecb_rates
+from finance.errors import DomainError
+from finance.money import payment_amount_errors
+from finance.schedule import month_start
 from income import selectors
 from income.changes import owner_data_changed
 from income.dispatch import task_send_on_commit
-from income.finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
-from income.finance.ecb_rates import EcbFileError, parse_ecb_rates
-from income.finance.errors import DomainError
-from income.finance.money import payment_amount_errors
-from income.finance.schedule import month_start
 from income.models import (
     ASSET_MODELS,
     AssetValue,

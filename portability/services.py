@@ -26,12 +26,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.access_log import access_log_forget
+from finance.csv_export import write_csv
+from finance.errors import DomainError
 from income import selectors as income_selectors
 from income import services as income_services
 from income.changes import announcements_held, owner_data_changed
 from income.dispatch import task_send_on_commit
-from income.finance.csv_export import write_csv
-from income.finance.errors import DomainError
 from income.models import (
     AssetValue,
     EffortLog,

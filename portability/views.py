@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from config.uploads import bounded_upload
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from income.progress import progress_read
 from jobs.leases import jobs_lease
 from portability import selectors, services

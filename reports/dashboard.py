@@ -22,8 +22,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from income.finance import figures
-from income.finance.schedule import add_months, month_start
+from finance import figures
+from finance.schedule import add_months, month_start
 from income.models import IncomeCategory, Profile, in_active_language
 from income.selectors import category_list
 from reports.models import ReportSnapshot

@@ -15,12 +15,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from income.finance import figures
+from finance import figures
 from income.models import money_field
 
 
 def ratio_field(verbose_name: StrOrPromise) -> models.DecimalField:  # type: ignore[type-arg]
-    """A ratio with four places (0.1234 is 12.34 %), as ``income.finance.figures`` rounds."""
+    """A ratio with four places (0.1234 is 12.34 %), as ``finance.figures`` rounds."""
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, null=True, blank=True)
 
 

@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from finance.errors import DomainError
+from finance.schedule import add_months, month_start, months_between
 from income.collector import collector_paused
 from income.dispatch import task_send_on_commit
-from income.finance.errors import DomainError
-from income.finance.schedule import add_months, month_start, months_between
 from income.models import Profile, TaxProfile
 from income.reporting import (
     EarlierMonths,

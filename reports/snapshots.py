@@ -19,11 +19,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from finance import figures
+from finance.money import RateBook
+from finance.rounding import to_cents
+from finance.schedule import add_months, month_range, month_start, months_between
 from income.api.serializers import ShareSerializer, SourceFiguresSerializer
-from income.finance import figures
-from income.finance.money import RateBook
-from income.finance.rounding import to_cents
-from income.finance.schedule import add_months, month_range, month_start, months_between
 from income.models import IncomeSource, SubscriptionPeriod
 from income.reporting import EarlierMonths, Overview, PaymentRow, ReportInputs
 

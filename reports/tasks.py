@@ -130,7 +130,7 @@ def report_month_end_close() -> int:
 @shared_task(base=RetryingTask, ignore_result=False)  # read by tests/integration
 def digest_send_weekly() -> int:
     """Monday morning: last week's digest to every user who opted in, once per week."""
-    from reports.services_digest import digest_send_weekly as send_weekly
+    from reports.digest.sending import digest_send_weekly as send_weekly
 
     return send_weekly(today=timezone.localdate())
 

@@ -1,13 +1,20 @@
-"""Browser pages of reports (the API is in ``reports.api.urls``)."""
+"""Browser pages of reports: the history, the dashboard and the digest's opt-out link
+(the API is in ``reports.api.urls``)."""
 
 from django.urls import path
 
-from reports import views
+from reports.views import dashboard, digest, history
 
 urlpatterns = [
-    path("reports/", views.report_list, name="reports"),
-    path("reports/export.csv", views.report_csv, name="reports_csv"),
-    path("reports/recompute/", views.report_recompute, name="report_recompute"),
-    path("reports/received/", views.report_received, name="report_received"),
-    path("reports/jobs/<int:pk>/", views.report_job, name="report_job"),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        digest.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
+    path("reports/", history.report_list, name="reports"),
+    path("reports/export.csv", history.report_csv, name="reports_csv"),
+    path("reports/recompute/", history.report_recompute, name="report_recompute"),
+    path("reports/received/", history.report_received, name="report_received"),
+    path("reports/jobs/<int:pk>/", history.report_job, name="report_job"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
 ]

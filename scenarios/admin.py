@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from scenarios.models import Scenario
 from scenarios.services import scenario_tax_timing_check
 

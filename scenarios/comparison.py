@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from income.finance.schedule import months_between
+from finance.schedule import months_between
 from scenarios.projections import Projection
 
 

@@ -1,6 +1,6 @@
 """Browser forms for scenarios and the stress test.
 
-As in ``income.forms_income``: rates are typed in percent and cleaned to fractions,
+As in ``income.forms.base``: rates are typed in percent and cleaned to fractions,
 amounts are localized, and the rules (and the final validation) stay in
 ``scenarios.services``.
 """
@@ -18,17 +18,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from finance.calculator import MAX_YEARS
 from income import selectors as income_selectors
-from income.finance.calculator import MAX_YEARS
 from income.formatting import format_percent
-from income.forms_income import (
-    DECIMAL_ATTRS,
-    HUNDRED,
-    ZERO,
-    ServiceModelForm,
-    _as_percent,
-    percent_field,
-)
+from income.forms.base import DECIMAL_ATTRS, ZERO, ServiceModelForm, as_percent, percent_field
+from income.forms.profile import HUNDRED
 from income.models import IncomeSource
 from scenarios.models import Compounding, Scenario, TaxTiming
 from scenarios.services import SCENARIO_FIELDS
@@ -197,7 +191,7 @@ class ScenarioForm(ServiceModelForm):
             self.initial = {**model_to_dict(self.instance, fields=SCENARIO_FIELDS), **self.initial}
         for name in SCENARIO_RATE_FIELDS:
             if name in self.initial:
-                self.initial[name] = _as_percent(self.initial[name])
+                self.initial[name] = as_percent(self.initial[name])
         if "payout" in self.initial:
             self.initial["payout"] = PAY_OUT if self.initial["payout"] else REINVEST
         if self.instance.pk and "sources" not in self.initial:

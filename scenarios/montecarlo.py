@@ -50,9 +50,9 @@ from math import log, sqrt
 import numpy as np
 import numpy.typing as npt
 
-from income.finance.figures import to_ratio
-from income.finance.rounding import EXACT, to_cents
-from income.finance.schedule import add_months, month_start
+from finance.figures import to_ratio
+from finance.rounding import EXACT, to_cents
+from finance.schedule import add_months, month_start
 from scenarios.projections import COMPOUNDING_MONTHLY, TAX_YEARLY, Plan, validate_plan
 
 Matrix = npt.NDArray[np.float64]

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
+from finance.schedule import add_months, month_start, months_between
 from income import reporting
-from income.finance.schedule import add_months, month_start, months_between
 from scenarios.models import Scenario
 from scenarios.plans import source_models
 from scenarios.projections import source_monthly_net

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from income.finance.money import RateBook
+from finance.money import RateBook
 from income.models import CalculationModel, IncomeSource, Profile
 from income.selectors import exchange_rates
 from income.services import profile_get_or_create

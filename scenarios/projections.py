@@ -34,7 +34,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import TypeAlias, assert_never
 
-from income.finance.calculator import (
+from finance.calculator import (
     MAX_AMOUNT,
     MAX_ANNUAL_RETURN,
     MAX_YEARS,
@@ -42,9 +42,9 @@ from income.finance.calculator import (
     CalculatorResult,
     calculate,
 )
-from income.finance.errors import DomainError
-from income.finance.rounding import EXACT, to_cents
-from income.finance.schedule import add_months, month_start, months_between
+from finance.errors import DomainError
+from finance.rounding import EXACT, to_cents
+from finance.schedule import add_months, month_start, months_between
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -267,7 +267,7 @@ def _growth(errors: dict[str, list[str]], name: str, value: Decimal) -> None:
 def validate_plan(plan: Plan) -> None:
     """Reject a plan outside PRODUCT.md §4's bounds, each error under its field.
 
-    The bounds are the calculator's (``income.finance.calculator``): amounts from 0 to
+    The bounds are the calculator's (``finance.calculator``): amounts from 0 to
     the largest ``DecimalField(15, 2)``, a return above −100 % and at most 1,000 %,
     shares (tax rate, partial exemption) from 0 to 1, a horizon of 1 to 100 whole
     years. Inflation may be negative (deflation) but above −100 %, at most 100 %;

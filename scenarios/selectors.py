@@ -12,8 +12,8 @@ from functools import cached_property
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from income.finance.money import RateBook
-from income.finance.schedule import month_start
+from finance.money import RateBook
+from finance.schedule import month_start
 from income.models import IncomeSource, Profile
 from income.services import profile_get_or_create
 from scenarios.models import Scenario

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from income.models import IncomeSource
 from income.services import model_assign_and_save, profile_get_or_create, row_locked
 from scenarios.models import Scenario

@@ -41,9 +41,9 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import assert_never
 
-from income.finance.errors import DomainError
-from income.finance.rounding import EXACT, to_cents
-from income.finance.schedule import month_start
+from finance.errors import DomainError
+from finance.rounding import EXACT, to_cents
+from finance.schedule import month_start
 from scenarios.projections import (
     COMPOUNDING_MONTHLY,
     CapitalSource,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from income.finance.schedule import add_months
+from finance.schedule import add_months
 
 BEHIND_BY = Decimal("0.2")
 FLAG_AFTER = 3

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import request_too_large_message
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 
 
 class RequestTooLarge(exceptions.APIException):

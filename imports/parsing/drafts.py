@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from finance.money import payment_amount_errors
 from imports.parsing import messages
 from imports.parsing.result import RowError, SkippedRow, StatementRow
-from income.finance.money import payment_amount_errors
 
 CENT = Decimal("0.01")
 _HASH_VERSION = "payment-row-v1"

@@ -19,12 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from finance.schedule import month_start
 from income import reporting
 from income.api.fields import FigureField
-from income.finance.schedule import month_start
 from income.models import PayoutRhythm
 
-#: The states of a source's month, as ``income.finance.schedule.calendar`` gives them.
+#: The states of a source's month, as ``finance.schedule.calendar`` gives them.
 CALENDAR_STATUSES = ("received", "expected", "overdue", "none")
 
 

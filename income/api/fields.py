@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from income.finance.rounding import EXACT
+from finance.rounding import EXACT
 
 
 class FigureField(serializers.DecimalField):

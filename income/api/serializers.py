@@ -16,9 +16,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from finance import calculator
 from income.api.fields import FigureField
 from income.definitions import definition, described
-from income.finance import calculator
 from income.models import (
     CURRENCY_CHOICES,
     AssetValue,

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.filtering import StrictFilterBackend
+from finance.calculator import calculate
 from income import reporting, selectors, services
 from income.api.filters import (
     AssetValueFilter,
@@ -51,7 +52,6 @@ from income.api.serializers import (
     SubscriptionPeriodSerializer,
     TaxProfileSerializer,
 )
-from income.finance.calculator import calculate
 from income.missing_rates import payments_without_rate
 from income.models import (
     AssetValue,

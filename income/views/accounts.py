@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from income.forms import LanguageForm, ProfileForm
+from income.forms.profile import LanguageForm, ProfileForm
 from income.language import remember_language
 from income.models import Theme
 from income.services import profile_get_or_create, profile_update

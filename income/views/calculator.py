@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from income.finance.calculator import CalculatorResult, calculate
-from income.forms import CalculatorForm
+from finance.calculator import CalculatorResult, calculate
+from income.forms.calculator import CalculatorForm
 
 
 def _chart_data(result: CalculatorResult) -> dict[str, object]:

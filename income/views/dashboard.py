@@ -1,6 +1,6 @@
 """The income calendar: expected payouts beside what was received.
 
-The dashboard itself moved to ``reports.views_dashboard``: it reads the report
+The dashboard itself moved to ``reports.views.dashboard``: it reads the report
 snapshots, and ``income`` never imports ``reports``.
 """
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from finance.csv_export import write_csv
 from income import selectors
 from income.date_style import current_date_style
-from income.finance.csv_export import write_csv
 from income.ids import object_id
 
 

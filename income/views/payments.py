@@ -32,16 +32,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from finance.errors import DomainError
 from income import selectors, services
-from income.finance.errors import DomainError
 from income.formatting import format_money
-from income.forms_income import (
+from income.forms.base import add_service_errors
+from income.forms.payments import (
+    PaymentBulkForm,
     PaymentFilterForm,
     PaymentForm,
     PaymentQuickAddForm,
-    add_service_errors,
 )
-from income.forms_payments import PaymentBulkForm
 from income.models import Payment
 
 PAGE_SIZE = 50

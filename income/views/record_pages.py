@@ -18,9 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from finance.errors import DomainError
 from income import selectors
-from income.finance.errors import DomainError
-from income.forms_income import ServiceModelForm, add_service_errors
+from income.forms.base import ServiceModelForm, add_service_errors
 from income.models import IncomeSource
 
 #: A record's pages answer a look (GET, HEAD) and a form sent (POST).

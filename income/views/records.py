@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from income import selectors, services
-from income.forms_income import EffortLogForm, PeriodForm
+from income.forms.records import EffortLogForm, PeriodForm
 from income.models import EffortLog, SubscriptionPeriod
 from income.views.record_pages import (
     METHODS,

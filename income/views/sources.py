@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from finance.errors import DomainError
+from finance.rounding import to_cents
+from finance.schedule import month_start
 from income import reporting, selectors, services
-from income.finance.errors import DomainError
-from income.finance.rounding import to_cents
-from income.finance.schedule import month_start
 from income.formatting import format_month
-from income.forms_income import SourceFilterForm, SourceForm, add_service_errors
+from income.forms.base import add_service_errors
+from income.forms.sources import SourceFilterForm, SourceForm
 from income.models import CalculationModel, IncomeSource, SourceStatus
 from income.views.values import blank_value_form, value_section
 

@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from income import reporting, selectors, services
 from income.formatting import format_money
-from income.forms_income import AssetValueForm
+from income.forms.records import AssetValueForm
 from income.models import AssetValue, IncomeSource
 from income.views.record_pages import (
     METHODS,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from income.finance.calculator import calculate
+from finance.calculator import calculate
 
 URL = "/api/v1/calculator/"
 SEED: dict[str, Any] = {

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from finance.schedule import add_months, month_start
 from income import reporting
-from income.finance.schedule import add_months, month_start
 from income.models import IncomeSource
 from tests.factories import PaymentFactory, SourceFactory, category
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from income.finance.schedule import add_months
+from finance.schedule import add_months
 from reports.models import ReportSnapshot
 from reports.services import report_recompute
 from tests.factories import PaymentFactory, SourceFactory, category

@@ -11,9 +11,9 @@ import pytest
 from django.utils import translation
 from rest_framework import serializers
 
+from finance.figures import Payback
 from income.api.serializers import ShareSerializer, SourceFiguresSerializer, SourceSerializer
 from income.demo import demo_create
-from income.finance.figures import Payback
 from income.models import IncomeSource
 from income.reporting import overview
 from reports.snapshots import concentration_json

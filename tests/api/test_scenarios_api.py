@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from income.finance.schedule import add_months
+from finance.schedule import add_months
 from scenarios.models import Scenario
 from tests.factories import PaymentFactory, ScenarioFactory, SourceFactory, category
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from income.finance.schedule import add_months, month_start
+from finance.schedule import add_months, month_start
 from income.models import Profile
 from tests.factories import SourceFactory, category
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from finance.errors import DomainError
 from imports import services
-from income.finance.errors import DomainError
 from income.models import IncomeSource, Payment
 from tests.factories import SourceFactory
 

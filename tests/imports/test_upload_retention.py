@@ -12,10 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from finance.errors import DomainError
 from imports import services
 from imports.models import ImportStatus, PaymentImport
 from imports.tasks import payment_import_cleanup
-from income.finance.errors import DomainError
 
 CSV = b"Datum;Betrag\n01.02.2024;12,50\n"
 

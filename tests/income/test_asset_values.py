@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from finance import figures
+from finance.errors import DomainError
 from income import reporting, services
-from income.finance import figures
-from income.finance.errors import DomainError
 from income.models import AssetValue, ExchangeRate, IncomeSource, Profile
 from tests.factories import PaymentFactory, SourceFactory, category
 

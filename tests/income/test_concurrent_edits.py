@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_save
 from django.http import Http404
 
+from finance.errors import DomainError
 from income import services
-from income.finance.errors import DomainError
 from income.models import EffortLog, IncomeSource, Payment, SubscriptionPeriod
 from scenarios import services as scenario_services
 from scenarios.models import Scenario

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import signing
 
+from finance.errors import DomainError
 from income import selectors, services
-from income.finance.errors import DomainError
 from income.models import IncomeSource, Payment, Profile
 from tests.factories import PaymentFactory, SourceFactory
 

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from finance import figures
 from income import reporting, services
-from income.finance import figures
 from income.models import ExchangeRate
 from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, UserFactory, category
 

@@ -17,9 +17,9 @@ from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
 
+from finance import figures
+from finance.errors import DomainError
 from income import reporting, services
-from income.finance import figures
-from income.finance.errors import DomainError
 from income.models import IncomeSource, Payment
 from tests.factories import PaymentFactory, SourceFactory
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from config.api.exceptions import exception_handler
 from config.api.pagination import ClampedLimitOffsetPagination
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 
 
 def test_the_openapi_schema_describes_the_contract(client: Client) -> None:

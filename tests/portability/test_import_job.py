@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
+from finance.errors import DomainError
 from income.demo import demo_create
-from income.finance.errors import DomainError
 from income.models import IncomeSource, Payment, Profile
 from income.progress import progress_report
 from portability import services

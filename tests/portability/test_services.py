@@ -16,9 +16,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from finance.errors import DomainError
 from income import reporting, services
 from income.demo import demo_create
-from income.finance.errors import DomainError
 from income.models import IncomeSource, Payment
 from portability.services import account_delete, account_document, account_export, account_import
 from reports.services import report_recompute

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
+from finance.schedule import add_months
 from income import services
-from income.finance.schedule import add_months
 from reports.services import report_recompute
 from tests.factories import PaymentFactory, SourceFactory, category
 

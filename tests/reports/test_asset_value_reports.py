@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from finance.schedule import add_months, month_start
 from income import services
-from income.finance.schedule import add_months, month_start
 from income.models import IncomeSource
 from reports.dashboard import dashboard_data
 from reports.models import ReportSnapshot

@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone, translation
 
+from finance import figures
+from finance.schedule import add_months, month_start
 from income import services
-from income.finance import figures
-from income.finance.schedule import add_months, month_start
 from income.models import IncomeSource
 from reports.dashboard import CHART_MONTHS, dashboard_data
 from reports.models import ReportSnapshot

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from income.finance.schedule import add_months, month_start
+from finance.schedule import add_months, month_start
 from reports.services import report_recompute
 from tests.factories import PaymentFactory, SourceFactory, UserFactory, category
 

@@ -16,16 +16,16 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from finance.rounding import to_cents
+from finance.schedule import add_months, month_start
 from income import services
 from income.demo import demo_create
-from income.finance.rounding import to_cents
-from income.finance.schedule import add_months, month_start
 from income.models import ExchangeRate, Payment, TaxProfile
-from reports import digests
-from reports.digests import digest_for, digest_week, independence_change, unsubscribe_token
+from reports.digest import week as digests
+from reports.digest.sending import digest_render, digest_send, digest_send_weekly
+from reports.digest.week import digest_for, digest_week, independence_change, unsubscribe_token
 from reports.models import DigestDelivery, ReportSnapshot
 from reports.services import report_recompute
-from reports.services_digest import digest_render, digest_send, digest_send_weekly
 from reports.tasks import digest_send_weekly as digest_send_weekly_task
 from scenarios.models import Scenario
 from tests.factories import PaymentFactory, ScenarioFactory, SourceFactory, UserFactory, category
@@ -342,7 +342,7 @@ def test_a_run_that_loses_the_claim_sends_nothing(
         DigestDelivery.objects.create(owner=alice, week=date(2026, 3, 23), language="en")
         return real(**kwargs)
 
-    monkeypatch.setattr("reports.services_digest.digest_for", racing)
+    monkeypatch.setattr("reports.digest.sending.digest_for", racing)
     with django_capture_on_commit_callbacks(execute=True):
         assert digest_send(owner=alice, today=MONDAY) is False
     assert mail.outbox == []
@@ -364,7 +364,7 @@ def test_a_failed_digest_claims_nothing_and_the_others_still_go(
             raise ValueError("bad data")
         return real(owner=owner, today=today)
 
-    monkeypatch.setattr("reports.services_digest.digest_for", broken_for_alice)
+    monkeypatch.setattr("reports.digest.sending.digest_for", broken_for_alice)
     with django_capture_on_commit_callbacks(execute=True):
         assert digest_send_weekly(today=MONDAY) == 1
     assert [message.to for message in mail.outbox] == [["bob@example.com"]]

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.core import mail
 
 from income import services
-from reports.digests import digest_for
-from reports.services_digest import digest_render, digest_send
+from reports.digest.sending import digest_render, digest_send
+from reports.digest.week import digest_for
 
 MONDAY = date(2026, 3, 30)  # the digest covers Monday 23 to Sunday 29 March 2026
 

@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from finance.schedule import add_months, month_start
 from income import services
-from income.finance.schedule import add_months, month_start
 from reports.services import report_recompute
 from tests.factories import PaymentFactory, SourceFactory
 

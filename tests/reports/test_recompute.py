@@ -12,9 +12,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from finance.schedule import month_start, months_between
 from imports import services as import_services
 from income import reporting, services
-from income.finance.schedule import month_start, months_between
 from income.models import IncomeSource, Profile
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.selectors import owners_changed_since_report

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from finance.schedule import add_months
 from income import services
-from income.finance.schedule import add_months
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.services import recompute_owners, report_recompute, report_recompute_many
 from reports.tasks import report_recompute_all

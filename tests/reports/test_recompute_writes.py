@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from finance import figures
+from finance.schedule import add_months
 from income import services
-from income.finance import figures
-from income.finance.schedule import add_months
 from income.models import ExchangeRate, Payment
 from reports import services as services_module
 from reports import snapshots

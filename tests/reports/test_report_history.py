@@ -17,8 +17,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
+from finance.schedule import add_months
 from income import services
-from income.finance.schedule import add_months
 from income.models import ExchangeRate, IncomeSource, Payment
 from income.reporting import EarlierMonths
 from reports.models import ReportHistory, ReportSnapshot

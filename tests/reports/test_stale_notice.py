@@ -17,8 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from finance.schedule import month_start
 from income import services
-from income.finance.schedule import month_start
 from reports.dashboard import dashboard_data
 from reports.models import ReportSnapshot
 from reports.services import report_recompute

@@ -10,7 +10,7 @@ from math import log, sqrt
 import numpy as np
 import pytest
 
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from scenarios.montecarlo import simulate, simulate_capital_matrix
 from scenarios.projections import Plan, project
 

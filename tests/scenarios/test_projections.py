@@ -12,8 +12,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from income.finance.calculator import MAX_AMOUNT, calculate
-from income.finance.errors import DomainError
+from finance.calculator import MAX_AMOUNT, calculate
+from finance.errors import DomainError
 from scenarios.projections import (
     CapitalSource,
     FlatSource,

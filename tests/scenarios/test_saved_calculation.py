@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from income.finance.calculator import calculate
-from income.finance.errors import DomainError
+from finance.calculator import calculate
+from finance.errors import DomainError
 from scenarios.montecarlo import simulate
 from scenarios.projections import TAX_AT_END, FlatSource, Plan, project
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from income.models import Profile
 from scenarios import plan_actual, selectors, services
 from scenarios.models import Scenario

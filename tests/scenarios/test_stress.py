@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from scenarios.projections import (
     CapitalSource,
     FlatSource,

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from income.finance.errors import DomainError
+from finance.errors import DomainError
 from income.models import IncomeSource
 from portability import document, services
 from portability.models import DataImport

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from income.finance.schedule import add_months
+from finance.schedule import add_months
 from scenarios.models import Scenario
 from tests.factories import PaymentFactory, ScenarioFactory, SourceFactory, category
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
-from config.views_pwa import BRAND_COLOUR
+from config.pwa.views import BRAND_COLOUR
 
 BASE_DIR = Path(settings.BASE_DIR)
 

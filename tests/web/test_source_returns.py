@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from finance.schedule import add_months, month_start
 from income import services
-from income.finance.schedule import add_months, month_start
 from income.models import AssetValue, IncomeSource
 from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, category
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from income.finance.schedule import add_months, month_start
+from finance.schedule import add_months, month_start
 from income.formatting import format_month
 from income.models import Profile
 from tests.factories import SourceFactory, category

@@ -1,6 +1,6 @@
 """Reading a statement: formats, headers, every bad cell, limits, and the rules of issue #16.
 
-Ported from the tests of the old payment-list parser (``income.finance.csv_payments``).
+Ported from the tests of the old payment-list parser (``finance.csv_payments``).
 What issue #16 changed is asserted the new way, each beside its old counterpart:
 negative amounts are read, two-digit years and more than two decimals are read with a
 warning, the header may sit below preamble lines, and timestamps, compact and dashed
@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from finance.money import RECEIPT_DEDUCTIONS
 from imports.parsing import messages as msg
 from imports.parsing.options import Options, OptionsError
 from imports.parsing.presets import detect_layout
 from imports.parsing.statement import RowError, SkippedRow, StatementResult, StatementRow
 from imports.parsing.statement import parse_statement as parse_bytes
-from income.finance.money import RECEIPT_DEDUCTIONS
 
 D = Decimal
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "CAD")

@@ -1,0 +1,2 @@
+"""The weekly e-mail digest: what one user's week brought (``week``), and sending it
+(``sending``)."""
