@@ -258,7 +258,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Sign-up never tells whether an address has an account: a taken address makes no second
 # account (a unique index, accounts/migrations/0003), answers as a new one does and mails
-# its owner instead (accounts/forms/account_signup.py, accounts/api.py).
+# its owner instead (accounts/forms/account_signup.py, accounts/api/views.py).
 ACCOUNT_PREVENT_ENUMERATION = "strict"
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -320,7 +320,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # Signed-in browsers, listed in the settings with the address and browser they logged in
 # from. Recorded at log-in only: tracking every request would cost each page queries.
 USERSESSIONS_TRACK_ACTIVITY = False
-#: Seconds an API client has to send the second factor after the password (accounts/api.py).
+#: Seconds an API client has to send the second factor after the password (accounts/api/views.py).
 MFA_API_CHALLENGE_SECONDS = 300
 
 # ----------------------------------------------------------------------------- i18n
@@ -435,7 +435,7 @@ IMPORT_USER_MAX_STORED_BYTES = env.int("IMPORT_USER_MAX_STORED_MB", default=256)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 #: A JSON body the API reads (config.api.parsers); a view may allow more (the data import).
 API_JSON_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
-#: The API's data import takes a whole export as its JSON body (portability/api.py):
+#: The API's data import takes a whole export as its JSON body (portability/api/views.py):
 #: 100,000 payments come to about 30 MB.
 DATA_IMPORT_MAX_BYTES = env.int("DATA_IMPORT_MAX_MB", default=64) * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES

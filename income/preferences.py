@@ -2,7 +2,7 @@
 
 ``request.preferences`` is read lazily, at most once per request, and from the cache:
 every save of a profile writes its two values there (``preferences_remember``, connected
-to the profile's ``post_save`` in income/models.py), so a page costs no database query
+to the profile's ``post_save`` below), so a page costs no database query
 for them; only a cache that lost them (evicted, Redis away) reads the two columns once.
 Anonymous visitors get the defaults: the device's light or dark, the language's dates.
 """

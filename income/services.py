@@ -553,9 +553,13 @@ def payments_restore(*, owner: User, token: str) -> int:
             {"token": [_("A source of these payments was deleted; they cannot be restored.")]}
         )
     external = [row["external_id"] for row in rows if row["external_id"]]
+    # Only other rows count: a parallel undo that restored these very rows since the
+    # check above is "already restored" (the insert's key says so), not an import.
     if (
         external
-        and Payment.objects.filter(source_id__in=source_ids, external_id__in=external).exists()
+        and Payment.objects.filter(source_id__in=source_ids, external_id__in=external)
+        .exclude(pk__in=ids)
+        .exists()
     ):
         raise DomainError(
             {"token": [_("Some of these payments were imported again; nothing was restored.")]}

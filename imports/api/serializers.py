@@ -146,22 +146,25 @@ class PaymentImportSerializer(serializers.ModelSerializer):  # type: ignore[type
     progress = serializers.SerializerMethodField(
         help_text=_("How far a queued or running import got; null otherwise.")
     )
+    stalled = serializers.SerializerMethodField(
+        help_text=_("Running, but its worker stopped: waiting for another one.")
+    )
 
     class Meta:
         model = PaymentImport
         fields = (
             "id", "filename", "status", "source", "preset", "partial", "total_rows",
             "created_rows", "duplicate_rows", "skipped_rows", "rejected_rows",
-            "created_sources", "errors", "progress", "created_at", "started_at", "finished_at",
+            "created_sources", "errors", "progress", "stalled", "created_at", "started_at",
+            "finished_at",
         )  # fmt: skip
         read_only_fields = fields
 
-    def to_representation(self, instance: PaymentImport) -> dict[str, Any]:
-        data = dict(super().to_representation(instance))
-        if instance.stalled(now=timezone.now(), lease=jobs_lease()):
-            # Its worker stopped beating (issue 25): it waits for the next, as a queued one.
-            data["status"] = ImportStatus.QUEUED.value
-        return data
+    @extend_schema_field(serializers.BooleanField())
+    def get_stalled(self, upload: PaymentImport) -> bool:
+        """The stored status stays as it is (issue 25: the answer is the stored state);
+        ``stalled`` says that its worker stopped and it waits for the next one."""
+        return upload.stalled(now=timezone.now(), lease=jobs_lease())
 
     @extend_schema_field(ImportProgressSerializer(allow_null=True))
     def get_progress(self, upload: PaymentImport) -> dict[str, Any] | None:

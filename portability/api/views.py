@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from config.api.parsers import LargeJSONParser
 from jobs.leases import jobs_lease
 from portability import selectors, services
-from portability.models import DataImport, DataImportStatus
+from portability.models import DataImport
 from portability.schema import ExportDocumentSerializer, ImportDocumentSerializer
 from portability.views import import_job_context, zip_response
 
@@ -42,24 +43,28 @@ class DataImportSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     # The metaclass takes declared fields off the class: ``Serializer.errors`` stays intact.
     errors = serializers.ListField(child=serializers.CharField(), read_only=True)  # type: ignore[assignment]
     progress = serializers.SerializerMethodField()
+    stalled = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Running, but its worker stopped: waiting for another one.")
+    )
 
     class Meta:
         model = DataImport
         fields = (
-            "id", "status", "counts", "errors", "progress", "created_at", "started_at",
-            "finished_at",
+            "id", "status", "counts", "errors", "progress", "stalled", "created_at",
+            "started_at", "finished_at",
         )  # fmt: skip
         read_only_fields = fields
 
-    def to_representation(self, instance: DataImport) -> dict[str, Any]:
-        data = dict(super().to_representation(instance))
-        if instance.stalled(now=timezone.now(), lease=jobs_lease()):
-            # Its worker stopped beating (issue 25): it waits for the next, as a queued one.
-            data["status"] = DataImportStatus.QUEUED.value
-        return data
+    @extend_schema_field(serializers.BooleanField())
+    def get_stalled(self, job: DataImport) -> bool:
+        """The stored status stays as it is (the answer is the stored state); ``stalled``
+        says that its worker stopped and it waits for the next one (issue 25)."""
+        return job.stalled(now=timezone.now(), lease=jobs_lease())
 
     @extend_schema_field(DataImportProgressSerializer(allow_null=True))
     def get_progress(self, job: DataImport) -> dict[str, Any] | None:
+        if job.stalled(now=timezone.now(), lease=jobs_lease()):
+            return None  # the last worker's figure is not moving any more
         progress = self.context.get("progress")
         return None if progress is None else asdict(progress)
 

@@ -27,7 +27,7 @@ GERMAN = "Datum;Betrag;Steuer;Notiz\n31.12.2025;1.234,56;185,18;Q4\n30.09.2025;9
 JOB_FIELDS = {
     "id", "filename", "status", "source", "preset", "partial", "total_rows", "created_rows",
     "duplicate_rows", "skipped_rows", "rejected_rows", "created_sources", "errors",
-    "progress", "created_at", "started_at", "finished_at",
+    "progress", "stalled", "created_at", "started_at", "finished_at",
 }  # fmt: skip
 
 

@@ -39,8 +39,8 @@ def test_the_catalogue_holds_every_string_of_the_code(
     # runs on a copy of the sources, never on the committed catalogue.
     source = tmp_path / "src"
     folders = (
-        "accounts", "config", "income", "imports", "scenarios", "reports", "portability",
-        "templates",
+        "accounts", "config", "finance", "income", "imports", "jobs", "scenarios", "reports",
+        "portability", "templates",
     )  # fmt: skip
     for folder in folders:
         shutil.copytree(

@@ -23,15 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.served import (
-    App,
-    app_environment,
-    database_url,
-    free_port,
-    gunicorn,
-    send,
-    wait_until_serving,
-)
+from tests.integration.served import App, race_server, send
 
 #: Run in the app's own environment: alice with a token, a source of each kind she
 #: needs, a payment, a scenario and a profile.
@@ -76,24 +68,10 @@ print("USERS " + json.dumps(list(names)))
 
 @pytest.fixture
 def served(tmp_path: Path, shipped_content: None) -> Iterator[App]:
-    _url, needs_tables = database_url(tmp_path)
-    env = app_environment(
-        tmp_path,
-        THROTTLE_USER="100000/min",
-        THROTTLE_AUTH="100000/min",
-        THROTTLE_ANON="100000/min",
-        # The per-address limit of sign-ups (issue 19) counts in the shared Redis when
-        # there is one: these races come from one address, and are about races, not limits.
-        ADDRESS_LIMIT_PER_MINUTE="100000",
-        ACCOUNT_EMAIL_VERIFICATION="optional",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    app = App(url=f"http://127.0.0.1:{free_port()}", env=env)
-    if needs_tables:
-        app.manage("migrate", "--noinput", "--verbosity", "0")
-    app.users = [app.shell(SETUP, "SETUP")]
-    with gunicorn(app, log_path=tmp_path / "gunicorn.log") as server:
-        wait_until_serving(app.url, server, tmp_path / "gunicorn.log")
+    def make_users(app: App) -> None:
+        app.users = [app.shell(SETUP, "SETUP")]
+
+    with race_server(tmp_path, setup=make_users) as app:
         yield app
 
 

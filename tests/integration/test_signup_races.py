@@ -24,15 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.served import (
-    App,
-    app_environment,
-    database_url,
-    free_port,
-    gunicorn,
-    send,
-    wait_until_serving,
-)
+from tests.integration.served import App, race_server, send
 
 PASSPHRASE = "a-long-passphrase-42"
 
@@ -46,22 +38,7 @@ print("ACCOUNTS " + json.dumps(sorted(rows.values_list("username", flat=True))))
 
 @pytest.fixture
 def served(tmp_path: Path, shipped_content: None) -> Iterator[App]:
-    _url, needs_tables = database_url(tmp_path)
-    env = app_environment(
-        tmp_path,
-        THROTTLE_USER="100000/min",
-        THROTTLE_AUTH="100000/min",
-        THROTTLE_ANON="100000/min",
-        # These races come from one address and are about races, not the sign-up limit.
-        ADDRESS_LIMIT_PER_MINUTE="100000",
-        ACCOUNT_EMAIL_VERIFICATION="optional",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    app = App(url=f"http://127.0.0.1:{free_port()}", env=env)
-    if needs_tables:
-        app.manage("migrate", "--noinput", "--verbosity", "0")
-    with gunicorn(app, log_path=tmp_path / "gunicorn.log") as server:
-        wait_until_serving(app.url, server, tmp_path / "gunicorn.log")
+    with race_server(tmp_path) as app:
         yield app
 
 

@@ -146,4 +146,4 @@ def test_the_page_and_the_api_say_waiting_once_the_worker_stopped_beating(
     assert "Waiting for a worker" in page
     assert "data-stalled" in page
     data = token_client(fresh).get(f"/api/v1/me/import/{job.pk}/").json()
-    assert (data["status"], data["progress"]) == ("queued", None)
+    assert (data["status"], data["stalled"], data["progress"]) == ("running", True, None)
