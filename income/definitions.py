@@ -261,7 +261,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "revenue recorded for the month. ARR is 12 × MRR."
                 ),
             ),
-            # income.reporting.subscription_months
+            # income.subscription_months
             FigureDefinition(
                 key="received_gross",
                 label=_("Received (gross)"),

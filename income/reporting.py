@@ -31,11 +31,7 @@ from finance import figures
 from finance.money import RateBook, payment_net
 from finance.rounding import EXACT, to_cents, to_whole
 from finance.schedule import (
-    CalendarEntry,
     add_months,
-    calendar,
-    expected_payout_amount,
-    expected_payout_months,
     month_range,
     month_start,
 )
@@ -213,7 +209,7 @@ def complete_months(view: Overview) -> CompleteMonths:
 
 #: ``month_start``, remembered: a recompute asks it for every payment of every user, and
 #: the days of a few decades are a few ten thousand entries at most.
-_month_of = lru_cache(maxsize=None)(month_start)
+month_of = lru_cache(maxsize=None)(month_start)
 
 
 def _ttm_of_months(series: dict[date, Decimal], *, as_of: date) -> Decimal:
@@ -245,7 +241,7 @@ def _sum_by_month(
             elif paid_gross or paid_net:  # a zero needs no rate
                 missing.add(payment_currency)
                 continue
-        month = _month_of(day)
+        month = month_of(day)
         net[month] = net.get(month, ZERO) + paid_net
         gross[month] = gross.get(month, ZERO) + paid_gross
 
@@ -856,215 +852,3 @@ def _monthly_series(per_source: list[SourceFigures], *, names: dict[int, str]) -
         active_net=active_net,
         passive_net_by_category=by_category,
     )
-
-
-@dataclass(frozen=True)
-class CalendarRow:
-    source: IncomeSource
-    entries: list[CalendarEntry]
-
-
-@dataclass(frozen=True)
-class CalendarCell:
-    """A month of a source on the calendar page: its status and the figures beside it."""
-
-    entry: CalendarEntry
-    expected_amount: Decimal | None  # set in a month a payout is expected
-    received_net: Decimal | None  # set when something arrived (net, base currency)
-
-
-@dataclass(frozen=True)
-class CalendarMonthTotal:
-    """All sources of one month, net, in the base currency: what the expected payouts
-    should bring beside what arrived (None for a month still to come)."""
-
-    month: date
-    expected: Decimal
-    received: Decimal | None
-
-    @property
-    def received_share(self) -> Decimal | None:
-        """Received ÷ expected, for "95 % of expected"; None with nothing to compare."""
-        if self.received is None or self.expected <= 0:
-            return None
-        with localcontext(EXACT):
-            return self.received / self.expected
-
-
-@dataclass(frozen=True)
-class CalendarPage:
-    currency: str
-    months: list[date]
-    rows: list[tuple[IncomeSource, list[CalendarCell]]]
-    totals: list[CalendarMonthTotal]
-
-
-def calendar_page(*, owner: User, today: date) -> CalendarPage:
-    """``income_calendar`` with amounts, for the calendar page (issue 18).
-
-    Each expected payout carries ``expected_payout_amount`` of its source (its average
-    complete month of the last year × the months the payout covers), received amounts
-    are the sources' monthly net; both in the base currency, as the dashboard's are, so
-    a column adds up to the month's totals.
-    """
-    rows = income_calendar(owner=owner, today=today)
-    view = overview(owner=owner, as_of=today)
-    net_of = {item.source.pk: item.monthly_net for item in view.sources}
-    current = month_start(today)
-    page_rows: list[tuple[IncomeSource, list[CalendarCell]]] = []
-    expected_total: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    received_total: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    for row in rows:
-        monthly_net = net_of.get(row.source.pk, {})
-        amount = expected_payout_amount(
-            monthly_net=monthly_net,
-            started=row.source.start_date,
-            rhythm=row.source.payout_rhythm,
-            today=today,
-        )
-        cells = []
-        for entry in row.entries:
-            received = monthly_net.get(entry.month)
-            if entry.expected and amount is not None:
-                expected_total[entry.month] += amount
-            if received is not None:
-                received_total[entry.month] += received
-            cells.append(
-                CalendarCell(
-                    entry=entry,
-                    expected_amount=amount if entry.expected else None,
-                    received_net=received if received else None,
-                )
-            )
-        page_rows.append((row.source, cells))
-    months = [entry.month for entry in rows[0].entries] if rows else []
-    return CalendarPage(
-        currency=view.currency,
-        months=months,
-        rows=page_rows,
-        totals=[
-            CalendarMonthTotal(
-                month=month,
-                expected=expected_total[month],
-                received=received_total[month] if month <= current else None,
-            )
-            for month in months
-        ],
-    )
-
-
-def income_calendar(
-    *, owner: User, today: date, past_months: int = 3, months: int = 15
-) -> list[CalendarRow]:
-    """Per source, the months around today: expected payouts beside what was received (§3).
-
-    The window starts ``past_months`` before this month, so overdue payouts show, and
-    runs ``months`` months. Amounts are in each source's own currency.
-    """
-    first = add_months(month_start(today), -past_months)
-    end = add_months(first, months)
-    sources = list(
-        IncomeSource.objects.filter(owner=owner)
-        .exclude(status="ended")
-        .select_related("category")
-        .order_by("name", "pk")
-    )
-    received: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for source_id, day, gross in Payment.objects.filter(
-        source__owner=owner, date__gte=first, date__lt=end
-    ).values_list("source_id", "date", "gross"):
-        received[source_id][month_start(day)] += gross
-    rows = []
-    for source in sources:
-        expected = expected_payout_months(
-            rhythm=source.payout_rhythm,
-            next_payout=source.next_payout_date,
-            start=source.start_date,
-            months=months,
-            from_month=first,
-        )
-        rows.append(
-            CalendarRow(
-                source=source,
-                entries=calendar(
-                    expected_months=expected,
-                    received=dict(received.get(source.pk, {})),
-                    from_month=first,
-                    months=months,
-                    today=today,
-                ),
-            )
-        )
-    return rows
-
-
-# ----------------------------------------------------------------------------- subscriptions
-
-
-@dataclass(frozen=True)
-class SubscriptionMonth:
-    """A recorded month of a subscription source, with what it brought in.
-
-    ``mrr`` is ``period_mrr``; ``received`` the gross of the source's payments dated in
-    the month, in the source's currency (None when one of them has no exchange rate that
-    old), so the recorded MRR and the money that actually came in stand side by side.
-    """
-
-    period: SubscriptionPeriod
-    mrr: Decimal
-    received: Decimal | None
-
-
-def subscription_months(
-    *, owner: User, periods: Sequence[SubscriptionPeriod]
-) -> list[SubscriptionMonth]:
-    """``periods`` (with their source loaded) as ``SubscriptionMonth``, in their order.
-
-    Two queries whatever the number of periods (the payments of their sources and months,
-    and the exchange rates only when a payment is in another currency than its source).
-    A payment counts in its source's currency, converted at its day's rate like every
-    payment of the figures; a month with a payment that cannot be converted shows no
-    amount rather than a wrong one. Only ``owner``'s payments are read.
-    """
-    if not periods:
-        return []
-    sources = {period.source_id: period.source for period in periods}
-    first = min(period.month for period in periods)
-    end = add_months(max(period.month for period in periods), 1)
-    rows = list(
-        Payment.objects.filter(
-            source__owner=owner, source_id__in=sources, date__gte=first, date__lt=end
-        ).values_list("source_id", "date", "gross", "currency")
-    )
-    foreign = {
-        currency
-        for source_id, _day, _gross, currency in rows
-        if currency != sources[source_id].currency
-    }
-    book = RateBook(
-        exchange_rates(
-            currencies=foreign | {source.currency for source in sources.values()},
-            as_of=max(day for _source_id, day, _gross, _currency in rows),
-        )
-        if foreign
-        else []
-    )
-    received: dict[tuple[int, date], Decimal | None] = {}
-    for source_id, day, gross, currency in rows:
-        key = (source_id, _month_of(day))
-        so_far = received.get(key, ZERO)
-        if so_far is None:  # a payment of the month could not be converted
-            continue
-        amount = book.convert(gross, currency=currency, to=sources[source_id].currency, day=day)
-        received[key] = None if amount is None else so_far + amount
-    result = []
-    for period in periods:
-        amount = received.get((period.source_id, period.month), ZERO)
-        result.append(
-            SubscriptionMonth(
-                period=period,
-                mrr=period_mrr(period, price=period.source.price_per_subscriber),
-                received=None if amount is None else to_cents(amount),
-            )
-        )
-    return result

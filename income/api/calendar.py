@@ -1,6 +1,6 @@
 """``GET /api/v1/calendar/``: the income calendar page (``/calendar/``) for an app.
 
-The figures are ``reporting.calendar_page``'s, the very object the page renders, so an app
+The figures are ``calendar_page``'s, the very object the page renders, so an app
 and the page cannot disagree: which months a payout is expected, how much (net, in the base
 currency), what arrived, and each month's totals. Like the page it covers the last three
 months, the running one and the coming eleven, and takes no filter: the page has none.
@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from finance.schedule import month_start
-from income import reporting
 from income.api.fields import FigureField
+from income.calendar import calendar_page
 from income.models import PayoutRhythm
 
 #: The states of a source's month, as ``finance.schedule.calendar`` gives them.
@@ -134,7 +134,7 @@ class CalendarView(APIView):
     @extend_schema(responses={200: CalendarSerializer})
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
-        page = reporting.calendar_page(owner=cast(User, request.user), today=today)
+        page = calendar_page(owner=cast(User, request.user), today=today)
         current = month_start(today)
         data: dict[str, Any] = {
             "today": today,

@@ -32,8 +32,9 @@ from income.models import (
     SubscriptionPeriod,
     TaxProfile,
 )
-from income.reporting import ReturnBasis, SubscriptionMonth, YieldBase, subscription_months
+from income.reporting import ReturnBasis, YieldBase
 from income.services import PAYMENT_BULK_LIMIT, SOURCE_FIELDS
+from income.subscriptions import SubscriptionMonth, subscription_months
 
 
 class BuiltFieldsOnce:
@@ -346,7 +347,7 @@ MONTH_AMOUNT_OR_NULL = serializers.DecimalField(max_digits=15, decimal_places=2,
 class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A recorded month of a subscription source, with its MRR and what it brought in."""
 
-    # ``mrr`` and ``payments_gross`` come from ``reporting.subscription_months``: a list
+    # ``mrr`` and ``payments_gross`` come from ``subscription_months``: a list
     # hands them in through the context (``months``, by period id, for the whole page at
     # once); a single period is looked up on its own.
     source = OwnedSourceField()  # type: ignore[assignment]

@@ -63,6 +63,7 @@ from income.models import (
     SubscriptionPeriod,
 )
 from income.services import profile_get_or_create, profile_update
+from income.subscriptions import subscription_months
 
 
 class CalculatorView(APIView):
@@ -272,7 +273,7 @@ class SubscriptionPeriodViewSet(OwnedViewSet):
         queries per page); a single period is looked up by the serializer itself."""
         if kwargs.get("many") and args:
             periods = list(args[0])
-            months = reporting.subscription_months(owner=self.owner(), periods=periods)
+            months = subscription_months(owner=self.owner(), periods=periods)
             kwargs["context"] = {
                 **self.get_serializer_context(),
                 "months": {month.period.pk: month for month in months},

@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from income import reporting
+from income.calendar import calendar_page
 
 
 @login_required
 def income_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    page = reporting.calendar_page(owner=cast(User, request.user), today=today)
+    page = calendar_page(owner=cast(User, request.user), today=today)
     return render(
         request,
         "income/calendar.html",

@@ -29,6 +29,7 @@ from income.formatting import format_month
 from income.forms.base import add_service_errors
 from income.forms.sources import SourceFilterForm, SourceForm
 from income.models import CalculationModel, IncomeSource, SourceStatus
+from income.subscriptions import SubscriptionMonth, subscription_months
 from income.views.values import blank_value_form, value_section
 
 ZERO = Decimal(0)
@@ -93,9 +94,7 @@ def _monthly_net_chart(
     }
 
 
-def _subscription_chart(
-    months: list[reporting.SubscriptionMonth], currency: str
-) -> dict[str, object]:
+def _subscription_chart(months: list[SubscriptionMonth], currency: str) -> dict[str, object]:
     """MRR (bars, money) and subscribers at each month's end (a line on its own axis,
     ``"unit": "count"``) of the recorded months, oldest first, for Chart.js."""
     ordered = sorted(months, key=lambda row: row.period.month)
@@ -135,7 +134,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_subscription = source.category.model == CalculationModel.SUBSCRIPTION
     basis = reporting.return_basis(source.category)
     periods = (
-        reporting.subscription_months(
+        subscription_months(
             owner=owner, periods=list(selectors.period_list(owner=owner).filter(source=source))
         )
         if is_subscription

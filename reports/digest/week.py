@@ -32,7 +32,8 @@ from django.utils import timezone
 from finance import figures
 from finance.errors import DomainError
 from finance.rounding import to_cents
-from income.reporting import income_calendar, report_inputs
+from income.calendar import income_calendar
+from income.reporting import report_inputs
 from reports.models import ReportSnapshot
 from reports.selectors import passive_net_by_month
 from scenarios.plan_actual import flagged_for

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from finance.schedule import add_months, month_start
-from income import reporting
+from income.calendar import calendar_page
 from income.models import IncomeSource
 from tests.factories import PaymentFactory, SourceFactory, category
 
@@ -67,10 +67,10 @@ def test_the_calendar_gives_expected_amounts_and_monthly_totals(
 
 
 def test_the_calendar_answers_the_pages_own_figures(alice: User, alice_api: APIClient) -> None:
-    """Every cell and total is ``reporting.calendar_page``'s, the object the page renders."""
+    """Every cell and total is ``calendar_page``'s, the object the page renders."""
     monthly_rent(alice)
     SourceFactory.create(owner=alice, name="Shares", payout_rhythm="quarterly")
-    page = reporting.calendar_page(owner=alice, today=timezone.localdate())
+    page = calendar_page(owner=alice, today=timezone.localdate())
     body = alice_api.get(URL).json()
     assert [row["expected"] for row in body["months"]] == [
         f"{total.expected:.2f}" for total in page.totals

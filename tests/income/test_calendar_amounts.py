@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 from django.contrib.auth.models import User
 
-from income import reporting
+from income.calendar import calendar_page
 from tests.factories import PaymentFactory, SourceFactory, category
 
 TODAY = date(2025, 7, 10)
@@ -33,7 +33,7 @@ def test_the_calendar_page_puts_amounts_and_totals_beside_the_statuses(alice: Us
         PaymentFactory.create(source=flat, date=month, gross=D("750"))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 3)
 
-    page = reporting.calendar_page(owner=alice, today=TODAY)
+    page = calendar_page(owner=alice, today=TODAY)
 
     assert page.currency == "EUR"
     cells = {source.name: {cell.entry.month: cell for cell in row} for source, row in page.rows}

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from finance import figures
 from income import reporting, services
+from income.calendar import income_calendar
 from income.models import ExchangeRate
 from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, UserFactory, category
 
@@ -204,7 +205,7 @@ def test_the_income_calendar_marks_received_expected_and_overdue(alice: User) ->
         start_date=date(2024, 1, 1),
     )  # fmt: skip
     PaymentFactory.create(source=etf, date=date(2025, 3, 20), gross=D("50"))
-    rows = reporting.income_calendar(owner=alice, today=date(2025, 7, 10))
+    rows = income_calendar(owner=alice, today=date(2025, 7, 10))
     entries = {entry.month: entry for entry in rows[0].entries}
     # window: April 2025 (three months back) to June 2026; quarterly in Mar/Jun/Sep/Dec
     assert min(entries) == date(2025, 4, 1)

@@ -20,6 +20,7 @@ from django.utils import translation
 from finance import figures
 from finance.errors import DomainError
 from income import reporting, services
+from income.calendar import income_calendar
 from income.models import IncomeSource, Payment
 from tests.factories import PaymentFactory, SourceFactory
 
@@ -259,7 +260,7 @@ def test_the_calendar_does_not_count_a_month_with_only_a_refund_as_received(
     services.source_update(source=etf, payout_rhythm="monthly", next_payout_date=date(2025, 4, 15))
     PaymentFactory.create(source=etf, date=date(2025, 4, 20), gross=D("-40.00"))
     PaymentFactory.create(source=etf, date=date(2025, 5, 20), gross=D("25.00"))
-    (row,) = reporting.income_calendar(owner=alice, today=date(2025, 6, 10))
+    (row,) = income_calendar(owner=alice, today=date(2025, 6, 10))
     by_month = {entry.month: entry for entry in row.entries}
     assert (by_month[date(2025, 4, 1)].status, by_month[date(2025, 4, 1)].received) == (
         "overdue",
