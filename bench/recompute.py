@@ -140,9 +140,9 @@ def main() -> None:
     from bench._data import payments_write, users_with_payments
     from config.celery import app
     from income.models import IncomeSource, Profile
+    from reports.jobs import recompute_owners
     from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
     from reports.selectors import owners_changed_since_report
-    from reports.services import recompute_owners
     from reports.tasks import report_recompute_owners, report_sweep
 
     today = timezone.localdate()

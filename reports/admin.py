@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from reports.jobs import recompute_job_create
 from reports.models import (
     DigestDelivery,
     JobReason,
@@ -23,7 +24,6 @@ from reports.models import (
     ReportHistory,
     ReportSnapshot,
 )
-from reports.services import recompute_job_create
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

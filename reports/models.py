@@ -171,7 +171,7 @@ class RecomputeJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # The lease (issue 25): the worker process running the job ("host:pid") and when it
     # last said it is alive; on a queued job, when its message was last sent. A holder
-    # that stops beating loses the job to the watchdog (``reports.services.jobs_watchdog``).
+    # that stops beating loses the job to the watchdog (``reports.jobs.jobs_watchdog``).
     holder = models.CharField(_("held by"), max_length=200, blank=True, default="")
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -190,7 +190,7 @@ class RecomputeJob(models.Model):
                 name="recompute_one_queued_change_per_owner",
             ),
             # One pending recompute a user asked for: a second click, or a client in a
-            # loop, gets the one already waiting or running (reports.services.recompute_request).
+            # loop, gets the one already waiting or running (reports.jobs.recompute_request).
             models.UniqueConstraint(
                 fields=("owner",),
                 condition=Q(status__in=("queued", "running"), reason="request"),

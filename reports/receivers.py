@@ -6,6 +6,6 @@ from typing import Any
 
 
 def schedule_recompute(sender: Any, *, owner_id: int, **kwargs: Any) -> None:
-    from reports.services import recompute_on_change
+    from reports.jobs import recompute_on_change
 
     recompute_on_change(owner_id=owner_id)

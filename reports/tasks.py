@@ -28,7 +28,7 @@ def _fan_out(task: Task, arguments: Iterable[tuple[object, ...]]) -> int:  # typ
 
 
 def _recompute_job_failed(*, error: BaseException, job_id: int) -> None:
-    from reports.services import recompute_job_fail
+    from reports.jobs import recompute_job_fail
 
     recompute_job_fail(job_id=job_id, error=repr(error))
 
@@ -37,7 +37,7 @@ def _recompute_job_failed(*, error: BaseException, job_id: int) -> None:
 def report_recompute_job(*, job_id: int) -> dict[str, object] | None:
     """Run one recompute job (a change, the user's button, the API), with progress."""
     from income.progress import progress_report
-    from reports.services import recompute_job_run
+    from reports.jobs import recompute_job_run
 
     def on_progress(phase: str, done: int, total: int) -> None:
         progress_report(
@@ -53,7 +53,7 @@ def report_recompute_job(*, job_id: int) -> dict[str, object] | None:
 @shared_task(base=RetryingTask, ignore_result=False)  # bench/recompute.py waits on it
 def report_recompute_owners(owner_ids: list[int], reason: str) -> int:
     """One chunk of a fan-out, recomputed as one batch; returns the months written."""
-    from reports.services import recompute_owners
+    from reports.jobs import recompute_owners
 
     jobs = recompute_owners(owner_ids=owner_ids, reason=reason)
     return sum(job.months_written for job in jobs)
@@ -100,9 +100,9 @@ def report_sweep() -> int:
     Jobs whose message was lost (a broker outage) are failed first, so they no longer
     hold back their users' next change-jobs; the users themselves are recomputed here.
     """
+    from reports.jobs import jobs_expire_waiting, jobs_prune
     from reports.models import JobReason
     from reports.selectors import owners_changed_since_report
-    from reports.services import jobs_expire_waiting, jobs_prune
 
     expired = jobs_expire_waiting()
     if expired:
@@ -117,8 +117,8 @@ def report_sweep() -> int:
 @shared_task(ignore_result=False)  # read by tests/integration/test_report_worker.py
 def report_month_end_close() -> int:
     """On the first of a month: close last month for every user, fanned out."""
+    from reports.jobs import month_before
     from reports.selectors import owners_with_reports
-    from reports.services import month_before
 
     month = month_before(timezone.localdate()).isoformat()
     ids = owners_with_reports().values_list("pk", flat=True)
@@ -138,7 +138,7 @@ def digest_send_weekly() -> int:
 @shared_task
 def jobs_watchdog() -> dict[str, int]:
     """Minutely (beat) and at every worker's start: hand on jobs whose worker died."""
-    from reports.services import jobs_watchdog as watchdog
+    from reports.jobs import jobs_watchdog as watchdog
 
     outcome = watchdog()
     return {

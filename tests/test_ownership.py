@@ -23,8 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from imports import services
 from imports.models import ImportMapping
 from income import services as income_services
+from reports.jobs import recompute_job_create
 from reports.models import JobReason
-from reports.services import recompute_job_create
 from tests.conftest import token_client
 from tests.factories import (
     EffortLogFactory,

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from income.progress import progress_read
-from reports import selectors, services
+from reports import jobs, selectors
 from reports.api.serializers import (
     RecomputeJobSerializer,
     ReportDetailSerializer,
@@ -112,7 +112,7 @@ class ReportRecomputeView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        outcome = services.recompute_request(owner=_owner(request))
+        outcome = jobs.recompute_request(owner=_owner(request))
         job = outcome.job
         job.refresh_from_db()  # a worker that runs tasks eagerly may have finished it already
         return Response(

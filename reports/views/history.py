@@ -31,7 +31,7 @@ from income.formatting import format_month
 from income.progress import progress_read
 from income.views.exports import csv_response, german_formats
 from jobs.leases import jobs_lease
-from reports import selectors, services
+from reports import jobs, selectors
 from reports.models import JobStatus, RecomputeJob, ReportSnapshot
 
 PAGE_SIZE = 24
@@ -253,9 +253,9 @@ def report_recompute(request: HttpRequest) -> HttpResponse:
     """Queue a forced recompute; htmx gets the progress partial, a plain form the job page.
 
     While one of the user's is queued or running, that one is shown instead, with a
-    message saying so (``services.recompute_request``).
+    message saying so (``jobs.recompute_request``).
     """
-    outcome = services.recompute_request(owner=_owner(request))
+    outcome = jobs.recompute_request(owner=_owner(request))
     job = outcome.job
     if not _is_htmx(request):
         if not outcome.created:

@@ -43,8 +43,9 @@ from income.models import (
     SubscriptionPeriod,
 )
 from portability.services import account_export, account_import_file
+from reports.jobs import recompute_job_create
 from reports.models import JobReason
-from reports.services import recompute_job_create, report_recompute
+from reports.services import report_recompute
 from scenarios.demo import demo_scenarios_create
 from tests.e2e.conftest import ARTIFACTS, clipped_text
 from tests.e2e.language import english_on

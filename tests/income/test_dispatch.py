@@ -22,14 +22,9 @@ from imports import services as import_services
 from imports.models import ImportStatus
 from income import services
 from income.models import IncomeSource, Payment
+from reports.jobs import MESSAGE_LOST, QUEUE_UNREACHABLE, recompute_job_create, recompute_on_change
 from reports.models import JobReason, JobStatus, RecomputeJob
 from reports.selectors import owners_changed_since_report, snapshot_latest
-from reports.services import (
-    MESSAGE_LOST,
-    QUEUE_UNREACHABLE,
-    recompute_job_create,
-    recompute_on_change,
-)
 from reports.tasks import report_sweep
 from tests.factories import PaymentFactory, SourceFactory
 from tests.services import celery_sends_to, free_port

@@ -42,9 +42,9 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from income.models import Payment
 from jobs.leases import jobs_lease
+from reports.jobs import QUEUE_UNREACHABLE, jobs_watchdog
 from reports.models import JobReason, JobStatus, RecomputeJob
 from reports.selectors import snapshot_latest
-from reports.services import QUEUE_UNREACHABLE, jobs_watchdog
 from tests.integration.beats import BeatProcess
 from tests.integration.test_report_worker import redis_url  # noqa: F401  (fixture)
 from tests.integration.workers import ROOT, WorkerProcess

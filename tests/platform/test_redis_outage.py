@@ -35,9 +35,9 @@ from rest_framework.test import APIClient
 from config.cache import FailSoftRedisCacheClient
 from income.dispatch import task_send
 from income.models import IncomeSource, Payment
+from reports.jobs import QUEUE_UNREACHABLE
 from reports.models import JobReason, JobStatus, RecomputeJob
 from reports.selectors import owners_changed_since_report, snapshot_latest
-from reports.services import QUEUE_UNREACHABLE
 from reports.tasks import report_sweep
 from tests.factories import PASSWORD, SourceFactory, UserFactory
 from tests.integration.workers import WorkerProcess

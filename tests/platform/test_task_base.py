@@ -126,7 +126,7 @@ def test_a_transient_error_on_the_last_retry_fails_the_job(
     def database_away(**_kwargs: Any) -> None:
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("reports.services.recompute_job_run", database_away)
+    monkeypatch.setattr("reports.jobs.recompute_job_run", database_away)
     result = report_recompute_job.apply(kwargs={"job_id": job.pk}, retries=MAX_RETRIES, throw=False)
     assert isinstance(result.result, OperationalError)
     job.refresh_from_db()

@@ -23,16 +23,16 @@ from rest_framework.test import APIClient
 from income import services
 from income.models import Profile
 from jobs.leases import worker_name
-from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.services import (
+from reports.jobs import (
     QUEUE_UNREACHABLE,
     SUPERSEDED,
     WORKER_LOST,
     jobs_watchdog,
     recompute_job_run,
     recompute_on_change,
-    report_recompute,
 )
+from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
+from reports.services import report_recompute
 from tests.factories import SourceFactory
 
 TODAY = date(2025, 6, 20)

@@ -16,14 +16,10 @@ from finance.schedule import month_start, months_between
 from imports import services as import_services
 from income import reporting, services
 from income.models import IncomeSource, Profile
+from reports.jobs import recompute_job_create, recompute_on_change
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.selectors import owners_changed_since_report
-from reports.services import (
-    recompute_job_create,
-    recompute_on_change,
-    report_month_close,
-    report_recompute,
-)
+from reports.services import report_month_close, report_recompute
 from tests.factories import PaymentFactory, SourceFactory, category
 
 TODAY = date(2025, 6, 18)
@@ -188,7 +184,7 @@ def test_a_queued_change_job_absorbs_the_next_changes(alice: User) -> None:
 def test_a_requested_recompute_runs_on_commit_and_a_done_job_does_not_run_again(
     alice_with_income: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from reports.services import recompute_job_run
+    from reports.jobs import recompute_job_run
 
     with django_capture_on_commit_callbacks(execute=True):
         job = recompute_job_create(owner=alice_with_income, reason=JobReason.REQUEST, force=True)

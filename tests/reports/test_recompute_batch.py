@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 
 from finance.schedule import add_months
 from income import services
+from reports.jobs import recompute_owners
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.services import recompute_owners, report_recompute, report_recompute_many
+from reports.services import report_recompute, report_recompute_many
 from reports.tasks import report_recompute_all
 from tests.factories import PaymentFactory, SourceFactory, UserFactory, category
 

@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from reports.jobs import REQUEST_LOST_AFTER, recompute_job_run, recompute_request
 from reports.models import JobReason, JobStatus, RecomputeJob
-from reports.services import REQUEST_LOST_AFTER, recompute_job_run, recompute_request
 
 
 def _requests(owner: User) -> Any:

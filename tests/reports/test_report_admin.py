@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from reports.jobs import recompute_job_create
 from reports.models import DigestDelivery, JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.services import recompute_job_create
 from tests.reports.conftest import History
 
 

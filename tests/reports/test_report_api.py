@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from income.progress import progress_report
+from reports.jobs import recompute_job_create
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.services import recompute_job_create
 from tests.conftest import token_client
 from tests.factories import UserFactory
 from tests.reports.conftest import History

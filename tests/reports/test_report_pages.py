@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from income.progress import progress_report
+from reports.jobs import recompute_job_create, recompute_job_fail
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
-from reports.services import recompute_job_create, recompute_job_fail
 from tests.factories import UserFactory
 from tests.reports.conftest import History
 
