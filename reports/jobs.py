@@ -301,9 +301,9 @@ def jobs_watchdog(*, now: datetime | None = None) -> WatchdogOutcome:
       queued one whose message no worker took within the change delay and the lease,
       is sent again, as "waiting for a worker"; after ``JOBS_MAX_ATTEMPTS`` runs (or
       sends) it is failed instead;
-    - a user whose data changed after their figures were computed, more than a lease
-      ago, with no job that started since (or only one the broker never took), gets a
-      change-job: the nightly sweep is no longer the first to notice.
+    - a user whose data changed after their figures were computed, more than
+      ``LOST_CHANGE_GRACE`` ago, with no job that started since (or only one the broker
+      never took), gets a change-job: the nightly sweep is no longer the first to notice.
     """
     now = now or timezone.now()
     lease = jobs_lease()
@@ -328,7 +328,7 @@ def jobs_watchdog(*, now: datetime | None = None) -> WatchdogOutcome:
         logger.warning("jobs_watchdog: %d jobs sent again, %d failed", len(requeued), len(failed))
     created = [
         new.pk
-        for owner_id in _owners_with_lost_changes(now=now, lease=lease)
+        for owner_id in _owners_with_lost_changes(now=now)
         if (new := recompute_on_change(owner_id=owner_id)) is not None
     ]
     return WatchdogOutcome(requeued=requeued, failed=failed, created=created)
@@ -346,8 +346,16 @@ def _noop_send() -> None:
     return None
 
 
-def _owners_with_lost_changes(*, now: datetime, lease: timedelta) -> list[int]:
-    """Users changed since their figures, over a lease ago, with no job covering it.
+#: How old a change must be before the watchdog calls it lost. A change's job is made in
+#: the same breath as its stamp (on the commit that stamps it), so this only covers that
+#: moment and the clocks of several web hosts; a lease (a minute) made the catch-up after
+#: a broker outage up to a minute slower for nothing (issue 25: within two minutes).
+LOST_CHANGE_GRACE = timedelta(seconds=30)
+
+
+def _owners_with_lost_changes(*, now: datetime) -> list[int]:
+    """Users changed since their figures, over ``LOST_CHANGE_GRACE`` ago, with no job
+    covering it.
 
     A job covers a change when it is unfinished, or was created after the change and
     did not fail for want of a broker: so a user whose recompute fails for good is
@@ -364,7 +372,7 @@ def _owners_with_lost_changes(*, now: datetime, lease: timedelta) -> list[int]:
     )
     return list(
         owners_changed_since_report(today=timezone.localdate())
-        .filter(profile__data_changed_at__lt=now - lease)
+        .filter(profile__data_changed_at__lt=now - LOST_CHANGE_GRACE)
         .exclude(Exists(covering))
         .values_list("pk", flat=True)[:1000]
     )

@@ -24,6 +24,7 @@ from income import services
 from income.models import Profile
 from jobs.leases import worker_name
 from reports.jobs import (
+    LOST_CHANGE_GRACE,
     QUEUE_UNREACHABLE,
     SUPERSEDED,
     WORKER_LOST,
@@ -198,6 +199,23 @@ def test_a_user_changed_without_a_job_since_gets_one_from_the_watchdog(alice: Us
     assert (job.owner_id, job.reason, job.status) == (alice.pk, JobReason.CHANGE, JobStatus.QUEUED)
     # The next minute: the new job covers the change, nothing more is queued.
     assert jobs_watchdog().created == []
+
+
+def test_a_lost_change_is_picked_up_half_a_minute_after_it_was_made(alice: User) -> None:
+    """Not a lease (a minute) later: the catch-up after a broker outage stays within two
+    minutes (issue 25). A change younger than that may still be getting its job."""
+    SourceFactory.create(owner=alice, name="ETF")
+    report_recompute(owner=alice, today=TODAY)
+    ReportSnapshot.objects.filter(owner=alice).update(
+        computed_at=timezone.now() - timedelta(hours=1)
+    )
+    just_now = timezone.now() - timedelta(seconds=5)
+    Profile.objects.filter(user=alice).update(data_changed_at=just_now)
+    assert jobs_watchdog().created == []
+    changed = timezone.now() - LOST_CHANGE_GRACE - timedelta(seconds=1)
+    assert changed > timezone.now() - timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+    Profile.objects.filter(user=alice).update(data_changed_at=changed)
+    assert len(jobs_watchdog().created) == 1
 
 
 def test_a_user_whose_recompute_failed_for_good_is_left_to_the_nightly_sweep(
