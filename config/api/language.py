@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -47,11 +48,15 @@ def asked_language(request: HttpRequest) -> str | None:
 
 
 def profile_language(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
-    from income.models import Profile  # the app registry is ready by the first request
-
+    """The language of ``user``'s profile, found through the app registry: the platform
+    layer (config) imports no app, so the dependencies keep pointing one way."""
     if user is None or not user.is_authenticated:
         return None
-    return Profile.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    profiles = apps.get_model("income", "Profile").objects
+    language: str | None = (
+        profiles.filter(user_id=user.pk).values_list("language", flat=True).first()
+    )
+    return language
 
 
 def _activate(request: HttpRequest, language: str) -> None:
