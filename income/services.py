@@ -397,6 +397,10 @@ def payment_create(
             source=source, on=payment.date, gross=payment.gross
         )
         if twin is not None:
+            # A parallel request with this external id may have committed between the
+            # check in ``_assign_payment`` and this one: its answer is the sequential
+            # case's external-id error, not a question about a duplicate (issue 20).
+            _assign_payment(payment, {})
             raise DomainError({"confirm_duplicate": [duplicate_message(twin)]})
     payment = model_assign_and_save(
         instance=payment, fields={}, on_conflict=lambda: _assign_payment(payment, {})

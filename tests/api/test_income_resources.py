@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from income import selectors
 from income.models import EffortLog, IncomeSource, Payment, SubscriptionPeriod, TaxProfile
 from tests.factories import PaymentFactory, SourceFactory, category
 
@@ -215,6 +218,30 @@ def test_an_external_id_is_recorded_once_per_source(alice_api: APIClient, alice:
         ).status_code
         == 201
     )
+
+
+def test_a_twin_with_the_external_id_committed_between_the_checks_is_the_external_id_error(
+    alice_api: APIClient, alice: User
+) -> None:
+    """Issue 20, seen on PostgreSQL under load: a parallel request with the same external
+    id commits after the external-id check and before the duplicate check. The answer
+    is the sequential case's, not the duplicate question."""
+    source = SourceFactory.create(owner=alice)
+    real = selectors.payment_likely_duplicate
+
+    def twin_commits_first(**kwargs: Any) -> Payment | None:
+        PaymentFactory.create(
+            source=source, date=date(2025, 3, 31), gross=Decimal("10"), external_id="TX-1"
+        )
+        return real(**kwargs)
+
+    payload = {"source": source.pk, "date": "2025-03-31", "gross": "10", "external_id": "TX-1"}
+    with mock.patch.object(selectors, "payment_likely_duplicate", twin_commits_first):
+        answer = alice_api.post("/api/v1/payments/", payload, format="json")
+    assert answer.status_code == 400
+    # The twin shares this request's transaction here, so it goes with the refusal; that
+    # exactly one row stays is shown with real threads (tests/integration/test_api_races.py).
+    assert list(answer.json()) == ["external_id"]
 
 
 def test_payments_filter_by_source_category_and_dates(alice_api: APIClient, alice: User) -> None:

@@ -198,7 +198,7 @@ def test_parallel_payments_with_one_external_id_make_one_and_refuse_the_rest(
     assert statuses(answers) == {201: 1, 400: 19}, answers
     assert all(
         set(json.loads(text)) == {"external_id"} for status, text in answers if status == 400
-    )
+    ), answers
     listed = get(served, f"/api/v1/payments/?source={user['etf']}&limit=100")
     assert [row["external_id"] for row in listed["results"]].count("tx-1") == 1
 
