@@ -17,6 +17,7 @@ from django_stubs_ext import StrOrPromise
 
 from finance import figures
 from income.models import money_field
+from jobs.leases import job_stalled
 
 
 def ratio_field(verbose_name: StrOrPromise) -> models.DecimalField:  # type: ignore[type-arg]
@@ -212,11 +213,9 @@ class RecomputeJob(models.Model):
 
     def stalled(self, *, now: datetime, lease: timedelta) -> bool:
         """Running, but its holder has not beaten within ``lease``: it is waiting for the
-        watchdog to hand it to another worker, whatever its last percentage said."""
-        if self.status != JobStatus.RUNNING:
-            return False
-        last = self.heartbeat_at or self.started_at
-        return last is not None and last < now - lease
+        watchdog to hand it to another worker, whatever its last percentage said (one
+        rule for every leased job: ``jobs.leases.job_stalled``)."""
+        return job_stalled(self, now=now, lease=lease)
 
 
 class DigestDelivery(models.Model):
