@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from imports.models import ImportMapping, ImportStatus, PaymentImport, SourceAlias
-from jobs.leases import jobs_lease
+from imports.models import ImportMapping, PaymentImport, SourceAlias
+from jobs.admin import LeasedJobStatusAdmin
 
 
 @admin.register(PaymentImport)
-class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PaymentImportAdmin(LeasedJobStatusAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
         "filename", "owner", "preset", "status_now", "attempts", "created_rows",
         "duplicate_rows", "skipped_rows", "rejected_rows", "created_at",
@@ -28,13 +26,6 @@ class PaymentImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "created_at", "started_at", "finished_at",
     )  # fmt: skip
     exclude = ("content",)
-
-    @admin.display(description=_("status"), ordering="status")
-    def status_now(self, upload: PaymentImport) -> str:
-        """Running, but its worker stopped beating: it waits for the next (issue 25)."""
-        if upload.stalled(now=timezone.now(), lease=jobs_lease()):
-            return str(ImportStatus.QUEUED.label)
-        return str(upload.get_status_display())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jobs.admin import LeasedJobStatusAdmin
 from reports.jobs import recompute_job_create
 from reports.models import (
     DigestDelivery,
@@ -67,10 +68,10 @@ class ReportHistoryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RecomputeJob)
-class RecomputeJobAdmin(ReadOnlyAdmin):
+class RecomputeJobAdmin(LeasedJobStatusAdmin, ReadOnlyAdmin):
     list_display = (
         "owner",
-        "status",
+        "status_now",
         "reason",
         "force",
         "months_written",
@@ -85,6 +86,7 @@ class RecomputeJobAdmin(ReadOnlyAdmin):
     search_fields = ("owner__username",)
     list_select_related = ("owner",)
     date_hierarchy = "created_at"
+    readonly_fields = ("status_now",)
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
