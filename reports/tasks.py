@@ -148,4 +148,7 @@ def jobs_watchdog() -> dict[str, int]:
     }
 
 
-watchdog_at_worker_start(jobs_watchdog)
+# A queued change-job counts as lost only after its debounce and a lease (``jobs_watchdog``
+# in reports.jobs): one more look then, so a job whose message died just before this
+# worker was ready is not left to beat's next minute.
+watchdog_at_worker_start(jobs_watchdog, queued_grace=lambda: settings.REPORTS_RECOMPUTE_DELAY)

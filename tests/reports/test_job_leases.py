@@ -7,11 +7,13 @@ the job it sends again. The real-process version is in tests/integration.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import redis
 from celery.signals import worker_ready
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from income import services
 from income.models import Profile
 from jobs.leases import worker_name
@@ -35,6 +38,8 @@ from reports.jobs import (
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.services import report_recompute
 from tests.factories import SourceFactory
+from tests.integration.test_report_worker import redis_url  # noqa: F401  (a fixture)
+from tests.services import celery_sends_to
 
 TODAY = date(2025, 6, 20)
 
@@ -240,6 +245,28 @@ def test_a_starting_worker_runs_the_watchdog(
         worker_ready.send(sender=None)
     job.refresh_from_db()
     assert (job.status, job.holder) == (JobStatus.QUEUED, "")
+
+
+def test_a_starting_worker_looks_again_when_a_change_job_of_its_start_is_overdue(
+    redis_url: str,  # noqa: F811  (the fixture imported above)
+) -> None:
+    """At once, after a lease (a running job's holder is gone by then) and after a lease
+    plus the debounce (a queued change-job made as the worker got ready is overdue only
+    then): read back from a real broker, with the times the messages carry."""
+    celery_app.loader.import_default_modules()  # the tasks modules, as a worker loads them
+    sent_at = timezone.now()
+    with celery_sends_to(redis_url):
+        worker_ready.send(sender=None)
+    messages = [json.loads(raw) for raw in redis.Redis.from_url(redis_url).lrange("celery", 0, -1)]
+    delays = sorted(
+        round((datetime.fromisoformat(m["headers"]["eta"]) - sent_at).total_seconds())
+        if m["headers"]["eta"]
+        else 0
+        for m in messages
+        if m["headers"]["task"] == "reports.tasks.jobs_watchdog"
+    )
+    lease, debounce = settings.JOBS_LEASE_SECONDS, settings.REPORTS_RECOMPUTE_DELAY
+    assert delays == [0, lease + 5, lease + debounce + 5]
 
 
 @pytest.mark.parametrize(("beat_ago", "stalled"), [(30, False), (90, True)])
