@@ -18,7 +18,7 @@ from django.utils import translation
 from accounts.services import api_tokens_revoke_all
 from config.lockout import client_ip
 from income.language import remember_language
-from income.services import email_send, profile_get_or_create
+from income.services.users import email_send, profile_get_or_create
 
 
 def _configured_site() -> SimpleNamespace:

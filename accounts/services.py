@@ -15,7 +15,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from income.models import Profile
-from income.services import api_token_create, user_register
+from income.services.users import api_token_create, user_register
 
 
 @transaction.atomic

@@ -174,7 +174,7 @@ def main() -> None:
     from django.utils import timezone
 
     from bench._data import snapshots_copy, users_with_payments
-    from income.services import api_token_create
+    from income.services.users import api_token_create
     from reports.models import RecomputeJob
     from reports.services import report_recompute
 

@@ -142,10 +142,12 @@ def main() -> None:
 
     from bench._data import users_with_sources
     from finance.currencies import CURRENCY_CODES
+    from imports.jobs import payment_import_start
     from imports.models import PaymentImport, SourceAlias
     from imports.parsing.presets import detect_layout
     from imports.parsing.statement import parse_statement
-    from imports.services import alias_key, payment_import_start, payment_import_upload
+    from imports.services import payment_import_upload
+    from imports.sources import alias_key
     from imports.tasks import payment_import_process
     from income.models import IncomeSource, Payment
     from reports.models import RecomputeJob

@@ -21,7 +21,7 @@ import numpy as np
 
 from bench.common import finish, median_seconds, print_line, ratio_line
 from scenarios.montecarlo import simulate
-from scenarios.projections import COMPOUNDING_MONTHLY, Plan
+from scenarios.projection.inputs import COMPOUNDING_MONTHLY, Plan
 
 PATHS = 10_000
 YEARS = 50  # 600 months

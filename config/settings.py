@@ -448,7 +448,7 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)),
     "AUTO_REFRESH": True,
     "AUTO_REFRESH_MAX_TTL": timedelta(days=API_TOKEN_MAX_AGE_DAYS),
-    "TOKEN_LIMIT_PER_USER": None,  # income.services.api_token_create prunes instead
+    "TOKEN_LIMIT_PER_USER": None,  # income.services.users.api_token_create prunes instead
 }
 API_TOKENS_PER_USER = 20
 # knox's token model is swappable; named so accounts.ApiTokenDevice's migration can point at it.
@@ -457,11 +457,11 @@ KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name, not a secret)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ertrag API",
     "DESCRIPTION": (
-        "Passive income tracker. Amounts are decimal strings with two places; rates are "
-        "fractions (0.05 = 5 %). Authenticate with `Authorization: Bearer <token>` (or "
-        "`Token <token>`) from `/api/v1/auth/login/`. Objects of other users answer 404. "
-        "Bodies are JSON (multipart where a file is sent); every error answers `Error`, "
-        "invalid input `ValidationError`."
+        "Passive income tracker. Amounts are decimal strings with two places (a request may "
+        "send a JSON number instead); rates are fractions (0.05 = 5 %). Authenticate with "
+        "`Authorization: Bearer <token>` (or `Token <token>`) from `/api/v1/auth/login/`. "
+        "Objects of other users answer 404. Bodies are JSON (multipart where a file is "
+        "sent); every error answers `Error`, invalid input `ValidationError`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

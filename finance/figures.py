@@ -27,9 +27,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from finance.rounding import EXACT, to_cents
-from finance.schedule import add_months as add_months
-from finance.schedule import by_month, month_range
-from finance.schedule import month_start as month_start
+from finance.schedule import add_months, by_month, month_range, month_start
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -100,6 +98,12 @@ def expense_coverage(*, passive_net_ttm: Decimal, monthly_expenses: Decimal) -> 
     expenses. None when the user has entered no (positive) expenses.
     """
     return _ratio(passive_net_ttm, EXACT.multiply(TWELVE, monthly_expenses))
+
+
+def monthly_average(ttm_amount: Decimal) -> Decimal:
+    """An average month of a trailing twelve months' amount, rounded to cents once."""
+    with localcontext(EXACT):
+        return to_cents(ttm_amount / TWELVE)
 
 
 def complete_months_average(monthly: Mapping[date, Decimal], *, today: date) -> Decimal:
@@ -293,6 +297,15 @@ def effective_hourly_rate(*, net_income: Decimal, costs: Decimal, hours: Decimal
     """
     with localcontext(EXACT):
         return _money_per(net_income - costs, hours)
+
+
+def hourly_rate_rank(rate: Decimal | None) -> tuple[bool, Decimal]:
+    """Sort key of "how passive is it really?": best effective hourly rate first.
+
+    A source without hours has no rate (None) and goes last: it is not "infinitely"
+    passive, its effort is simply not known.
+    """
+    return (rate is None, -(rate if rate is not None else ZERO))
 
 
 # ------------------------------------------------------------- return of an owned asset
@@ -501,6 +514,11 @@ class Share:
     code: str | None = None
 
 
+#: The key of the part whose platform or country was not recorded: not one payer or
+#: country, so it never warns.
+UNKNOWN_KEY = "—"
+
+
 def concentration(
     amounts: Mapping[str, Decimal], *, labels: Mapping[str, str] | None = None
 ) -> list[Share]:
@@ -530,26 +548,6 @@ def concentration(
             )
             for code, amount in rows
         ]
-
-
-def monthly_average(ttm_amount: Decimal) -> Decimal:
-    """An average month of a trailing twelve months' amount, rounded to cents once."""
-    with localcontext(EXACT):
-        return to_cents(ttm_amount / TWELVE)
-
-
-def hourly_rate_rank(rate: Decimal | None) -> tuple[bool, Decimal]:
-    """Sort key of "how passive is it really?": best effective hourly rate first.
-
-    A source without hours has no rate (None) and goes last: it is not "infinitely"
-    passive, its effort is simply not known.
-    """
-    return (rate is None, -(rate if rate is not None else ZERO))
-
-
-#: The key of the part whose platform or country was not recorded: not one payer or
-#: country, so it never warns.
-UNKNOWN_KEY = "—"
 
 
 def concentrated(shares: list[Share], *, home: str | None = None) -> Share | None:

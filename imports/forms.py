@@ -27,7 +27,8 @@ from imports.parsing.dates import DMY, MDY, YMD
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.options import AUTO
 from imports.parsing.statement import TypeValue
-from imports.services import Preview, SourcePlan
+from imports.services import Preview
+from imports.sources import SourcePlan
 from income.models import IncomeCategory, IncomeSource
 
 #: The fields of a statement as the mapping step names them.

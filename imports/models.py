@@ -126,7 +126,7 @@ class SourceAlias(models.Model):
         on_delete=models.CASCADE,
         related_name="source_aliases",
     )
-    #: Case-folded, spaces collapsed (``imports.services.alias_key``).
+    #: Case-folded, spaces collapsed (``imports.sources.alias_key``).
     value = models.CharField(_("value in the file"), max_length=255)
     source = models.ForeignKey(
         IncomeSource,

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def _import_failed(*, error: BaseException, upload_id: int) -> None:
-    from imports.services import IMPORT_BROKE, payment_import_fail
+    from imports.jobs import IMPORT_BROKE, payment_import_fail
 
     payment_import_fail(upload_id=upload_id, message=IMPORT_BROKE)
 
@@ -29,7 +29,7 @@ def _import_failed(*, error: BaseException, upload_id: int) -> None:
 )
 def payment_import_process(*, upload_id: int) -> str | None:
     """Import one queued CSV upload, telling the progress cache how far it got."""
-    from imports.services import payment_import_process as process
+    from imports.jobs import payment_import_process as process
     from income.progress import progress_report
 
     def on_progress(phase: str, done: int, total: int) -> None:
@@ -51,7 +51,7 @@ def payment_import_process(*, upload_id: int) -> str | None:
 @shared_task
 def payment_import_cleanup() -> dict[str, int]:
     """Daily (the beat schedule, ``imports/migrations/0004``): old uploads' files go."""
-    from imports.services import payment_import_cleanup as cleanup
+    from imports.jobs import payment_import_cleanup as cleanup
 
     return cleanup()
 
@@ -59,7 +59,7 @@ def payment_import_cleanup() -> dict[str, int]:
 @shared_task
 def payment_imports_watchdog() -> dict[str, int]:
     """Minutely (beat) and at every worker's start: hand on imports whose worker died."""
-    from imports.services import payment_imports_recover
+    from imports.jobs import payment_imports_recover
 
     recovered = payment_imports_recover()
     return {"requeued": len(recovered.requeued), "failed": len(recovered.failed)}

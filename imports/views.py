@@ -32,11 +32,12 @@ from django.views.decorators.http import require_POST, require_safe
 from config.uploads import bounded_upload
 from finance.errors import DomainError
 from finance.money import payment_net
-from imports import selectors, services
+from imports import jobs, selectors, services
 from imports.forms import FIELD_LABELS, PreviewForm, UploadForm
 from imports.models import ImportStatus, PaymentImport
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.presets import PRESETS
+from imports.writing import NO_SOURCE
 from income import selectors as income_selectors
 from income.ids import object_id
 from income.progress import progress_read
@@ -178,7 +179,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("import_detail", pk=started.pk)
         return render(request, "imports/result.html", _result_context(started))
     # Without the file: the preview's reading is kept, and the file is fetched only when
-    # it is not (``services.upload_read``).
+    # it is not (``imports.reading.upload_read``).
     upload = started
     owner = _owner(request)
     preview = services.payment_import_preview(upload=upload)
@@ -222,7 +223,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": form.cleaned_data["save_as"].strip()},
                 )
             if action == "import":
-                services.payment_import_start(upload=upload)
+                jobs.payment_import_start(upload=upload)
             return redirect("import_detail", pk=upload.pk)
     return render(
         request,
@@ -295,7 +296,7 @@ def _preview_context(
         "errors": errors,
         "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0),
         "without_source": without_source,
-        "no_source_message": _(services.NO_SOURCE),
+        "no_source_message": _(NO_SOURCE),
         "sources_to_create": sum(1 for plan in plans if plan.source is None),
         "can_import": not result.file_errors and bool(result.rows),
     }

@@ -128,7 +128,7 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "years shows as such."
                 ),
             ),
-            # scenarios.projections.source_monthly_net
+            # scenarios.projection.sources.source_monthly_net
             FigureDefinition(
                 key="projected_month",
                 label=_("Projected month"),
@@ -293,7 +293,7 @@ GROUPS: tuple[FigureGroup, ...] = (
     FigureGroup(
         title=_("Projections"),
         figures=(
-            # scenarios.projections.deflator
+            # scenarios.projection.inflation.deflator
             FigureDefinition(
                 key="real_value",
                 label=pgettext_lazy("figure", "In today's money"),

@@ -4,7 +4,7 @@ The dashboard's ``missing_rates`` names the currencies left out of the figures; 
 wants to say which payments that is, and since when. A payment is left out when it is in
 another currency than the base one and the rate book has no rate of its currency (or of
 the base currency) on or before its day, exactly the rule of
-``income.reporting._sum_by_month`` (the one place a payment becomes part of a month):
+``income.source_figures._sum_by_month`` (the one place a payment becomes part of a month):
 the same ``RateBook.pair`` decides, and a payment of zero needs no rate there or here.
 
 Rates are global ECB reference rates loaded by the admin (``exchange_rates_import``), so

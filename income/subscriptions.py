@@ -18,8 +18,8 @@ from income.models import (
     Payment,
     SubscriptionPeriod,
 )
-from income.reporting import ZERO, month_of, period_mrr
 from income.selectors import exchange_rates
+from income.source_figures import ZERO, month_of, period_mrr
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ class DataImport(LeasedJob):
     The document waits here for the worker and is emptied once the import has ended.
     ``created_sources`` and ``created_scenarios`` are the journal of what the import has
     written so far, kept in the same transaction as each batch: with it, a failed or
-    interrupted import takes back exactly what it wrote (``portability.services``).
+    interrupted import takes back exactly what it wrote (``portability.services.import_jobs``).
     The worker running it holds a lease on it (``jobs.leases``).
     """
 

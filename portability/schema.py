@@ -1,7 +1,7 @@
 """The export document typed for the OpenAPI schema: one row type per table (issue 20).
 
 The rows are written from the column lists the export and the import share
-(``portability.services``), each column typed from its model field, so the schema
+(``portability.services.columns``), each column typed from its model field, so the schema
 cannot drift from the document: a column added to a list is in both at once. Amounts
 are decimal strings, dates ISO dates, shared content (categories, tax profiles) slugs,
 and rows point at their source by ``ref``, as ``portability.document`` says.

@@ -21,7 +21,7 @@ PROGRESS_KIND = "data-import"
 
 
 def _import_failed(*, error: BaseException, job_id: int) -> None:
-    from portability.services import IMPORT_BROKE, data_import_fail
+    from portability.services.import_jobs import IMPORT_BROKE, data_import_fail
 
     data_import_fail(job_id=job_id, message=IMPORT_BROKE)
 
@@ -30,7 +30,7 @@ def _import_failed(*, error: BaseException, job_id: int) -> None:
 def data_import_process(*, job_id: int) -> str | None:
     """Import one queued export, telling the progress cache how far it got."""
     from income.progress import progress_report
-    from portability.services import data_import_run
+    from portability.services.import_jobs import data_import_run
 
     def on_progress(table: str, done: int, total: int) -> None:
         progress_report(
@@ -45,7 +45,7 @@ def data_import_process(*, job_id: int) -> str | None:
 @shared_task
 def data_imports_watchdog() -> dict[str, int]:
     """Minutely (beat) and at every worker's start: hand on imports whose worker died."""
-    from portability.services import data_imports_recover
+    from portability.services.import_jobs import data_imports_recover
 
     recovered = data_imports_recover()
     return {"requeued": len(recovered.requeued), "failed": len(recovered.failed)}

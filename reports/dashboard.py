@@ -67,6 +67,16 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class CategoryNet:
+    """One category's passive net of a month: ``code`` (its slug) tells it apart,
+    ``label`` (its name in the reader's language) shows it."""
+
+    code: str | None  # None: the stored name is no category's any more (see below)
+    label: str
+    passive_net: Decimal
+
+
+@dataclass(frozen=True)
 class Concentration:
     """One dimension of the concentration view and its warning, if one part dominates."""
 
@@ -144,10 +154,11 @@ class Categories:
     """Every category, in one query when first asked (an admin-managed list of about a
     dozen).
 
-    Sources name their category by slug; ``by_category`` and the category concentration
-    of older snapshots by the name it had in the language the recompute ran in (a
-    worker, or the request of a first visit). Both are mapped back here so the page
-    shows the current language.
+    Sources name their category by slug, ``by_category`` by slug with both names; the
+    category concentration of older snapshots, and their ``by_category`` (before issue
+    20 and migration ``reports.0009``), by the name it had in the language the recompute
+    ran in (a worker, or the request of a first visit). Both are mapped back here so
+    the page shows the current language.
     """
 
     @cached_property
@@ -184,6 +195,11 @@ class Categories:
         """The slug of the category a stored name (English or German) is of."""
         category = self.by_name.get(stored)
         return None if category is None else category.slug
+
+    def of_key(self, stored: str) -> IncomeCategory | None:
+        """The category a stored ``by_category`` key is of: its slug, or, in a snapshot
+        written before slugs, its name in English or German."""
+        return self.by_slug.get(stored) or self.by_name.get(stored)
 
 
 def _stored_code(
@@ -248,6 +264,40 @@ def stored_concentration(
             )
         result[dimension] = shares
     return result
+
+
+def stored_by_category(
+    stored: Mapping[str, Any], *, categories: Categories | None = None
+) -> list[CategoryNet]:
+    """A snapshot's ``by_category`` as parts with their code and their label in the
+    current language, by code (the stored order, which no language changes).
+
+    A part is stored under the category's slug with its names in both languages
+    (``reports.snapshots``), read without a query. A month stored before (issue 20,
+    migration ``reports.0009``) holds an amount under the category's name in the
+    recompute's language: looked up here, in English or German; a name no category has
+    any more (renamed or removed since) keeps its name as the label and has no code.
+    """
+    parts: dict[tuple[str | None, str], Decimal] = {}
+    for key, value in stored.items():
+        if isinstance(value, Mapping):
+            part: tuple[str | None, str] = (
+                str(key),
+                in_active_language(str(value["label_en"]), str(value["label_de"])),
+            )
+            amount = value["passive_net"]
+        else:
+            categories = categories or Categories()
+            category = categories.of_key(str(key))
+            part = (None, str(key)) if category is None else (category.slug, category.name)
+            amount = value
+        parts[part] = parts.get(part, ZERO) + _decimal(amount)
+    return [
+        CategoryNet(code=code, label=label, passive_net=amount)
+        for (code, label), amount in sorted(
+            parts.items(), key=lambda item: (item[0][0] is None, item[0][0] or "", item[0][1])
+        )
+    ]
 
 
 def stored_sources(
@@ -352,10 +402,11 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
                 active_net=row.active_net if row else ZERO,
             )
         )
-        for stored_name, amount in ((row.by_category or {}) if row else {}).items():
-            name = categories.display_name(stored_name)
-            series = by_category.setdefault(name, [ZERO] * CHART_MONTHS)
-            series[index] += _decimal(amount)
+        for part in stored_by_category(
+            (row.by_category or {}) if row else {}, categories=categories
+        ):
+            series = by_category.setdefault(part.label, [ZERO] * CHART_MONTHS)
+            series[index] += part.passive_net
 
     computed_at = latest.computed_at
     as_of = min(timezone.localdate(computed_at), last_day(latest.month))

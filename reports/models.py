@@ -104,7 +104,7 @@ class ReportSnapshot(models.Model):
 
 class ReportHistory(models.Model):
     """A user's payments before the trailing twelve months, as the monthly sums per
-    source that the figures read of them (``income.reporting.EarlierMonths``).
+    source that the figures read of them (``income.report_inputs.EarlierMonths``).
 
     A recompute of the current month needs every month's sums (a payback walks them
     all), but only the last twelve months' payments change day to day. While the

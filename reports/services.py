@@ -1,4 +1,6 @@
-"""Every write of the reports app: snapshots, recompute jobs, the month-end close.
+"""The writes of the reports' figures: the recompute of a user's snapshots, the month-end close.
+
+The jobs that run them (queueing, leases, hand-overs) are ``reports.jobs``.
 
 A recompute is an idempotent upsert keyed on (owner, month): running it twice, on two
 workers at once, or again after a worker died in the middle leaves one row per month
@@ -23,13 +25,9 @@ from finance.errors import DomainError
 from finance.schedule import add_months, month_start, months_between
 from income.collector import collector_paused
 from income.models import Profile, TaxProfile
-from income.reporting import (
-    EarlierMonths,
-    ReportInputs,
-    earlier_months,
-    overview_of,
-    report_inputs_many,
-)
+from income.report_inputs import EarlierMonths, ReportInputs, report_inputs_many
+from income.reporting import overview_of
+from income.source_figures import earlier_months
 from reports.models import ReportHistory, ReportSnapshot
 from reports.selectors import payment_digests_before, report_histories
 from reports.snapshots import (

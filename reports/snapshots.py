@@ -24,8 +24,9 @@ from finance.money import RateBook
 from finance.rounding import to_cents
 from finance.schedule import add_months, month_range, month_start, months_between
 from income.api.serializers import ShareSerializer, SourceFiguresSerializer
-from income.models import IncomeSource, SubscriptionPeriod
-from income.reporting import EarlierMonths, Overview, PaymentRow, ReportInputs
+from income.models import IncomeCategory, IncomeSource, SubscriptionPeriod
+from income.report_inputs import EarlierMonths, PaymentRow, ReportInputs
+from income.reporting import Overview
 
 ZERO = Decimal(0)
 
@@ -46,7 +47,10 @@ class MonthFigures:
     total_net_ttm: Decimal
     passive_share: Decimal | None
     expense_coverage: Decimal | None
-    by_category: dict[str, str]
+    # Passive net by category slug (issue 20), each with the category's name in both
+    # languages, as ``concentration_json`` stores a category's: read in either language
+    # without a query (``reports.dashboard.stored_by_category``).
+    by_category: dict[str, dict[str, str]]
     sources: list[dict[str, Any]]
 
     @property
@@ -221,17 +225,18 @@ def history_key(view: Overview, *, since: date, past_payments: str, rates: RateB
 
     Those months' figures are sums of the payments dated before the current month
     (``past_payments``, from ``inputs_digest``) converted at the rates of their days
-    (``rates``' before this month), per source and category (its name and whether it is
-    passive), in the currency, against the monthly expenses, from ``since`` on (before
-    which there is no payment), by the formulas of ``FORMULA_VERSION``. While the key is
-    the one stored, the months are what is stored: a recompute after a payment of this
-    month computes and writes the current month only.
+    (``rates``' before this month), per source and category (its slug and its names,
+    which ``by_category`` stores, and whether it is passive), in the currency, against the monthly
+    expenses, from ``since`` on (before which there is no payment), by the formulas of
+    ``FORMULA_VERSION``. While the key is the one stored, the months are what is
+    stored: a recompute after a payment of this month computes and writes the current
+    month only. The category's names are in it in both languages, not in the active
+    one: a recompute in another language finds the months as they are.
     """
     current = month_start(view.as_of)
-    names = view.category_names
     sources = [
         (f.source.pk, f.source.category_id, f.source.category.is_passive,
-         names[f.source.category_id])
+         f.source.category.slug, f.source.category.name_en, f.source.category.name_de)
         for f in view.sources
     ]  # fmt: skip
     return _hash(
@@ -313,12 +318,13 @@ def current_month_figures(view: Overview) -> MonthFigures:
     """The current month's row, from the overview's own figures as of its day: no pass
     over the user's history, which a payment of this month leaves as it was."""
     current = month_start(view.as_of)
-    names = view.category_names
     by_category: dict[str, Decimal] = {}
+    categories: dict[str, IncomeCategory] = {}
     for f in view.sources:
         if f.source.category.is_passive and current in f.monthly_net:
-            name = names[f.source.category_id]
-            by_category[name] = by_category.get(name, ZERO) + f.monthly_net[current]
+            slug = f.source.category.slug
+            categories[slug] = f.source.category
+            by_category[slug] = by_category.get(slug, ZERO) + f.monthly_net[current]
     return MonthFigures(
         month=current,
         passive_gross=view.passive_gross_by_month[current],
@@ -329,7 +335,10 @@ def current_month_figures(view: Overview) -> MonthFigures:
         total_net_ttm=view.total_net_ttm,
         passive_share=view.passive_share,
         expense_coverage=view.expense_coverage,
-        by_category={name: _money(amount) for name, amount in sorted(by_category.items())},
+        by_category={
+            slug: _category_net(categories[slug], amount)
+            for slug, amount in sorted(by_category.items())
+        },
         sources=[dict(_SOURCE_FIGURES.to_representation(f)) for f in view.sources],
     )
 
@@ -343,6 +352,7 @@ def _past_month_figures(
     series = view.series
     passive_net, passive_gross = series.passive_net, series.passive_gross
     by_category = sorted(series.passive_net_by_category.items())
+    categories = {f.source.category.slug: f.source.category for f in view.sources}
     expenses = view.profile.monthly_expenses
     passive_net_ttm = _ttm_by_month(passive_net, months)
     passive_gross_ttm = _ttm_by_month(passive_gross, months)
@@ -386,14 +396,23 @@ def _past_month_figures(
                     passive_net_ttm=passive_ttm, monthly_expenses=expenses
                 ),
                 by_category={
-                    name: _money(amounts[month])
-                    for name, amounts in by_category
+                    slug: _category_net(categories[slug], amounts[month])
+                    for slug, amounts in by_category
                     if month in amounts
                 },
                 sources=sources,
             )
         )
     return rows
+
+
+def _category_net(category: IncomeCategory, amount: Decimal) -> dict[str, str]:
+    """A category's passive net of a month as ``by_category`` stores it under its slug."""
+    return {
+        "passive_net": _money(amount),
+        "label_en": category.name_en,
+        "label_de": category.name_de,
+    }
 
 
 def concentration_json(view: Overview) -> dict[str, list[dict[str, str]]]:

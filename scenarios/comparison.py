@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from finance.schedule import months_between
-from scenarios.projections import Projection
+from scenarios.projection.result import Projection
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ class Compounding(models.TextChoices):
 
 
 class TaxTiming(models.TextChoices):
-    """When a scenario's tax is paid (``scenarios.projections.TAX_TIMINGS``)."""
+    """When a scenario's tax is paid (``scenarios.projection.inputs.TAX_TIMINGS``)."""
 
     YEARLY = "yearly", _("Every year")
     AT_END = "at_end", _("Once at the end")

@@ -53,7 +53,8 @@ import numpy.typing as npt
 from finance.figures import to_ratio
 from finance.rounding import EXACT, to_cents
 from finance.schedule import add_months, month_start
-from scenarios.projections import COMPOUNDING_MONTHLY, TAX_YEARLY, Plan, validate_plan
+from scenarios.projection.inputs import COMPOUNDING_MONTHLY, TAX_YEARLY, Plan
+from scenarios.projection.validation import validate_plan
 
 Matrix = npt.NDArray[np.float64]
 

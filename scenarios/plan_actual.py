@@ -18,7 +18,7 @@ from finance.schedule import add_months, month_start, months_between
 from income import reporting
 from scenarios.models import Scenario
 from scenarios.plans import source_models
-from scenarios.projections import source_monthly_net
+from scenarios.projection.sources import source_monthly_net
 from scenarios.tracking import SourceTracking, track
 
 MAX_TRACKED_MONTHS = 36

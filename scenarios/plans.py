@@ -17,9 +17,9 @@ from django.contrib.auth.models import User
 from finance.money import RateBook
 from income.models import CalculationModel, IncomeSource, Profile
 from income.selectors import exchange_rates
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from scenarios.models import Scenario
-from scenarios.projections import (
+from scenarios.projection.inputs import (
     CapitalSource,
     FlatSource,
     Plan,

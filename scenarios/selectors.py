@@ -15,10 +15,12 @@ from django.db.models import QuerySet
 from finance.money import RateBook
 from finance.schedule import month_start
 from income.models import IncomeSource, Profile
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.plans import rates_of, scenario_plan, source_models, source_models_of
-from scenarios.projections import Plan, Projection, SourceModel, project
+from scenarios.projection.engine import project
+from scenarios.projection.inputs import Plan, SourceModel
+from scenarios.projection.result import Projection
 from scenarios.stress import zero_plan
 
 #: The inflation the independence month of the reports assumes (the scenarios' default).

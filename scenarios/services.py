@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 
 from finance.errors import DomainError
 from income.models import IncomeSource
-from income.services import model_assign_and_save, profile_get_or_create, row_locked
+from income.services.rows import model_assign_and_save, row_locked
+from income.services.users import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.montecarlo import Fan, simulate
 from scenarios.plans import scenario_plan, source_models
-from scenarios.projections import Projection, project, tax_timing_conflicts
+from scenarios.projection.engine import project
+from scenarios.projection.result import Projection
+from scenarios.projection.validation import tax_timing_conflicts
 from scenarios.selectors import current_passive_sources
 from scenarios.stress import Shocks, StressMonth, stress_test
 
@@ -74,7 +77,7 @@ def _tax_timing_messages() -> dict[str, str]:
 def scenario_tax_timing_check(*, scenario: Scenario) -> None:
     """Refuse the inputs a scenario's tax timing cannot have, each at its field.
 
-    The rule is the engine's (``projections.tax_timing_conflicts``): a plan taxed at the
+    The rule is the engine's (``projection.validation.tax_timing_conflicts``): a plan taxed at the
     end reproduces the calculator, so it has none of the inputs the calculator lacks.
     Checked before saving, so a scenario that could not be projected is never stored,
     and by the form's live preview, so the same message shows while typing.

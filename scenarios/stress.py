@@ -1,7 +1,7 @@
 """The stress test of PRODUCT.md §4: shocks to a user's current sources, before and after.
 
 Pure code: each shock changes the inputs of the source models
-(``scenarios.projections``), and both the unshocked and the shocked sources are
+(``scenarios.projection.inputs``), and both the unshocked and the shocked sources are
 projected with the same ``project``, so "before" and "after" differ only by the shocks.
 
 What each shock does (fractions, 0.1 = 10 %):
@@ -44,19 +44,19 @@ from typing import assert_never
 from finance.errors import DomainError
 from finance.rounding import EXACT, to_cents
 from finance.schedule import month_start
-from scenarios.projections import (
+from scenarios.projection.engine import project
+from scenarios.projection.inflation import grown_expenses
+from scenarios.projection.inputs import (
     COMPOUNDING_MONTHLY,
     CapitalSource,
     FlatSource,
     Plan,
-    Projection,
     RentalSource,
     SourceModel,
     SubscriptionSource,
-    grown_expenses,
-    project,
-    source_monthly_net,
 )
+from scenarios.projection.result import Projection
+from scenarios.projection.sources import source_monthly_net
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -16,7 +16,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
-from income.services import api_token_create
+from income.services.users import api_token_create
 from tests.factories import PASSWORD, UserFactory
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
+from config.api.fields import decimal_bounds, field_decimal_pattern
 from config.api.filtering import StrictOrderingFilter, ordering_pattern
 
 ERROR = "Error"
@@ -56,6 +58,9 @@ PLATFORM_ERRORS = {
     "429": "Too many requests: throttled.",
 }
 WRITES = {"post", "put", "patch"}
+#: Text as Django's form fields and DRF's text fields take it (no null character).
+NO_NULL_CHARACTER = r"^[^\u0000]*$"
+NONEMPTY_NO_NULL = r"^[^\u0000]+$"
 JSON = "application/json"
 
 
@@ -78,6 +83,23 @@ def _json_only(operation: dict[str, Any]) -> None:
     content = operation.get("requestBody", {}).get("content", {})
     if JSON in content and len(content) > 1:
         operation["requestBody"]["content"] = {JSON: content[JSON]}
+
+
+def _one_of_body_required(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """A JSON body that is one of several objects (``PolymorphicProxySerializer``, e.g.
+    the payments' bulk action) is required when each of them has required fields.
+
+    drf-spectacular reads ``required`` off the proxy's own component, which has none, so
+    it offered no body at all, which the server refuses (issue 20).
+    """
+    body = operation.get("requestBody")
+    schema = (body or {}).get("content", {}).get(JSON, {}).get("schema", {})
+    ref = schema.get("$ref", "").rpartition("/")[2]
+    variants = schemas.get(ref, {}).get("oneOf", [])
+    if body is None or not variants:
+        return
+    if all(schemas.get(v.get("$ref", "").rpartition("/")[2], {}).get("required") for v in variants):
+        body["required"] = True
 
 
 def _shared_errors(operation: dict[str, Any]) -> None:
@@ -105,6 +127,7 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             _json_only(operation)
+            _one_of_body_required(operation, result["components"]["schemas"])
             responses = operation.setdefault("responses", {})
             responses.setdefault("429", _error("429"))
             if operation.get("security") != [{}] and {} not in operation.get("security", [{}]):
@@ -120,22 +143,21 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     return result
 
 
-def decimal_pattern(
-    *, whole_digits: int, places: int, signed: bool, blank_is_null: bool = False
-) -> str:
-    """A decimal string as the field takes it: at least one digit, at most the field's.
-
-    drf-spectacular's ``^-?\\d{0,w}(?:\\.\\d{0,p})?$`` also matches ``""``, ``"-"`` and
-    ``"."``, and a minus sign where the field's ``min_value`` forbids one, all of which
-    the server rejects. A nullable field (``blank_is_null``) takes a blank string as
-    null, as DRF's ``DecimalField`` does, so its pattern says so (issue 20).
-    """
-    sign = "-?" if signed else ""
-    fraction = rf"(?:\.\d{{0,{places}}})?" if places else ""
-    only_fraction = rf"|\.\d{{1,{places}}}" if places else ""
-    whole = rf"\d{{1,{whole_digits}}}" if whole_digits else "0"
-    blank = r"|\s*" if blank_is_null else ""
-    return rf"^(?:{sign}(?:{whole}{fraction}{only_fraction}){blank})$"
+def _string_or_number(field: serializers.DecimalField, string: dict[str, Any]) -> dict[str, Any]:
+    """A decimal in a request: a string of its pattern, or a JSON number in its range
+    with at most its places (PRODUCT.md §5: "decimal strings or numbers"), as
+    ``config.api.fields`` checks them. Answers keep the string alone (two places)."""
+    low, high = decimal_bounds(field)
+    number: dict[str, Any] = {
+        "type": "number",
+        "minimum": float(low),
+        "maximum": float(high),
+        "multipleOf": float(Decimal(1).scaleb(-(field.decimal_places or 0))),
+    }
+    branches = {"type", "format", "pattern", "minimum", "maximum"}
+    schema = {key: value for key, value in string.items() if key not in branches}
+    string = {key: string[key] for key in ("type", "format", "pattern") if key in string}
+    return {"oneOf": [string, number], **schema}
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -147,23 +169,37 @@ class AutoSchema(SpectacularAutoSchema):
         schema: dict[str, Any] = super()._map_serializer_field(  # type: ignore[no-untyped-call]
             field, direction, bypass_extensions
         )
+        if isinstance(field, serializers.FileField) and not field.allow_empty_file:
+            schema["minLength"] = 1  # an empty upload is refused (issue 20)
         if (
-            isinstance(field, serializers.DecimalField)
-            and field.max_whole_digits is not None
+            direction == "request"
+            and isinstance(field, serializers.CharField)
             and schema.get("type") == "string"
+            and not {"pattern", "format", "enum"} & set(schema)
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
         ):
-            minimum, maximum = field.min_value, field.max_value
-            schema["pattern"] = decimal_pattern(
-                whole_digits=field.max_whole_digits,
-                places=field.decimal_places or 0,
-                signed=minimum is None or Decimal(minimum) < 0,
-                blank_is_null=field.allow_null,
-            )
-            # On a string, JSON Schema validators skip these; they tell a client the range.
-            if minimum is not None:
-                schema["minimum"] = float(minimum)
-            if maximum is not None:
-                schema["maximum"] = float(maximum)
+            # DRF's text fields refuse a null character (ProhibitNullCharactersValidator).
+            # A field that takes a blank gets drf-spectacular's ``oneOf`` of this pattern
+            # and an empty string: the pattern then asks for a character, or "" would
+            # match both branches, which ``oneOf`` forbids.
+            schema["pattern"] = NONEMPTY_NO_NULL if field.allow_blank else NO_NULL_CHARACTER
+        # A request's pattern holds the range too; an answer's stays the plain one.
+        pattern = (
+            field_decimal_pattern(field, bounded=direction == "request")
+            if isinstance(field, serializers.DecimalField)
+            else None
+        )
+        if pattern is None or schema.get("type") != "string":
+            return schema
+        minimum, maximum = field.min_value, field.max_value
+        schema["pattern"] = pattern
+        if direction == "request":
+            return _string_or_number(field, schema)
+        # On a string, JSON Schema validators skip these; they tell a client the range.
+        if minimum is not None:
+            schema["minimum"] = float(minimum)
+        if maximum is not None:
+            schema["maximum"] = float(maximum)
         return schema
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
@@ -194,6 +230,9 @@ class AutoSchema(SpectacularAutoSchema):
                     + f"'-{keys[0]}'"
                     + (f" or '{keys[1]},-{keys[0]}'." if len(keys) > 1 else ".")
                 )
+            elif parameter["schema"] == {"type": "string"}:
+                # Free text (``?search=``): Django's form fields refuse a null character.
+                parameter["schema"] = {"type": "string", "pattern": NO_NULL_CHARACTER}
         return parameters
 
     def _get_pagination_parameters(self) -> list[dict[str, Any]]:

@@ -10,17 +10,75 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.serializers import ModelSerializer, Serializer
 from imports.models import ImportMapping, ImportStatus, PaymentImport
 from imports.parsing.columns import FIELDS
+from imports.parsing.dates import ORDERS
+from imports.parsing.kinds import KINDS, SKIP
 from imports.parsing.messages import SKIP_REASONS
+from imports.parsing.options import MAX_TEXT, MAX_TYPES, NEGATIVES, NUMBER_FORMATS, SIGNS
 from income.api.serializers import OwnedSourceField
 from income.progress import progress_read
 from jobs.leases import jobs_lease
 
 
+def _mapping_schema() -> dict[str, Any]:
+    """The mapping's JSON Schema, as ``Options.from_json`` checks it (issue 20: the schema
+    said "an object" and ``{"": 1}`` was refused): the options with their types and
+    bounds and nothing else, or the older field → header form."""
+
+    def text(**extra: Any) -> dict[str, Any]:  # a fresh dict each: no YAML aliases
+        return {"type": "string", "maxLength": MAX_TEXT, **extra}
+
+    def column() -> dict[str, Any]:
+        return {"anyOf": [text(nullable=True), {"type": "integer", "minimum": 0, "maximum": 999}]}
+
+    kinds = [*KINDS, *(f"{SKIP}:{reason}" for reason in SKIP_REASONS)]
+    options = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "header_line": {"type": "integer", "minimum": 1, "maximum": 1000, "nullable": True},
+            "columns": {
+                "type": "object",
+                "nullable": True,
+                "additionalProperties": False,
+                "properties": {field: column() for field in FIELDS},
+            },
+            "guess": {"type": "boolean"},
+            "number_format": {"type": "string", "enum": list(NUMBER_FORMATS), "nullable": True},
+            "date_order": {"type": "string", "enum": list(ORDERS), "nullable": True},
+            "types": {
+                "type": "object",
+                "nullable": True,
+                "maxProperties": MAX_TYPES,
+                "additionalProperties": {"type": "string", "enum": kinds},
+            },
+            "skip_statuses": {
+                "type": "array",
+                "nullable": True,
+                "maxItems": MAX_TYPES,
+                "items": text(),
+            },
+            "negative": {"type": "string", "enum": list(NEGATIVES)},
+            "fee_sign": {"type": "string", "enum": list(SIGNS)},
+            "tax_sign": {"type": "string", "enum": list(SIGNS)},
+            "currency": text(nullable=True),
+            "source_fallback": text(nullable=True),
+        },
+    }
+    older = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "properties": {field: {"type": "string"} for field in FIELDS},
+    }
+    return {"anyOf": [options, older]}
+
+
 @extend_schema_field(
     {
-        "type": "object",
+        **_mapping_schema(),
         "description": (
             "How to read the file (PRODUCT.md §8): header_line (1-based, null finds it); "
             "columns {field: column name or 0-based position, null = not in the file} for "
@@ -56,7 +114,7 @@ class SourceChoicesField(serializers.JSONField):
     """Where the rows of each source value go."""
 
 
-class PaymentImportCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PaymentImportCreateSerializer(Serializer):  # type: ignore[type-arg]
     """``POST /api/v1/imports/`` (multipart): the file, and how to read it."""
 
     file = serializers.FileField(
@@ -65,9 +123,10 @@ class PaymentImportCreateSerializer(serializers.Serializer):  # type: ignore[typ
             "(GET /api/v1/imports/presets/) need no mapping."
         )
     )
+    # Not nullable: a multipart part is text, and "null" is not an id; leave the part
+    # out (or empty) for no source (issue 20: the schema offered null, sent as "null").
     source = OwnedSourceField(  # type: ignore[assignment]
         required=False,
-        allow_null=True,
         help_text=_("Id of one of your sources: every row goes there."),
     )
     mapping = ImportMappingField(required=False)
@@ -103,12 +162,12 @@ class PaymentImportCreateSerializer(serializers.Serializer):  # type: ignore[typ
         return value
 
 
-class ImportPreviewRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportPreviewRequestSerializer(Serializer):  # type: ignore[type-arg]
     """``POST /api/v1/imports/preview/`` (multipart): a file read without importing it."""
 
     file = serializers.FileField(help_text=_("The CSV file."))
     source = OwnedSourceField(  # type: ignore[assignment]
-        required=False, allow_null=True, help_text=_("Id of one of your sources.")
+        required=False, help_text=_("Id of one of your sources.")
     )
     mapping = ImportMappingField(required=False)
     sources = SourceChoicesField(required=False)
@@ -117,7 +176,7 @@ class ImportPreviewRequestSerializer(serializers.Serializer):  # type: ignore[ty
     validate_sources = PaymentImportCreateSerializer.validate_sources
 
 
-class ImportErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportErrorSerializer(Serializer):  # type: ignore[type-arg]
     line = serializers.IntegerField(
         allow_null=True, help_text=_("Line of the file (1 is the header); null for the whole file.")
     )
@@ -129,7 +188,7 @@ class ImportErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return gettext(str(error["message"]))
 
 
-class ImportProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportProgressSerializer(Serializer):  # type: ignore[type-arg]
     phase = serializers.ChoiceField(
         choices=["parse", "write", "done"],
         help_text=_("parse: checking the rows (0–50 %); write: saving them (50–100 %)."),
@@ -139,7 +198,7 @@ class ImportProgressSerializer(serializers.Serializer):  # type: ignore[type-arg
     percent = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class PaymentImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PaymentImportSerializer(ModelSerializer):  # type: ignore[type-arg]
     """An import job; the file's content is never sent back."""
 
     errors = ImportErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
@@ -176,7 +235,7 @@ class PaymentImportSerializer(serializers.ModelSerializer):  # type: ignore[type
         return None if progress is None else dict(ImportProgressSerializer(progress).data)
 
 
-class PresetSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PresetSerializer(Serializer):  # type: ignore[type-arg]
     """A layout recognised by its header, imported with no mapping step."""
 
     key = serializers.CharField()
@@ -191,7 +250,7 @@ class PresetSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return gettext(preset.description) if preset.description else ""
 
 
-class PreviewPaymentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PreviewPaymentSerializer(Serializer):  # type: ignore[type-arg]
     line = serializers.IntegerField()
     date = serializers.DateField()
     gross = serializers.DecimalField(max_digits=15, decimal_places=2)
@@ -206,7 +265,7 @@ class PreviewPaymentSerializer(serializers.Serializer):  # type: ignore[type-arg
     )
 
 
-class PreviewSkippedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PreviewSkippedSerializer(Serializer):  # type: ignore[type-arg]
     line = serializers.IntegerField()
     reason = serializers.ChoiceField(choices=sorted(SKIP_REASONS))
     reason_text = serializers.SerializerMethodField()
@@ -217,13 +276,13 @@ class PreviewSkippedSerializer(serializers.Serializer):  # type: ignore[type-arg
         return gettext(SKIP_REASONS[skipped.reason])
 
 
-class PreviewTypeValueSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PreviewTypeValueSerializer(Serializer):  # type: ignore[type-arg]
     value = serializers.CharField()
     count = serializers.IntegerField()
     kind = serializers.CharField()
 
 
-class PreviewSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PreviewSourceSerializer(Serializer):  # type: ignore[type-arg]
     value = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     rows = serializers.IntegerField()
@@ -232,7 +291,7 @@ class PreviewSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     category = serializers.CharField(source="category.slug", allow_null=True, default=None)
 
 
-class ImportPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportPreviewSerializer(Serializer):  # type: ignore[type-arg]
     """What the file would import: the layout read, the rows, the skipped rows and why."""
 
     preset = serializers.CharField(allow_null=True)
@@ -255,7 +314,7 @@ class ImportPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     sources = PreviewSourceSerializer(many=True)
 
 
-class ImportMappingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ImportMappingSerializer(ModelSerializer):  # type: ignore[type-arg]
     """A saved mapping: files with this header import with it, no step."""
 
     class Meta:

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from config.api.parsers import BoundedMultiPartParser, BoundedUploadMixin
-from imports import selectors, services
+from imports import jobs, selectors, services
 from imports.api.serializers import (
     ImportMappingSerializer,
     ImportPreviewRequestSerializer,
@@ -79,7 +79,7 @@ class PaymentImportViewSet(BoundedUploadMixin, OwnedViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         file = data["file"]
-        upload = services.payment_import_submit(
+        upload = jobs.payment_import_submit(
             owner=self.owner(),
             filename=file.name,
             content=file.read(settings.IMPORT_MAX_BYTES + 1),
@@ -113,9 +113,14 @@ class PaymentImportViewSet(BoundedUploadMixin, OwnedViewSet):
         return Response(ImportPreviewSerializer(preview_data(preview)).data)
 
     @extend_schema(responses={200: PresetSerializer(many=True)})
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def presets(self, request: Request) -> Response:
-        """The layouts recognised by their header, imported with no mapping step."""
+        """The layouts recognised by their header, imported with no mapping step.
+
+        A short fixed list, not import jobs: the jobs' ``?status=`` and ``?ordering=``
+        mean nothing here, so the action takes no filters and the schema offers none
+        (issue 20: they were documented and silently ignored).
+        """
         return Response(PresetSerializer(PRESETS.values(), many=True).data)
 
     @extend_schema(

@@ -80,7 +80,9 @@ class Options:
             or not 1 <= header_line <= 1000
         ):  # fmt: skip
             raise OptionsError("header_line")
-        columns = data.get("columns") or {}
+        # Left out or null is "none"; any other value must have its type (issue 20: ``[]``
+        # and ``0`` were read as none, while the schema refuses them).
+        columns = _or_empty(data.get("columns"), {})
         if not isinstance(columns, Mapping) or set(columns) - set(FIELDS):
             raise OptionsError("columns")
         for reference in columns.values():
@@ -92,13 +94,13 @@ class Options:
             )  # fmt: skip
             if not ok:
                 raise OptionsError("columns")
-        types = data.get("types") or {}
+        types = _or_empty(data.get("types"), {})
         if not isinstance(types, Mapping) or len(types) > MAX_TYPES:
             raise OptionsError("types")
         for value, kind in types.items():
             if not isinstance(value, str) or len(value) > MAX_TEXT or not _kind_ok(kind):
                 raise OptionsError("types")
-        statuses = data.get("skip_statuses") or ()
+        statuses = _or_empty(data.get("skip_statuses"), ())
         if (
             not isinstance(statuses, list | tuple)
             or len(statuses) > MAX_TYPES
@@ -145,6 +147,10 @@ class Options:
             else:
                 data[key] = value
         return Options.from_json(data)
+
+
+def _or_empty(value: Any, empty: Any) -> Any:
+    return empty if value is None else value
 
 
 def _kind_ok(kind: object) -> bool:

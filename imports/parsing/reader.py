@@ -1,5 +1,6 @@
 """The reader of one statement's rows: the rules of ``imports.parsing.statement``, row by
-row, with the formats detected once per file."""
+row, with the formats detected once per file; each cell is read by ``CellReader``
+(``imports.parsing.cells``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 
 from imports.parsing import columns as cols
 from imports.parsing import dates, kinds, messages, text
+from imports.parsing.cells import MAX_EXTERNAL_ID_LENGTH, MAX_SOURCE_LENGTH, CellReader
 from imports.parsing.drafts import (
     CellError,
     Draft,
@@ -19,30 +21,21 @@ from imports.parsing.drafts import (
     check_ids,
     finish,
     merge_taxes,
-    to_cent,
 )
 from imports.parsing.layout import RowRule, signature
-from imports.parsing.numbers import AmountError, detect_number_format, parse_amount
+from imports.parsing.numbers import AmountError, detect_number_format
 from imports.parsing.options import Options
 from imports.parsing.result import RowError, SkippedRow, StatementResult, TypeValue
 from imports.parsing.text import FORMULA
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MAX_NOTE_LENGTH = 500  # Payment.note
-MAX_EXTERNAL_ID_LENGTH = 100  # Payment.external_id
-MAX_SOURCE_LENGTH = 255
 DEFAULT_MAX_ROWS = 100_000
 #: The longest cell a row may have: a note is cut at 500 characters, and no column of a
 #: statement holds more than a few hundred; a longer cell fails its row before any rule
 #: looks at it, so no single cell can make a row expensive.
 MAX_CELL_LENGTH = 4000
 PROGRESS_EVERY = 1000
-_HEADER_SCAN = 60
 _SHARED_NAMES = 3  # of this header's names in a row without a date: another table's header
-_HASH_VERSION = "payment-row-v1"
-_DOLLAR = "$"
-_DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "AUD", "NZD", "HKD", "SGD"})
 
 _TOTAL_WORDS = re.compile(
     r"^\s*+(summe|gesamt|total|totals|grand total|subtotal|zwischensumme|saldo|endsaldo"
@@ -70,8 +63,8 @@ Progress = Callable[[int, int], None]
 class StatementReader:
     """Turns the data records of one file into rows, skips and errors.
 
-    Dates, amounts and type values are cached per distinct text: a statement repeats
-    them a lot, and the caches keep 100,000 rows within a second or two.
+    Dates, amounts and type values are cached per distinct text (``CellReader``): a
+    statement repeats them a lot, and the caches keep 100,000 rows within a second or two.
     """
 
     def __init__(
@@ -102,12 +95,7 @@ class StatementReader:
         self.at = {f: resolved.index.get(f, self.width) for f in cols.FIELDS}
         self.field_at = tuple(self.at.items())
         self.has = set(resolved.index)
-        self.types = {kinds.normalize_value(k): v for k, v in options.types.items()}
         self.skip_statuses = {kinds.normalize_value(s) for s in options.skip_statuses}
-        self.kind_cache: dict[str, str] = {}
-        self.dates: dict[str, date | dates.DateError] = {}
-        self.amounts: dict[str, tuple[Decimal, str | None] | AmountError] = {}
-        self.cents: dict[str, tuple[Decimal, str | None, bool] | AmountError] = {}
         self.file_errors: list[str] = list(resolved.errors)
         self.warnings: list[str] = list(resolved.warnings)
         self.number_format = options.number_format or "en"
@@ -146,39 +134,10 @@ class StatementReader:
             return -1 if setting == "negative" else 1
         votes = Counter[int]()
         for cell in self._cells_of(records, field):
-            parsed = self._amount(cell) if cell.strip() else None
+            parsed = self.cell_reader.amount_of(cell) if cell.strip() else None
             if isinstance(parsed, tuple) and parsed[0]:
                 votes[-1 if parsed[0] < 0 else 1] += 1
         return -1 if votes[-1] > votes[1] else 1
-
-    # -------------------------------------------------------- cells
-    def _amount(self, cell: str) -> tuple[Decimal, str | None] | AmountError:
-        cached = self.amounts.get(cell)
-        if cached is None:
-            try:
-                cached = parse_amount(cell, number_format=self.number_format)
-            except AmountError as error:
-                cached = error
-            self.amounts[cell] = cached
-        return cached
-
-    def _date(self, cell: str) -> date | dates.DateError:
-        cached = self.dates.get(cell)
-        if cached is None:
-            try:
-                cached = dates.parse_date(cell, order=self.order)
-            except dates.DateError as error:
-                cached = error
-            self.dates[cell] = cached
-        return cached
-
-    def _kind(self, value: str) -> str:
-        cached = self.kind_cache.get(value)
-        if cached is None:
-            folded = kinds.normalize_value(value)
-            cached = self.types.get(folded) or kinds.guess_kind(value)
-            self.kind_cache[value] = cached
-        return cached
 
     # -------------------------------------------------------- the file
     def read(
@@ -196,6 +155,14 @@ class StatementReader:
             self.file_errors.append(messages.NO_ROWS)
         table, skipped = self._table(records)
         self._detect_formats(table)
+        self.cell_reader = CellReader(
+            options=self.options,
+            currencies=self.currencies,
+            default_currency=self.default_currency,
+            header_currency=self.columns.currency,
+            number_format=self.number_format,
+            date_order=self.order,
+        )
         base = {
             "options": self.options,
             "header_line": self.header_line,
@@ -222,7 +189,6 @@ class StatementReader:
         rejected: list[tuple[int, tuple[str, ...]]] = []
         type_counts: Counter[str] = Counter()
         rounded_lines: list[int] = []
-        self.notes_cut = False
         for done, (line, cells) in enumerate(table, start=1):
             if on_progress is not None and done % PROGRESS_EVERY == 0:
                 on_progress(done, len(table))
@@ -245,7 +211,7 @@ class StatementReader:
         errors.extend(check_ids(drafts))
         if rounded_lines:
             self.warnings.append(messages.ROUNDED)
-        if self.notes_cut:
+        if self.cell_reader.notes_cut:
             self.warnings.append(messages.NOTE_SHORTENED)
         error_lines = {e.line for e in errors}
         rejected.extend(
@@ -254,7 +220,7 @@ class StatementReader:
         )  # fmt: skip
         rows = finish([d for d in drafts if d.line not in error_lines])
         type_values = tuple(
-            TypeValue(value=value, count=count, kind=self._kind(value))
+            TypeValue(value=value, count=count, kind=self.cell_reader.kind_of(value))
             for value, count in sorted(type_counts.items(), key=lambda item: (-item[1], item[0]))
         )
         return StatementResult(
@@ -324,7 +290,7 @@ class StatementReader:
             self.row_rule(values, dict(zip(self.normalized_header, cells, strict=False)))
 
         raw_date = values["date"].strip()
-        parsed_date = self._date(raw_date) if raw_date else None
+        parsed_date = self.cell_reader.date_of(raw_date) if raw_date else None
         if not isinstance(parsed_date, date):
             return self._dateless(line, cells, raw_date, values, parsed_date)
 
@@ -336,7 +302,7 @@ class StatementReader:
         kind = kinds.INCOME
         if type_value:
             type_counts[type_value] += 1
-            kind = self._kind(type_value)
+            kind = self.cell_reader.kind_of(type_value)
         reason = kinds.reason_of(kind)
         if reason is not None:
             return SkippedRow(line=line, reason=reason, value=type_value)
@@ -348,7 +314,7 @@ class StatementReader:
             if not cell or cell.isspace():
                 amounts[field_name] = None
                 continue
-            cents = self.cents.get(cell) or self._cents(cell)
+            cents = self.cell_reader.cents.get(cell) or self.cell_reader.cents_of(cell)
             if isinstance(cents, AmountError):
                 raise CellError(field_name, cents.message)
             amounts[field_name], mark, was_rounded = cents
@@ -360,8 +326,8 @@ class StatementReader:
         main = gross_cell if gross_cell is not None else net_cell
         if main is None:
             raise CellError("gross", messages.GROSS_REQUIRED)
-        currency = self._currency(values["currency"], marks)
-        named = self._text(values["source"], MAX_SOURCE_LENGTH, "source")
+        currency = self.cell_reader.currency_of(values["currency"], marks)
+        named = self.cell_reader.text_of(values["source"], MAX_SOURCE_LENGTH, "source")
         source = named or self.options.source_fallback or ""
         group = values["group"].strip()
 
@@ -398,10 +364,14 @@ class StatementReader:
         else:
             fees = ZERO
         gross = (gross_cell if gross_cell is not None else main + tax + fees) + returned
-        note = self._note(values["note"])
-        external_id = self._text(values["external_id"], MAX_EXTERNAL_ID_LENGTH, "external_id")
+        note = self.cell_reader.note_of(values["note"])
+        external_id = self.cell_reader.text_of(
+            values["external_id"], MAX_EXTERNAL_ID_LENGTH, "external_id"
+        )
         # The label names the row's own source value, never the fallback's.
-        label = named and self._text(values["source_label"], MAX_SOURCE_LENGTH, "source_label")
+        label = named and self.cell_reader.text_of(
+            values["source_label"], MAX_SOURCE_LENGTH, "source_label"
+        )
         draft = Draft(
             line=line, date=parsed_date, gross=gross, tax_withheld=tax, fees=fees,
             currency=currency, note=note, external_id=external_id or None,
@@ -446,7 +416,7 @@ class StatementReader:
         if raw_date.casefold() in _PENDING_WORDS:
             return SkippedRow(line=line, reason="pending", value=raw_date)
         type_value = values["type"].strip()
-        if type_value and kinds.reason_of(self._kind(type_value)) == "total":
+        if type_value and kinds.reason_of(self.cell_reader.kind_of(type_value)) == "total":
             return SkippedRow(line=line, reason="total", value=type_value)
         if not raw_date:
             if not any(values[f].strip() for f in ("gross", "net")):
@@ -473,97 +443,30 @@ class StatementReader:
         if self.row_rule is not None:
             self.row_rule(values, dict(zip(self.normalized_header, padded, strict=False)))
         raw_date = values["date"].strip()
-        parsed_date = self._date(raw_date) if raw_date else None
+        parsed_date = self.cell_reader.date_of(raw_date) if raw_date else None
         if isinstance(parsed_date, dates.DateError):
             found.setdefault("date", parsed_date.message)
         marks: set[str] = set()
         for name in cols.AMOUNT_FIELDS:
-            parsed = self._amount(values[name]) if values[name].strip() else None
+            parsed = self.cell_reader.amount_of(values[name]) if values[name].strip() else None
             if isinstance(parsed, AmountError):
                 found.setdefault(name, parsed.message)
             elif parsed is not None and parsed[1] is not None:
                 marks.add(parsed[1])
         try:
-            self._currency(values["currency"], marks)
+            self.cell_reader.currency_of(values["currency"], marks)
         except CellError as error:
             found.setdefault("currency", error.message)
         if FORMULA.match(" ".join(values["note"].split())):
             found.setdefault("note", messages.FORMULA)
         for name, limit in (("external_id", MAX_EXTERNAL_ID_LENGTH), ("source", MAX_SOURCE_LENGTH)):
             try:
-                self._text(values[name], limit, name)
+                self.cell_reader.text_of(values[name], limit, name)
             except CellError as error:
                 found.setdefault(name, error.message)
         order = {name: index for index, name in enumerate(cols.FIELDS)}
         rest = sorted((f for f in found if f != first.field), key=lambda f: order.get(f or "", -1))
         return [RowError(line=line, field=f, message=found[f]) for f in (first.field, *rest)]
-
-    def _cents(self, cell: str) -> tuple[Decimal, str | None, bool] | AmountError:
-        """A cell's amount to the cent, its currency mark, and whether it was rounded;
-        remembered per distinct text (a statement repeats its amounts)."""
-        parsed = self._amount(cell)
-        if isinstance(parsed, AmountError):
-            cents: tuple[Decimal, str | None, bool] | AmountError = parsed
-        else:
-            flag = [False]
-            cents = (to_cent(parsed[0], flag), parsed[1], flag[0])
-        self.cents[cell] = cents
-        return cents
-
-    def _text(self, cell: str, max_length: int, field_name: str) -> str:
-        value = cell.strip()
-        if not value:
-            return ""
-        if FORMULA.match(cell) or FORMULA.match(value):
-            raise CellError(field_name, messages.FORMULA)
-        if len(value) > max_length:
-            if field_name == "source_label":
-                return value[:max_length]
-            message = (
-                messages.EXTERNAL_ID_TOO_LONG if field_name == "external_id"
-                else messages.SOURCE_TOO_LONG
-            )  # fmt: skip
-            raise CellError(field_name, message)
-        return value
-
-    def _note(self, cell: str) -> str:
-        value = " ".join(cell.split())
-        if FORMULA.match(value):
-            raise CellError("note", messages.FORMULA)
-        if len(value) > MAX_NOTE_LENGTH:
-            self.notes_cut = True
-            return value[: MAX_NOTE_LENGTH - 1] + "…"
-        return value
-
-    def _currency(self, cell: str, marks: set[str]) -> str:
-        """The currency column, else the amounts' own code or symbol, else the mapping's,
-        else the header's, else the default (``imports.parsing.statement``, rule 8).
-
-        A code on an amount that disagrees with the column is a contradiction, not
-        something to guess about. ``$`` fits any dollar; alone it means the default
-        currency if that is a dollar, else the US dollar, never the euro.
-        """
-        named = cell.strip().upper()
-        if named:
-            marks = {*marks, named}
-        dollar = _DOLLAR in marks
-        marks = marks - {_DOLLAR}
-        if len(marks) > 1:
-            raise CellError("currency", messages.CURRENCY_MISMATCH)
-        fallback = self.options.currency or self.columns.currency
-        if marks:
-            currency = next(iter(marks))
-        elif fallback and fallback != _DOLLAR:
-            currency = fallback
-        elif (dollar or fallback == _DOLLAR) and self.default_currency not in _DOLLAR_CURRENCIES:
-            currency = "USD"
-        else:
-            currency = self.default_currency
-        if dollar and currency not in _DOLLAR_CURRENCIES:
-            raise CellError("currency", messages.CURRENCY_MISMATCH)
-        if currency not in self.currencies:
-            raise CellError("currency", messages.UNKNOWN_CURRENCY)
-        return currency
 
 
 _PERIOD_LABEL = re.compile(

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.serializers import Serializer
 from finance.schedule import month_start
 from income.api.fields import FigureField
 from income.calendar import calendar_page
@@ -28,7 +29,7 @@ from income.models import PayoutRhythm
 CALENDAR_STATUSES = ("received", "expected", "overdue", "none")
 
 
-class CalendarCellSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalendarCellSerializer(Serializer):  # type: ignore[type-arg]
     month = serializers.DateField(source="entry.month", help_text=_("The month, as its first day."))
     status = serializers.ChoiceField(
         source="entry.status",
@@ -71,7 +72,7 @@ class CalendarCellSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class CalendarSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalendarSourceSerializer(Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(source="source.pk")
     name = serializers.CharField(source="source.name")
     category = serializers.IntegerField(
@@ -88,7 +89,7 @@ class CalendarSourceSerializer(serializers.Serializer):  # type: ignore[type-arg
     )
 
 
-class CalendarMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalendarMonthSerializer(Serializer):  # type: ignore[type-arg]
     month = serializers.DateField(help_text=_("The month, as its first day."))
     to_date = serializers.BooleanField(
         help_text=_("The running month: received is to today, the month is not over.")
@@ -112,7 +113,7 @@ class CalendarMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class CalendarSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalendarSerializer(Serializer):  # type: ignore[type-arg]
     """The income calendar: per source the expected payouts beside what arrived."""
 
     today = serializers.DateField(help_text=_("The day the calendar was computed for."))

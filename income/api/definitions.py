@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.serializers import Serializer
 from income.definitions import GROUPS
 
 
-class FigureDefinitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FigureDefinitionSerializer(Serializer):  # type: ignore[type-arg]
     """The fields are named in ``get_fields``: ``label`` is an attribute of every field."""
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
@@ -34,7 +35,7 @@ class FigureDefinitionSerializer(serializers.Serializer):  # type: ignore[type-a
         }
 
 
-class FigureGroupSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FigureGroupSerializer(Serializer):  # type: ignore[type-arg]
     title = serializers.CharField()
     figures = FigureDefinitionSerializer(many=True)
 

@@ -16,6 +16,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.fields import MinimumValidator
+from config.api.serializers import ModelSerializer, Serializer
 from finance import calculator
 from income.api.fields import FigureField
 from income.definitions import definition, described
@@ -32,8 +34,9 @@ from income.models import (
     SubscriptionPeriod,
     TaxProfile,
 )
-from income.reporting import ReturnBasis, YieldBase
-from income.services import PAYMENT_BULK_LIMIT, SOURCE_FIELDS
+from income.services.payments_bulk import PAYMENT_BULK_LIMIT
+from income.services.sources import SOURCE_FIELDS
+from income.source_figures import ReturnBasis, YieldBase
 from income.subscriptions import SubscriptionMonth, subscription_months
 
 
@@ -70,7 +73,7 @@ class BuiltFieldsOnce:
         return super(BuiltFieldsOnce, writer).to_representation(instance)  # type: ignore[misc,no-any-return]
 
 
-class PlainReadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PlainReadSerializer(Serializer):  # type: ignore[type-arg]
     """A read-only serializer of attributes, written out without DRF's generic field loop.
 
     The reports store the per-source figures of every user's current month through
@@ -114,7 +117,7 @@ def _amount_field(help_text: StrOrPromise) -> serializers.DecimalField:
     )
 
 
-class CalculatorInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalculatorInputSerializer(Serializer):  # type: ignore[type-arg]
     """Inputs of ``POST /api/v1/calculator/`` (PRODUCT.md §4, §5); rates are fractions."""
 
     initial_investment = _amount_field(_('Amount invested at the start, e.g. "10000".'))
@@ -122,6 +125,13 @@ class CalculatorInputSerializer(serializers.Serializer):  # type: ignore[type-ar
         max_digits=calculator.RATE_DECIMAL_PLACES + 3,
         decimal_places=calculator.RATE_DECIMAL_PLACES,
         max_value=calculator.MAX_ANNUAL_RETURN,
+        # Greater than -1: with eight places at least -0.99999999, a bound the schema states.
+        validators=[
+            MinimumValidator(
+                calculator.MIN_ANNUAL_RETURN + Decimal(1).scaleb(-calculator.RATE_DECIMAL_PLACES),
+                message=_("Must be greater than -1 (-100 %)."),
+            )
+        ],
         help_text=_("Expected annual return as a fraction: 0.05 = 5 %; greater than -1."),
     )
     investment_period = serializers.IntegerField(
@@ -136,13 +146,8 @@ class CalculatorInputSerializer(serializers.Serializer):  # type: ignore[type-ar
     )
     additional_income = _amount_field(_("Other income added to the net after tax."))
 
-    def validate_annual_return(self, value: Decimal) -> Decimal:
-        if value <= calculator.MIN_ANNUAL_RETURN:
-            raise serializers.ValidationError(_("Must be greater than -1 (-100 %)."))
-        return value
 
-
-class CalculatorYearSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalculatorYearSerializer(Serializer):  # type: ignore[type-arg]
     year = serializers.IntegerField()
     capital = FigureField(decimal_places=2)
     gross_income = FigureField(decimal_places=2)
@@ -150,7 +155,7 @@ class CalculatorYearSerializer(serializers.Serializer):  # type: ignore[type-arg
     net_income = FigureField(decimal_places=2)
 
 
-class CalculatorResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalculatorResultSerializer(Serializer):  # type: ignore[type-arg]
     gross_income = FigureField(decimal_places=2)
     tax = FigureField(decimal_places=2)
     net_income = FigureField(decimal_places=2)
@@ -158,7 +163,7 @@ class CalculatorResultSerializer(serializers.Serializer):  # type: ignore[type-a
     yearly = CalculatorYearSerializer(many=True)
 
 
-class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MeSerializer(ModelSerializer):  # type: ignore[type-arg]
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
 
@@ -193,7 +198,7 @@ class OwnedSourceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type
         return IncomeSource.objects.filter(owner=request.user).select_related("category")
 
 
-class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CategorySerializer(ModelSerializer):  # type: ignore[type-arg]
     name = serializers.CharField(read_only=True)
     help_text = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
@@ -203,7 +208,7 @@ class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = fields
 
 
-class TaxProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TaxProfileSerializer(ModelSerializer):  # type: ignore[type-arg]
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -220,7 +225,7 @@ class TaxProfileSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         read_only_fields = fields
 
 
-class HelpArticleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class HelpArticleSerializer(ModelSerializer):  # type: ignore[type-arg]
     """A help article in the caller's language; the body is plain text (see ``HelpArticle``)."""
 
     title = serializers.CharField(read_only=True)
@@ -233,21 +238,21 @@ class HelpArticleSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         read_only_fields = fields
 
 
-class ExchangeRateSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ExchangeRateSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = ExchangeRate
         fields = ("id", "date", "currency", "rate")
         read_only_fields = fields
 
 
-class SourceSerializer(BuiltFieldsOnce, serializers.ModelSerializer):  # type: ignore[type-arg]
+class SourceSerializer(BuiltFieldsOnce, ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = IncomeSource
         fields = ("id", *SOURCE_FIELDS, "created_at", "updated_at")
         read_only_fields = ("id", "created_at", "updated_at")
 
 
-class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PaymentSerializer(ModelSerializer):  # type: ignore[type-arg]
     source = OwnedSourceField()  # type: ignore[assignment]
     net = serializers.DecimalField(max_digits=15, decimal_places=2, read_only=True)
     currency = serializers.ChoiceField(
@@ -279,7 +284,7 @@ class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 MAX_ID = 2**63 - 1
 
 
-class PaymentBulkSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PaymentBulkSerializer(Serializer):  # type: ignore[type-arg]
     """One action on many of the caller's payments (``POST /payments/bulk/``)."""
 
     action = serializers.ChoiceField(
@@ -318,7 +323,38 @@ class PaymentBulkSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return attrs
 
 
-class PaymentBulkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+def _bulk_action_variant(action: str, needs: str | None) -> type[PaymentBulkSerializer]:
+    """One action of ``PaymentBulkSerializer`` as the schema writes it: its ``action``, and
+    the field it needs as required (issue 20: ``{"action": "move", "ids": [1]}`` passed
+    the schema and was refused for its missing ``source``). For the schema only; the
+    view validates with ``PaymentBulkSerializer``, whose ``validate`` is the rule."""
+    action_field = extend_schema_field({"type": "string", "enum": [action]})(
+        type("PaymentBulkAction", (serializers.CharField,), {})
+    )
+    fields: dict[str, Any] = {
+        "action": action_field(),
+        **{name: None for name in ("source", "date", "currency") if name != needs},
+    }
+    if needs is not None:
+        parent: Any = PaymentBulkSerializer._declared_fields[needs]
+        fields[needs] = type(parent)(*parent._args, **{**parent._kwargs, "required": True})
+    name = "PaymentBulk" + action.title().replace("_", "")
+    return type(name, (PaymentBulkSerializer,), fields)
+
+
+#: The bulk body by its ``action``: a ``oneOf`` with ``action`` as discriminator.
+PAYMENT_BULK_VARIANTS: dict[str, serializers.Serializer | type[serializers.Serializer]] = {  # type: ignore[type-arg]
+    action: _bulk_action_variant(action, needs)
+    for action, needs in (
+        ("delete", None),
+        ("move", "source"),
+        ("set_date", "date"),
+        ("set_currency", "currency"),
+    )
+}
+
+
+class PaymentBulkResultSerializer(Serializer):  # type: ignore[type-arg]
     action = serializers.CharField(help_text=_("The action that was carried out."))
     count = serializers.IntegerField(help_text=_("How many payments it changed."))
     undo_token = serializers.CharField(
@@ -330,13 +366,13 @@ class PaymentBulkResultSerializer(serializers.Serializer):  # type: ignore[type-
     )
 
 
-class PaymentUndoSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PaymentUndoSerializer(Serializer):  # type: ignore[type-arg]
     token = serializers.CharField(
         help_text=_("The undo_token of a bulk delete; valid for 15 minutes, for its user only.")
     )
 
 
-class PaymentUndoResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PaymentUndoResultSerializer(Serializer):  # type: ignore[type-arg]
     count = serializers.IntegerField(help_text=_("How many payments were restored."))
 
 
@@ -344,7 +380,7 @@ MONTH_AMOUNT = serializers.DecimalField(max_digits=15, decimal_places=2)
 MONTH_AMOUNT_OR_NULL = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True)
 
 
-class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SubscriptionPeriodSerializer(ModelSerializer):  # type: ignore[type-arg]
     """A recorded month of a subscription source, with its MRR and what it brought in."""
 
     # ``mrr`` and ``payments_gross`` come from ``subscription_months``: a list
@@ -395,7 +431,7 @@ class SubscriptionPeriodSerializer(serializers.ModelSerializer):  # type: ignore
         return None if received is None else str(received)
 
 
-class AssetValueSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AssetValueSerializer(ModelSerializer):  # type: ignore[type-arg]
     """What a capital or rental source's asset was worth on a day (its total return)."""
 
     source = OwnedSourceField(  # type: ignore[assignment]
@@ -409,7 +445,7 @@ class AssetValueSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         validators: list[Any] = []  # one value per day is checked by the service
 
 
-class EffortLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class EffortLogSerializer(ModelSerializer):  # type: ignore[type-arg]
     source = OwnedSourceField()  # type: ignore[assignment]
 
     class Meta:
@@ -450,7 +486,7 @@ class ShareSerializer(PlainReadSerializer):
     share = FigureField(decimal_places=4)
 
 
-class MonthFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MonthFiguresSerializer(Serializer):  # type: ignore[type-arg]
     month = serializers.DateField()
     passive_gross = FigureField(decimal_places=2)
     passive_net = FigureField(decimal_places=2)
@@ -463,7 +499,7 @@ class MonthFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class IndependenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class IndependenceSerializer(Serializer):  # type: ignore[type-arg]
     since = serializers.DateField(help_text=definition("independent_since"))
     coverage = FigureField(
         decimal_places=4, help_text=_("The last complete month's expense coverage.")
@@ -581,7 +617,7 @@ class SourceFiguresSerializer(PlainReadSerializer):
     )
 
 
-class RateGapSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RateGapSerializer(Serializer):  # type: ignore[type-arg]
     """Payments of one currency and month that no exchange rate converts yet
     (income/missing_rates.py)."""
 
@@ -595,7 +631,7 @@ class RateGapSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class DashboardSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DashboardSerializer(Serializer):  # type: ignore[type-arg]
     """PRODUCT.md §3 for the caller, in their base currency."""
 
     as_of = serializers.DateField()

@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,6 +39,7 @@ from income.api.filters import (
     SourceFilter,
 )
 from income.api.serializers import (
+    PAYMENT_BULK_VARIANTS,
     AssetValueSerializer,
     CalculatorInputSerializer,
     CalculatorResultSerializer,
@@ -62,7 +68,7 @@ from income.models import (
     Profile,
     SubscriptionPeriod,
 )
-from income.services import profile_get_or_create, profile_update
+from income.services.users import profile_get_or_create, profile_update
 from income.subscriptions import subscription_months
 
 
@@ -174,7 +180,11 @@ class PaymentViewSet(OwnedViewSet):
         )
 
     @extend_schema(
-        request=PaymentBulkSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="PaymentBulk",
+            serializers=PAYMENT_BULK_VARIANTS,
+            resource_type_field_name="action",
+        ),
         responses={
             200: PaymentBulkResultSerializer,
             400: OpenApiResponse(description="Field errors (e.g. more than 500 ids)"),

@@ -23,7 +23,7 @@ from income.models import (
     IncomeSource,
     Payment,
 )
-from income.services import PAYMENT_BULK_LIMIT
+from income.services.payments_bulk import PAYMENT_BULK_LIMIT
 
 # ----------------------------------------------------------------------------- payments
 

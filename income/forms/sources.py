@@ -27,7 +27,7 @@ from income.models import (
     IncomeSource,
     SourceStatus,
 )
-from income.services import SOURCE_FIELDS
+from income.services.sources import SOURCE_FIELDS
 
 # ----------------------------------------------------------------------------- sources
 

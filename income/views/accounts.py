@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from income.forms.profile import LanguageForm, ProfileForm
 from income.language import remember_language
 from income.models import Theme
-from income.services import profile_get_or_create, profile_update
+from income.services.users import profile_get_or_create, profile_update
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:

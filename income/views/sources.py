@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from finance.errors import DomainError
 from finance.rounding import to_cents
 from finance.schedule import month_start
-from income import reporting, selectors, services
+from income import reporting, selectors, services, source_figures
 from income.formatting import format_month
 from income.forms.base import add_service_errors
 from income.forms.sources import SourceFilterForm, SourceForm
@@ -75,7 +75,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 def _monthly_net_chart(
-    figures: reporting.SourceFigures | None, months: list[date], currency: str
+    figures: source_figures.SourceFigures | None, months: list[date], currency: str
 ) -> dict[str, object]:
     """Monthly net of the source for Chart.js; amounts stay decimal strings."""
     monthly = figures.monthly_net if figures else {}
@@ -132,7 +132,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.effort_log_list(owner=owner).filter(source=source), HOURS_PAGE_SIZE
     ).get_page(request.GET.get("hours"))
     is_subscription = source.category.model == CalculationModel.SUBSCRIPTION
-    basis = reporting.return_basis(source.category)
+    basis = source_figures.return_basis(source.category)
     periods = (
         subscription_months(
             owner=owner, periods=list(selectors.period_list(owner=owner).filter(source=source))
@@ -150,7 +150,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     figures=figures,
                     form=blank_value_form(),
                 )
-                if basis == reporting.ReturnBasis.ASSET
+                if basis == source_figures.ReturnBasis.ASSET
                 else {}
             ),
             "return_basis": basis,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from income import reporting, selectors, services
+from income import reporting, selectors, services, source_figures
 from income.formatting import format_money
 from income.forms.records import AssetValueForm
 from income.models import AssetValue, IncomeSource
@@ -57,7 +57,7 @@ def _recorded(value: AssetValue) -> str:
 def value_section(
     *,
     source: IncomeSource,
-    figures: reporting.SourceFigures | None,
+    figures: source_figures.SourceFigures | None,
     form: AssetValueForm,
     status: str = "",
 ) -> dict[str, Any]:

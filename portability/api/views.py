@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.parsers import LargeJSONParser
+from config.api.serializers import ModelSerializer, Serializer
 from jobs.leases import jobs_lease
 from portability import selectors, services
 from portability.models import DataImport
@@ -28,14 +29,14 @@ from portability.schema import ExportDocumentSerializer, ImportDocumentSerialize
 from portability.views import import_job_context, zip_response
 
 
-class DataImportProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DataImportProgressSerializer(Serializer):  # type: ignore[type-arg]
     phase = serializers.CharField(help_text="The table being written.")
     done = serializers.IntegerField(help_text="Rows written so far, of all tables.")
     total = serializers.IntegerField()
     percent = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class DataImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DataImportSerializer(ModelSerializer):  # type: ignore[type-arg]
     """An import of an export: queued, running (with progress), done (with the rows
     written per table) or failed (with what was refused; nothing was kept)."""
 
@@ -69,7 +70,7 @@ class DataImportSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return None if progress is None else asdict(progress)
 
 
-class DeleteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DeleteSerializer(Serializer):  # type: ignore[type-arg]
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 

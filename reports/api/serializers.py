@@ -6,6 +6,7 @@ the dashboard API writes them; every field is listed.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any
 
@@ -14,12 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.serializers import ModelSerializer, Serializer
 from income.api.fields import FigureField
 from income.api.serializers import ShareSerializer
 from income.definitions import definition, described
 from income.models import CURRENCY_CHOICES
 from jobs.leases import jobs_lease
-from reports.dashboard import Categories, stored_concentration, stored_sources
+from reports.dashboard import (
+    Categories,
+    stored_by_category,
+    stored_concentration,
+    stored_sources,
+)
 from reports.models import RecomputeJob, ReportSnapshot
 
 
@@ -31,7 +38,33 @@ def _ratio(**kwargs: Any) -> serializers.DecimalField:
     return FigureField(decimal_places=4, read_only=True, allow_null=True, **kwargs)
 
 
-class ReportRangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+#: A month as ``?from=``/``?to=`` take it, and as the schema writes it: four ASCII digits of
+#: a year from 0001 (a date has no year 0), a dash, two digits of a month 01-12; or empty,
+#: as a blank form field sends it, which does not filter.
+MONTH_PATTERN = (
+    r"^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+    r"-(?:0[1-9]|1[0-2]))?$"
+)
+
+
+class MonthField(serializers.DateField):
+    """The first day of a ``YYYY-MM`` month, read exactly as ``MONTH_PATTERN`` writes it.
+
+    ``strptime("%Y-%m")`` alone also takes ``2025-1`` and non-ASCII digits, which the
+    schema's pattern refuses, and the pattern alone took ``0000-00``, which no date is
+    (issue 20): the pattern is checked first, so the two agree.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=["%Y-%m"], format="%Y-%m", **kwargs)
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(MONTH_PATTERN, value):
+            self.fail("invalid", format="YYYY-MM")
+        return super().to_internal_value(value)
+
+
+class ReportRangeSerializer(Serializer):  # type: ignore[type-arg]
     """``?from=YYYY-MM&to=YYYY-MM`` of the list; both optional, both months included.
 
     The fields are named in ``get_fields`` because ``from`` is a Python keyword.
@@ -39,18 +72,8 @@ class ReportRangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
         return {
-            "from": serializers.DateField(
-                input_formats=["%Y-%m"],
-                format="%Y-%m",
-                required=False,
-                help_text=_("First month, e.g. 2025-01."),
-            ),
-            "to": serializers.DateField(
-                input_formats=["%Y-%m"],
-                format="%Y-%m",
-                required=False,
-                help_text=_("Last month, e.g. 2025-12."),
-            ),
+            "from": MonthField(required=False, help_text=_("First month, e.g. 2025-01.")),
+            "to": MonthField(required=False, help_text=_("Last month, e.g. 2025-12.")),
         }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +82,28 @@ class ReportRangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return attrs
 
 
-class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CategoryNetSerializer(Serializer):  # type: ignore[type-arg]
+    """One category's passive net of the month: `code` identifies it, `label` shows it,
+    as a part of the concentration does."""
+
+    code = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "The category's slug, which no language changes (category of a source). Null "
+            "only for a category renamed or removed since the month was stored."
+        ),
+    )
+    # The metaclass takes declared fields off the class: ``Field.label`` stays intact.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text=_("The category's name to show, in the answer's language.")
+    )
+    passive_net = FigureField(decimal_places=2)
+
+
+_CATEGORY_NET = CategoryNetSerializer()
+
+
+class ReportSnapshotSerializer(ModelSerializer):  # type: ignore[type-arg]
     """One month of the caller's reports, in the currency given beside it."""
 
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, read_only=True)
@@ -75,10 +119,11 @@ class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[typ
         read_only=True, allow_null=True, help_text=definition("independence_month")
     )
     monthly_expenses = _money()
-    by_category = serializers.DictField(
-        child=FigureField(decimal_places=2),
-        read_only=True,
-        help_text=_("Passive net of the month by category name."),
+    by_category = serializers.SerializerMethodField(
+        help_text=_(
+            "Passive net of the month by category, ordered by code: each with its stable "
+            "code (the slug) and its label in the answer's language."
+        )
     )
     closed = serializers.SerializerMethodField(help_text=_("Frozen at the month's end."))
 
@@ -107,8 +152,19 @@ class ReportSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[typ
     def get_closed(self, snapshot: ReportSnapshot) -> bool:
         return snapshot.closed_at is not None
 
+    @cached_property
+    def _categories(self) -> Categories:
+        # Queried at most once per answer, a list's too, and only if a stored row needs
+        # it: a category's of a source, a month's by_category stored before issue 20.
+        return Categories()
 
-class SnapshotSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    @extend_schema_field(CategoryNetSerializer(many=True))
+    def get_by_category(self, snapshot: ReportSnapshot) -> list[dict[str, Any]]:
+        parts = stored_by_category(snapshot.by_category or {}, categories=self._categories)
+        return [dict(_CATEGORY_NET.to_representation(part)) for part in parts]
+
+
+class SnapshotSourceSerializer(Serializer):  # type: ignore[type-arg]
     """One source's figures as stored with the month.
 
     The current month stores the full figures to date (as ``/dashboard/`` has them);
@@ -218,10 +274,6 @@ class ReportDetailSerializer(ReportSnapshotSerializer):
         )
         read_only_fields = fields
 
-    @cached_property
-    def _categories(self) -> Categories:
-        return Categories()  # one query, shared by the sources and the concentration
-
     @extend_schema_field(SnapshotSourceSerializer(many=True))
     def get_sources(self, snapshot: ReportSnapshot) -> list[dict[str, Any]]:
         rows = stored_sources(snapshot.sources or [], categories=self._categories)
@@ -240,14 +292,14 @@ class ReportDetailSerializer(ReportSnapshotSerializer):
         }
 
 
-class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProgressSerializer(Serializer):  # type: ignore[type-arg]
     phase = serializers.CharField(help_text=_("load, compute, project, write, done"))
     done = serializers.IntegerField()
     total = serializers.IntegerField()
     percent = serializers.IntegerField(help_text=_("0 to 100 over all phases."))
 
 
-class RecomputeJobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RecomputeJobSerializer(ModelSerializer):  # type: ignore[type-arg]
     """A recompute of the caller's reports; `progress` is null until a worker reports."""
 
     progress = serializers.SerializerMethodField()

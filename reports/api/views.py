@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from income.progress import progress_read
 from reports import jobs, selectors
 from reports.api.serializers import (
+    MONTH_PATTERN,
     RecomputeJobSerializer,
     ReportDetailSerializer,
     ReportRangeSerializer,
@@ -39,7 +40,7 @@ def _job_data(job: RecomputeJob) -> dict[str, Any]:
 
 MONTH_PARAMETERS = [
     OpenApiParameter(
-        name, OpenApiTypes.STR, required=False, pattern=r"^\d{4}-\d{2}$", description=description
+        name, OpenApiTypes.STR, required=False, pattern=MONTH_PATTERN, description=description
     )
     for name, description in (
         ("from", "First month included, YYYY-MM."),

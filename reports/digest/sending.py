@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from income.date_style import SYSTEM, date_style_override
-from income.services import email_send, profile_get_or_create, profile_update
+from income.services.users import email_send, profile_get_or_create, profile_update
 from income.tasks import TRANSIENT_ERRORS
 from reports.digest.week import Digest, digest_for, digest_recipients, digest_week, unsubscribe_url
 from reports.models import DigestDelivery

@@ -33,7 +33,7 @@ from finance import figures
 from finance.errors import DomainError
 from finance.rounding import to_cents
 from income.calendar import income_calendar
-from income.reporting import report_inputs
+from income.report_inputs import report_inputs
 from reports.models import ReportSnapshot
 from reports.selectors import passive_net_by_month
 from scenarios.plan_actual import flagged_for

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from reports.digest.sending import digest_unsubscribe as unsubscribe
 from reports.digest.week import user_for_unsubscribe_token
 

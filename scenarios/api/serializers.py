@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.serializers import ModelSerializer, Serializer
 from income.api.fields import FigureField
 from income.api.serializers import OwnedSourceField
 from scenarios.models import Scenario
@@ -53,7 +54,7 @@ class SourceIdsField(serializers.ManyRelatedField):
         return super().to_internal_value(data)
 
 
-class ScenarioSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ScenarioSerializer(ModelSerializer):  # type: ignore[type-arg]
     """A saved plan. To save a calculator result as a scenario that reproduces it (the
     same end capital, gross and net as POST /api/v1/calculator/), create one with
     tax_timing "at_end", starting_capital = initial_investment, the same annual_return
@@ -82,7 +83,7 @@ def _money(**kwargs: Any) -> serializers.DecimalField:
     return FigureField(decimal_places=2, **kwargs)
 
 
-class YearSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class YearSerializer(Serializer):  # type: ignore[type-arg]
     year = serializers.IntegerField()
     capital_end = _money()
     real_capital_end = _money(
@@ -100,7 +101,7 @@ class YearSerializer(serializers.Serializer):  # type: ignore[type-arg]
     monthly_net_average = _money()
 
 
-class MonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MonthSerializer(Serializer):  # type: ignore[type-arg]
     month = serializers.DateField()
     capital = _money()
     contribution = _money()
@@ -111,7 +112,7 @@ class MonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
     real_net_income = _money()
 
 
-class FanSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FanSerializer(Serializer):  # type: ignore[type-arg]
     months = serializers.ListField(child=serializers.DateField())
     capital_p10 = serializers.ListField(child=_money())
     capital_p50 = serializers.ListField(child=_money())
@@ -122,7 +123,7 @@ class FanSerializer(serializers.Serializer):  # type: ignore[type-arg]
     probability_by_year = serializers.ListField(child=FigureField(decimal_places=4))
 
 
-class CalculationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalculationSerializer(Serializer):  # type: ignore[type-arg]
     """The calculator's figures, which a scenario taxed at the end reproduces exactly."""
 
     final_capital = _money(
@@ -140,7 +141,7 @@ class CalculationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProjectionSerializer(Serializer):  # type: ignore[type-arg]
     """A scenario's projection: yearly summary, optional monthly rows, optional fan."""
 
     scenario = serializers.IntegerField(source="scenario.pk")
@@ -166,7 +167,7 @@ class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     missing_rates = serializers.ListField(child=serializers.CharField())
 
 
-class DifferenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DifferenceSerializer(Serializer):  # type: ignore[type-arg]
     """``scenarios.comparison.Difference``: this scenario's figure less the first one's,
     the compare page's "Difference to" column."""
 
@@ -212,7 +213,7 @@ class ComparedSerializer(ProjectionSerializer):
     )
 
 
-class CompareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CompareSerializer(Serializer):  # type: ignore[type-arg]
     scenarios = ComparedSerializer(many=True)
 
 
@@ -223,7 +224,7 @@ def _fraction(*, low: Decimal = Decimal(0)) -> serializers.DecimalField:
     )
 
 
-class ShocksSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ShocksSerializer(Serializer):  # type: ignore[type-arg]
     """Shocks as fractions: 0.3 dividend cut = 30 % less capital income."""
 
     dividend_cut = _fraction()
@@ -239,13 +240,13 @@ class ShocksSerializer(serializers.Serializer):  # type: ignore[type-arg]
     horizon_years = serializers.IntegerField(min_value=1, max_value=100, default=30)
 
 
-class StressSourceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StressSourceSerializer(Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
     monthly_net_before = _money()
     monthly_net_after = _money()
 
 
-class StressMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StressMonthSerializer(Serializer):  # type: ignore[type-arg]
     month = serializers.DateField(help_text=_("The month, as its first day."))
     net_before = _money(
         help_text=_("Projected passive net income of the month without the shocks.")
@@ -259,7 +260,7 @@ class StressMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class StressResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StressResultSerializer(Serializer):  # type: ignore[type-arg]
     monthly_net_before = _money(
         help_text=_(
             "Projected passive net income of the first month (this month), after costs, "
@@ -309,14 +310,14 @@ class StressResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     missing_rates = serializers.ListField(child=serializers.CharField())
 
 
-class TrackedMonthSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TrackedMonthSerializer(Serializer):  # type: ignore[type-arg]
     month = serializers.DateField()
     expected = _money()
     actual = _money()
     behind = serializers.BooleanField()
 
 
-class SourceTrackingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SourceTrackingSerializer(Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
     flagged = serializers.BooleanField(help_text="behind plan by more than 20 % for 3 months")
     shortfall = _money()

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from income.ids import object_ids
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from scenarios import selectors, services
 from scenarios.api.views import MAX_COMPARED
 from scenarios.comparison import Difference, differences_to_first
 from scenarios.models import Scenario
-from scenarios.projections import Projection, YearRow
+from scenarios.projection.result import Projection, YearRow
 from scenarios.views.base import (
     chart_data,
     decimal_strings,

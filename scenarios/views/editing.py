@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from finance.errors import DomainError
 from income.forms.base import add_service_errors
 from income.models import IncomeSource, Profile
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from scenarios import selectors, services
 from scenarios.forms import ScenarioForm
 from scenarios.models import Scenario

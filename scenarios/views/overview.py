@@ -18,12 +18,12 @@ from django.views.decorators.http import require_safe
 from finance.errors import DomainError
 from finance.rounding import to_cents
 from income.formatting import format_month
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from scenarios import plan_actual, selectors, services
 from scenarios.api.views import MAX_COMPARED
 from scenarios.models import Scenario
 from scenarios.montecarlo import Fan
-from scenarios.projections import Projection, YearRow
+from scenarios.projection.result import Projection, YearRow
 from scenarios.views.base import (
     chart_data,
     decimal_strings,

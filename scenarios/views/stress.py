@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from finance.errors import DomainError
 from income.formatting import format_month
 from income.forms.base import add_service_errors
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 from scenarios import services
 from scenarios.forms import StressForm
 from scenarios.views.base import (

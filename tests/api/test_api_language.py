@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from income.models import Profile
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 
 NOT_FOUND = {"en": "Not found.", "de": "Nicht gefunden."}
 REQUIRED = {"en": "This field is required.", "de": "Dieses Feld ist erforderlich."}

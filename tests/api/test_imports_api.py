@@ -15,7 +15,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks as OnCommit
 from pytest_django import Settings
 from rest_framework.test import APIClient
 
-from imports import services
+from imports import jobs, services
 from imports.models import ImportStatus, PaymentImport
 from income.models import Payment
 from income.progress import progress_report
@@ -114,7 +114,7 @@ def test_a_running_job_tells_its_progress(alice_api: APIClient, alice: User) -> 
     upload = services.payment_import_upload(
         owner=alice, filename="bank.csv", content=GERMAN, source=None
     )
-    services.payment_import_start(upload=upload)  # queued; the task is never sent here
+    jobs.payment_import_start(upload=upload)  # queued; the task is never sent here
     PaymentImport.objects.filter(pk=upload.pk).update(status=ImportStatus.RUNNING)
     progress_report(
         kind="import", job_id=upload.pk, phase="write", done=4000, total=19000, start=50, end=100

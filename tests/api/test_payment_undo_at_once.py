@@ -19,8 +19,8 @@ from unittest import mock
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from income import services
 from income.models import Payment
+from income.services import payments_bulk as services
 from tests.factories import PaymentFactory, SourceFactory
 
 URL = "/api/v1/payments/"

@@ -19,7 +19,8 @@ from income.demo import demo_create
 from income.models import IncomeSource
 from income.progress import progress_report
 from portability.models import DataImport, DataImportStatus
-from portability.services import account_document, data_import_run
+from portability.services.export import account_document
+from portability.services.import_jobs import data_import_run
 from portability.tasks import PROGRESS_KIND
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import log_in

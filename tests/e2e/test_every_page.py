@@ -42,7 +42,8 @@ from income.models import (
     Payment,
     SubscriptionPeriod,
 )
-from portability.services import account_export, account_import_file
+from portability.services.export import account_export
+from portability.services.import_jobs import account_import_file
 from reports.jobs import recompute_job_create
 from reports.models import JobReason
 from reports.services import report_recompute

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from imports import services
+from imports import jobs, services
 from imports.models import ImportStatus, PaymentImport
 from income.models import Payment
 from income.progress import progress_report
@@ -100,6 +100,6 @@ def test_the_progress_section_polls_until_the_import_is_over(page: Any, live_ser
     assert "8,000 of 19,000 rows checked" in page.inner_text("[data-testid=import-progress-text]")
     screenshot(page, "import-progress-polled-en")
 
-    services.payment_import_process(upload_id=upload.pk)
+    jobs.payment_import_process(upload_id=upload.pk)
     page.wait_for_selector("[data-testid=import-created]", timeout=15_000)
     assert page.inner_text("[data-testid=import-created]") == "3 payments imported."

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
-from imports import services
+from imports import jobs, services, writing
 from imports.models import ImportStatus, PaymentImport
 from income.models import IncomeSource, Payment
 from jobs.leases import worker_name
@@ -76,7 +76,7 @@ def test_a_running_import_records_its_holder(alice: User, etf: IncomeSource) -> 
         row = PaymentImport.objects.get(pk=upload.pk)
         seen.append((phase, row.holder))
 
-    done = services.payment_import_process(upload_id=upload.pk, on_progress=watch)
+    done = jobs.payment_import_process(upload_id=upload.pk, on_progress=watch)
     assert done is not None
     assert {holder for _phase, holder in seen} == {worker_name()}
     upload.refresh_from_db()
@@ -85,10 +85,10 @@ def test_a_running_import_records_its_holder(alice: User, etf: IncomeSource) -> 
 
 def test_an_import_whose_holder_beats_is_left_alone(alice: User, etf: IncomeSource) -> None:
     upload = _running(alice, etf, beat_ago=settings.JOBS_LEASE_SECONDS - 5)
-    recovered = services.payment_imports_recover()
+    recovered = jobs.payment_imports_recover()
     assert (recovered.requeued, recovered.failed) == ([], [])
     # A second message while the holder is alive finds nothing to do.
-    assert services.payment_import_process(upload_id=upload.pk) is None
+    assert jobs.payment_import_process(upload_id=upload.pk) is None
     upload.refresh_from_db()
     assert (upload.status, upload.holder) == (ImportStatus.RUNNING, "dead-host:4242")
 
@@ -98,19 +98,19 @@ def test_an_import_whose_holder_stopped_beating_is_sent_again_and_finished_once(
 ) -> None:
     upload = _running(alice, etf, beat_ago=settings.JOBS_LEASE_SECONDS + 1)
     with django_capture_on_commit_callbacks(execute=False) as sent:
-        recovered = services.payment_imports_recover()
+        recovered = jobs.payment_imports_recover()
     assert recovered.requeued == [upload.pk]
     assert len(sent) == 1  # one new message
     upload.refresh_from_db()
     assert (upload.status, upload.holder) == (ImportStatus.QUEUED, "")
     assert upload.get_status_display() == "Waiting for a worker"
-    finished = services.payment_import_process(upload_id=upload.pk)
+    finished = jobs.payment_import_process(upload_id=upload.pk)
     assert finished is not None
     upload.refresh_from_db()
     assert (upload.status, upload.attempts, upload.created_rows) == (ImportStatus.DONE, 2, ROWS)
     assert Payment.objects.filter(source=etf).count() == ROWS
     # The broker's own redelivery an hour later: nothing is imported twice.
-    assert services.payment_import_process(upload_id=upload.pk) is None
+    assert jobs.payment_import_process(upload_id=upload.pk) is None
     assert Payment.objects.filter(source=etf).count() == ROWS
 
 
@@ -118,11 +118,11 @@ def test_an_import_whose_worker_died_on_every_try_fails_after_the_last(
     alice: User, etf: IncomeSource
 ) -> None:
     upload = _running(alice, etf, beat_ago=120, attempts=settings.JOBS_MAX_ATTEMPTS)
-    recovered = services.payment_imports_recover()
+    recovered = jobs.payment_imports_recover()
     assert recovered.failed == [upload.pk]
     upload.refresh_from_db()
     assert upload.status == ImportStatus.FAILED
-    assert upload.errors[0]["message"] == services.IMPORT_WORKER_LOST
+    assert upload.errors[0]["message"] == jobs.IMPORT_WORKER_LOST
     assert upload.finished_at is not None
     assert not Payment.objects.exists()
 
@@ -131,15 +131,15 @@ def test_a_queued_import_the_watchdog_sent_is_sent_again_if_nobody_took_it(
     alice: User, etf: IncomeSource, django_capture_on_commit_callbacks: Any
 ) -> None:
     upload = _queued(alice, etf)
-    long_ago = timezone.now() - (services.QUEUED_OVERDUE + 1) * timedelta(
+    long_ago = timezone.now() - (jobs.QUEUED_OVERDUE + 1) * timedelta(
         seconds=settings.JOBS_LEASE_SECONDS
     )
     PaymentImport.objects.filter(pk=upload.pk).update(heartbeat_at=long_ago, attempts=1)
     with django_capture_on_commit_callbacks(execute=False) as sent:
-        assert services.payment_imports_recover().requeued == [upload.pk]
+        assert jobs.payment_imports_recover().requeued == [upload.pk]
     assert len(sent) == 1
     # Sent a minute ago: not again.
-    assert services.payment_imports_recover().requeued == []
+    assert jobs.payment_imports_recover().requeued == []
 
 
 def test_the_page_the_api_and_the_admin_say_waiting_once_the_worker_stopped_beating(
@@ -174,14 +174,14 @@ def test_a_beating_import_says_importing(alice: User, etf: IncomeSource, client:
 def _looked_too_early(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The next import's first look at what is there sees nothing: as if it looked a
     moment before another import of the same rows committed them. Returns the looks."""
-    real = services._known_payments
+    real = writing._known_payments
     looks: list[int] = []
 
     def look(source_ids: set[int]) -> Any:
         looks.append(len(looks))
         return set() if len(looks) == 1 else real(source_ids)
 
-    monkeypatch.setattr(services, "_known_payments", look)
+    monkeypatch.setattr(writing, "_known_payments", look)
     return looks
 
 
@@ -191,9 +191,9 @@ def test_an_import_whose_rows_were_written_meanwhile_counts_them_as_already_ther
     """Two uploads of one file at once: the second looked before the first committed,
     so its insert hits the unique external ids. It looks again and reports them as
     already there, as if it had run after the first (issue 25, finding 5)."""
-    services.payments_import(owner=alice, data=CSV, source=etf)  # the first, committed
+    writing.payments_import(owner=alice, data=CSV, source=etf)  # the first, committed
     looks = _looked_too_early(monkeypatch)
-    summary = services.payments_import(owner=alice, data=CSV, source=etf)
+    summary = writing.payments_import(owner=alice, data=CSV, source=etf)
     assert (summary.created, summary.duplicates) == (0, ROWS)
     assert len(looks) == 2
     assert Payment.objects.filter(source=etf).count() == ROWS
@@ -203,9 +203,9 @@ def test_an_upload_whose_rows_were_written_meanwhile_is_done_not_failed(
     alice: User, etf: IncomeSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = _queued(alice, etf), _queued(alice, etf)
-    services.payment_import_process(upload_id=first.pk)
+    jobs.payment_import_process(upload_id=first.pk)
     _looked_too_early(monkeypatch)
-    services.payment_import_process(upload_id=second.pk)
+    jobs.payment_import_process(upload_id=second.pk)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.created_rows, first.duplicate_rows) == (ImportStatus.DONE, ROWS, 0)
@@ -220,9 +220,9 @@ def test_rows_without_an_id_written_meanwhile_count_as_already_there_too(
 ) -> None:
     """The row fingerprint (no external id) is the other unique key."""
     data = b"Date;Amount\n31.12.2025;12,50\n30.11.2025;7,00\n"
-    services.payments_import(owner=alice, data=data, source=etf)
+    writing.payments_import(owner=alice, data=data, source=etf)
     _looked_too_early(monkeypatch)
-    summary = services.payments_import(owner=alice, data=data, source=etf)
+    summary = writing.payments_import(owner=alice, data=data, source=etf)
     assert (summary.created, summary.duplicates) == (0, 2)
     assert Payment.objects.filter(source=etf).count() == 2
 
@@ -253,5 +253,5 @@ def test_the_api_answers_the_stored_state_when_the_broker_is_away(alice: User) -
     stored = PaymentImport.objects.get(pk=body["id"])
     assert stored.status == ImportStatus.FAILED
     assert body["status"] == "failed"
-    assert body["errors"][0]["message"] == services.IMPORT_NOT_QUEUED
+    assert body["errors"][0]["message"] == jobs.IMPORT_NOT_QUEUED
     assert api.get(response["Location"]).json()["status"] == body["status"]

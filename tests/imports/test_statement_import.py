@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from imports import services
+from imports import services, writing
 from imports.models import ImportMapping, SourceAlias
 from imports.parsing.presets import PRESETS
+from imports.sources import alias_key
 from income.models import IncomeSource, Payment
 from tests.factories import SourceFactory
 
@@ -37,7 +38,7 @@ def booked(owner: User) -> Counter[tuple[object, ...]]:
 @pytest.mark.parametrize("path", EXPECTED, ids=[p.name.split(".")[0] for p in EXPECTED])
 def test_a_preset_file_imports_with_no_mapping_step(alice: User, path: Path) -> None:
     expected = json.loads(path.read_text())
-    summary = services.payments_import(
+    summary = writing.payments_import(
         owner=alice, data=path.with_suffix("").with_suffix(".csv").read_bytes()
     )
 
@@ -46,11 +47,11 @@ def test_a_preset_file_imports_with_no_mapping_step(alice: User, path: Path) -> 
     assert summary.created == len(expected["payments"])
     assert booked(alice) == Counter(
         (p["date"], p["gross"], p["tax_withheld"], p["fees"], p["currency"],
-         services.alias_key(p["source"]))
+         alias_key(p["source"]))
         for p in expected["payments"]
     )  # fmt: skip
     preset = PRESETS[expected["preset"]]
-    platform = services.alias_key(preset.options.source_fallback or "")
+    platform = alias_key(preset.options.source_fallback or "")
     for source in IncomeSource.objects.filter(owner=alice).select_related("category"):
         own_rows = SourceAlias.objects.get(source=source).value != platform
         wanted = preset.category if own_rows else (preset.fallback_category or preset.category)
@@ -60,8 +61,8 @@ def test_a_preset_file_imports_with_no_mapping_step(alice: User, path: Path) -> 
 
 def test_a_statement_twice_adds_nothing(alice: User) -> None:
     data = (FIXTURES / "trade_republic.csv").read_bytes()
-    first = services.payments_import(owner=alice, data=data)
-    again = services.payments_import(owner=alice, data=data)
+    first = writing.payments_import(owner=alice, data=data)
+    again = writing.payments_import(owner=alice, data=data)
     assert first.created > 0
     assert (again.created, again.duplicates, again.created_sources) == (0, first.created, 0)
 
@@ -76,23 +77,23 @@ def test_two_overlapping_statements_add_nothing_twice(alice: User, bob: User, ke
     early = b"".join(head + rows[: 2 * third])
     late = b"".join(head + rows[third:])
 
-    services.payments_import(owner=alice, data=early)
-    services.payments_import(owner=alice, data=late)
-    services.payments_import(owner=bob, data=b"".join(lines))
+    writing.payments_import(owner=alice, data=early)
+    writing.payments_import(owner=alice, data=late)
+    writing.payments_import(owner=bob, data=b"".join(lines))
 
     assert booked(alice) == booked(bob)
 
 
 def test_sources_are_created_once_and_remembered_by_their_value(alice: User) -> None:
     data = (FIXTURES / "trade_republic.csv").read_bytes()
-    services.payments_import(owner=alice, data=data)
+    writing.payments_import(owner=alice, data=data)
     sources = {s.pk: s for s in IncomeSource.objects.filter(owner=alice)}
     for source in sources.values():
         source.name = f"renamed {source.pk}"
         source.save()
     Payment.objects.all().delete()
 
-    again = services.payments_import(owner=alice, data=data)
+    again = writing.payments_import(owner=alice, data=data)
 
     assert again.created_sources == 0
     assert set(IncomeSource.objects.filter(owner=alice).values_list("pk", flat=True)) == set(
@@ -106,20 +107,18 @@ def test_a_source_chosen_in_the_preview_receives_its_rows(alice: User) -> None:
     expected = json.loads((FIXTURES / "dkb.expected.json").read_text())
     payer = expected["payments"][0]["source"]
 
-    services.payments_import(
-        owner=alice, data=data, sources={services.alias_key(payer): {"source": flat.pk}}
-    )
+    writing.payments_import(owner=alice, data=data, sources={alias_key(payer): {"source": flat.pk}})
 
     rows = sum(1 for p in expected["payments"] if p["source"] == payer)
     assert Payment.objects.filter(source=flat).count() == rows
-    assert SourceAlias.objects.get(owner=alice, value=services.alias_key(payer)).source == flat
+    assert SourceAlias.objects.get(owner=alice, value=alias_key(payer)).source == flat
 
 
 def test_a_category_chosen_in_the_preview_is_the_new_sources(alice: User) -> None:
     data = (FIXTURES / "dkb.csv").read_bytes()
     payer = json.loads((FIXTURES / "dkb.expected.json").read_text())["payments"][0]["source"]
-    services.payments_import(
-        owner=alice, data=data, sources={services.alias_key(payer): {"category": "rent"}}
+    writing.payments_import(
+        owner=alice, data=data, sources={alias_key(payer): {"category": "rent"}}
     )
     assert IncomeSource.objects.get(owner=alice, name=payer).category.slug == "rent"
 
@@ -154,7 +153,7 @@ def test_an_unknown_layout_imports_through_the_mapping_and_the_saved_mapping_rea
     preview = services.payment_import_preview(upload=upload)
     assert preview.result.ok
     assert [(s.line, s.reason) for s in preview.result.skipped] == [(7, "transfer")]
-    summary = services.payments_import(
+    summary = writing.payments_import(
         owner=alice, data=UNKNOWN_LAYOUT.encode(), mapping=upload.mapping
     )
     assert summary.created == 3
@@ -167,7 +166,7 @@ def test_an_unknown_layout_imports_through_the_mapping_and_the_saved_mapping_rea
     next_month = UNKNOWN_LAYOUT.replace("Erstellt;2025-07-01T08:00:00\n", "").replace(
         "2025-06", "2025-07"
     )
-    later = services.payments_import(owner=alice, data=next_month.encode())
+    later = writing.payments_import(owner=alice, data=next_month.encode())
     assert later.reading.saved == saved
     assert later.created == 2  # the July rows; May's interest was imported before
     assert Payment.objects.filter(date__month=7).count() == 2
@@ -177,11 +176,11 @@ def test_the_good_rows_are_imported_on_request_and_the_others_listed(alice: User
     source = SourceFactory.create(owner=alice)
     data = "Datum;Betrag;Notiz\n31.12.2025;10,00;gut\n31.13.2025;5,00;kaputt\n01.12.2025;7,00;gut\n"
 
-    with pytest.raises(services.ImportRejected):
-        services.payments_import(owner=alice, data=data.encode(), source=source)
+    with pytest.raises(writing.ImportRejected):
+        writing.payments_import(owner=alice, data=data.encode(), source=source)
     assert Payment.objects.count() == 0
 
-    summary = services.payments_import(owner=alice, data=data.encode(), source=source, partial=True)
+    summary = writing.payments_import(owner=alice, data=data.encode(), source=source, partial=True)
     assert (summary.created, summary.rejected) == (2, 1)
     upload = services.payment_import_upload(
         owner=alice, filename="x.csv", content=data.encode(), source=source

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from finance import figures
 from finance.errors import DomainError
-from income import reporting, services
+from income import report_inputs, reporting, services, source_figures
 from income.models import AssetValue, ExchangeRate, IncomeSource, Profile
 from tests.factories import PaymentFactory, SourceFactory, category
 
@@ -25,7 +25,7 @@ D = Decimal
 AS_OF = date(2025, 12, 31)
 
 
-def by_name(owner: User, name: str, as_of: date = AS_OF) -> reporting.SourceFigures:
+def by_name(owner: User, name: str, as_of: date = AS_OF) -> source_figures.SourceFigures:
     view = reporting.overview(owner=owner, as_of=as_of)
     return next(f for f in view.sources if f.source.name == name)
 
@@ -120,7 +120,7 @@ def test_a_capital_source_shows_its_total_return_and_income_yield(
     services.asset_value_create(owner=alice, source=etf, date=date(2025, 1, 1), value=D(60000))
     services.asset_value_create(owner=alice, source=etf, date=date(2025, 12, 1), value=D(63000))
     etf_figures = by_name(alice, "World ETF")
-    assert etf_figures.return_basis == reporting.ReturnBasis.ASSET
+    assert etf_figures.return_basis == source_figures.ReturnBasis.ASSET
     # 4 × 700 = 2,800 income; latest value 63,000 (of 2025-12-01); 60,000 put in:
     # 2,800 + 63,000 − 60,000 = 5,800; 5,800 / 60,000 = 0.0967
     assert etf_figures.net_to_date == D("2800.00")
@@ -133,7 +133,7 @@ def test_a_capital_source_shows_its_total_return_and_income_yield(
     )  # fmt: skip
     # 2,800 in the last twelve months / 63,000 = 0.04444… → 4.44 %, on the value
     assert etf_figures.income_yield == D("0.0444")
-    assert etf_figures.income_yield_base == reporting.YieldBase.VALUE
+    assert etf_figures.income_yield_base == source_figures.YieldBase.VALUE
     # no cash ROI (it was (2,800 − 60,000) / 60,000 = −95.33 %)
     assert (etf_figures.cash_roi, etf_figures.full_roi) == (None, None)
     # the income payback: 2,800 of 60,000 in a year; October to December brought 700, so
@@ -159,7 +159,7 @@ def test_without_a_value_there_is_no_total_return_and_the_yield_is_on_the_upfron
     assert (etf_figures.asset_value, etf_figures.total_return) == (None, None)
     # 2,800 / 60,000 upfront = 0.046666… → 4.67 %
     assert etf_figures.income_yield == D("0.0467")
-    assert etf_figures.income_yield_base == reporting.YieldBase.UPFRONT
+    assert etf_figures.income_yield_base == source_figures.YieldBase.UPFRONT
 
 
 def test_a_value_in_a_foreign_currency_is_converted_at_the_rate_of_its_date(
@@ -219,7 +219,7 @@ def test_an_active_source_has_no_roi_and_no_payback(alice: User) -> None:
     )  # fmt: skip
     PaymentFactory.create(source=freelance, date=date(2025, 3, 1), gross=D("4000.00"))
     work = by_name(alice, "Freelance")
-    assert work.return_basis == reporting.ReturnBasis.NONE
+    assert work.return_basis == source_figures.ReturnBasis.NONE
     assert (work.cash_roi, work.full_roi, work.payback, work.full_payback) == (
         None, None, None, None
     )  # fmt: skip
@@ -235,7 +235,7 @@ def test_a_flat_passive_source_keeps_its_cash_roi_and_payback(alice: User) -> No
     )  # fmt: skip
     PaymentFactory.create(source=ebook, date=date(2025, 2, 15), gross=D("900.00"))
     book = by_name(alice, "E-book")
-    assert book.return_basis == reporting.ReturnBasis.CASH
+    assert book.return_basis == source_figures.ReturnBasis.CASH
     # (900 − 0 − 600) / 600 = 0.5
     assert book.cash_roi == D("0.5000")
     assert book.payback == figures.Payback(month=date(2025, 2, 1), projected=False)
@@ -251,7 +251,7 @@ def test_the_values_cost_the_same_queries_for_one_source_as_for_many(alice: User
         services.asset_value_create(owner=alice, source=source, date=date(2025, 1, 1), value=D(1))
         if n in (0, 3):
             with CaptureQueriesContext(connection) as queries:
-                inputs = reporting.report_inputs(owner=alice, as_of=AS_OF)
+                inputs = report_inputs.report_inputs(owner=alice, as_of=AS_OF)
             counts.append(len(queries))
     assert counts[0] == counts[1]
     assert len(inputs.asset_values) == 4

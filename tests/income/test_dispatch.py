@@ -18,6 +18,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from imports import jobs as import_jobs
 from imports import services as import_services
 from imports.models import ImportStatus
 from income import services
@@ -107,15 +108,15 @@ def test_an_import_fails_with_a_message_the_user_can_read(
         owner=alice, filename="bank.csv", content=b"Date;Amount\n31.12.2025;12,50\n", source=etf
     )
     with django_capture_on_commit_callbacks(execute=True):
-        import_services.payment_import_start(upload=upload)
+        import_jobs.payment_import_start(upload=upload)
     upload.refresh_from_db()
     assert upload.status == ImportStatus.FAILED
     assert upload.errors == [
-        {"line": None, "field": None, "message": import_services.IMPORT_NOT_QUEUED}
+        {"line": None, "field": None, "message": import_jobs.IMPORT_NOT_QUEUED}
     ]
     assert not Payment.objects.exists()
     with translation.override("de"):
-        assert gettext(import_services.IMPORT_NOT_QUEUED) != import_services.IMPORT_NOT_QUEUED
+        assert gettext(import_jobs.IMPORT_NOT_QUEUED) != import_jobs.IMPORT_NOT_QUEUED
 
 
 def test_a_job_whose_message_was_lost_is_failed_by_the_sweep(alice: User) -> None:

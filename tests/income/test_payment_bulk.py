@@ -94,7 +94,7 @@ def test_move_changes_the_source_of_exactly_the_selected_rows(
     alice: User, rows: list[Payment]
 ) -> None:
     target = SourceFactory.create(owner=alice, name="New")
-    with mock.patch("income.services.owner_data_changed") as changed:
+    with mock.patch("income.services.payments_bulk.owner_data_changed") as changed:
         count = services.payments_bulk_move(
             owner=alice, ids=[rows[0].pk, rows[1].pk], source=target
         )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from finance import figures
-from income import reporting, services
+from income import reporting, services, source_figures
 from income.calendar import income_calendar
 from income.models import ExchangeRate
 from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, UserFactory, category
@@ -58,7 +58,7 @@ def portfolio(alice: User) -> dict[str, object]:
     return {"etf": etf, "rent": rent, "membership": membership}
 
 
-def by_name(view: reporting.Overview, name: str) -> reporting.SourceFigures:
+def by_name(view: reporting.Overview, name: str) -> source_figures.SourceFigures:
     return next(f for f in view.sources if f.source.name == name)
 
 
@@ -95,7 +95,7 @@ def test_rental_figures(alice: User, portfolio: object) -> None:
     assert rent.costs_to_date == D("300.00")  # April to June at 100
     # A rental source's upfront money bought a flat that is still owned (issue #17.6): no
     # cash ROI, which counted the 20,000 as spent ((3000 − 300 − 20000) / 20300 = −85.22 %).
-    assert rent.return_basis == reporting.ReturnBasis.ASSET
+    assert rent.return_basis == source_figures.ReturnBasis.ASSET
     assert (rent.cash_roi, rent.full_roi) == (None, None)
     assert rent.money_put_in == D("20300.00")  # 20,000 upfront + 300 costs
     # no value recorded: no total return, and the income yield is on the upfront money:

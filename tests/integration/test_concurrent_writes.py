@@ -76,7 +76,7 @@ for n in range(%(exported)d):
         owner=exporter, source=depot, date=date(2020 + n // 336, 1 + n // 28 %% 12, 1 + n %% 28),
         gross=Decimal(n + 1),
     )
-from portability.services import account_document
+from portability.services.export import account_document
 importer = User.objects.create_user("importer", "importer@example.com", "pw-writer-1234")
 import_token, _expiry = services.api_token_create(user=importer)
 print("SETUP " + json.dumps({

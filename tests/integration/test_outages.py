@@ -317,7 +317,7 @@ def test_a_database_stopped_for_100_s_leaves_no_user_blocked(
     manage("migrate", "--noinput", "--verbosity", "0")
     made = manage("shell", "-c", (
         "import json\n"
-        "from income.services import api_token_create\n"
+        "from income.services.users import api_token_create\n"
         "from tests.factories import SourceFactory, UserFactory\n"
         "user = UserFactory.create(username='alice', email='alice@example.com')\n"
         "source = SourceFactory.create(owner=user, name='ETF')\n"

@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 
 from config.settings import dev_secret_key
 from config.tasks import access_log_prune
-from portability.services import account_delete
+from portability.services.deletion import account_delete
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_PUBLIC_KEY = "dev-only-insecure-key-change-me-in-production"

@@ -17,6 +17,7 @@ from django.db import OperationalError
 
 from config import tasks as config_tasks
 from config.celery import app
+from imports import jobs as import_jobs
 from imports import services as import_services
 from imports.models import ImportStatus, PaymentImport
 from imports.tasks import payment_import_process
@@ -110,12 +111,12 @@ def test_a_job_whose_task_breaks_is_failed_with_a_message(
     def broken(**_kwargs: Any) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(import_services, "payment_import_process", broken)
+    monkeypatch.setattr(import_jobs, "payment_import_process", broken)
     result = payment_import_process.apply(kwargs={"upload_id": upload.pk}, throw=False)
     assert isinstance(result.result, ValueError)
     upload.refresh_from_db()
     assert upload.status == ImportStatus.FAILED
-    assert upload.errors[0]["message"] == import_services.IMPORT_BROKE
+    assert upload.errors[0]["message"] == import_jobs.IMPORT_BROKE
 
 
 def test_a_transient_error_on_the_last_retry_fails_the_job(
@@ -142,7 +143,7 @@ def test_a_job_whose_lease_went_to_another_worker_is_not_failed(
     def handed_on(**_kwargs: Any) -> None:
         raise LeaseLost("the watchdog gave it to another worker")
 
-    monkeypatch.setattr(import_services, "payment_import_process", handed_on)
+    monkeypatch.setattr(import_jobs, "payment_import_process", handed_on)
     result = payment_import_process.apply(kwargs={"upload_id": upload.pk}, throw=False)
     assert isinstance(result.result, LeaseLost)
     upload.refresh_from_db()

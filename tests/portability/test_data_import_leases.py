@@ -19,7 +19,7 @@ from income.models import IncomeSource, Payment
 from jobs.leases import LeaseLost, worker_name
 from portability import services
 from portability.models import DataImport, DataImportStatus
-from portability.services import data_import_run, data_imports_recover
+from portability.services.import_jobs import data_import_run, data_imports_recover
 from tests.conftest import token_client
 from tests.factories import SourceFactory, UserFactory
 from tests.portability import test_import_job
@@ -56,7 +56,7 @@ def test_the_watchdog_runs_every_minute_from_beat(db: None) -> None:
 def test_a_running_import_records_its_holder_and_beats(
     fresh: User, document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "IMPORT_BATCH_ROWS", 50)
+    monkeypatch.setattr("portability.services.importing.IMPORT_BATCH_ROWS", 50)
     monkeypatch.setattr(settings, "JOBS_LEASE_SECONDS", 0)  # every batch beats
     job = DataImport.objects.create(owner=fresh, document=document)
     beats: list[object] = []
@@ -117,7 +117,7 @@ def test_a_worker_that_lost_its_lease_writes_no_further_batch(
 ) -> None:
     """Paused longer than a lease (SIGSTOP, a long pause): the watchdog handed the job
     on; the old worker's next batch rolls back instead of mixing with the new one's."""
-    monkeypatch.setattr(services, "IMPORT_BATCH_ROWS", 50)
+    monkeypatch.setattr("portability.services.importing.IMPORT_BATCH_ROWS", 50)
     job = DataImport.objects.create(owner=fresh, document=document)
     batches: list[int] = []
 

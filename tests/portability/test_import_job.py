@@ -16,15 +16,12 @@ from finance.errors import DomainError
 from income.demo import demo_create
 from income.models import IncomeSource, Payment, Profile
 from income.progress import progress_report
-from portability import services
 from portability.document import TABLES
 from portability.models import DataImport, DataImportStatus
-from portability.services import (
-    account_document,
-    account_import,
-    data_import_run,
-    data_import_start,
-)
+from portability.services import importing as services
+from portability.services.export import account_document
+from portability.services.import_jobs import data_import_run, data_import_start
+from portability.services.importing import account_import
 from portability.tasks import PROGRESS_KIND
 from reports.models import RecomputeJob, ReportSnapshot
 from tests.conftest import token_client

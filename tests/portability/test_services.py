@@ -20,7 +20,9 @@ from finance.errors import DomainError
 from income import reporting, services
 from income.demo import demo_create
 from income.models import IncomeSource, Payment
-from portability.services import account_delete, account_document, account_export, account_import
+from portability.services.deletion import account_delete
+from portability.services.export import account_document, account_export
+from portability.services.importing import account_import
 from reports.services import report_recompute
 from scenarios import selectors as scenario_selectors
 from scenarios.models import Scenario

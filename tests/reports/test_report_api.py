@@ -42,7 +42,9 @@ def test_the_list_answers_the_callers_months_newest_first(
         "independence_month": (
             snapshot.independence_month.isoformat() if snapshot.independence_month else None
         ),
-        "by_category": {"ETF dividends": "1000.00"},
+        "by_category": [
+            {"code": "etf-dividends", "label": "ETF dividends", "passive_net": "1000.00"}
+        ],
         "closed": False,
         "closed_at": None,
         "computed_at": body["results"][0]["computed_at"],

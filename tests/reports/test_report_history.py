@@ -20,7 +20,7 @@ from django.db import connection
 from finance.schedule import add_months
 from income import services
 from income.models import ExchangeRate, IncomeSource, Payment
-from income.reporting import EarlierMonths
+from income.report_inputs import EarlierMonths
 from reports.models import ReportHistory, ReportSnapshot
 from reports.selectors import payment_digests_before
 from reports.services import DETAIL_FIELDS, report_recompute

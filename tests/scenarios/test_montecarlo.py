@@ -12,7 +12,8 @@ import pytest
 
 from finance.errors import DomainError
 from scenarios.montecarlo import simulate, simulate_capital_matrix
-from scenarios.projections import Plan, project
+from scenarios.projection.engine import project
+from scenarios.projection.inputs import Plan
 
 D = Decimal
 

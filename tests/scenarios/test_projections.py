@@ -14,16 +14,16 @@ from hypothesis import strategies as st
 
 from finance.calculator import MAX_AMOUNT, calculate
 from finance.errors import DomainError
-from scenarios.projections import (
+from scenarios.projection.engine import project
+from scenarios.projection.inflation import deflator
+from scenarios.projection.inputs import (
     CapitalSource,
     FlatSource,
     Plan,
     RentalSource,
     SubscriptionSource,
-    deflator,
-    project,
-    source_monthly_net,
 )
+from scenarios.projection.sources import source_monthly_net
 
 D = Decimal
 START = date(2025, 1, 1)

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from finance.calculator import calculate
 from finance.errors import DomainError
 from scenarios.montecarlo import simulate
-from scenarios.projections import TAX_AT_END, FlatSource, Plan, project
+from scenarios.projection.engine import project
+from scenarios.projection.inputs import TAX_AT_END, FlatSource, Plan
 
 D = Decimal
 

@@ -16,15 +16,15 @@ from income.models import Profile
 from scenarios import plan_actual, selectors, services
 from scenarios.models import Scenario
 from scenarios.plans import rates_of
-from scenarios.projections import (
+from scenarios.projection.engine import project
+from scenarios.projection.inputs import (
     CapitalSource,
     FlatSource,
     RentalSource,
     SourceModel,
     SubscriptionSource,
-    project,
-    source_monthly_net,
 )
+from scenarios.projection.sources import source_monthly_net
 from scenarios.stress import Shocks, SourceTags, stress_test, zero_plan
 from tests.factories import ScenarioFactory, SourceFactory, category
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from finance.errors import DomainError
-from scenarios.projections import (
+from scenarios.projection.inputs import (
     CapitalSource,
     FlatSource,
     RentalSource,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from scenarios.projections import FlatSource, SubscriptionSource
+from scenarios.projection.inputs import FlatSource, SubscriptionSource
 from scenarios.stress import PATH_MONTHS, Shocks, SourceTags, StressResult, stress_test
 
 D = Decimal

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.test import Client
 
-from imports import services
+from imports import writing
 from income.models import Payment
 from tests.factories import PaymentFactory, SourceFactory
 
@@ -48,7 +48,7 @@ def test_the_exported_payments_import_back_without_doubling(client: Client, alic
     )
     client.force_login(alice)
     exported = client.get("/exports/payments.csv").content
-    summary = services.payments_import(owner=alice, data=exported)
+    summary = writing.payments_import(owner=alice, data=exported)
     assert (summary.created, summary.duplicates) == (0, 1)
 
 
@@ -73,7 +73,7 @@ def test_a_german_export_imports_back_with_every_column(client: Client, alice: U
     client.cookies["ertrag_language"] = "de"
     exported = client.get("/exports/payments.csv").content
     Payment.objects.all().delete()
-    summary = services.payments_import(owner=alice, data=exported)
+    summary = writing.payments_import(owner=alice, data=exported)
     assert summary.created == 1
     payment = Payment.objects.get()
     amounts = (payment.gross, payment.tax_withheld, payment.fees)

@@ -26,7 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from imports import services
+from imports import jobs, services
 from imports.models import ImportMapping, ImportStatus, PaymentImport, SourceAlias
 from income.models import IncomeSource, Payment
 from income.progress import progress_report
@@ -165,7 +165,7 @@ def queued(owner: User, content: bytes = GERMAN) -> PaymentImport:
     upload = services.payment_import_upload(
         owner=owner, filename="bank.csv", content=content, source=source
     )
-    return services.payment_import_start(upload=upload)
+    return jobs.payment_import_start(upload=upload)
 
 
 def running(owner: User) -> PaymentImport:
@@ -647,7 +647,7 @@ def test_a_rejected_import_shows_its_errors_after_the_refresh(
 def test_a_failed_import_says_so_without_an_error_table(client: Client, alice: User) -> None:
     client.force_login(alice)
     imported = running(alice)
-    services.payment_import_fail(upload_id=imported.pk, message="The import could not be finished.")
+    jobs.payment_import_fail(upload_id=imported.pk, message="The import could not be finished.")
     assert client.get(f"/imports/{imported.pk}/status/")["HX-Refresh"] == "true"
     page = client.get(f"/imports/{imported.pk}/").content.decode()
     assert "The import could not be finished, and nothing was imported." in page

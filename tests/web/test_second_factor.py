@@ -134,7 +134,7 @@ def test_a_password_change_signs_out_other_browsers_and_every_token(
 ) -> None:
     from knox.models import AuthToken
 
-    from income.services import api_token_create
+    from income.services.users import api_token_create
 
     other_browser = Client()
     other_browser.force_login(alice)
@@ -157,7 +157,7 @@ def test_a_password_change_signs_out_other_browsers_and_every_token(
 def test_a_password_reset_revokes_every_token(client: Client, alice: User, send: Any) -> None:
     from knox.models import AuthToken
 
-    from income.services import api_token_create
+    from income.services.users import api_token_create
 
     api_token_create(user=alice)
     send(lambda: client.post("/accounts/password/reset/", {"email": "alice@example.com"}))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from income.services import profile_get_or_create
+from income.services.users import profile_get_or_create
 
 
 class Command(BaseCommand):

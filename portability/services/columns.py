@@ -1,0 +1,41 @@
+"""The columns of each table that the export writes and the import reads back (the API
+schema types them too, ``portability.schema``), and a row's values by those columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from income import services as income_services
+from income.models import IncomeCategory, TaxProfile
+from portability.document import plain
+from scenarios import services as scenario_services
+
+PROFILE_FIELDS = tuple(sorted(income_services.PROFILE_FIELDS))
+SOURCE_FIELDS = income_services.SOURCE_FIELDS
+PAYMENT_FIELDS = tuple(sorted(income_services.PAYMENT_FIELDS - {"source"}))
+PERIOD_FIELDS = tuple(sorted(income_services.PERIOD_FIELDS - {"source"}))
+EFFORT_FIELDS = tuple(sorted(income_services.EFFORT_FIELDS - {"source"}))
+ASSET_VALUE_FIELDS = tuple(sorted(income_services.ASSET_VALUE_FIELDS - {"source"}))
+SCENARIO_FIELDS = scenario_services.SCENARIO_FIELDS
+# Shared content is named by slug: the importing database has its own ids for it.
+SLUGGED = {"category": IncomeCategory, "tax_profile": TaxProfile, "default_tax_profile": TaxProfile}
+
+
+def row_values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """A row's values as Python holds them (Decimal, date); shared content by its slug."""
+    row: dict[str, Any] = {}
+    for name in names:
+        if name in SLUGGED:
+            related = getattr(instance, name)
+            row[name] = related.slug if related is not None else None
+        else:
+            row[name] = getattr(instance, name)
+    return row
+
+
+def row_plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row_values`` as the JSON document writes them (``portability.document.plain``)."""
+    return {name: plain(value) for name, value in row.items()}
