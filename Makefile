@@ -80,7 +80,8 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 
 # Every bench runs, even after one has missed its goal; the target fails at the end.
 bench: install
-	@failed=""; \
+	@$(PY) bench/common.py; \
+	failed=""; \
 	for script in bench/*.py; do \
 		case "$$(basename "$$script")" in _*|common.py|load.py) continue;; esac; \
 		DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \

@@ -335,3 +335,57 @@ def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+# ----------------------------------------------------------------------------- machine
+
+
+def _cpu_model() -> str:
+    """The CPU's model name (Linux ``/proc/cpuinfo``), else what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def machine_lines() -> list[str]:
+    """What a ratio depends on besides our code: CPU, cores, load, NumPy and its BLAS.
+
+    A ratio is only comparable next to the machine it came from: NumPy picks its SIMD
+    kernels at run time (the Monte Carlo bench's selection once ran four times slower
+    on a CPU whose AVX-512 partition is slow), and other work on the machine slows both
+    sides of a ratio unevenly.
+    """
+    import numpy as np
+
+    config = np.show_config(mode="dicts")
+    simd = config.get("SIMD Extensions", {})
+    blas = config.get("Build Dependencies", {}).get("blas", {})
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    blas_config = " ".join(str(blas.get("openblas configuration", "")).split())
+    return [
+        f"machine: {_cpu_model()}, {os.cpu_count()} logical CPUs ({usable} usable), "
+        f"load average {load}",
+        f"python {sys.version.split()[0]}, numpy {np.__version__}, SIMD baseline "
+        f"{' '.join(simd.get('baseline', [])) or '-'}, dispatched "
+        f"{' '.join(simd.get('found', [])) or '-'}",
+        f"blas: {blas.get('name', 'unknown')} {blas.get('version', '')}"
+        + (f" ({blas_config})" if blas_config else ""),
+    ]
+
+
+def print_machine() -> None:
+    """Print ``machine_lines`` (``make bench`` does, before the benches)."""
+    for line in machine_lines():
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    print_machine()
