@@ -23,7 +23,7 @@ from finance import figures
 from finance.money import RateBook
 from finance.rounding import to_cents
 from finance.schedule import add_months, month_range, month_start, months_between
-from income.api.serializers import ShareSerializer, SourceFiguresSerializer
+from income.api.serializers.figures import ShareSerializer, SourceFiguresSerializer
 from income.models import IncomeCategory, IncomeSource, SubscriptionPeriod
 from income.report_inputs import EarlierMonths, PaymentRow, ReportInputs
 from income.reporting import Overview

@@ -17,7 +17,7 @@ from imports.parsing.dates import ORDERS
 from imports.parsing.kinds import KINDS, SKIP
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.options import MAX_TEXT, MAX_TYPES, NEGATIVES, NUMBER_FORMATS, SIGNS
-from income.api.serializers import OwnedSourceField
+from income.api.serializers.base import OwnedSourceField
 from income.progress import progress_read
 from jobs.leases import jobs_lease
 

@@ -38,24 +38,27 @@ from income.api.filters import (
     PeriodFilter,
     SourceFilter,
 )
-from income.api.serializers import (
+from income.api.serializers.calculator import CalculatorInputSerializer, CalculatorResultSerializer
+from income.api.serializers.figures import DashboardSerializer
+from income.api.serializers.payments import (
     PAYMENT_BULK_VARIANTS,
-    AssetValueSerializer,
-    CalculatorInputSerializer,
-    CalculatorResultSerializer,
-    CategorySerializer,
-    DashboardSerializer,
-    EffortLogSerializer,
-    ExchangeRateSerializer,
-    HelpArticleSerializer,
-    MeSerializer,
     PaymentBulkResultSerializer,
     PaymentBulkSerializer,
     PaymentSerializer,
     PaymentUndoResultSerializer,
     PaymentUndoSerializer,
+)
+from income.api.serializers.records import (
+    AssetValueSerializer,
+    EffortLogSerializer,
     SourceSerializer,
     SubscriptionPeriodSerializer,
+)
+from income.api.serializers.reference import (
+    CategorySerializer,
+    ExchangeRateSerializer,
+    HelpArticleSerializer,
+    MeSerializer,
     TaxProfileSerializer,
 )
 from income.missing_rates import payments_without_rate

@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from config.api.serializers import ModelSerializer, Serializer
 from income.api.fields import FigureField
-from income.api.serializers import ShareSerializer
+from income.api.serializers.figures import ShareSerializer
 from income.definitions import definition, described
 from income.models import CURRENCY_CHOICES
 from jobs.leases import jobs_lease

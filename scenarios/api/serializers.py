@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from config.api.serializers import ModelSerializer, Serializer
 from income.api.fields import FigureField
-from income.api.serializers import OwnedSourceField
+from income.api.serializers.base import OwnedSourceField
 from scenarios.models import Scenario
 from scenarios.services import SCENARIO_FIELDS
 

@@ -12,7 +12,8 @@ from django.utils import translation
 from rest_framework import serializers
 
 from finance.figures import Payback
-from income.api.serializers import ShareSerializer, SourceFiguresSerializer, SourceSerializer
+from income.api.serializers.figures import ShareSerializer, SourceFiguresSerializer
+from income.api.serializers.records import SourceSerializer
 from income.demo import demo_create
 from income.models import IncomeSource
 from income.reporting import overview
