@@ -372,6 +372,17 @@ def _to_cents(values: Matrix) -> tuple[Decimal, ...]:
     )
 
 
+def expected_monthly_growth(plan: Plan) -> float:
+    """E[g] of a month (see the module doc): 1 when the expected return is paid out,
+    ``1 + r / 12`` with monthly compounding, ``(1 + r)^(1/12)`` with yearly."""
+    annual_return = float(plan.annual_return)
+    if plan.payout:
+        return 1.0
+    if plan.compounding == COMPOUNDING_MONTHLY:
+        return 1.0 + annual_return / 12.0
+    return float((1.0 + annual_return) ** (1.0 / 12.0))
+
+
 def simulate(plan: Plan, *, paths: int = 2000, seed: int = 0) -> Fan:
     """The Monte Carlo fan of ``plan`` (PRODUCT.md §4 "Uncertainty"); see the module doc.
 
@@ -387,18 +398,12 @@ def simulate(plan: Plan, *, paths: int = 2000, seed: int = 0) -> Fan:
         raise ValueError(f"paths must be from 1 to {MAX_PATHS}, not {paths}.")
     months = plan.horizon_years * 12
     annual_return = float(plan.annual_return)
-    if plan.payout:
-        expected = 1.0
-    elif plan.compounding == COMPOUNDING_MONTHLY:
-        expected = 1.0 + annual_return / 12.0
-    else:
-        expected = (1.0 + annual_return) ** (1.0 / 12.0)
     rng = np.random.default_rng(seed)
     draws = _log_growth(
         rng,
         paths=paths,
         months=months,
-        expected_monthly_growth=expected,
+        expected_monthly_growth=expected_monthly_growth(plan),
         volatility=float(plan.volatility or 0),
     )
     growth = _growth_by_month(draws)

@@ -103,18 +103,11 @@ def _reference_paths(plan: Plan, *, paths: int, seed: int) -> tuple[Matrix, Matr
     paid out of the capital, or that loop as the fallback of a closed form that left the
     range of a float."""
     months = plan.horizon_years * 12
-    annual_return = float(plan.annual_return)
-    if plan.payout:
-        expected = 1.0
-    elif plan.compounding == COMPOUNDING_MONTHLY:
-        expected = 1.0 + annual_return / 12.0
-    else:
-        expected = (1.0 + annual_return) ** (1.0 / 12.0)
     draws = montecarlo._log_growth(
         np.random.default_rng(seed),
         paths=paths,
         months=months,
-        expected_monthly_growth=expected,
+        expected_monthly_growth=montecarlo.expected_monthly_growth(plan),
         volatility=float(plan.volatility or 0),
     )
     growth = montecarlo._growth_by_month(draws)
@@ -130,7 +123,7 @@ def _reference_paths(plan: Plan, *, paths: int, seed: int) -> tuple[Matrix, Matr
         if np.isfinite(capital).all():
             income = montecarlo._shifted(capital, starting_capital=float(plan.starting_capital))
             income += float(plan.monthly_contribution)
-            income *= annual_return / 12.0
+            income *= float(plan.annual_return) / 12.0
             income += float(plan.additional_yearly_income) / 12.0
             np.subtract(income, montecarlo._tax_by_year(income, plan=plan), out=net)
             return capital, net, "closed form"
