@@ -15,7 +15,11 @@ class ApiTokenDevice(models.Model):
     """
 
     token = models.OneToOneField(
-        "knox.AuthToken", on_delete=models.CASCADE, primary_key=True, related_name="device"
+        "knox.AuthToken",
+        verbose_name=_("token"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="device",
     )
     name = models.CharField(_("device"), max_length=64, blank=True)
 

@@ -20,12 +20,13 @@ class PaymentImportAdmin(LeasedJobStatusAdmin, admin.ModelAdmin):  # type: ignor
     search_fields = ("filename", "owner__username")
     list_select_related = ("owner",)
     readonly_fields = (
-        "owner", "source", "filename", "preset", "mapping", "sources", "partial", "status",
+        "owner", "source", "filename", "preset", "mapping", "sources", "partial",
         "total_rows", "created_rows", "duplicate_rows", "skipped_rows", "rejected_rows",
         "created_sources", "errors", "status_now", "attempts", "holder", "heartbeat_at",
         "created_at", "started_at", "finished_at",
     )  # fmt: skip
-    exclude = ("content",)
+    # The stored status is shown as ``status_now``, which tells a stalled job (issue 25).
+    exclude = ("content", "status")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -31,7 +31,10 @@ class PaymentImport(LeasedJob):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payment_imports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="payment_imports",
     )
     source = models.ForeignKey(
         IncomeSource,

@@ -24,11 +24,12 @@ class DataImportAdmin(LeasedJobStatusAdmin, admin.ModelAdmin):  # type: ignore[t
     list_select_related = ("owner",)
     date_hierarchy = "created_at"
     readonly_fields = (
-        "owner", "status", "status_now", "counts", "errors", "profile_before",
+        "owner", "status_now", "counts", "errors", "profile_before",
         "created_sources", "created_scenarios", "attempts", "holder", "heartbeat_at",
         "created_at", "started_at", "finished_at",
     )  # fmt: skip
-    exclude = ("document",)
+    # The stored status is shown as ``status_now``, which tells a stalled job.
+    exclude = ("document", "status")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

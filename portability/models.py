@@ -29,7 +29,10 @@ class DataImport(LeasedJob):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_imports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="data_imports",
     )
     status = models.CharField(
         _("status"),

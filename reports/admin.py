@@ -87,6 +87,7 @@ class RecomputeJobAdmin(LeasedJobStatusAdmin, ReadOnlyAdmin):
     list_select_related = ("owner",)
     date_hierarchy = "created_at"
     readonly_fields = ("status_now",)
+    exclude = ("status",)  # shown as ``status_now``, which tells a stalled job
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False

@@ -53,7 +53,10 @@ class ReportSnapshot(models.Model):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_snapshots"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="report_snapshots",
     )
     month = models.DateField(_("month"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -160,7 +163,10 @@ class RecomputeJob(models.Model):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recompute_jobs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="recompute_jobs",
     )
     reason = models.CharField(_("reason"), max_length=10, choices=JobReason.choices)
     status = models.CharField(
@@ -227,7 +233,10 @@ class DigestDelivery(models.Model):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="digest_deliveries",
     )
     week = models.DateField(_("week (Monday)"))
     language = models.CharField(_("language"), max_length=8)

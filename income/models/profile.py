@@ -33,7 +33,10 @@ class Profile(models.Model):
     """Per-user preferences; created together with the user by ``user_register``."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
     )
     base_currency = models.CharField(
         _("base currency"),

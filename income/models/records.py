@@ -43,7 +43,9 @@ class Payment(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     # NULL, not "", when absent: the unique constraints below only hold for real ids.
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)  # noqa: DJ001
-    row_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    row_hash = models.CharField(  # noqa: DJ001
+        _("row hash"), max_length=64, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

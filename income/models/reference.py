@@ -29,7 +29,7 @@ class CalculationModel(models.TextChoices):
 class IncomeCategory(Localized):
     """A kind of income (admin content), shipped by a data migration from the seed."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     is_passive = models.BooleanField(_("passive"), default=True)
     model = models.CharField(
         _("calculation model"), max_length=16, choices=CalculationModel.choices
@@ -51,7 +51,7 @@ class IncomeCategory(Localized):
 class TaxProfile(Localized):
     """A tax rule (admin content): rate, yearly allowance and partial exemption."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     rate = rate_field(_("tax rate"), default=ZERO)
     yearly_allowance = money_field(_("yearly allowance"))
     partial_exemption = rate_field(

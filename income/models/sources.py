@@ -33,7 +33,10 @@ class IncomeSource(models.Model):
     """Something that pays its owner: an ETF, a flat, an e-book, a membership, a salary."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="income_sources"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="income_sources",
     )
     name = models.CharField(_("name"), max_length=120)
     category = models.ForeignKey(

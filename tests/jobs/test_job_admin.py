@@ -79,6 +79,7 @@ def test_a_job_whose_worker_stopped_beating_reads_waiting_in_the_admin(
     assert _statuses(_get(admin_client, listing, "de")) == ["Wartet auf einen Worker"]
     page = _get(admin_client, f"{listing}{job.pk}/change/", "en")
     assert "Waiting for a worker" in page
+    assert page.count("<label>Status:</label>") == 1  # not the stored one beside it
     assert "dead-host:4242" in page
 
 
