@@ -52,7 +52,7 @@ from schemathesis.config import SchemathesisConfig
 from config.wsgi import application
 from income import services
 from scenarios.services import _tax_timing_messages
-from tests.fuzz.test_api_schema import UNTHROTTLED, _owner_with_data
+from tests.fuzz.test_api_schema import UNTHROTTLED, SavepointPerScenario, _owner_with_data
 
 ACCOUNT_HAS_DATA = "Import into an account without sources or scenarios: this one has some."
 NO_HEADER_TO_SAVE = "A mapping can only be saved for a file with a header."
@@ -248,19 +248,9 @@ def test_every_operation_passes_every_check(case: Any, owner_token: str) -> None
             transaction.set_rollback(True)
 
 
-class OneDatabaseStatePerScenario(schema.as_state_machine()):  # type: ignore[misc]
-    """Every scenario in a savepoint of its own, with a fresh owner and token; the
-    recorder the stateful checks read (what was created, what was deleted) is passed on."""
-
-    def setup(self) -> None:
-        cache.clear()
-        self._scenario = transaction.atomic()
-        self._scenario.__enter__()
-        self._token, _expiry = services.api_token_create(user=_owner_with_data("stateful"))
-
-    def teardown(self) -> None:
-        transaction.set_rollback(True)
-        self._scenario.__exit__(None, None, None)
+class OneDatabaseStatePerScenario(SavepointPerScenario, schema.as_state_machine()):  # type: ignore[misc]
+    """Every scenario from the same database, as the owner of some data; the recorder the
+    stateful checks read (what was created, what was deleted) is passed on."""
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": _bearer(self._token)}

@@ -93,8 +93,11 @@ def test_no_operation_answers_500_or_against_its_schema(case: Any, token: str) -
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
 
-class OneDatabaseStatePerScenario(schema.as_state_machine()):  # type: ignore[misc]
-    """Every scenario in a savepoint of its own, with a fresh owner and token."""
+class SavepointPerScenario:
+    """For a schemathesis state machine: every scenario in a savepoint of its own, with
+    a fresh owner of some data and a token (``_token``), the throttle counters emptied."""
+
+    _token: str
 
     def setup(self) -> None:
         cache.clear()
@@ -112,6 +115,10 @@ class OneDatabaseStatePerScenario(schema.as_state_machine()):  # type: ignore[mi
         self._scenario.__exit__(None, None, None)
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+class OneDatabaseStatePerScenario(SavepointPerScenario, schema.as_state_machine()):  # type: ignore[misc]
+    """Every scenario from the same database, as the owner of some data."""
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": {"Authorization": f"Token {self._token}"}}
