@@ -6,16 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_email_unique_in_any_case'),
+        ("accounts", "0003_email_unique_in_any_case"),
         migrations.swappable_dependency(settings.KNOX_TOKEN_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='apitokendevice',
-            name='token',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='device', serialize=False, to=settings.KNOX_TOKEN_MODEL, verbose_name='token'),
+            model_name="apitokendevice",
+            name="token",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                primary_key=True,
+                related_name="device",
+                serialize=False,
+                to=settings.KNOX_TOKEN_MODEL,
+                verbose_name="token",
+            ),
         ),
     ]

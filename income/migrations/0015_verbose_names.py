@@ -6,36 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('income', '0014_profile_theme_date_style'),
+        ("income", "0014_profile_theme_date_style"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='incomecategory',
-            name='slug',
-            field=models.SlugField(unique=True, verbose_name='slug'),
+            model_name="incomecategory",
+            name="slug",
+            field=models.SlugField(unique=True, verbose_name="slug"),
         ),
         migrations.AlterField(
-            model_name='incomesource',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='income_sources', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="incomesource",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="income_sources",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='row_hash',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, verbose_name='row hash'),
+            model_name="payment",
+            name="row_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, verbose_name="row hash"
+            ),
         ),
         migrations.AlterField(
-            model_name='profile',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="profile",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="profile",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AlterField(
-            model_name='taxprofile',
-            name='slug',
-            field=models.SlugField(unique=True, verbose_name='slug'),
+            model_name="taxprofile",
+            name="slug",
+            field=models.SlugField(unique=True, verbose_name="slug"),
         ),
     ]

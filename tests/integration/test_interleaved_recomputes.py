@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from celery import Celery
@@ -40,6 +39,7 @@ from income.models import IncomeSource
 from income.progress import progress_read
 from reports.models import JobReason, JobStatus, RecomputeJob, ReportSnapshot
 from reports.services import COMPARED_FIELDS, report_recompute
+from tests.integration.test_job_leases import start_default_worker  # noqa: F401  (a fixture)
 from tests.integration.test_report_worker import (  # noqa: F401  (fixtures)
     _assert_current_month_is_right,
     _snapshots_per_month,
@@ -55,27 +55,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("shipped_content"),
 ]
-
-
-@pytest.fixture
-def start_worker(
-    postgres_url: str,
-    redis_url: str,  # noqa: F811  (the fixture imported above)
-    tmp_path: Path,
-) -> Iterator[Callable[[str], WorkerProcess]]:
-    """Workers with production's settings but for the database, the broker and no
-    debounce: a change's job goes out at once, as the test process sends it."""
-    started: list[WorkerProcess] = []
-
-    def start(name: str) -> WorkerProcess:
-        env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url, "REPORTS_RECOMPUTE_DELAY": "0"}
-        worker = WorkerProcess(env=env, log_path=tmp_path / f"{name}.log")
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 def _months(user: User) -> dict[object, tuple[object, ...]]:
@@ -130,7 +109,7 @@ def _job_row_locked(job_id: int) -> Iterator[None]:
 
 
 def test_a_change_recomputed_on_another_worker_while_a_slow_recompute_computes_stays(
-    start_worker: Callable[[str], WorkerProcess],
+    start_default_worker: Callable[..., WorkerProcess],  # noqa: F811  (imported above)
     sender: Celery,  # noqa: F811  (the fixture imported above)
     redis_url: str,  # noqa: F811
 ) -> None:
@@ -149,7 +128,10 @@ def test_a_change_recomputed_on_another_worker_while_a_slow_recompute_computes_s
     before = ReportSnapshot.objects.get(owner=user, month=month).passive_gross
     source = IncomeSource.objects.filter(owner=user).order_by("pk").first()
     assert source is not None
-    workers = [start_worker("one"), start_worker("two")]
+    workers = [
+        start_default_worker("one", REPORTS_RECOMPUTE_DELAY="0"),
+        start_default_worker("two", REPORTS_RECOMPUTE_DELAY="0"),
+    ]
     for worker in workers:
         worker.wait_until_ready(timeout=180)
     time.sleep(2)  # the watchdog messages each worker sends itself as it starts are done

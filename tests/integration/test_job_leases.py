@@ -54,12 +54,13 @@ def start_default_worker(
     postgres_url: str,
     redis_url: str,  # noqa: F811  (the fixture imported above)
     tmp_path: Path,
-) -> Iterator[Callable[[str], WorkerProcess]]:
-    """Workers with production's settings but for the database and the broker."""
+) -> Iterator[Callable[..., WorkerProcess]]:
+    """Workers with production's settings but for the database and the broker (and
+    whatever setting a test names: ``start("one", REPORTS_RECOMPUTE_DELAY="0")``)."""
     started: list[WorkerProcess] = []
 
-    def start(name: str) -> WorkerProcess:
-        env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
+    def start(name: str, **settings: str) -> WorkerProcess:
+        env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url, **settings}
         worker = WorkerProcess(env=env, log_path=tmp_path / f"{name}.log")
         started.append(worker)
         return worker
