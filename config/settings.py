@@ -283,6 +283,10 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Browsers offer WebAuthn on https and on localhost; http elsewhere only while developing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Ertrag"
+# The code the phone showed a moment ago still counts (RFC 6238 5.2: one step back for
+# the time it takes to type and send it); allauth's default of 0 refuses a code typed as
+# the phone turns to the next one. A code still counts once only.
+MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {"authenticate": "accounts.forms.mfa.AuthenticateForm"}
 # Single sign-on through an OpenID Connect provider (Authelia, Keycloak, authentik, ...),
 # on when OIDC_SERVER_URL and the client's id and secret are set. The provider's users

@@ -9,9 +9,17 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.contrib.auth.models import User
 
 
-def totp_code(secret: str) -> str:
-    """What the phone shows now."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+def totp_code(secret: str, *, steps_back: int = 0) -> str:
+    """What the phone shows now, or showed ``steps_back`` periods of 30 s ago.
+
+    In the last second of a period it waits for the next one, so the code is still of
+    the period it was made for when the server checks it a moment later.
+    """
+    now = time.time()
+    if now % 30 > 29:
+        time.sleep(30 - now % 30)
+        now = time.time()
+    return format_hotp_value(hotp_value(secret, int(now) // 30 - steps_back))
 
 
 def enrol_totp(user: User) -> tuple[str, list[str]]:

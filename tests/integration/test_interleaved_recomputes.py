@@ -158,11 +158,13 @@ def test_a_change_recomputed_on_another_worker_while_a_slow_recompute_computes_s
                 "row was locked, already past its read and its compute phase (0.2 s or "
                 "more), which the test polls every 0.02 s"
             )
+            # Taken before the payment: its job is sent on commit and may start on the
+            # other worker before ``payment_create`` has returned here.
+            paid_at = timezone.now()
             with celery_sends_to(redis_url):  # as the web process sends it
                 services.payment_create(
                     owner=user, source=source, date=today, gross=Decimal("1000.00")
                 )
-            paid_at = timezone.now()
             newer = RecomputeJob.objects.get(owner=user, reason=JobReason.CHANGE)
 
             def newer_done() -> bool:

@@ -84,6 +84,22 @@ def test_the_apps_code_completes_the_log_in_in_the_profiles_language(
     assert response.cookies["ertrag_language"].value == "de"
 
 
+def test_the_code_the_phone_showed_a_moment_ago_still_logs_in(client: Client, alice: User) -> None:
+    secret, _codes = enrol_totp(alice)
+    log_in(client)
+    response = second_step(client, totp_code(secret, steps_back=1))
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_a_code_a_minute_old_is_refused(client: Client, alice: User) -> None:
+    secret, _codes = enrol_totp(alice)
+    log_in(client)
+    response = second_step(client, totp_code(secret, steps_back=2))
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_recovery_code_logs_in_once(client: Client, alice: User) -> None:
     _secret, codes = enrol_totp(alice)
     log_in(client)
