@@ -127,10 +127,11 @@ def _reference_paths(plan: Plan, *, paths: int, seed: int) -> tuple[Matrix, Matr
             income += float(plan.additional_yearly_income) / 12.0
             np.subtract(income, montecarlo._tax_by_year(income, plan=plan), out=net)
             return capital, net, "closed form"
-    capital, net = montecarlo._month_by_month(
+    for _ in montecarlo._month_by_month(
         growth, plan=plan, tax_from_capital=tax_from_capital, net=net, best=None
-    )
-    return capital, net, "month by month" if tax_from_capital else "fallback"
+    ):
+        pass  # one block of all months, written to ``net``; the capital overwrites ``growth``
+    return growth, net, "month by month" if tax_from_capital else "fallback"
 
 
 def _cents(values: Matrix) -> tuple[Decimal, ...]:
