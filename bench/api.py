@@ -9,8 +9,9 @@ connections for ``SECONDS`` seconds, every request carrying ``Authorization: Tok
 the next user in turn: many users, as in production, so that the per-user throttle
 (600/min) never answers 429. The runs of the three URLs alternate, ``REPEATS`` times
 after a warm-up; each line gives the median throughput against the constant view's
-(the goal, PRODUCT.md §6: ≥ 0.5), the median p50 and p99 latency, and the responses that
-were not 2xx (must be 0).
+(the goal of its line, ``GOALS``, PRODUCT.md §6: ≥ 0.8 for the latest report, ≥ 0.7 for
+the sources), the median p50 and p99 latency, and the responses that were not 2xx (must
+be 0).
 
 ``wrk`` is Debian's package: installed with apt-get when missing and run as root.
 """
@@ -52,7 +53,8 @@ DATABASE = "ertrag_bench_api"
 USERS = 300
 MONTHS = 60
 SEED = 2026
-GOAL = 0.5
+#: The least throughput of each line against the constant view's (PRODUCT.md §6).
+GOALS = {"api_reports_latest": 0.8, "api_sources": 0.7}
 CONNECTIONS = 16
 THREADS = 2
 SECONDS = 3
@@ -229,7 +231,7 @@ def main() -> None:
             f"p50 {median(name, 'p50_ms'):.1f} ms, p99 {median(name, 'p99_ms'):.1f} ms, "
             f"non-2xx {bad}"
         )
-        line = at_least_line(name, ratio=ours / constant, goal=GOAL, detail=detail)
+        line = at_least_line(name, ratio=ours / constant, goal=GOALS[name], detail=detail)
         lines.append(print_line(Line(line.text, line.met and bad == 0)))
     finish(lines)
 

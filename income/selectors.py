@@ -42,6 +42,15 @@ def source_list(*, owner: User) -> QuerySet[IncomeSource]:
     return IncomeSource.objects.filter(owner=owner).select_related("category", "tax_profile")
 
 
+def source_rows(*, owner: User) -> QuerySet[IncomeSource]:
+    """The owner's sources alone, without their category and tax profile joined.
+
+    What ``GET /api/v1/sources/`` writes: both by id, which the row holds; joining the
+    two tables doubled the columns read and converted per source (issue 21).
+    """
+    return IncomeSource.objects.filter(owner=owner)
+
+
 def payment_list(*, owner: User) -> QuerySet[Payment]:
     return Payment.objects.filter(source__owner=owner).select_related("source__category")
 

@@ -129,6 +129,21 @@ class StrictFilterSet(RestFilterSet):  # type: ignore[misc]
 
 
 class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]
-    """Filter sets made from a view's ``filterset_fields`` are ``StrictFilterSet``s."""
+    """Filter sets made from a view's ``filterset_fields`` are ``StrictFilterSet``s.
+
+    A request without any query parameter filters nothing (every filter's value is
+    empty, which django-filter reads as "no filter", and none is required): the rows
+    are the view's as they are, without building and validating the filter set's form,
+    which cost a small list as much as reading it (issue 21).
+    """
 
     filterset_base = StrictFilterSet
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        if not request.query_params:
+            filterset_class = self.get_filterset_class(view, queryset)
+            if filterset_class is None or not any(
+                declared.extra.get("required") for declared in filterset_class.base_filters.values()
+            ):
+                return queryset
+        return super().filter_queryset(request, queryset, view)

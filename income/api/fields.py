@@ -30,9 +30,12 @@ class FigureField(serializers.DecimalField):
 
     def to_representation(self, value: Any) -> Any:
         """DRF's answer, without its per-call setting lookups: the reports write a few
-        hundred figures per user."""
-        if self._as_string and isinstance(value, Decimal):
-            return format(self.quantize(value), "f")
+        hundred figures per user, stored as text (read as DRF reads it, stripped)."""
+        if self._as_string and not self.normalize_output:
+            if isinstance(value, str):
+                value = Decimal(value.strip())
+            if isinstance(value, Decimal):
+                return format(self.quantize(value), "f")
         return super().to_representation(value)
 
     def quantize(self, value: Decimal) -> Decimal:

@@ -133,6 +133,8 @@ class SourceViewSet(OwnedViewSet):
     ordering = ("name",)
 
     def get_queryset(self) -> QuerySet[IncomeSource]:
+        if self.action == "list":  # written by ids: nothing of a category or tax profile
+            return selectors.source_rows(owner=self.owner())
         return selectors.source_list(owner=self.owner())
 
     def perform_create(self, serializer: SourceSerializer) -> None:  # type: ignore[override]

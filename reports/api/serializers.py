@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from config.api.serializers import ModelSerializer, Serializer
 from income.api.fields import FigureField
+from income.api.serializers.base import BuiltFieldsOnce
 from income.api.serializers.figures import ShareSerializer
 from income.definitions import definition, described
 from income.models import CURRENCY_CHOICES
@@ -103,8 +104,12 @@ class CategoryNetSerializer(Serializer):  # type: ignore[type-arg]
 _CATEGORY_NET = CategoryNetSerializer()
 
 
-class ReportSnapshotSerializer(ModelSerializer):  # type: ignore[type-arg]
-    """One month of the caller's reports, in the currency given beside it."""
+class ReportSnapshotSerializer(BuiltFieldsOnce, ModelSerializer):  # type: ignore[type-arg]
+    """One month of the caller's reports, in the currency given beside it.
+
+    Its fields, a source's and a share's are built once (``BuiltFieldsOnce``, module
+    instances): building them per answer cost more than the month itself (issue 21).
+    """
 
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, read_only=True)
     passive_gross = _money()
@@ -164,7 +169,7 @@ class ReportSnapshotSerializer(ModelSerializer):  # type: ignore[type-arg]
         return [dict(_CATEGORY_NET.to_representation(part)) for part in parts]
 
 
-class SnapshotSourceSerializer(Serializer):  # type: ignore[type-arg]
+class SnapshotSourceSerializer(BuiltFieldsOnce, Serializer):  # type: ignore[type-arg]
     """One source's figures as stored with the month.
 
     The current month stores the full figures to date (as ``/dashboard/`` has them);
@@ -277,7 +282,7 @@ class ReportDetailSerializer(ReportSnapshotSerializer):
     @extend_schema_field(SnapshotSourceSerializer(many=True))
     def get_sources(self, snapshot: ReportSnapshot) -> list[dict[str, Any]]:
         rows = stored_sources(snapshot.sources or [], categories=self._categories)
-        return list(SnapshotSourceSerializer(rows, many=True).data)
+        return [_SNAPSHOT_SOURCE.to_representation(row) for row in rows]
 
     @extend_schema_field(serializers.DictField(child=ShareSerializer(many=True)))
     def get_concentration(self, snapshot: ReportSnapshot) -> dict[str, list[dict[str, Any]]]:
@@ -286,10 +291,13 @@ class ReportDetailSerializer(ReportSnapshotSerializer):
             sources=snapshot.sources or [],
             categories=self._categories,
         )
-        share = ShareSerializer()
         return {
-            key: [share.to_representation(item) for item in items] for key, items in shares.items()
+            key: [_SHARE.to_representation(item) for item in items] for key, items in shares.items()
         }
+
+
+_SHARE = ShareSerializer()
+_SNAPSHOT_SOURCE = SnapshotSourceSerializer()
 
 
 class ProgressSerializer(Serializer):  # type: ignore[type-arg]
