@@ -16,9 +16,13 @@ months before the current one are recognised as unchanged by their key
 month leaves them as they are. The warm-up run stores each user's independence answer,
 which the timed runs reuse (a payment changes no source, rate or expense).
 The baseline is one raw SQL ``GROUP BY owner, source, month`` over the same payments.
-Goal: ours ≤ 3 × the baseline. The line's note adds, for the record, the ratio of a run
-in which every month of every user changes (doubled monthly expenses move every month's
-coverage): every month computed, compared and written.
+Goal: ours ≤ 2.5 × the baseline (PRODUCT.md §6).
+
+``recompute_every_month`` times the same in-process sweep after new monthly expenses for
+every user (doubled, which moves every month's coverage): every month computed, compared
+with the stored one and written. It runs on a sample of its own (the probe's users,
+whose history it rewrites), fewer times, scaled to all users as above, against the same
+baseline. Goal: ours ≤ 6 × the baseline.
 
 ``recompute_scaleout`` sends the nightly task ``reports.tasks.report_sweep`` to real
 ``celery -A config worker -P solo`` processes (a queue of their own on Redis database
@@ -69,7 +73,8 @@ QUEUE = "ertrag-bench"  # bench._settings.CELERY_TASK_DEFAULT_QUEUE
 USERS = 1000
 MONTHS = 60
 SEED = 1000
-GOAL = 3.0
+GOAL = 2.5
+EVERY_MONTH_GOAL = 6.0
 SCALE_GOAL = 1.6
 #: Seconds the timed in-process runs may take together before they are cut short.
 BUDGET_IN_PROCESS = 40.0
@@ -109,13 +114,14 @@ def scaled(timing: Timing, users: int, *, fixed: Sequence[float]) -> float:
     )
 
 
-def sample_note(users: int, timing: Timing) -> str:
+def sample_note(users: int, timing: Timing, *, repeats: int = REPEATS) -> str:
+    """What the line's figure is made of, when not of every user and every run planned."""
     notes = []
     if users < USERS:
         notes.append(
             f"ours timed on {users} of {USERS} users, the per-user part scaled ×{USERS / users:g}"
         )
-    if timing.runs < REPEATS:
+    if timing.runs < repeats:
         notes.append(f"median of {timing.runs} runs, over the time budget")
     return "; ".join(notes)
 
@@ -241,21 +247,18 @@ def main() -> None:
     lines = [
         print_line(
             ratio_line(
-                NAME,
-                baseline=base,
-                ours=ours_scaled,
-                goal=GOAL,
-                note="; ".join(
-                    note
-                    for note in (
-                        sample_note(users, ours),
-                        f"every month changed: ratio {every_scaled / base:.2f}, "
-                        f"{every_scaled:.3f} s, timed on {len(every_users)} users",
-                    )
-                    if note
-                ),
+                NAME, baseline=base, ours=ours_scaled, goal=GOAL, note=sample_note(users, ours)
             )
-        )
+        ),
+        print_line(
+            ratio_line(
+                "recompute_every_month",
+                baseline=base,
+                ours=every_scaled,
+                goal=EVERY_MONTH_GOAL,
+                note=sample_note(len(every_users), every, repeats=EVERY_MONTH_REPEATS),
+            )
+        ),
     ]
 
     # ------------------------------------------------------------------ scale-out

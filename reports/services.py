@@ -30,6 +30,7 @@ from income.reporting import overview_of
 from income.source_figures import earlier_months
 from reports.models import ReportHistory, ReportSnapshot
 from reports.selectors import payment_digests_before, report_histories
+from reports.snapshot_writes import Row, snapshots_upsert
 from reports.snapshots import (
     InputsDigest,
     MonthFigures,
@@ -195,38 +196,44 @@ class _Recomputed:
     closed: bool
     history_key: str
     past: list[MonthFigures]  # empty when the months before the current one are unchanged
-    latest: ReportSnapshot = field(init=False)
+    latest: Row = field(init=False)
     # The past months as stored (``COMPARED_FIELDS``), read only when ``past`` is not empty.
     stored: dict[date, tuple[object, ...]] = field(default_factory=dict)
 
-    def changed(self) -> list[ReportSnapshot]:
+    def changed(self) -> list[Row]:
         """The past months that are new or whose stored figures differ from the new ones."""
         stored, head = self.stored, (self.currency, self.monthly_expenses)
         return [
             self.snapshot(row) for row in self.past if stored.get(row.month) != head + row.compared
         ]
 
-    def snapshot(self, row: MonthFigures) -> ReportSnapshot:
-        """``row`` as a snapshot with the user's currency, expenses, fingerprint and time."""
-        return ReportSnapshot(
-            owner=self.owner,
-            month=row.month,
-            currency=self.currency,
-            passive_gross=row.passive_gross,
-            passive_net=row.passive_net,
-            active_net=row.active_net,
-            passive_gross_ttm=row.passive_gross_ttm,
-            passive_net_ttm=row.passive_net_ttm,
-            total_net_ttm=row.total_net_ttm,
-            passive_share=row.passive_share,
-            expense_coverage=row.expense_coverage,
-            monthly_expenses=self.monthly_expenses,
-            by_category=row.by_category,
-            sources=row.sources,
-            fingerprint=self.fingerprint,
-            history_key=self.history_key,
-            computed_at=self.computed_at,
-        )
+    def snapshot(self, row: MonthFigures) -> Row:
+        """``row`` as a snapshot's columns with the user's currency, expenses, fingerprint
+        and time (``snapshot_writes.Row``: a sweep writes thousands, no model instances)."""
+        return {
+            "owner_id": self.owner.pk,
+            "month": row.month,
+            "currency": self.currency,
+            "passive_gross": row.passive_gross,
+            "passive_net": row.passive_net,
+            "active_net": row.active_net,
+            "passive_gross_ttm": row.passive_gross_ttm,
+            "passive_net_ttm": row.passive_net_ttm,
+            "total_net_ttm": row.total_net_ttm,
+            "passive_share": row.passive_share,
+            "expense_coverage": row.expense_coverage,
+            "monthly_expenses": self.monthly_expenses,
+            "independence_month": None,
+            "independence_key": "",
+            "history_key": self.history_key,
+            "by_category": row.by_category,
+            "sources": row.sources,
+            "concentration": {},
+            "missing_rates": [],
+            "fingerprint": self.fingerprint,
+            "computed_at": self.computed_at,
+            "closed_at": None,
+        }
 
 
 def _recomputed(
@@ -261,9 +268,9 @@ def _recomputed(
         past=rows[:-1],
     )
     item.latest = latest = item.snapshot(rows[-1])
-    latest.independence_key, latest.independence_month = _independence(inputs, stored)
-    latest.concentration = concentration_json(view)
-    latest.missing_rates = view.missing_rates
+    latest["independence_key"], latest["independence_month"] = _independence(inputs, stored)
+    latest["concentration"] = concentration_json(view)
+    latest["missing_rates"] = view.missing_rates
     return item
 
 
@@ -524,20 +531,13 @@ def _months_write(recomputed: Sequence[_Recomputed]) -> dict[int, int]:
     closed current month keeps its point-in-time figures.
     """
     changed = {item.owner.pk: item.changed() for item in recomputed}
-    ReportSnapshot.objects.bulk_create(
-        [snapshot for snapshots in changed.values() for snapshot in snapshots],
-        update_conflicts=True,
-        unique_fields=["owner", "month"],
-        update_fields=SERIES_FIELDS,
-        batch_size=500,
+    snapshots_upsert(
+        [row for rows in changed.values() for row in rows], update_fields=SERIES_FIELDS
     )
     for closed in (False, True):
-        ReportSnapshot.objects.bulk_create(
+        snapshots_upsert(
             [item.latest for item in recomputed if item.closed is closed],
-            update_conflicts=True,
-            unique_fields=["owner", "month"],
             update_fields=SERIES_FIELDS if closed else SERIES_FIELDS + DETAIL_FIELDS,
-            batch_size=500,
         )
     return {owner_id: len(snapshots) + 1 for owner_id, snapshots in changed.items()}
 
