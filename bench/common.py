@@ -11,6 +11,7 @@ Nothing here imports Django at module level: a script calls ``django_setup`` fir
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -335,6 +336,101 @@ def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+# ----------------------------------------------------------------------------- wrk
+
+WRK = "/usr/bin/wrk"
+
+#: The end of every wrk script: it counts the responses that are not 2xx and prints the
+#: totals as one JSON line, which ``wrk_load`` reads. A script may put its own ``request``
+#: before it (then the ``-H`` headers are its to send) and a ``thread_setup(thread, n)``.
+WRK_SUMMARY_LUA = """
+local threads = {}
+non2xx = 0
+
+function setup(thread)
+  table.insert(threads, thread)
+  if thread_setup then thread_setup(thread, #threads) end
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("non2xx")
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %f, "p50_ms": %f, "p99_ms": %f, "non2xx": %d, ' ..
+    '"socket_errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(99) / 1e3, bad,
+    errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+    bad: int  # responses that were not 2xx, and socket errors
+
+
+def ensure_wrk(name: str) -> str:
+    """``wrk`` (Debian's package), installed with apt-get when missing and run as root."""
+    if Path(WRK).exists():
+        return WRK
+    if os.geteuid() != 0:
+        give_up(name, "wrk is missing; install it with `sudo apt-get install -y wrk`")
+    print(f"({name}: installing wrk with apt-get)", file=sys.stderr, flush=True)
+
+    def apt_get(*arguments: str) -> int:
+        command = ["apt-get", "-q", *arguments]
+        return subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode
+
+    if apt_get("install", "-y", "wrk") != 0:
+        apt_get("update")  # a machine that never fetched the package lists
+        apt_get("install", "-y", "wrk")
+    if not Path(WRK).exists():
+        give_up(name, "could not install wrk with apt-get")
+    return WRK
+
+
+def wrk_load(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+    headers: Mapping[str, str] | None = None,
+    lua: str = "",
+) -> WrkRun:
+    """Load ``url`` with ``wrk`` for ``seconds``: every request sends ``headers``, unless
+    ``lua`` (put before ``WRK_SUMMARY_LUA``) writes its own ``request``."""
+    command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    for header, value in (headers or {}).items():
+        command += ["-H", f"{header}: {value}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(lua + WRK_SUMMARY_LUA)
+        script.flush()
+        result = subprocess.run(
+            [*command, "-s", script.name, url], capture_output=True, text=True, check=True
+        )
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    return WrkRun(
+        per_second=summary["requests"] / summary["seconds"],
+        p50_ms=summary["p50_ms"],
+        p99_ms=summary["p99_ms"],
+        bad=summary["non2xx"] + summary["socket_errors"],
+    )
 
 
 # ----------------------------------------------------------------------------- machine
