@@ -18,16 +18,12 @@ be 0).
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,7 +33,9 @@ from bench.common import (
     VENV_BIN,
     Line,
     ServerProcess,
+    WrkRun,
     at_least_line,
+    ensure_wrk,
     finish,
     free_port,
     postgres_and_redis,
@@ -46,6 +44,7 @@ from bench.common import (
     running,
     vacuum_analyze,
     wait_until,
+    wrk_load,
 )
 
 NAME = "api"
@@ -59,21 +58,17 @@ CONNECTIONS = 16
 THREADS = 2
 SECONDS = 3
 WARMUP_SECONDS = 2
-WRK = "/usr/bin/wrk"
 CONSTANT = "/bench/constant/"
 URLS = {"api_reports_latest": "/api/v1/reports/latest/", "api_sources": "/api/v1/sources/"}
 
-# Each request takes the next token; every response that is not 2xx is counted, and
-# ``done`` prints the totals as one JSON line.
+# Each request takes the next token (the thread's offset keeps the threads apart); the
+# end of the script, which counts what was not 2xx, is ``bench.common.WRK_SUMMARY_LUA``.
 LUA = """
 local tokens = {%s}
-local threads = {}
 local counter = 0
-non2xx = 0
 
-function setup(thread)
-  thread:set("offset", #threads * 7919)
-  table.insert(threads, thread)
+function thread_setup(thread, index)
+  thread:set("offset", (index - 1) * 7919)
 end
 
 function init(args)
@@ -85,76 +80,11 @@ function request()
   local token = tokens[(counter %% #tokens) + 1]
   return wrk.format("GET", wrk.path, {["Authorization"] = "Token " .. token})
 end
-
-function response(status, headers, body)
-  if status < 200 or status > 299 then
-    non2xx = non2xx + 1
-  end
-end
-
-function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do
-    bad = bad + thread:get("non2xx")
-  end
-  local errors = summary.errors
-  io.write(string.format(
-    '{"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, "non2xx": %%d, ' ..
-    '"socket_errors": %%d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(99) / 1e3, bad,
-    errors.connect + errors.read + errors.write + errors.timeout))
-end
 """
 
 
-@dataclass(frozen=True)
-class Run:
-    per_second: float
-    p50_ms: float
-    p99_ms: float
-    bad: int
-
-
-def ensure_wrk() -> str:
-    if Path(WRK).exists():
-        return WRK
-    if os.geteuid() != 0:
-        print(
-            f"{NAME}: wrk is missing; install it with `sudo apt-get install -y wrk`",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-    print(f"({NAME}: installing wrk with apt-get)", file=sys.stderr, flush=True)
-
-    def apt_get(*arguments: str) -> int:
-        command = ["apt-get", "-q", *arguments]
-        return subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode
-
-    if apt_get("install", "-y", "wrk") != 0:
-        apt_get("update")  # a machine that never fetched the package lists
-        apt_get("install", "-y", "wrk")
-    if not Path(WRK).exists():
-        print(f"{NAME}: could not install wrk with apt-get", file=sys.stderr)
-        sys.exit(2)
-    return WRK
-
-
-def load(wrk: str, script: Path, url: str, seconds: int) -> Run:
-    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
-    result = subprocess.run(
-        [*command, "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    return Run(
-        per_second=summary["requests"] / summary["seconds"],
-        p50_ms=summary["p50_ms"],
-        p99_ms=summary["p99_ms"],
-        bad=summary["non2xx"] + summary["socket_errors"],
-    )
+def load(url: str, lua: str, seconds: int) -> WrkRun:
+    return wrk_load(url, seconds=seconds, connections=CONNECTIONS, threads=THREADS, lua=lua)
 
 
 def answers(url: str, token: str) -> bool:
@@ -169,7 +99,7 @@ def answers(url: str, token: str) -> bool:
 
 
 def main() -> None:
-    wrk = ensure_wrk()
+    ensure_wrk(NAME)
     env, redis_url, scratch = postgres_and_redis(NAME, DATABASE)
 
     from django.contrib.auth.models import User
@@ -187,8 +117,7 @@ def main() -> None:
     RecomputeJob.objects.all().delete()
     vacuum_analyze()
     tokens = [api_token_create(user=user)[0] for user in User.objects.filter(pk__in=ids)]
-    script = scratch / "tokens.lua"
-    script.write_text(LUA % ", ".join(f'"{token}"' for token in tokens))
+    lua = LUA % ", ".join(f'"{token}"' for token in tokens)
     redis_flush(redis_url)  # the throttle's history of the set-up, if any
 
     port = free_port()
@@ -198,7 +127,7 @@ def main() -> None:
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
     paths = {"constant": CONSTANT, **URLS}
-    runs: dict[str, list[Run]] = {name: [] for name in paths}
+    runs: dict[str, list[WrkRun]] = {name: [] for name in paths}
     with running([ServerProcess(command, env=env, log_path=scratch / "gunicorn.log")]) as procs:
         try:
             wait_until(
@@ -209,10 +138,10 @@ def main() -> None:
         for path in paths.values():
             if not answers(base + path, tokens[0]):
                 raise SystemExit(f"{NAME}: {path} does not answer 200:\n{procs[0].log_tail()}")
-            load(wrk, script, base + path, WARMUP_SECONDS)
+            load(base + path, lua, WARMUP_SECONDS)
         for _ in range(REPEATS):
             for name, path in paths.items():
-                runs[name].append(load(wrk, script, base + path, SECONDS))
+                runs[name].append(load(base + path, lua, SECONDS))
                 time.sleep(0.2)
     redis_flush(redis_url)
     shutil.rmtree(scratch, ignore_errors=True)

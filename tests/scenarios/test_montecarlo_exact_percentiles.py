@@ -12,6 +12,7 @@ no random sample), to ``np.percentile``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, localcontext
 
@@ -19,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from bench import monte_carlo as monte_carlo_bench
 from finance.errors import DomainError
 from finance.figures import to_ratio
 from finance.rounding import EXACT, to_cents
@@ -26,7 +28,6 @@ from finance.schedule import add_months, month_start
 from scenarios import montecarlo, order_statistics
 from scenarios.montecarlo import PERCENTILES, Fan, simulate
 from scenarios.projection.inputs import (
-    COMPOUNDING_MONTHLY,
     COMPOUNDINGS,
     TAX_AT_END,
     TAX_YEARLY,
@@ -200,21 +201,8 @@ def test_the_fan_of_random_plans_equals_the_reference_cent_for_cent() -> None:
 
 
 def test_the_bench_plan_with_many_paths_equals_the_reference() -> None:
-    plan = Plan(
-        start=date(2026, 1, 1),
-        horizon_years=10,
-        starting_capital=Decimal("10000.00"),
-        monthly_contribution=Decimal("500.00"),
-        annual_return=Decimal("0.06"),
-        compounding=COMPOUNDING_MONTHLY,
-        payout=False,
-        tax_rate=Decimal("0.26375"),
-        yearly_allowance=Decimal("1000.00"),
-        partial_exemption=Decimal("0.30"),
-        inflation=Decimal("0.02"),
-        additional_yearly_income=Decimal("0.00"),
-        target_monthly_income=Decimal("200.00"),
-        volatility=Decimal("0.15"),
+    plan = replace(
+        monte_carlo_bench.PLAN, horizon_years=10, target_monthly_income=Decimal("200.00")
     )
     for paths in (10_000, 20_001):
         expected, _ = reference_fan(plan, paths=paths, seed=paths)

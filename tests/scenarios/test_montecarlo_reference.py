@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from bench import monte_carlo as monte_carlo_bench
 from scenarios import montecarlo
 from scenarios.montecarlo import simulate
 from scenarios.projection.inputs import COMPOUNDING_MONTHLY, TAX_YEARLY, Plan
@@ -224,29 +225,14 @@ def test_the_paths_of_random_plans_equal_the_frozen_reference_bit_for_bit() -> N
 
 def test_the_bench_plan_equals_the_frozen_reference_bit_for_bit() -> None:
     """``bench/monte_carlo.py``'s plan and size: the month loop over 10,000 paths."""
-    plan = Plan(
-        start=date(2026, 1, 1),
-        horizon_years=50,
-        starting_capital=Decimal("10000.00"),
-        monthly_contribution=Decimal("500.00"),
-        annual_return=Decimal("0.06"),
-        compounding=COMPOUNDING_MONTHLY,
-        payout=False,
-        tax_rate=Decimal("0.26375"),
-        yearly_allowance=Decimal("1000.00"),
-        partial_exemption=Decimal("0.30"),
-        inflation=Decimal("0.02"),
-        additional_yearly_income=Decimal("0.00"),
-        target_monthly_income=Decimal("2000.00"),
-        volatility=Decimal("0.15"),
-    )
-    expected = reference_paths(plan, paths=10_000, seed=20260601)
-    found = _paths(plan, paths=10_000, seed=20260601)
+    plan, paths, seed = monte_carlo_bench.PLAN, monte_carlo_bench.PATHS, monte_carlo_bench.SEED
+    expected = reference_paths(plan, paths=paths, seed=seed)
+    found = _paths(plan, paths=paths, seed=seed)
     assert expected[3]
     for mine, theirs in zip(found, expected[:3], strict=True):
         assert _same_bits(mine, theirs)
-    fan = simulate(plan, paths=10_000, seed=20260601)
-    assert _shown(fan)[1:7] == reference_fan_figures(plan, paths=10_000, seed=20260601)
+    fan = simulate(plan, paths=paths, seed=seed)
+    assert _shown(fan)[1:7] == reference_fan_figures(plan, paths=paths, seed=seed)
 
 
 @pytest.mark.parametrize("annual_return", ["-0.5", "0", "0.05"])
