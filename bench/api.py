@@ -21,7 +21,6 @@ from __future__ import annotations
 import shutil
 import statistics
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -29,21 +28,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    REPEATS,
-    VENV_BIN,
     Line,
-    ServerProcess,
     WrkRun,
+    alternating_loads,
     at_least_line,
     ensure_wrk,
     finish,
-    free_port,
+    gunicorn_serving,
     postgres_and_redis,
     print_line,
     redis_flush,
-    running,
     vacuum_analyze,
-    wait_until,
     wrk_load,
 )
 
@@ -120,29 +115,21 @@ def main() -> None:
     lua = LUA % ", ".join(f'"{token}"' for token in tokens)
     redis_flush(redis_url)  # the throttle's history of the set-up, if any
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [
-        str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2",
-        "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-    ]  # fmt: skip
     paths = {"constant": CONSTANT, **URLS}
-    runs: dict[str, list[WrkRun]] = {name: [] for name in paths}
-    with running([ServerProcess(command, env=env, log_path=scratch / "gunicorn.log")]) as procs:
-        try:
-            wait_until(
-                lambda: answers(base + CONSTANT, tokens[0]), timeout=60, what="gunicorn to answer"
-            )
-        except TimeoutError:
-            raise SystemExit(f"{NAME}: gunicorn did not start:\n{procs[0].log_tail()}") from None
+
+    def ready(base: str) -> bool:
+        return answers(base + CONSTANT, tokens[0])
+
+    with gunicorn_serving(NAME, env=env, scratch=scratch, ready=ready) as (base, server):
         for path in paths.values():
             if not answers(base + path, tokens[0]):
-                raise SystemExit(f"{NAME}: {path} does not answer 200:\n{procs[0].log_tail()}")
-            load(base + path, lua, WARMUP_SECONDS)
-        for _ in range(REPEATS):
-            for name, path in paths.items():
-                runs[name].append(load(base + path, lua, SECONDS))
-                time.sleep(0.2)
+                raise SystemExit(f"{NAME}: {path} does not answer 200:\n{server.log_tail()}")
+        runs = alternating_loads(
+            paths,
+            load=lambda path, seconds: load(base + path, lua, seconds),
+            warmup=WARMUP_SECONDS,
+            seconds=SECONDS,
+        )
     redis_flush(redis_url)
     shutil.rmtree(scratch, ignore_errors=True)
 

@@ -433,6 +433,42 @@ def wrk_load(
     )
 
 
+@contextmanager
+def gunicorn_serving(
+    name: str, *, env: dict[str, str], scratch: Path, ready: Callable[[str], bool]
+) -> Iterator[tuple[str, ServerProcess]]:
+    """gunicorn serving the app with 2 workers on a free local port, as the throughput
+    benches run it; yields its base URL and process once ``ready(base)`` holds, and stops
+    it on the way out. Gives up with gunicorn's log when it does not get ready in 60 s."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2",
+        "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+    ]  # fmt: skip
+    with running([ServerProcess(command, env=env, log_path=scratch / "gunicorn.log")]) as procs:
+        try:
+            wait_until(lambda: ready(base), timeout=60, what="gunicorn to answer")
+        except TimeoutError:
+            raise SystemExit(f"{name}: gunicorn did not start:\n{procs[0].log_tail()}") from None
+        yield base, procs[0]
+
+
+def alternating_loads(
+    paths: Mapping[str, str], *, load: Callable[[str, int], WrkRun], warmup: int, seconds: int
+) -> dict[str, list[WrkRun]]:
+    """``load(path, seconds)`` of each path once for ``warmup`` seconds, then ``REPEATS``
+    rounds in which the paths take turns, so a drift of the machine hits them alike."""
+    for path in paths.values():
+        load(path, warmup)
+    runs: dict[str, list[WrkRun]] = {name: [] for name in paths}
+    for _ in range(REPEATS):
+        for name, path in paths.items():
+            runs[name].append(load(path, seconds))
+            time.sleep(0.2)
+    return runs
+
+
 # ----------------------------------------------------------------------------- machine
 
 

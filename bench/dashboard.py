@@ -35,27 +35,22 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    REPEATS,
-    VENV_BIN,
     Line,
-    ServerProcess,
     WrkRun,
+    alternating_loads,
     at_least_line,
     ensure_wrk,
     finish,
-    free_port,
+    gunicorn_serving,
     postgres_and_redis,
     print_line,
     redis_flush,
-    running,
     vacuum_analyze,
-    wait_until,
     wrk_load,
 )
 
@@ -139,38 +134,28 @@ def main() -> None:
     cookie = session_cookie(password=password)
     redis_flush(redis_url)  # the demo's recompute messages and the log-in's address counter
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [
-        str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2",
-        "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-    ]  # fmt: skip
     paths = {"constant": CONSTANT, NAME: DASHBOARD}
-    runs: dict[str, list[WrkRun]] = {name: [] for name in paths}
-    with running([ServerProcess(command, env=env, log_path=scratch / "gunicorn.log")]) as procs:
-        try:
-            wait_until(
-                lambda: status_of(base, CONSTANT, cookie)[0] == 200,
-                timeout=60,
-                what="gunicorn to answer",
-            )
-        except TimeoutError:
-            raise SystemExit(f"{NAME}: gunicorn did not start:\n{procs[0].log_tail()}") from None
+    headers = {"Cookie": cookie}
+
+    def ready(base: str) -> bool:
+        return status_of(base, CONSTANT, cookie)[0] == 200
+
+    def load(url: str, seconds: int) -> WrkRun:
+        return wrk_load(url, seconds=seconds, connections=CONNECTIONS, headers=headers)
+
+    with gunicorn_serving(NAME, env=env, scratch=scratch, ready=ready) as (base, server):
         status, body = status_of(base, DASHBOARD, cookie)
         if status != 200 or not all(mark.encode() in body for mark in DASHBOARD_MARKS):
             raise SystemExit(
                 f"{NAME}: {DASHBOARD} is not the demo's dashboard (status {status}):\n"
-                f"{procs[0].log_tail()}"
+                f"{server.log_tail()}"
             )
-        headers = {"Cookie": cookie}
-        for path in paths.values():
-            wrk_load(base + path, seconds=WARMUP_SECONDS, connections=CONNECTIONS, headers=headers)
-        for _ in range(REPEATS):
-            for name, path in paths.items():
-                runs[name].append(
-                    wrk_load(base + path, seconds=SECONDS, connections=CONNECTIONS, headers=headers)
-                )
-                time.sleep(0.2)
+        runs = alternating_loads(
+            paths,
+            load=lambda path, seconds: load(base + path, seconds),
+            warmup=WARMUP_SECONDS,
+            seconds=SECONDS,
+        )
     redis_flush(redis_url)
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(static_root, ignore_errors=True)
