@@ -47,7 +47,10 @@ POSTED = {"report_recompute", "payment_create", "asset_value_create", "scenario_
 # What differs between two renderings of the same page: per-request tokens, and the
 # time since a moment ("Figures computed 11 seconds ago", Django's naturaltime).
 TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|nonce="|"X-CSRFToken": ")[^"]*')
-AGO = re.compile(r"\d+\s(second|minute)s? ago")
+#: Every form ``naturaltime`` gives for a recent moment: "now", "a second ago",
+#: "3 seconds ago", "a minute ago", "5 minutes ago" (a figure computed while the test
+#: runs reads "now" on one request and "a second ago" on the next).
+AGO = re.compile(r"\b(now|(an?|\d+)\s(second|minute|hour)s? ago)\b")
 HX_TARGET = re.compile(r"""hx-(?:get|post)="\{% url '([\w:-]+)'""")
 
 
