@@ -30,7 +30,7 @@ from income.reporting import overview_of
 from income.source_figures import earlier_months
 from reports.models import ReportHistory, ReportSnapshot
 from reports.selectors import payment_digests_before, report_histories
-from reports.snapshot_writes import Row, snapshots_upsert
+from reports.snapshot_writes import Row, snapshots_rewrite, snapshots_upsert
 from reports.snapshots import (
     InputsDigest,
     MonthFigures,
@@ -67,6 +67,8 @@ COMPARED_FIELDS = [
     "passive_gross_ttm", "passive_net_ttm", "total_net_ttm", "passive_share",
     "expense_coverage", "by_category",
 ]  # fmt: skip
+# What a rewritten past month always gets besides its changed figures.
+WRITTEN_FIELDS = ["fingerprint", "history_key", "computed_at"]
 
 
 @dataclass(frozen=True)
@@ -200,12 +202,23 @@ class _Recomputed:
     # The past months as stored (``COMPARED_FIELDS``), read only when ``past`` is not empty.
     stored: dict[date, tuple[object, ...]] = field(default_factory=dict)
 
-    def changed(self) -> list[Row]:
-        """The past months that are new or whose stored figures differ from the new ones."""
+    def changed(self) -> list[tuple[Row, list[str] | None]]:
+        """The past months that are new or whose stored figures differ from the new ones,
+        each with the fields to write (None for a month not stored yet): those of
+        ``COMPARED_FIELDS`` that differ, and what says when and from what it was written."""
         stored, head = self.stored, (self.currency, self.monthly_expenses)
-        return [
-            self.snapshot(row) for row in self.past if stored.get(row.month) != head + row.compared
-        ]
+        changed: list[tuple[Row, list[str] | None]] = []
+        for row in self.past:
+            new = head + row.compared
+            old = stored.get(row.month)
+            if old is None:
+                changed.append((self.snapshot(row), None))
+            elif old != new:
+                moved = [
+                    name for name, a, b in zip(COMPARED_FIELDS, old, new, strict=True) if a != b
+                ]
+                changed.append((self.snapshot(row), moved + WRITTEN_FIELDS))
+        return changed
 
     def snapshot(self, row: MonthFigures) -> Row:
         """``row`` as a snapshot's columns with the user's currency, expenses, fingerprint
@@ -531,7 +544,7 @@ def _months_write(recomputed: Sequence[_Recomputed]) -> dict[int, int]:
     closed current month keeps its point-in-time figures.
     """
     changed = {item.owner.pk: item.changed() for item in recomputed}
-    snapshots_upsert(
+    snapshots_rewrite(
         [row for rows in changed.values() for row in rows], update_fields=SERIES_FIELDS
     )
     for closed in (False, True):

@@ -18,7 +18,7 @@ from income.models import IncomeSource, Profile
 from income.services.users import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.plans import rates_of, scenario_plan, source_models, source_models_of
-from scenarios.projection.engine import project
+from scenarios.projection.engine import independence_of, project
 from scenarios.projection.inputs import Plan, SourceModel
 from scenarios.projection.result import Projection
 from scenarios.stress import zero_plan
@@ -97,7 +97,7 @@ class IndependenceQuestion:
 
     def answer(self) -> date | None:
         """Raises ``DomainError`` for a source outside the engine's bounds."""
-        return project(self.plan, sources=self.sources).independence_month
+        return independence_of(self.plan, sources=self.sources)
 
 
 def independence_question(

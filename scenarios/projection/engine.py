@@ -58,6 +58,66 @@ def _investment_income(
         return r * year_start_capital + r * weighted_contributions / TWELVE
 
 
+def _validate(plan: Plan, sources: Sequence[SourceModel]) -> None:
+    """Raise ``DomainError`` for a plan or a source outside the bounds (every source's
+    errors under ``sources``, each prefixed with the source's name)."""
+    validate_plan(plan)
+    invalid_sources = [
+        f"{source.name}: {field}: {' '.join(messages)}"
+        for source in sources
+        for field, messages in source_errors(source).items()
+    ]
+    if invalid_sources:
+        raise DomainError({"sources": invalid_sources})
+
+
+def _earns_nothing(plan: Plan) -> bool:
+    """Whether the plan itself earns nothing in any month: no capital, no savings, no
+    additional or one-off income (``scenarios.stress.zero_plan``).
+
+    Then ``project``'s plan income is 0 every month whatever the return, compounding or
+    tax (the return is credited on a capital of 0, and an income of 0 pays no tax), so a
+    month's net income is its sources' net alone.
+    """
+    return (
+        plan.starting_capital == ZERO
+        and plan.monthly_contribution == ZERO
+        and plan.additional_yearly_income == ZERO
+        and plan.one_off_income == ZERO
+        and plan.tax_timing != TAX_AT_END
+    )
+
+
+def independence_of(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> date | None:
+    """``project(plan, sources=sources).independence_month``, for less.
+
+    The report recompute asks this of every user whose expenses or sources changed,
+    always of a plan that earns nothing itself (``_earns_nothing``): the first month
+    whose sources' net covers the expenses grown with inflation. For such a plan the
+    month is found from the sources' series and the expenses of each plan year alone,
+    without the rows, taxes and year sums of the whole schedule (a fifth of the time
+    on the bench's users); any other plan is projected in full. Same rule, same
+    validation and errors as ``project``, and the property test
+    ``tests/scenarios/test_independence_month.py`` holds the two equal.
+    """
+    if not _earns_nothing(plan):
+        return project(plan, sources=sources).independence_month
+    _validate(plan, sources)
+    first = month_start(plan.start)
+    count = plan.horizon_years * 12
+    per_source = [source_monthly_net(source, months=count, start=first) for source in sources]
+    with localcontext(EXACT):
+        nets = [sum(month, ZERO) for month in zip(*per_source, strict=True)] or [ZERO] * count
+        for year in range(plan.horizon_years):
+            expenses = grown_expenses(plan, year * 12)
+            if expenses <= ZERO:
+                continue
+            for index in range(year * 12, year * 12 + 12):
+                if nets[index] >= expenses:
+                    return add_months(first, index)
+    return None
+
+
 def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
     """The monthly schedule of ``plan`` with its linked ``sources`` (PRODUCT.md §4).
 
@@ -94,15 +154,7 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
 
     Raises ``DomainError`` for a plan or a source outside the bounds.
     """
-    validate_plan(plan)
-    invalid_sources = [
-        f"{source.name}: {field}: {' '.join(messages)}"
-        for source in sources
-        for field, messages in source_errors(source).items()
-    ]
-    if invalid_sources:
-        raise DomainError({"sources": invalid_sources})
-
+    _validate(plan, sources)
     first = month_start(plan.start)
     count = plan.horizon_years * 12
     per_source = [source_monthly_net(source, months=count, start=first) for source in sources]

@@ -28,17 +28,16 @@ ONE = Decimal(1)
 TWELVE = Decimal(12)
 
 
-def _net(*, gross: Decimal, costs: Decimal, tax_rate: Decimal) -> Decimal:
+def _net(gross: Decimal, costs: Decimal, tax_rate: Decimal) -> Decimal:
     """A source's net of a month, in cents: gross − costs − tax_rate × max(0, gross − costs).
 
     The profit (gross − costs) is rounded first and the tax is computed on that shown
     profit and rounded, so profit − tax = net to the cent. A loss pays no tax and is a
-    negative net.
+    negative net. Called inside ``localcontext(EXACT)`` (``_model_nets`` enters it once
+    for a whole series rather than once a month).
     """
-    with localcontext(EXACT):
-        profit = to_cents(gross - costs)
-        tax = to_cents(profit * tax_rate) if profit > ZERO else ZERO
-        return profit - tax
+    profit = to_cents(gross - costs)
+    return profit - to_cents(profit * tax_rate) if profit > ZERO else profit
 
 
 def _years(months: int) -> int:
@@ -111,18 +110,28 @@ def source_monthly_net(
 
 
 def _model_nets(source: SourceModel, *, months: int) -> list[Decimal]:
-    """The first ``months`` months of the source's own model (``source_monthly_net``)."""
+    """The first ``months`` months of the source's own model (``source_monthly_net``).
+
+    A model whose state (the capital, the subscribers) comes out of a month as it went
+    in has reached its steady state: every later month nets the same, so the series is
+    filled with that net instead of computed month by month (a capital paid out, a
+    subscription without churn or new subscribers). The report recompute projects 30
+    years of every user's sources; most of them are such series.
+    """
     nets: list[Decimal] = []
     with localcontext(EXACT):
         match source:
             case CapitalSource():
                 capital = source.capital
-                for _ in range(months):
-                    gross = capital * source.annual_yield / TWELVE if capital > ZERO else ZERO
-                    net = _net(gross=gross, costs=source.monthly_costs, tax_rate=source.tax_rate)
+                rate, costs, tax = source.annual_yield, source.monthly_costs, source.tax_rate
+                while len(nets) < months:
+                    # capital × rate / 12 in this order: rate / 12 alone is not exact.
+                    net = _net(capital * rate / TWELVE if capital > ZERO else ZERO, costs, tax)
                     nets.append(net)
-                    if source.reinvest:
-                        capital = max(capital + net, ZERO)
+                    grown = max(capital + net, ZERO) if source.reinvest else capital
+                    if grown == capital:
+                        nets.extend([net] * (months - len(nets)))
+                    capital = grown
             case RentalSource():
                 # Every figure of a month depends on its year only: one net per year.
                 for year in range(_years(months)):
@@ -133,23 +142,23 @@ def _model_nets(source: SourceModel, *, months: int) -> list[Decimal]:
                         + source.monthly_running_costs
                         + source.monthly_costs
                     )
-                    net = _net(gross=gross, costs=costs, tax_rate=source.tax_rate)
+                    net = _net(gross, costs, source.tax_rate)
                     nets.extend([net] * min(12, months - 12 * year))
             case SubscriptionSource():
                 subscribers = source.subscribers
-                for _ in range(months):
-                    subscribers = subscribers * (ONE - source.churn_rate) + source.new_per_month
-                    nets.append(
-                        _net(
-                            gross=subscribers * source.price,
-                            costs=source.monthly_costs,
-                            tax_rate=source.tax_rate,
-                        )
-                    )
+                kept, new = ONE - source.churn_rate, source.new_per_month
+                price, costs, tax = source.price, source.monthly_costs, source.tax_rate
+                while len(nets) < months:
+                    following = subscribers * kept + new
+                    net = _net(following * price, costs, tax)
+                    nets.append(net)
+                    if following == subscribers:
+                        nets.extend([net] * (months - len(nets)))
+                    subscribers = following
             case FlatSource():
                 for year in range(_years(months)):
                     gross = source.monthly_amount * (ONE + source.annual_growth) ** year
-                    net = _net(gross=gross, costs=source.monthly_costs, tax_rate=source.tax_rate)
+                    net = _net(gross, source.monthly_costs, source.tax_rate)
                     nets.extend([net] * min(12, months - 12 * year))
             case _:
                 assert_never(source)
