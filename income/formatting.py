@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.utils.formats import date_format, number_format
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.formats import FORMAT_SETTINGS, date_format, get_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,15 +21,63 @@ from finance.rounding import EXACT, to_cents
 
 NBSP = "\u00a0"
 
+#: Per language code: the table that turns Python's ``1,234.56`` into the language's
+#: digits, or None when its grouping is not plain groups of three (``number_format``
+#: then writes them). Filled on first use; cleared when a test changes the formats.
+_SEPARATORS: dict[str, dict[int, str] | None] = {}
+#: ``numberformat.format`` writes more digits than this in scientific notation.
+_SCIENTIFIC_DIGITS = 200
+
+
+@receiver(setting_changed)
+def _formats_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in FORMAT_SETTINGS or setting in ("FORMAT_MODULE_PATH", "LANGUAGE_CODE"):
+        _SEPARATORS.clear()
+
+
+def _separators(language: str) -> dict[int, str] | None:
+    try:
+        return _SEPARATORS[language]
+    except KeyError:
+        pass
+    table: dict[int, str] | None = None
+    if get_format("NUMBER_GROUPING", language, use_l10n=True) == 3:
+        table = {
+            ord(","): str(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
+            ord("."): str(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
+        }
+    _SEPARATORS[language] = table
+    return table
+
+
+def _digits(number: Decimal, places: int, language: str | None) -> str:
+    """``number`` (not negative, already rounded to ``places``) grouped as ``language``
+    writes it: what ``number_format(number, decimal_pos=places, use_l10n=True,
+    force_grouping=True)`` returns, for a fraction of its cost (the dashboard writes
+    about ninety figures a request).
+
+    Python's ``format(number, ",f")`` groups by three with ``,`` and ``.``; those two
+    are swapped for the language's. Whatever this shortcut does not cover (a grouping
+    other than threes, scientific notation past 200 digits, digits not exactly
+    ``places``, NaN) goes to ``number_format`` itself; the tests hold the two equal.
+    """
+    table = None if language is None else _separators(language)
+    if table is not None and number.is_finite():
+        _, coefficient, exponent = number.as_tuple()
+        if exponent == -places and len(coefficient) + places <= _SCIENTIFIC_DIGITS:
+            return format(number, ",f").translate(table)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
 
 def format_money(value: Decimal, currency: str) -> str:
     """``value`` rounded to cents and written with the currency in the active language."""
     amount = to_cents(value)
+    language = get_language()
     # ``copy_abs``, not ``abs()``: ``abs`` rounds to the context's 28 digits.
-    digits = number_format(amount.copy_abs(), decimal_pos=2, use_l10n=True, force_grouping=True)
+    digits = _digits(amount.copy_abs(), 2, language)
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     sign = "−" if amount < 0 else ""
-    if (get_language() or "en").startswith("de"):
+    if (language or "en").startswith("de"):
         return f"{sign}{digits}{NBSP}{symbol}"
     separator = NBSP if len(symbol) > 1 and symbol.isalpha() else ""
     return f"{sign}{symbol}{separator}{digits}"
@@ -42,9 +93,10 @@ def format_percent(fraction: Decimal, places: int = 2) -> str:
     shown = fraction.scaleb(2).quantize(
         Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=EXACT
     )
-    digits = number_format(shown.copy_abs(), decimal_pos=places, use_l10n=True, force_grouping=True)
+    language = get_language()
+    digits = _digits(shown.copy_abs(), places, language)
     sign = "−" if shown < 0 else ""
-    if (get_language() or "en").startswith("de"):
+    if (language or "en").startswith("de"):
         return f"{sign}{digits}{NBSP}%"
     return f"{sign}{digits}%"
 

@@ -12,6 +12,7 @@ the page says what it said before the move.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,14 +21,15 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import F
 from django.utils import timezone
 
 from finance import figures
 from finance.schedule import add_months, month_start
-from income.models import IncomeCategory, Profile, in_active_language
+from income.models import IncomeCategory, in_active_language
 from income.selectors import category_list
 from reports.models import ReportSnapshot
-from reports.selectors import snapshot_latest
+from reports.selectors import snapshot_list
 from reports.services import last_day
 
 ZERO = Decimal(0)
@@ -176,6 +178,16 @@ class Categories:
             names.setdefault(category.name_en, category)
             names.setdefault(category.name_de, category)
         return names
+
+    def digest(self) -> str:
+        """Every column of every category, hashed: what the page shows of them (names,
+        order, passive or not) changes this, so figures rendered before the change are
+        never taken for the current ones."""
+        rows = [
+            tuple(getattr(category, field.attname) for field in category._meta.concrete_fields)
+            for category in self.ordered
+        ]
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     def colors(self) -> dict[str, int]:
         """A palette index per category name, in the categories' own order (passive
@@ -362,16 +374,120 @@ def _concentration(
     return result
 
 
-def dashboard_data(*, owner: User) -> DashboardData | None:
-    """The dashboard of ``owner`` from their snapshots; None when they have none yet.
+@dataclass(frozen=True)
+class DashboardHead:
+    """What the page reads before its figures: the latest snapshot, the profile's
+    stamp, currency and country, the categories, and when each month was computed.
 
-    Four queries whatever the data: the latest snapshot, the months of the charts (only
-    their monthly columns), the profile's change stamp, and the categories named.
-    Months without a row (before the first payment) are shown as zero.
+    Enough for the page's head (when the figures are from, whether changes are being
+    included) and for ``figures_version``, which tells whether the figures part
+    rendered earlier is still the one these rows would render; the months' figures
+    themselves (``dashboard_data``) are read only when it is not.
     """
-    latest = snapshot_latest(owner=owner)
+
+    latest: ReportSnapshot
+    changed_at: datetime | None
+    base_currency: str
+    home_country: str
+    categories: Categories
+    #: Each month's (month, computed_at) up to the latest: every write of a month stamps
+    #: it with its recompute's time, so any rewrite of any month changes this.
+    computed: tuple[tuple[date, datetime], ...]
+
+    @property
+    def month(self) -> date:
+        return self.latest.month
+
+    @property
+    def currency(self) -> str:
+        return self.latest.currency
+
+    @property
+    def computed_at(self) -> datetime:
+        return self.latest.computed_at
+
+    @property
+    def as_of(self) -> date:
+        return min(timezone.localdate(self.latest.computed_at), last_day(self.latest.month))
+
+    @property
+    def stale(self) -> bool:
+        return self.changed_at is not None and self.changed_at > self.latest.computed_at
+
+    @property
+    def sources(self) -> list[Any]:
+        return list(self.latest.sources or [])
+
+    @property
+    def month_is_running(self) -> bool:
+        return self.latest.month == month_start(timezone.localdate())
+
+    def figures_version(self) -> str:
+        """A digest of everything the figures are read from: the snapshot (its id and
+        time), every month's time, the profile's currency and country, the categories,
+        and whether the month is still running (it marks "to date")."""
+        parts = (
+            self.latest.pk,
+            self.latest.computed_at.isoformat(),
+            [(month.isoformat(), at.isoformat()) for month, at in self.computed],
+            self.base_currency,
+            self.home_country,
+            self.categories.digest(),
+            self.month_is_running,
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def dashboard_head(*, owner: User) -> DashboardHead | None:
+    """The head of ``owner``'s dashboard; None when they have no snapshot.
+
+    Three queries: the latest snapshot with the profile's change stamp, currency and
+    country beside it (a user without a profile has no stamp, the snapshot's currency
+    and no country), each month's time, and the categories.
+    """
+    latest = (
+        snapshot_list(owner=owner)
+        .annotate(
+            profile_changed_at=F("owner__profile__data_changed_at"),
+            profile_currency=F("owner__profile__base_currency"),
+            profile_country=F("owner__profile__home_country"),
+        )
+        .first()
+    )
     if latest is None:
         return None
+    has_profile = latest.profile_currency is not None
+    changed_at = latest.profile_changed_at if has_profile else None
+    base_currency = latest.profile_currency if has_profile else latest.currency
+    home_country = latest.profile_country if has_profile else ""
+    computed = tuple(
+        ReportSnapshot.objects.filter(owner=owner, month__lte=latest.month)
+        .order_by("month")
+        .values_list("month", "computed_at")
+    )
+    categories = Categories()
+    categories.ordered  # noqa: B018 - read here, so the digest and the figures share it
+    return DashboardHead(
+        latest=latest,
+        changed_at=changed_at,
+        base_currency=base_currency,
+        home_country=home_country,
+        categories=categories,
+        computed=computed,
+    )
+
+
+def dashboard_data(*, owner: User, head: DashboardHead | None = None) -> DashboardData | None:
+    """The dashboard of ``owner`` from their snapshots; None when they have none yet.
+
+    A fixed handful of queries whatever the data: the head's (``dashboard_head``, or
+    ``head`` as the page read it) and the months of the charts (only their monthly
+    columns). Months without a row (before the first payment) are shown as zero.
+    """
+    head = head or dashboard_head(owner=owner)
+    if head is None:
+        return None
+    latest = head.latest
     first = add_months(latest.month, -(CHART_MONTHS - 1))
     # Every month, not only the charts': "independent since" may lie years back.
     history = {
@@ -381,14 +497,9 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
         )
     }
     rows = {month: row for month, row in history.items() if month >= first}
-    changed_at, base_currency, home_country = (
-        Profile.objects.filter(user=owner)
-        .values_list("data_changed_at", "base_currency", "home_country")
-        .first()
-    ) or (None, latest.currency, "")
     window = [add_months(first, n) for n in range(CHART_MONTHS)]
     source_items: list[Mapping[str, Any]] = list(latest.sources or [])
-    categories = Categories()
+    categories = head.categories
 
     months = []
     by_category: dict[str, list[Decimal]] = {}
@@ -408,15 +519,14 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
             series = by_category.setdefault(part.label, [ZERO] * CHART_MONTHS)
             series[index] += part.passive_net
 
-    computed_at = latest.computed_at
-    as_of = min(timezone.localdate(computed_at), last_day(latest.month))
+    as_of = head.as_of
     passive_net = {month: row.passive_net for month, row in history.items()}
     expenses = latest.monthly_expenses
     return DashboardData(
         month=latest.month,
         as_of=as_of,
-        computed_at=computed_at,
-        stale=changed_at is not None and changed_at > computed_at,
+        computed_at=latest.computed_at,
+        stale=head.stale,
         currency=latest.currency,
         passive_gross_ttm=latest.passive_gross_ttm,
         passive_net_ttm=latest.passive_net_ttm,
@@ -431,10 +541,10 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
             stored_concentration(
                 latest.concentration or {}, sources=source_items, categories=categories
             ),
-            base_currency=base_currency,
-            home_country=home_country,
+            base_currency=head.base_currency,
+            home_country=head.home_country,
         ),
-        home_country=home_country,
+        home_country=head.home_country,
         category_colors=categories.colors(),
         monthly_expenses=expenses,
         average_month=figures.complete_months_average(passive_net, today=as_of),
@@ -446,7 +556,7 @@ def dashboard_data(*, owner: User) -> DashboardData | None:
     )
 
 
-def must_compute_now(data: DashboardData | None, *, today: date) -> bool:
+def must_compute_now(data: DashboardData | DashboardHead | None, *, today: date) -> bool:
     """Whether the page has to compute the snapshot itself before it can show it.
 
     - No snapshot at all: a first visit (or a user from before the reports app) would
