@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ class FigureField(serializers.DecimalField):
     def __init__(self, *, decimal_places: int, **kwargs: Any) -> None:
         super().__init__(max_digits=None, decimal_places=decimal_places, **kwargs)
         self.places = Decimal(1).scaleb(-decimal_places)
+        self._written = _written_pattern(decimal_places)
         # DRF's own path, for a field that is localized or not written as a string.
         self._as_string = not self.localize and getattr(
             self, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING
@@ -33,6 +35,8 @@ class FigureField(serializers.DecimalField):
         hundred figures per user, stored as text (read as DRF reads it, stripped)."""
         if self._as_string and not self.normalize_output:
             if isinstance(value, str):
+                if self._written.fullmatch(value):
+                    return value  # stored as this writes it: the same text again
                 value = Decimal(value.strip())
             if isinstance(value, Decimal):
                 return format(self.quantize(value), "f")
@@ -40,3 +44,12 @@ class FigureField(serializers.DecimalField):
 
     def quantize(self, value: Decimal) -> Decimal:
         return value.quantize(self.places, rounding=self.rounding, context=EXACT)
+
+
+def _written_pattern(places: int) -> re.Pattern[str]:
+    """The text ``FigureField.to_representation`` writes with ``places`` places: ASCII
+    digits without a leading zero, the places in full, within ``EXACT``'s precision. A
+    stored figure of this form reads and quantizes to itself, so it is written as it is;
+    any other (``" 12.5 "``, ``"1E+3"``, ``"007"``) takes the decimal's way."""
+    whole = rf"(?:0|[1-9][0-9]{{0,{EXACT.prec - places - 1}}})"
+    return re.compile(rf"-?{whole}\.[0-9]{{{places}}}" if places else rf"-?{whole}")
