@@ -551,9 +551,11 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # Seconds a change waits before its recompute runs: changes within it are computed once.
 REPORTS_RECOMPUTE_DELAY = env.int("REPORTS_RECOMPUTE_DELAY", default=10)
 # Users per message when all users are recomputed (nightly sweep, month-end, admin): a
-# message's dozen fixed queries are shared by its users, and a sweep still comes in
-# enough messages for every worker (1,000 users: 20).
-REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=50)
+# message's twenty fixed queries are shared by its users, and a sweep still comes in
+# enough messages for every worker (1,000 users: 10). 100 rather than 50: a user's
+# recompute after a day's payments took 6 % less (200 users: 0.64 s against 0.68 s);
+# 200 gained nothing more.
+REPORTS_FANOUT_CHUNK = env.int("REPORTS_FANOUT_CHUNK", default=100)
 # Leases on worker jobs (issue 25): a job whose worker has not beaten for this many
 # seconds is handed to another worker by the minutely watchdog, at most
 # JOBS_MAX_ATTEMPTS runs in all, then failed. A recompute beats at every phase.
