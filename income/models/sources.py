@@ -91,7 +91,11 @@ class IncomeSource(models.Model):
     # effort: "passive does not mean without work"
     upfront_investment = money_field(_("upfront money invested"))
     setup_hours = models.DecimalField(
-        _("setup hours"), max_digits=8, decimal_places=2, default=ZERO
+        _("setup hours"),
+        max_digits=8,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
     )
     maintenance_hours_per_month = models.DecimalField(
         _("maintenance hours per month"),

@@ -125,3 +125,31 @@ def test_an_import_upload_states_a_source_is_an_id_and_the_file_not_empty(
         fields = component(schema, name)["properties"]
         assert "nullable" not in fields["source"], name
         assert fields["file"]["minLength"] == 1, name
+
+
+def _non_negative_source_fields() -> list[str]:
+    """The source fields the database holds at zero or more (``source_amounts_non_negative``)."""
+    from income.models import IncomeSource
+
+    (constraint,) = [
+        c for c in IncomeSource._meta.constraints if c.name == "source_amounts_non_negative"
+    ]
+    return [name.removesuffix("__gte") for name, _value in constraint.condition.children]
+
+
+@pytest.mark.parametrize("field", _non_negative_source_fields())
+def test_a_source_amount_the_database_keeps_non_negative_is_refused_negative_by_its_field(
+    schema: dict[str, Any], alice: User, alice_api: APIClient, field: str
+) -> None:
+    """The schema says so (no minus in the text form, a minimum of 0 for the number), and
+    the server refuses ``-0.7`` under the field's name, not as a broken constraint: the
+    all-checks run sent ``"setup_hours": "-.7"``, which the schema allowed."""
+    branches = component(schema, "PatchedSourceRequest")["properties"][field]["oneOf"]
+    text = next(branch for branch in branches if branch["type"] == "string")
+    number = next(branch for branch in branches if branch["type"] == "number")
+    assert re.search(text["pattern"], "-.7") is None
+    assert number["minimum"] >= 0
+    source = SourceFactory.create(owner=alice)
+    response = alice_api.patch(f"/api/v1/sources/{source.pk}/", {field: "-.7"}, format="json")
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
