@@ -129,12 +129,17 @@ def test_an_import_upload_states_a_source_is_an_id_and_the_file_not_empty(
 
 def _non_negative_source_fields() -> list[str]:
     """The source fields the database holds at zero or more (``source_amounts_non_negative``)."""
+    from django.db.models import CheckConstraint, Q
+
     from income.models import IncomeSource
 
-    (constraint,) = [
-        c for c in IncomeSource._meta.constraints if c.name == "source_amounts_non_negative"
+    (condition,) = [
+        c.condition
+        for c in IncomeSource._meta.constraints
+        if isinstance(c, CheckConstraint) and c.name == "source_amounts_non_negative"
     ]
-    return [name.removesuffix("__gte") for name, _value in constraint.condition.children]
+    assert isinstance(condition, Q)
+    return [str(lookup[0]).removesuffix("__gte") for lookup in condition.children]  # type: ignore[index]
 
 
 @pytest.mark.parametrize("field", _non_negative_source_fields())
