@@ -17,7 +17,13 @@ from finance.schedule import month_start
 from income.models import IncomeSource, Profile
 from income.services.users import profile_get_or_create
 from scenarios.models import Scenario
-from scenarios.plans import rates_of, scenario_plan, source_models, source_models_of
+from scenarios.plans import (
+    rates_of,
+    scenario_plan,
+    source_models,
+    source_models_key,
+    source_models_of,
+)
 from scenarios.projection.engine import independence_of, project
 from scenarios.projection.inputs import Plan, SourceModel
 from scenarios.projection.result import Projection
@@ -77,23 +83,45 @@ def is_current_passive(source: IncomeSource) -> bool:
     return source.status == "active" and source.category.is_passive
 
 
-@dataclass(frozen=True)
+#: Part of every ``IndependenceQuestion.key``: raised when the engine answers the same
+#: inputs differently, so that no answer of the old engine is reused.
+QUESTION_VERSION = 2
+
+
 class IndependenceQuestion:
     """The projection that answers "from which month do my sources cover my expenses?".
 
-    ``key`` names the question exactly (the plan, with its start month, and every source
-    model in the base currency, with its start and end dates: fields of the model, so
-    its repr holds them), so an answer stored under it is the answer: the report
-    recompute reuses it while no source, rate, expense or month changed, instead of
-    projecting 360 months again for a new payment, which changes none of these.
+    ``key`` names the question exactly (the plan, with its start month, and what every
+    source's model is built from: ``plans.source_models_key``), so an answer stored
+    under it is the answer: the report recompute reuses it while no source, rate,
+    expense or month changed, instead of projecting 360 months again for a new payment,
+    which changes none of these. The models are built only for an answer.
     """
 
-    plan: Plan
-    sources: tuple[SourceModel, ...]
+    def __init__(
+        self,
+        *,
+        plan: Plan,
+        profile: Profile,
+        sources: Sequence[IncomeSource],
+        rates: RateBook,
+        today: date,
+    ) -> None:
+        self.plan = plan
+        self._inputs = (profile, sources, rates, today)
 
     @cached_property
     def key(self) -> str:
-        return hashlib.sha256(repr((self.plan, self.sources)).encode()).hexdigest()
+        profile, sources, rates, today = self._inputs
+        built_from = source_models_key(profile=profile, sources=sources, rates=rates, today=today)
+        return hashlib.sha256(repr((QUESTION_VERSION, self.plan, built_from)).encode()).hexdigest()
+
+    @cached_property
+    def sources(self) -> tuple[SourceModel, ...]:
+        """The sources' models, in the base currency."""
+        profile, sources, rates, today = self._inputs
+        inputs = source_models_of(profile=profile, sources=list(sources), rates=rates, today=today)
+        return tuple(model for model, _tags in inputs.models)
 
     def answer(self) -> date | None:
         """Raises ``DomainError`` for a source outside the engine's bounds."""
@@ -119,19 +147,19 @@ def independence_question(
     """
     if profile.monthly_expenses <= 0:
         return None
-    inputs = source_models_of(
-        profile=profile,
-        sources=[source for source in sources if is_current_passive(source)],
-        rates=rates,
-        today=today,
-    )
     plan = zero_plan(
         start=month_start(today),
         horizon_years=horizon_years,
         monthly_expenses=profile.monthly_expenses,
         inflation=inflation,
     )
-    return IndependenceQuestion(plan=plan, sources=tuple(model for model, _tags in inputs.models))
+    return IndependenceQuestion(
+        plan=plan,
+        profile=profile,
+        sources=[source for source in sources if is_current_passive(source)],
+        rates=rates,
+        today=today,
+    )
 
 
 def independence_month(
