@@ -24,7 +24,7 @@ def _imported(path: Path) -> set[str]:
 def test_no_module_of_the_money_math_imports_django_or_an_app() -> None:
     apps = {"django", "rest_framework", "celery", "accounts", "config", "income", "imports"}
     apps |= {"jobs", "portability", "reports", "scenarios"}
-    modules = sorted(PACKAGE.glob("*.py"))
+    modules = sorted(PACKAGE.rglob("*.py"))
     assert len(modules) > 5
     offending = {
         path.name: sorted(_imported(path) & apps) for path in modules if _imported(path) & apps
