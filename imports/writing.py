@@ -23,6 +23,7 @@ from imports.sources import alias_key, sources_create, sources_plan
 from income.changes import owner_data_changed
 from income.collector import collector_paused
 from income.models import IncomeSource, Payment
+from income.payment_writes import NewPayment, payments_insert
 from income.services import source_require_owner
 
 logger = logging.getLogger(__name__)
@@ -185,7 +186,7 @@ def _rows_write(
         for first in range(0, len(new), IMPORT_BATCH):
             if on_progress is not None:
                 on_progress("write", first, len(new))
-            Payment.objects.bulk_create(new[first : first + IMPORT_BATCH])
+            payments_insert(new[first : first + IMPORT_BATCH])
         if new:
             owner_data_changed(owner_id=owner.pk)
     return len(new), len(targets), created_sources
@@ -200,12 +201,12 @@ def _known_payments(source_ids: set[int]) -> set[tuple[int, str | None, str | No
     )
 
 
-def _new_payments(targets: list[tuple[StatementRow, IncomeSource]]) -> list[Payment]:
+def _new_payments(targets: list[tuple[StatementRow, IncomeSource]]) -> list[NewPayment]:
     """The rows not yet in the database (by external id, else row hash), as payments."""
     known = _known_payments({target.pk for _row, target in targets})
     known_ids = {(s, e) for s, e, _h in known if e}
     known_hashes = {(s, h) for s, _e, h in known if h}
-    new: list[Payment] = []
+    new: list[NewPayment] = []
     for row, target in targets:
         if row.external_id:
             if (target.pk, row.external_id) in known_ids:
@@ -216,10 +217,11 @@ def _new_payments(targets: list[tuple[StatementRow, IncomeSource]]) -> list[Paym
                 continue
             known_hashes.add((target.pk, row.row_hash))
         new.append(
-            Payment(
-                source=target, date=row.date, gross=row.gross, tax_withheld=row.tax_withheld,
-                fees=row.fees, currency=row.currency, note=row.note,
-                external_id=row.external_id, row_hash=None if row.external_id else row.row_hash,
+            NewPayment(
+                source_id=target.pk, date=row.date, gross=row.gross,
+                tax_withheld=row.tax_withheld, fees=row.fees, currency=row.currency,
+                note=row.note, external_id=row.external_id,
+                row_hash=None if row.external_id else row.row_hash,
             )
         )  # fmt: skip
     return new
