@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -29,6 +30,8 @@ from income.models import (
     Profile,
     SubscriptionPeriod,
     TaxProfile,
+    TaxYear,
+    TreatyRate,
 )
 
 
@@ -70,6 +73,9 @@ class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
         "hourly_value",
         "home_country",
         "default_tax_profile",
+        "filing_status",
+        "church_tax_rate",
+        "marginal_tax_rate",
         "weekly_digest",
         "theme",
         "date_style",
@@ -96,6 +102,9 @@ class ProfileAdmin(StampsOwnerChange):
         "hourly_value",
         "home_country",
         "default_tax_profile",
+        "filing_status",
+        "church_tax_rate",
+        "marginal_tax_rate",
         "weekly_digest",
         "theme",
         "date_style",
@@ -159,6 +168,87 @@ class TaxProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "is_flat_rate",
         "sort_order",
     )
+
+
+class TreatyRateForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A country code typed in small letters ("us") is taken as the code it is ("US")."""
+
+    class Meta:
+        model = TreatyRate
+        fields = ("country", "rate")
+
+    def clean_country(self) -> str:
+        return str(self.cleaned_data["country"]).upper()
+
+
+class TreatyRateInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TreatyRate
+    form = TreatyRateForm
+    extra = 1
+    fields = ("country", "rate")
+    ordering = ("country",)
+
+
+@admin.register(TaxYear)
+class TaxYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The tax facts of each year (PRODUCT.md §9); the tax engine reads them by year."""
+
+    # The year as its row reads ("2026"), not as a localized number ("2,026").
+    list_display = (
+        "__str__",
+        "saver_allowance_single",
+        "saver_allowance_joint",
+        "basiszins",
+        "capital_gains_tax_rate",
+        "kleinunternehmer_current_year_limit",
+    )
+    ordering = ("-year",)
+    inlines = (TreatyRateInline,)
+    fieldsets = (
+        (None, {"fields": ("year",)}),
+        (
+            _("Capital income"),
+            {
+                "fields": (
+                    ("saver_allowance_single", "saver_allowance_joint"),
+                    "capital_gains_tax_rate",
+                    "solidarity_rate",
+                    ("church_tax_rate_reduced", "church_tax_rate"),
+                )
+            },
+        ),
+        (
+            _("Funds"),
+            {
+                "fields": (
+                    "basiszins",
+                    "partial_exemption_equity",
+                    "partial_exemption_mixed",
+                    "partial_exemption_real_estate",
+                    "partial_exemption_foreign_real_estate",
+                )
+            },
+        ),
+        (
+            _("Small business"),
+            {
+                "fields": (
+                    "kleinunternehmer_previous_year_limit",
+                    "kleinunternehmer_current_year_limit",
+                    "kleinunternehmer_current_limit_ends_status",
+                )
+            },
+        ),
+    )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new year starts from the latest year's facts, one year on: most stay the same."""
+        initial = super().get_changeform_initial_data(request)
+        latest = TaxYear.objects.order_by("-year").first()
+        if latest is None:
+            return initial
+        carried = model_to_dict(latest, exclude=["id", "year"])
+        return {**carried, "year": latest.year + 1, **initial}
 
 
 @admin.register(HelpArticle)

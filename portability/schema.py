@@ -50,6 +50,11 @@ def _column(model: type[models.Model], name: str, *, required: bool) -> Field:
     if name in services.SLUGGED:
         common["help_text"] = _SLUG_HELP[name]
         return serializers.SlugField(**common)
+    if isinstance(field, models.DecimalField) and field.choices:
+        # The profile's church tax: one of a few rates, written as the export writes them.
+        return serializers.ChoiceField(
+            choices=[(str(value), label) for value, label in field.flatchoices], **common
+        )
     if isinstance(field, models.DecimalField):
         return serializers.DecimalField(
             max_digits=field.max_digits, decimal_places=field.decimal_places, **common

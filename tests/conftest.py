@@ -119,6 +119,7 @@ SHIPPED_CONTENT = (
     "income.migrations.0003_seed_categories_and_tax_profiles",
     "income.migrations.0008_seed_help_articles",
     "income.migrations.0009_help_articles_lowercase_du",
+    "income.migrations.0018_seed_tax_years",
     "imports.migrations.0003_help_importing",
 )
 

@@ -167,6 +167,7 @@ PASSKEY_PAGES = (
 NOT_OWNED_ROUTES: dict[str, str] = {
     "api-category-detail": SHARED_CONTENT,
     "api-tax-profile-detail": SHARED_CONTENT,
+    "api-tax-year-detail": SHARED_CONTENT,
     "api-exchange-rate-detail": SHARED_CONTENT,
     "api-help-detail": "public help content, not owned",
     "help_article": "public help content, not owned",

@@ -53,3 +53,14 @@ def _written_pattern(places: int) -> re.Pattern[str]:
     any other (``" 12.5 "``, ``"1E+3"``, ``"007"``) takes the decimal's way."""
     whole = rf"(?:0|[1-9][0-9]{{0,{EXACT.prec - places - 1}}})"
     return re.compile(rf"-?{whole}\.[0-9]{{{places}}}" if places else rf"-?{whole}")
+
+
+class DecimalChoiceField(serializers.ChoiceField):
+    """A choice among decimals (the profile's church tax), written and taken as the
+    decimal strings the schema lists ("0.08"), as the API writes every decimal; a JSON
+    number is not one of them, as the schema's enum of strings says."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)

@@ -16,6 +16,7 @@ router.register("effort-logs", views.EffortLogViewSet, basename="api-effort-log"
 router.register("asset-values", views.AssetValueViewSet, basename="api-asset-value")
 router.register("categories", views.CategoryViewSet, basename="api-category")
 router.register("tax-profiles", views.TaxProfileViewSet, basename="api-tax-profile")
+router.register("tax-years", views.TaxYearViewSet, basename="api-tax-year")
 router.register("exchange-rates", views.ExchangeRateViewSet, basename="api-exchange-rate")
 router.register("help", views.HelpArticleViewSet, basename="api-help")
 

@@ -60,6 +60,7 @@ from income.api.serializers.reference import (
     HelpArticleSerializer,
     MeSerializer,
     TaxProfileSerializer,
+    TaxYearSerializer,
 )
 from income.missing_rates import payments_without_rate
 from income.models import (
@@ -73,6 +74,7 @@ from income.models import (
 )
 from income.services.users import profile_get_or_create, profile_update
 from income.subscriptions import subscription_months
+from income.tax_facts import tax_year_list
 
 
 class CalculatorView(APIView):
@@ -388,6 +390,17 @@ class TaxProfileViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
     queryset = selectors.tax_profile_list()
     ordering_fields = ("sort_order", "rate")
     ordering = ("sort_order",)
+
+
+class TaxYearViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """The tax facts of each year (admin content), looked up by the year: ``/2025/``."""
+
+    serializer_class = TaxYearSerializer
+    queryset = tax_year_list()
+    lookup_field = "year"
+    lookup_value_regex = "[0-9]{4}"
+    ordering_fields = ("year",)
+    ordering = ("-year",)
 
 
 class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

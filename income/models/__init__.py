@@ -25,7 +25,13 @@ from income.models.fields import (
     rate_field as rate_field,
 )
 from income.models.profile import (
+    CHURCH_TAX_CHOICES as CHURCH_TAX_CHOICES,
+)
+from income.models.profile import (
     DateStyle as DateStyle,
+)
+from income.models.profile import (
+    FilingStatus as FilingStatus,
 )
 from income.models.profile import (
     Profile as Profile,
@@ -77,4 +83,10 @@ from income.models.sources import (
 )
 from income.models.sources import (
     SourceStatus as SourceStatus,
+)
+from income.models.tax_years import (
+    TaxYear as TaxYear,
+)
+from income.models.tax_years import (
+    TreatyRate as TreatyRate,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
-from income.models.fields import CURRENCY_CHOICES, money_field
+from finance.tax import facts as tax_facts
+from income.models.fields import CURRENCY_CHOICES, money_field, rate_field
 from income.models.reference import TaxProfile
 
 
@@ -27,6 +30,27 @@ class DateStyle(models.TextChoices):
     SYSTEM = "system", _("As the language writes it (5 Dec 2026 / 05.12.2026)")
     DMY = "dmy", _("Day, month, year in digits (05/12/2026 / 05.12.2026)")
     ISO = "iso", _("ISO 8601 (2026-12-05)")
+
+
+class FilingStatus(models.TextChoices):
+    """Single or jointly assessed: the values of ``finance.tax.facts.FilingStatus``."""
+
+    SINGLE = tax_facts.FilingStatus.SINGLE.value, _("Single")
+    JOINT = tax_facts.FilingStatus.JOINT.value, _("Jointly assessed (married or civil partners)")
+
+
+NO_CHURCH_TAX = Decimal("0.00")
+#: Church tax as the rate the engine takes (``finance.tax.capital``: 0 or one of the
+#: year's ``church_tax_rates``), not a code: 8 % in Bavaria and Baden-Württemberg, 9 %
+#: in the other states (``TaxYear.church_tax_rate_reduced`` and ``church_tax_rate``).
+CHURCH_TAX_CHOICES = [
+    (NO_CHURCH_TAX, _("No church tax")),
+    (Decimal("0.08"), _("8 % (Bavaria, Baden-Württemberg)")),
+    (Decimal("0.09"), _("9 % (the other states)")),
+]
+#: The highest marginal rate a person may state: the top income-tax rate of 45 % with the
+#: solidarity surcharge is 47.475 %, with 9 % church tax (deductible) about 49.5 %.
+MARGINAL_TAX_RATE_HIGH = Decimal("0.5")
 
 
 class Profile(models.Model):
@@ -75,6 +99,31 @@ class Profile(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    filing_status = models.CharField(
+        _("filing status"),
+        max_length=8,
+        choices=FilingStatus.choices,
+        default=FilingStatus.SINGLE,
+        help_text=_("Jointly assessed couples have twice the saver's allowance."),
+    )
+    church_tax_rate = models.DecimalField(
+        _("church tax"),
+        max_digits=3,
+        decimal_places=2,
+        choices=CHURCH_TAX_CHOICES,
+        default=NO_CHURCH_TAX,
+        help_text=_("Church tax on capital income, as a share of the capital gains tax."),
+    )
+    marginal_tax_rate = rate_field(
+        _("marginal tax rate"),
+        high=MARGINAL_TAX_RATE_HIGH,
+        null=True,
+        blank=True,
+        help_text=_(
+            "An estimate of your personal marginal income-tax rate, applied to rent and "
+            "business income; empty when not set."
+        ),
     )
     weekly_digest = models.BooleanField(
         _("weekly e-mail digest"),
@@ -128,6 +177,19 @@ class Profile(models.Model):
             models.CheckConstraint(condition=Q(theme__in=Theme.values), name="profile_theme_known"),
             models.CheckConstraint(
                 condition=Q(date_style__in=DateStyle.values), name="profile_date_style_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(filing_status__in=FilingStatus.values),
+                name="profile_filing_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(church_tax_rate__in=[rate for rate, _label in CHURCH_TAX_CHOICES]),
+                name="profile_church_tax_rate_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(marginal_tax_rate__isnull=True)
+                | Q(marginal_tax_rate__gte=0, marginal_tax_rate__lte=MARGINAL_TAX_RATE_HIGH),
+                name="profile_marginal_tax_rate_range",
             ),
         ]
 

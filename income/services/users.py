@@ -92,7 +92,8 @@ def profiles_get_or_create(*, users: Sequence[User]) -> dict[int, Profile]:
 PROFILE_FIELDS = frozenset(
     {
         "base_currency", "language", "monthly_expenses", "hourly_value", "default_tax_profile",
-        "weekly_digest", "home_country", "theme", "date_style",
+        "weekly_digest", "home_country", "theme", "date_style", "filing_status",
+        "church_tax_rate", "marginal_tax_rate",
     }
 )  # fmt: skip
 # The profile fields the reports are computed from; the others change no figure.

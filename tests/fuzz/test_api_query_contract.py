@@ -33,7 +33,7 @@ CHECKS = [
 UNTHROTTLED: dict[str, Any] = {"DEFAULT_THROTTLE_CLASSES": [], "DEFAULT_THROTTLE_RATES": {}}
 EXAMPLES = 40
 QUERIED = (
-    r"^/api/v1/(sources|categories|tax-profiles|exchange-rates|scenarios|help|dashboard"
+    r"^/api/v1/(sources|categories|tax-profiles|tax-years|exchange-rates|scenarios|help|dashboard"
     r"|scenarios/compare|scenarios/\{id\}/projection)/$"
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,7 +19,7 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
-def _row(source_id: int, **changes: object) -> NewPayment:
+def _row(source_id: int, **changes: Any) -> NewPayment:
     row = NewPayment(
         source_id=source_id, date=date(2025, 3, 1), gross=D("100.00"), tax_withheld=D("15.00"),
         fees=D("0.50"), currency="USD", note="", external_id=None, row_hash="a" * 64,
