@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -21,7 +22,28 @@ def snapshot_list(*, owner: User) -> QuerySet[ReportSnapshot]:
 
 
 def snapshot_latest(*, owner: User) -> ReportSnapshot | None:
-    return snapshot_list(owner=owner).first()
+    """The owner's newest month (``snapshot_list``'s first), or None without one.
+
+    By a statement compiled once per database (``_latest_statement``): the API's
+    ``reports/latest/`` reads it on every request, and the ORM compiled the same SELECT
+    each time, a quarter of the endpoint's own time in a profile (issue 21).
+    """
+    statement = _latest_statement(connection.vendor)
+    return next(iter(ReportSnapshot.objects.raw(statement, [owner.pk])), None)
+
+
+#: Stands for the owner's id while the statement is compiled.
+_OWNER = -1
+
+
+@cache
+def _latest_statement(vendor: str) -> str:
+    """``snapshot_list(...).first()``'s SQL on ``vendor``, the owner's id its only parameter."""
+    query = ReportSnapshot.objects.filter(owner_id=_OWNER).order_by("-month")[:1].query
+    statement, params = query.sql_with_params()
+    if params != (_OWNER,):  # a Django that compiles it otherwise: not this statement
+        raise RuntimeError(f"snapshot_latest: unexpected parameters {params!r}")
+    return statement
 
 
 def passive_net_by_month(*, owner: User) -> dict[date, Decimal]:

@@ -158,3 +158,17 @@ def test_the_fan_out_sends_chunks_that_each_recompute_their_users() -> None:
     done = RecomputeJob.objects.filter(reason=JobReason.ADMIN, status=JobStatus.DONE)
     assert sorted(done.values_list("owner_id", flat=True)) == [u.pk for u in users]
     assert ReportSnapshot.objects.filter(owner__in=users).values("owner").distinct().count() == 5
+
+
+@pytest.mark.django_db
+def test_the_latest_snapshot_is_the_owners_newest_month_and_none_without_one() -> None:
+    from reports.selectors import snapshot_latest
+
+    user, other = _user_with_income(1), _user_with_income(2)
+    assert snapshot_latest(owner=user) is None
+    report_recompute(owner=user, today=TODAY)
+    latest = snapshot_latest(owner=user)
+    assert latest is not None
+    assert (latest.owner_id, latest.month) == (user.pk, date(2025, 6, 1))
+    assert latest.sources == ReportSnapshot.objects.get(pk=latest.pk).sources  # JSON as stored
+    assert snapshot_latest(owner=other) is None  # another user's months are not theirs
