@@ -478,6 +478,9 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "income.models.CURRENCY_CHOICES",
         # A source's status is also a column of the export's and the import's rows.
         "SourceStatusEnum": "income.models.SourceStatus",
+        "CostKindEnum": "income.models.CostKind",
+        # A source's fund type is also a column of the export and a field of the tax report.
+        "FundTypeEnum": "income.models.FundType",
     },
     # 400, 401, 404 and 429 come from the platform, not the views: documented by one hook.
     "POSTPROCESSING_HOOKS": [

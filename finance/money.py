@@ -21,6 +21,7 @@ from functools import cached_property
 from finance.rounding import EXACT, to_cents
 
 EUR_RATE = Decimal(1)
+ZERO = Decimal(0)
 
 
 def payment_net(*, gross: Decimal, tax_withheld: Decimal, fees: Decimal) -> Decimal:
@@ -42,13 +43,16 @@ REVERSAL_TAX = gettext_noop(
     "The tax withheld of a reversal must be between the (negative) gross and zero."
 )
 REVERSAL_FEES = gettext_noop("A returned fee may not exceed the amount reversed.")
+FOREIGN_TAX_WITHIN_TAX = gettext_noop(
+    "The foreign tax is part of the tax withheld: between zero and the tax withheld, with its sign."
+)
 REVERSAL_NET = gettext_noop(
     "A reversal cannot give back more than it reverses: its net must not be positive."
 )
 
 
 def payment_amount_errors(
-    *, gross: Decimal, tax_withheld: Decimal, fees: Decimal
+    *, gross: Decimal, tax_withheld: Decimal, fees: Decimal, foreign_tax: Decimal = ZERO
 ) -> dict[str, str]:
     """The amount rules of a payment, field → message (empty when the amounts are fine).
 
@@ -57,9 +61,13 @@ def payment_amount_errors(
     its gross. A refund, chargeback or reversal (gross < 0) takes its withholding tax
     back with it (gross ≤ tax withheld ≤ 0); its fees are charged (positive) or returned
     (negative), a returned fee is no larger than the amount reversed (fees ≥ gross), and
-    all of it together never turns into money received (net ≤ 0).
+    all of it together never turns into money received (net ≤ 0). The ``foreign_tax``
+    is the part of the tax withheld the source country took: between zero and the tax
+    withheld, with its sign (a reversal takes it back too).
     """
     errors: dict[str, str] = {}
+    if not min(ZERO, tax_withheld) <= foreign_tax <= max(ZERO, tax_withheld):
+        errors["foreign_tax"] = FOREIGN_TAX_WITHIN_TAX
     if gross >= 0:
         if tax_withheld < 0:
             errors["tax_withheld"] = RECEIPT_NEGATIVE_TAX

@@ -20,9 +20,12 @@ from finance.errors import DomainError
 from income import services
 from income.changes import owner_data_changed
 from income.models import (
+    AllowanceOrder,
     AssetValue,
+    Cost,
     EffortLog,
     ExchangeRate,
+    FundYear,
     HelpArticle,
     IncomeCategory,
     IncomeSource,
@@ -128,9 +131,17 @@ class UserWithProfileAdmin(UserAdmin):  # type: ignore[type-arg]
 
 @admin.register(IncomeCategory)
 class IncomeCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name_en", "name_de", "slug", "is_passive", "model", "sort_order")
+    list_display = (
+        "name_en",
+        "name_de",
+        "slug",
+        "is_passive",
+        "model",
+        "tax_treatment",
+        "sort_order",
+    )
     list_editable = ("sort_order",)
-    list_filter = ("is_passive", "model")
+    list_filter = ("is_passive", "model", "tax_treatment")
     search_fields = ("name_en", "name_de", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     fields = (
@@ -139,6 +150,7 @@ class IncomeCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "slug",
         "is_passive",
         "model",
+        "tax_treatment",
         "help_en",
         "help_de",
         "sort_order",
@@ -320,7 +332,16 @@ class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class PaymentInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Payment
     extra = 0
-    fields = ("date", "gross", "tax_withheld", "fees", "currency", "note", "external_id")
+    fields = (
+        "date",
+        "gross",
+        "tax_withheld",
+        "foreign_tax",
+        "fees",
+        "currency",
+        "note",
+        "external_id",
+    )
     ordering = ("-date",)
     show_change_link = True
 
@@ -332,6 +353,26 @@ class AssetValueInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     fields = ("date", "value", "note")
     ordering = ("-date",)
+    show_change_link = True
+
+
+class CostInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The costs recorded on a rental or business source (deducted in the tax year)."""
+
+    model = Cost
+    extra = 0
+    fields = ("date", "kind", "amount", "currency", "note")
+    ordering = ("-date",)
+    show_change_link = True
+
+
+class FundYearInline(admin.TabularInline):  # type: ignore[type-arg]
+    """A fund source's units and prices per year (its Vorabpauschale)."""
+
+    model = FundYear
+    extra = 0
+    fields = ("year", "units", "start_price", "end_price", "bought_on", "note")
+    ordering = ("-year",)
     show_change_link = True
 
 
@@ -350,7 +391,7 @@ class IncomeSourceAdmin(StampsOwnerChange):
     search_fields = ("name", "owner__username", "owner__email", "platform")
     list_select_related = ("owner", "category")
     raw_id_fields = ("owner",)
-    inlines = (PaymentInline, AssetValueInline)
+    inlines = (PaymentInline, AssetValueInline, CostInline, FundYearInline)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (
@@ -367,7 +408,10 @@ class IncomeSourceAdmin(StampsOwnerChange):
             },
         ),
         (_("Tax"), {"fields": ("tax_profile", "tax_rate")}),
-        (_("Capital"), {"fields": ("invested_capital", "expected_yield", "reinvest")}),
+        (
+            _("Capital"),
+            {"fields": ("invested_capital", "expected_yield", "reinvest", "fund_type")},
+        ),
         (
             _("Rental"),
             {
@@ -377,6 +421,9 @@ class IncomeSourceAdmin(StampsOwnerChange):
                     "vacancy_rate",
                     "management_fee_rate",
                     "monthly_running_costs",
+                    "acquired_on",
+                    "building_share",
+                    "completion_year",
                 )
             },
         ),
@@ -417,6 +464,7 @@ class PaymentAdmin(StampsOwnerChange):
         "owner",
         "gross",
         "tax_withheld",
+        "foreign_tax",
         "fees",
         "currency",
         "external_id",
@@ -426,7 +474,17 @@ class PaymentAdmin(StampsOwnerChange):
     search_fields = ("source__name", "source__owner__username", "note", "external_id")
     list_select_related = ("source", "source__owner")
     raw_id_fields = ("source",)
-    fields = ("source", "date", "gross", "tax_withheld", "fees", "currency", "note", "external_id")
+    fields = (
+        "source",
+        "date",
+        "gross",
+        "tax_withheld",
+        "foreign_tax",
+        "fees",
+        "currency",
+        "note",
+        "external_id",
+    )
 
     @admin.display(description=_("owner"), ordering="source__owner__username")
     def owner(self, payment: Payment) -> str:
@@ -469,6 +527,42 @@ class AssetValueAdmin(StampsOwnerChange):
         return str(asset_value.source.owner)
 
 
+@admin.register(Cost)
+class CostAdmin(StampsOwnerChange):
+    """Recorded costs, for support: what a source's tax year deducts."""
+
+    owner_path = ("source", "owner_id")
+    list_display = ("date", "source", "owner", "kind", "amount", "currency", "note")
+    list_filter = ("kind", "currency", "source__category")
+    date_hierarchy = "date"
+    search_fields = ("source__name", "source__owner__username", "note")
+    list_select_related = ("source", "source__owner")
+    raw_id_fields = ("source",)
+    fields = ("source", "date", "kind", "amount", "currency", "note", "created_at")
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("owner"), ordering="source__owner__username")
+    def owner(self, cost: Cost) -> str:
+        return str(cost.source.owner)
+
+
+@admin.register(FundYear)
+class FundYearAdmin(StampsOwnerChange):
+    """Recorded fund years, for support: what a fund's Vorabpauschale is computed from."""
+
+    owner_path = ("source", "owner_id")
+    list_display = ("year", "source", "owner", "units", "start_price", "end_price", "bought_on")
+    list_filter = ("year", "source__fund_type")
+    search_fields = ("source__name", "source__owner__username", "note")
+    list_select_related = ("source", "source__owner")
+    raw_id_fields = ("source",)
+    fields = ("source", "year", "units", "start_price", "end_price", "bought_on", "note")
+
+    @admin.display(description=_("owner"), ordering="source__owner__username")
+    def owner(self, fund_year: FundYear) -> str:
+        return str(fund_year.source.owner)
+
+
 @admin.register(EffortLog)
 class EffortLogAdmin(StampsOwnerChange):
     owner_path = ("source", "owner_id")
@@ -480,3 +574,16 @@ class EffortLogAdmin(StampsOwnerChange):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EffortLog]:
         return super().get_queryset(request).select_related("source__owner")
+
+
+@admin.register(AllowanceOrder)
+class AllowanceOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Allowance orders (Freistellungsaufträge), for support: what each bank was given."""
+
+    list_display = ("year", "owner", "bank", "amount")
+    list_filter = ("year",)
+    search_fields = ("owner__username", "owner__email", "bank")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    fields = ("owner", "year", "bank", "amount", "created_at")
+    readonly_fields = ("created_at",)

@@ -81,6 +81,7 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
         hourly_value=D("45.00"),
         home_country="DE",
         default_tax_profile=_tax("de-capital-gains"),
+        marginal_tax_rate=D("0.35"),
     )
     start = add_months(month_start(today), -12 * YEARS)
     months = _months(start, today)
@@ -88,21 +89,28 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
     payments = 0
 
     def pay(
-        source: IncomeSource, day: date, gross: D, tax: D = ZERO, fees: D = ZERO, note: str = ""
+        source: IncomeSource,
+        day: date,
+        gross: D,
+        tax: D = ZERO,
+        fees: D = ZERO,
+        note: str = "",
+        foreign_tax: D = ZERO,
     ) -> None:
         nonlocal payments
         if day > today or gross <= 0:
             return
         services.payment_create(
             owner=user, source=source, date=day, gross=to_cents(gross),
-            tax_withheld=to_cents(tax), fees=to_cents(fees), note=note,
+            tax_withheld=to_cents(tax), foreign_tax=to_cents(foreign_tax), fees=to_cents(fees),
+            note=note,
             external_id=f"demo-{source.pk}-{day.isoformat()}",
         )  # fmt: skip
         payments += 1
 
     etf = services.source_create(
         owner=user, name="FTSE All-World ETF", category=_category("etf-dividends"),
-        currency="USD", start_date=start, tax_profile=_tax("de-equity-fund"),
+        currency="USD", start_date=start, tax_profile=_tax("de-equity-fund"), fund_type="equity",
         invested_capital=D("60000"), expected_yield=D("0.018"), upfront_investment=D("60000"),
         setup_hours=D("4"), maintenance_hours_per_month=D("0.5"), payout_rhythm="quarterly",
         next_payout_date=add_months(month_start(today), (3 - today.month % 3) % 3).replace(day=25),
@@ -117,7 +125,8 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
     )  # fmt: skip
     flat = services.source_create(
         owner=user, name="Flat in Leipzig", category=_category("rent"), start_date=start,
-        purchase_price=D("180000"), monthly_rent=D("750"), vacancy_rate=D("0.04"),
+        purchase_price=D("180000"), building_share=D("0.72"), completion_year=1996,
+        monthly_rent=D("750"), vacancy_rate=D("0.04"),
         management_fee_rate=D("0.08"), monthly_running_costs=D("120"),
         upfront_investment=D("36000"), monthly_costs=D("180"), setup_hours=D("60"),
         maintenance_hours_per_month=D("3"), payout_rhythm="monthly", platform="Tenant",
@@ -153,7 +162,9 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
     for index, month in enumerate(months):
         if month.month % 3 == 0:  # quarterly dividend, 15 % US withholding
             gross = D("60000") * D("0.018") / 4 * D(str(round(rng.uniform(0.9, 1.12), 3)))
-            pay(etf, month.replace(day=25), gross, tax=gross * US_WITHHOLDING, note="Dividend")
+            withheld = gross * US_WITHHOLDING  # withheld abroad, before the German bank
+            pay(etf, month.replace(day=25), gross, tax=withheld, foreign_tax=withheld,
+                note="Dividend")  # fmt: skip
         pay(
             p2p,
             month.replace(day=1),
@@ -209,4 +220,40 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
                 value=D(amount),
                 note=note,
             )
+    _tax_records(user=user, etf=etf, flat=flat, blog=blog, start=start, today=today)
+    # The saver's allowance given to the two banks that pay capital income (issue 22).
+    for year in range(start.year, today.year + 1):
+        for bank, amount in (("Broker", "300"), ("P2P platform", "700")):
+            services.allowance_order_set(owner=user, year=year, bank=bank, amount=D(amount))
     return DemoResult(user=user, password=password, sources=7, payments=payments)
+
+
+#: The ETF's price per unit at the start of each calendar year since the demo's start.
+ETF_PRICES = ("92.3077", "98.6923", "95.2308", "102.1846", "104.0000")
+ETF_UNITS = D("650")
+
+
+def _tax_records(
+    *, user: User, etf: IncomeSource, flat: IncomeSource, blog: IncomeSource, start: date,
+    today: date,
+) -> None:  # fmt: skip
+    """What the tax year needs beside payments (issue 22): the flat's repairs, loan
+    interest and the refund of a running-costs settlement, the blog's hosting, and the
+    ETF's units and prices of every year that has ended (bought in its first)."""
+    for year in range(start.year, today.year + 1):
+        for source, day, kind, amount, note in (
+            (flat, date(year, 2, 10), "running", "-60.00", "Service charge settlement"),
+            (flat, date(year, 6, 15), "maintenance", "850.00", "Repairs"),
+            (flat, date(year, 12, 30), "loan_interest", "2400.00", "Loan interest"),
+            (blog, date(year, 1, 5), "other", "120.00", "Hosting"),
+        ):
+            if start <= day <= today:
+                services.cost_create(
+                    owner=user, source=source, date=day, kind=kind, amount=D(amount), note=note
+                )
+    for index, year in enumerate(range(start.year, today.year)):
+        services.fund_year_create(
+            owner=user, source=etf, year=year, units=ETF_UNITS,
+            start_price=D(ETF_PRICES[index]), end_price=D(ETF_PRICES[index + 1]),
+            bought_on=start if start.year == year else None,
+        )  # fmt: skip

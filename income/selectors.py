@@ -10,12 +10,16 @@ from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from income.aggregates import cents_sum, from_cents
 from income.models import (
+    AllowanceOrder,
     AssetValue,
+    Cost,
     EffortLog,
     ExchangeRate,
+    FundYear,
     HelpArticle,
     IncomeCategory,
     IncomeSource,
@@ -66,6 +70,51 @@ def effort_log_list(*, owner: User) -> QuerySet[EffortLog]:
 def asset_value_list(*, owner: User) -> QuerySet[AssetValue]:
     """The owner's recorded asset values, newest first, with their source and its category."""
     return AssetValue.objects.filter(source__owner=owner).select_related("source__category")
+
+
+def cost_list(*, owner: User) -> QuerySet[Cost]:
+    """The owner's recorded costs, newest first, with their source and its category."""
+    return Cost.objects.filter(source__owner=owner).select_related("source__category")
+
+
+class CostYearTotal(TypedDict):
+    year: int
+    currency: str
+    count: int
+    total: Decimal
+
+
+def cost_totals_by_year(*, source: IncomeSource) -> list[CostYearTotal]:
+    """The costs of ``source`` summed per calendar year and currency, newest year first:
+    a cost counts in the tax year of its date, refunds (negative) included. Summed in
+    whole cents, exact on SQLite too (``income.aggregates``)."""
+    rows = (
+        Cost.objects.filter(source=source)
+        .annotate(year=ExtractYear("date"))
+        .values("year", "currency")
+        .annotate(rows=Count("pk"), total_cents=cents_sum("amount"))
+        .order_by("-year", "currency")
+    )
+    return [
+        CostYearTotal(
+            year=row["year"],
+            currency=row["currency"],
+            count=row["rows"],
+            total=from_cents(row["total_cents"]),
+        )
+        for row in rows
+    ]
+
+
+def fund_year_list(*, owner: User) -> QuerySet[FundYear]:
+    """The owner's recorded fund years, newest first, with their source and its category."""
+    return FundYear.objects.filter(source__owner=owner).select_related("source__category")
+
+
+def allowance_order_list(*, owner: User, year: int | None = None) -> QuerySet[AllowanceOrder]:
+    """The owner's allowance orders, newest year first and by bank; of one ``year`` if given."""
+    orders = AllowanceOrder.objects.filter(owner=owner)
+    return orders if year is None else orders.filter(year=year)
 
 
 def category_list() -> QuerySet[IncomeCategory]:
@@ -247,6 +296,8 @@ class SourceContents(TypedDict):
     periods: int
     effort_logs: int
     asset_values: int
+    costs: int
+    fund_years: int
 
 
 def source_contents(*, source: IncomeSource) -> SourceContents:
@@ -256,4 +307,6 @@ def source_contents(*, source: IncomeSource) -> SourceContents:
         periods=SubscriptionPeriod.objects.filter(source=source).count(),
         effort_logs=EffortLog.objects.filter(source=source).count(),
         asset_values=AssetValue.objects.filter(source=source).count(),
+        costs=Cost.objects.filter(source=source).count(),
+        fund_years=FundYear.objects.filter(source=source).count(),
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from income.views import (
     accounts,
+    allowance_orders,
     calculator,
     dashboard,
     exports,
@@ -10,6 +11,8 @@ from income.views import (
     payments,
     records,
     sources,
+    tax,
+    tax_records,
     values,
 )
 
@@ -36,12 +39,31 @@ urlpatterns = [
     path("sources/<int:pk>/values/new/", values.asset_value_create, name="asset_value_create"),
     path("values/<int:pk>/edit/", values.asset_value_edit, name="asset_value_edit"),
     path("values/<int:pk>/delete/", values.asset_value_delete, name="asset_value_delete"),
+    path("sources/<int:pk>/costs/new/", tax_records.cost_create, name="cost_create"),
+    path("costs/<int:pk>/edit/", tax_records.cost_edit, name="cost_edit"),
+    path("costs/<int:pk>/delete/", tax_records.cost_delete, name="cost_delete"),
+    path(
+        "sources/<int:pk>/fund-years/new/",
+        tax_records.fund_year_create,
+        name="fund_year_create",
+    ),
+    path("fund-years/<int:pk>/edit/", tax_records.fund_year_edit, name="fund_year_edit"),
+    path("fund-years/<int:pk>/delete/", tax_records.fund_year_delete, name="fund_year_delete"),
     path("payments/", payments.payment_list, name="payment_list"),
     path("payments/add/", payments.payment_create, name="payment_create"),
     path("payments/bulk/", payments.payment_bulk, name="payment_bulk"),
     path("payments/undo/", payments.payment_undo, name="payment_undo"),
     path("payments/<int:pk>/edit/", payments.payment_edit, name="payment_edit"),
     path("payments/<int:pk>/delete/", payments.payment_delete, name="payment_delete"),
+    path("tax/", tax.tax_report_index, name="tax_report_index"),
+    path("tax/<int:year>/", tax.tax_report_page, name="tax_report"),
+    path("tax/<int:year>/report.csv", tax.tax_report_csv, name="tax_report_csv"),
+    path("tax/<int:year>/report.pdf", tax.tax_report_pdf, name="tax_report_pdf"),
+    path(
+        "tax/<int:year>/allowance-orders/",
+        allowance_orders.allowance_orders,
+        name="allowance_orders",
+    ),
     path("settings/", accounts.settings_page, name="settings"),
     path("language/", accounts.language_switch, name="language_switch"),
     path("theme/", accounts.theme_switch, name="theme_switch"),

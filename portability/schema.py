@@ -20,7 +20,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from income.models import AssetValue, EffortLog, IncomeSource, Payment, Profile, SubscriptionPeriod
+from income.models import (
+    AllowanceOrder,
+    AssetValue,
+    Cost,
+    EffortLog,
+    FundYear,
+    IncomeSource,
+    Payment,
+    Profile,
+    SubscriptionPeriod,
+)
 from portability import services
 from portability.document import FORMAT, TABLES, VERSION
 from scenarios.models import Scenario
@@ -71,7 +81,8 @@ def _column(model: type[models.Model], name: str, *, required: bool) -> Field:
         return serializers.IntegerField(**common)
     if isinstance(field, models.CharField | models.TextField):
         if field.choices:
-            return serializers.ChoiceField(choices=field.choices, **common)
+            # A blank choice that the model allows (a source's fund type) is written as "".
+            return serializers.ChoiceField(choices=field.choices, allow_blank=field.blank, **common)
         return serializers.CharField(
             max_length=field.max_length, allow_blank=field.blank, trim_whitespace=False, **common
         )
@@ -143,6 +154,12 @@ def _rows(*, export: bool) -> dict[str, type[serializers.Serializer]]:  # type: 
             export=export,
             references=source_ref(),
         ),
+        "costs": _row_serializer(
+            "Cost", Cost, services.COST_FIELDS, export=export, references=source_ref()
+        ),
+        "fund_years": _row_serializer(
+            "FundYear", FundYear, services.FUND_YEAR_FIELDS, export=export, references=source_ref()
+        ),
         "scenarios": _row_serializer(
             "Scenario",
             Scenario,
@@ -155,6 +172,9 @@ def _rows(*, export: bool) -> dict[str, type[serializers.Serializer]]:  # type: 
                     help_text=_("The sources the scenario is linked to, by their ref."),
                 )
             },
+        ),
+        "allowance_orders": _row_serializer(
+            "AllowanceOrder", AllowanceOrder, services.ALLOWANCE_ORDER_FIELDS, export=export
         ),
     }
 

@@ -120,6 +120,8 @@ SHIPPED_CONTENT = (
     "income.migrations.0008_seed_help_articles",
     "income.migrations.0009_help_articles_lowercase_du",
     "income.migrations.0018_seed_tax_years",
+    "income.migrations.0020_category_tax_treatment",
+    "income.migrations.0021_help_tax_report",
     "imports.migrations.0003_help_importing",
 )
 

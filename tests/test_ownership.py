@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from imports import services
 from imports.models import ImportMapping
 from income import services as income_services
+from income.models import IncomeSource
 from reports.jobs import recompute_job_create
 from reports.models import JobReason
 from tests.conftest import token_client
@@ -69,6 +70,33 @@ def _own_asset_value(alice: User) -> dict[str, Any]:
     return {"pk": value.pk}
 
 
+def _own_rental_source(alice: User) -> dict[str, Any]:
+    return {"pk": SourceFactory.create(owner=alice, category=category("rent")).pk}
+
+
+def _own_fund_source(alice: User) -> dict[str, Any]:
+    source = SourceFactory.create(owner=alice, category=category("etf-dividends"))
+    IncomeSource.objects.filter(pk=source.pk).update(fund_type="equity")
+    return {"pk": source.pk}
+
+
+def _own_cost(alice: User) -> dict[str, Any]:
+    source = SourceFactory.create(owner=alice, category=category("rent"))
+    cost = income_services.cost_create(
+        owner=alice, source=source, date=date(2025, 6, 30), kind="other", amount=Decimal("80.00")
+    )
+    return {"pk": cost.pk}
+
+
+def _own_fund_year(alice: User) -> dict[str, Any]:
+    source = IncomeSource.objects.get(pk=_own_fund_source(alice)["pk"])
+    fund_year = income_services.fund_year_create(
+        owner=alice, source=source, year=2025, units=Decimal(1), start_price=Decimal(1),
+        end_price=Decimal(1),
+    )  # fmt: skip
+    return {"pk": fund_year.pk}
+
+
 def _own_upload(alice: User) -> dict[str, Any]:
     return {
         "pk": services.payment_import_upload(
@@ -96,6 +124,13 @@ def _own_data_import(alice: User) -> dict[str, Any]:
 
 def _own_recompute_job(alice: User) -> dict[str, Any]:
     return {"pk": recompute_job_create(owner=alice, reason=JobReason.REQUEST, force=True).pk}
+
+
+def _own_allowance_order(alice: User) -> dict[str, Any]:
+    order = income_services.allowance_order_set(
+        owner=alice, year=2026, bank="Musterbank", amount=Decimal("500.00")
+    )
+    return {"pk": order.pk}
 
 
 def _own_api_token(alice: User) -> dict[str, Any]:
@@ -131,6 +166,9 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
         "pk": EffortLogFactory.create(source=SourceFactory.create(owner=alice)).pk
     },
     "api-asset-value-detail": _own_asset_value,
+    "api-cost-detail": _own_cost,
+    "api-fund-year-detail": _own_fund_year,
+    "api-allowance-order-detail": _own_allowance_order,
     # browser pages
     "source_detail": _own_source,
     "source_edit": _own_source,
@@ -146,6 +184,12 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "asset_value_create": _own_capital_source,
     "asset_value_edit": _own_asset_value,
     "asset_value_delete": _own_asset_value,
+    "cost_create": _own_rental_source,
+    "cost_edit": _own_cost,
+    "cost_delete": _own_cost,
+    "fund_year_create": _own_fund_source,
+    "fund_year_edit": _own_fund_year,
+    "fund_year_delete": _own_fund_year,
     "scenario_detail": _own_scenario,
     "scenario_edit": _own_scenario,
     "scenario_clone": _own_scenario,
@@ -170,6 +214,20 @@ NOT_OWNED_ROUTES: dict[str, str] = {
     "api-tax-year-detail": SHARED_CONTENT,
     "api-exchange-rate-detail": SHARED_CONTENT,
     "api-help-detail": "public help content, not owned",
+    "allowance_orders": "the year selects among the caller's own orders and sources, not an "
+    "object: bob's page of a year is his own (tests/web/test_allowance_orders_page.py)",
+    **dict.fromkeys(
+        (
+            "tax_report",
+            "tax_report_csv",
+            "tax_report_pdf",
+            "api-tax-report",
+            "api-tax-report-csv",
+            "api-tax-report-pdf",
+        ),
+        "the year selects among the caller's own records, not an object: bob's report of a "
+        "year holds none of alice's (tests/income/test_tax_report.py)",
+    ),
     "help_article": "public help content, not owned",
     "password_reset_confirm": "a reset link from before django-allauth: redirects to the "
     "form that mails a new one, whatever the uidb64 and token",

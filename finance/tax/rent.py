@@ -37,6 +37,7 @@ class CostKind(StrEnum):
     MAINTENANCE = "maintenance"
     MANAGEMENT = "management"
     LOAN_INTEREST = "loan_interest"
+    OTHER = "other"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from config.api.filtering import (
@@ -33,6 +34,13 @@ def own_sources(request: Any) -> QuerySet[IncomeSource]:
 
 def source_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(queryset=own_sources)
+
+
+class YearFilter(django_filters.NumberFilter):  # type: ignore[misc]
+    """A year is a whole number: ``?year=0.5`` is a 400, as the schema's integer says
+    (django-filter's number filter would read it as a decimal and find nothing)."""
+
+    field_class = forms.IntegerField
 
 
 class SourceFilter(StrictFilterSet):

@@ -27,7 +27,7 @@ from income.services.payments_bulk import PAYMENT_BULK_LIMIT
 
 # ----------------------------------------------------------------------------- payments
 
-PAYMENT_AMOUNTS = ("gross", "tax_withheld", "fees")
+PAYMENT_AMOUNTS = ("gross", "tax_withheld", "foreign_tax", "fees")
 
 
 class PaymentForm(ServiceModelForm):
@@ -37,7 +37,7 @@ class PaymentForm(ServiceModelForm):
     go together is the service's rule, shown next to the field it concerns.
     """
 
-    blank_means_default = ("tax_withheld", "fees")
+    blank_means_default: tuple[str, ...] = ("tax_withheld", "foreign_tax", "fees")
 
     class Meta:
         model = Payment
@@ -46,6 +46,7 @@ class PaymentForm(ServiceModelForm):
             "date",
             "gross",
             "tax_withheld",
+            "foreign_tax",
             "fees",
             "currency",
             "note",
@@ -58,13 +59,16 @@ class PaymentForm(ServiceModelForm):
         restrict_source_choices(self, owner)
         choice_field(self, "source").empty_label = _("Choose a source")
         for name in PAYMENT_AMOUNTS:
-            self.fields[name].widget.attrs.update(DECIMAL_ATTRS)
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(DECIMAL_ATTRS)
         for name in self.blank_means_default:
             self.fields[name].required = False
 
 
 class PaymentQuickAddForm(PaymentForm):
     """The one-line form above the payment list; the currency is the source's own."""
+
+    blank_means_default = ("tax_withheld", "fees")
 
     class Meta(PaymentForm.Meta):
         fields = ("source", "date", "gross", "tax_withheld", "fees", "note")

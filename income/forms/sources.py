@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -23,6 +23,7 @@ from income.forms.base import (
     percent_field,
 )
 from income.models import (
+    FundType,
     IncomeCategory,
     IncomeSource,
     SourceStatus,
@@ -75,6 +76,7 @@ SOURCE_RATE_FIELDS = (
     "management_fee_rate",
     "monthly_churn_rate",
     "annual_growth_rate",
+    "building_share",
 )
 
 
@@ -110,6 +112,13 @@ class SourceForm(ServiceModelForm):
         low_inclusive=False,
         help_text=_("How much the monthly amount grows a year; negative if it shrinks."),
     )
+    building_share = percent_field(
+        _("Building share (%)"),
+        help_text=_(
+            "The part of the purchase price that is the building rather than the land, "
+            "e.g. 75; only the building is depreciated."
+        ),
+    )
 
     groups_spec = (
         (
@@ -122,7 +131,7 @@ class SourceForm(ServiceModelForm):
         (
             "capital",
             _("Capital"),
-            ("invested_capital", "expected_yield", "reinvest"),
+            ("invested_capital", "expected_yield", "reinvest", "fund_type"),
             "capital",
         ),
         (
@@ -134,6 +143,9 @@ class SourceForm(ServiceModelForm):
                 "vacancy_rate",
                 "management_fee_rate",
                 "monthly_running_costs",
+                "acquired_on",
+                "building_share",
+                "completion_year",
             ),
             "rental",
         ),
@@ -182,6 +194,7 @@ class SourceForm(ServiceModelForm):
         "monthly_churn_rate",
         "expected_monthly_amount",
         "annual_growth_rate",
+        "building_share",
         "upfront_investment",
         "setup_hours",
         "maintenance_hours_per_month",
@@ -207,6 +220,7 @@ class SourceForm(ServiceModelForm):
             "category": CategorySelect(attrs={"data-model-select": ""}),
             "start_date": DateInput(),
             "end_date": DateInput(),
+            "acquired_on": DateInput(),
             "next_payout_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "country": forms.TextInput(attrs={"maxlength": 2, "size": 2, "autocomplete": "off"}),
@@ -221,6 +235,8 @@ class SourceForm(ServiceModelForm):
         tax_profile = choice_field(self, "tax_profile")
         tax_profile.queryset = selectors.tax_profile_list()
         tax_profile.empty_label = _("No tax profile")
+        fund_type = cast(forms.ChoiceField, self.fields["fund_type"])
+        fund_type.choices = [("", _("Not a fund")), *FundType.choices]
         for name in self.blank_means_default:
             self.fields[name].required = False
             if name in self._meta.localized_fields:  # type: ignore[operator]
@@ -251,6 +267,9 @@ class SourceForm(ServiceModelForm):
 
     def clean_annual_growth_rate(self) -> Decimal | None:
         return self._fraction("annual_growth_rate")
+
+    def clean_building_share(self) -> Decimal | None:
+        return self._fraction("building_share")
 
     def category_help(self) -> list[tuple[str, str, bool]]:
         """Each category's help text as (pk, text, selected): all rendered, one shown.

@@ -69,11 +69,20 @@ from income.models.reference import (
 from income.models.reference import (
     TaxProfile as TaxProfile,
 )
+from income.models.reference import (
+    TaxTreatment as TaxTreatment,
+)
+from income.models.sources import (
+    FOREIGN_TAX_AMOUNTS as FOREIGN_TAX_AMOUNTS,
+)
 from income.models.sources import (
     RECEIPT_AMOUNTS as RECEIPT_AMOUNTS,
 )
 from income.models.sources import (
     REVERSAL_AMOUNTS as REVERSAL_AMOUNTS,
+)
+from income.models.sources import (
+    FundType as FundType,
 )
 from income.models.sources import (
     IncomeSource as IncomeSource,
@@ -83,6 +92,18 @@ from income.models.sources import (
 )
 from income.models.sources import (
     SourceStatus as SourceStatus,
+)
+from income.models.tax_records import (
+    AllowanceOrder as AllowanceOrder,
+)
+from income.models.tax_records import (
+    Cost as Cost,
+)
+from income.models.tax_records import (
+    CostKind as CostKind,
+)
+from income.models.tax_records import (
+    FundYear as FundYear,
 )
 from income.models.tax_years import (
     TaxYear as TaxYear,

@@ -13,7 +13,12 @@ from finance.currencies import BASE_CURRENCY_DEFAULT, CURRENCY_CODES
 from finance.money import payment_net
 from income.models.fields import CURRENCY_CHOICES, ZERO, money_field
 from income.models.reference import CalculationModel
-from income.models.sources import RECEIPT_AMOUNTS, REVERSAL_AMOUNTS, IncomeSource
+from income.models.sources import (
+    FOREIGN_TAX_AMOUNTS,
+    RECEIPT_AMOUNTS,
+    REVERSAL_AMOUNTS,
+    IncomeSource,
+)
 
 
 class Payment(models.Model):
@@ -36,6 +41,15 @@ class Payment(models.Model):
         help_text=_("Negative for a refund, chargeback or reversal."),
     )
     tax_withheld = money_field(_("tax withheld"), signed=True)
+    foreign_tax = money_field(
+        _("of which foreign tax"),
+        signed=True,
+        db_default=ZERO,
+        help_text=_(
+            "The part of the tax withheld that the source country took (e.g. 15 % US "
+            "withholding); the rest was withheld by a German bank."
+        ),
+    )
     fees = money_field(_("fees"), signed=True)
     currency = models.CharField(
         _("currency"), max_length=3, choices=CURRENCY_CHOICES, default=BASE_CURRENCY_DEFAULT
@@ -83,6 +97,13 @@ class Payment(models.Model):
                 name="payment_reversal_amounts",
                 violation_error_message=REVERSAL_AMOUNTS,
             ),
+            # The foreign part of the tax withheld lies between zero and the whole of it.
+            models.CheckConstraint(
+                condition=Q(foreign_tax__gte=0, foreign_tax__lte=F("tax_withheld"))
+                | Q(foreign_tax__lte=0, foreign_tax__gte=F("tax_withheld")),
+                name="payment_foreign_tax_within_tax",
+                violation_error_message=FOREIGN_TAX_AMOUNTS,
+            ),
             models.CheckConstraint(
                 condition=Q(currency__in=CURRENCY_CODES), name="payment_currency_known"
             ),
@@ -94,6 +115,11 @@ class Payment(models.Model):
     @property
     def net(self) -> Decimal:
         return payment_net(gross=self.gross, tax_withheld=self.tax_withheld, fees=self.fees)
+
+    @property
+    def german_tax(self) -> Decimal:
+        """What a German bank withheld: the tax withheld less its foreign part."""
+        return Decimal(self.tax_withheld - self.foreign_tax)
 
     @property
     def is_reversal(self) -> bool:

@@ -26,6 +26,18 @@ class CalculationModel(models.TextChoices):
     FLAT = "flat", _("Flat monthly amount")
 
 
+class TaxTreatment(models.TextChoices):
+    """Where a category's income goes in a German return (the yearly tax report)."""
+
+    DIVIDEND = "dividend", _("Capital income: dividends")
+    INTEREST = "interest", _("Capital income: interest")
+    OTHER_CAPITAL = "other_capital", _("Capital income: other")
+    RENT = "rent", _("Rent (Anlage V)")
+    BUSINESS = "business", _("Business or creator income")
+    EMPLOYMENT = "employment", _("Employment (not in the report)")
+    NONE = "none", _("Not taxed here (not in the report)")
+
+
 class IncomeCategory(Localized):
     """A kind of income (admin content), shipped by a data migration from the seed."""
 
@@ -33,6 +45,13 @@ class IncomeCategory(Localized):
     is_passive = models.BooleanField(_("passive"), default=True)
     model = models.CharField(
         _("calculation model"), max_length=16, choices=CalculationModel.choices
+    )
+    tax_treatment = models.CharField(
+        _("tax treatment"),
+        max_length=16,
+        choices=TaxTreatment.choices,
+        default=TaxTreatment.NONE,
+        help_text=_("Where this income goes in the yearly tax report."),
     )
     help_en = models.TextField(_("help text (English)"), blank=True)
     help_de = models.TextField(_("help text (German)"), blank=True)

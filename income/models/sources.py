@@ -29,6 +29,17 @@ class PayoutRhythm(models.TextChoices):
     IRREGULAR = "irregular", _("Irregular")
 
 
+class FundType(models.TextChoices):
+    """The fund types of §20 InvStG, each with its own partial exemption (``TaxYear``);
+    blank on a source that is not a fund. The values are ``finance.tax.facts.FundType``'s."""
+
+    EQUITY = "equity", _("Equity fund (at least 51 % shares)")
+    MIXED = "mixed", _("Mixed fund (at least 25 % shares)")
+    REAL_ESTATE = "real_estate", _("Real-estate fund")
+    FOREIGN_REAL_ESTATE = "foreign_real_estate", _("Foreign real-estate fund")
+    OTHER = "other", _("Other fund (no partial exemption)")
+
+
 class IncomeSource(models.Model):
     """Something that pays its owner: an ETF, a flat, an e-book, a membership, a salary."""
 
@@ -70,12 +81,46 @@ class IncomeSource(models.Model):
         _("expected annual yield"), default=ZERO, low=Decimal("-0.999999"), high=Decimal(10)
     )
     reinvest = models.BooleanField(_("reinvest payouts"), default=False)
+    fund_type = models.CharField(
+        _("fund type"),
+        max_length=20,
+        choices=FundType.choices,
+        blank=True,
+        help_text=_(
+            "For an investment fund or ETF: its type decides the partial exemption and "
+            "that it owes the Vorabpauschale. Blank for shares, bonds and savings."
+        ),
+    )
     # rental
     purchase_price = money_field(_("purchase price"))
     monthly_rent = money_field(_("monthly rent"))
     vacancy_rate = rate_field(_("vacancy rate"), default=ZERO)
     management_fee_rate = rate_field(_("management fee rate"), default=ZERO)
     monthly_running_costs = money_field(_("monthly running costs"))
+    acquired_on = models.DateField(
+        _("acquired on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the property became yours; the start date when blank."),
+    )
+    building_share = rate_field(
+        _("building share"),
+        default=ZERO,
+        help_text=_(
+            "The part of the purchase price that is the building rather than the land, "
+            "e.g. 0.75; only the building is depreciated."
+        ),
+    )
+    completion_year = models.PositiveSmallIntegerField(
+        _("year of completion"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(2200)],
+        help_text=_(
+            "The year the building was completed: it sets the depreciation rate "
+            "(2.5 % before 1925, 3 % from 2023, else 2 %)."
+        ),
+    )
     # subscription
     price_per_subscriber = money_field(_("price per subscriber and month"))
     current_subscribers = models.PositiveIntegerField(_("current subscribers"), default=0)
@@ -172,6 +217,14 @@ class IncomeSource(models.Model):
             models.CheckConstraint(
                 condition=Q(currency__in=CURRENCY_CODES), name="source_currency_known"
             ),
+            models.CheckConstraint(
+                condition=Q(fund_type="") | Q(fund_type__in=FundType.values),
+                name="source_fund_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(building_share__gte=0, building_share__lte=1),
+                name="source_building_share_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,6 +233,10 @@ class IncomeSource(models.Model):
 
 RECEIPT_AMOUNTS = _(
     "Tax withheld and fees of a received payment cannot be negative or together exceed its gross."
+)
+FOREIGN_TAX_AMOUNTS = _(
+    "The foreign tax is the part of the tax withheld that was withheld abroad: between "
+    "zero and the tax withheld, with its sign."
 )
 REVERSAL_AMOUNTS = _(
     "The tax withheld of a reversal must be between the (negative) gross and zero, a "

@@ -19,16 +19,31 @@ from income.services.rows import model_assign_and_save, reject_unknown, row_lock
 from income.services.sources import source_require_owner
 
 PAYMENT_FIELDS = frozenset(
-    {"source", "date", "gross", "tax_withheld", "fees", "currency", "note", "external_id"}
+    {
+        "source",
+        "date",
+        "gross",
+        "tax_withheld",
+        "foreign_tax",
+        "fees",
+        "currency",
+        "note",
+        "external_id",
+    }
 )
 
 
 def _payment_amount_errors(payment: Payment) -> dict[str, list[str]]:
     """``payment_amount_errors`` of the payment, translated, as field errors."""
-    gross, tax, fees = payment.gross, payment.tax_withheld, payment.fees
-    if gross is None or tax is None or fees is None:
+    gross, tax, fees, foreign = (
+        payment.gross,
+        payment.tax_withheld,
+        payment.fees,
+        payment.foreign_tax,
+    )
+    if gross is None or tax is None or fees is None or foreign is None:
         return {}  # full_clean() names the missing amount
-    problems = payment_amount_errors(gross=gross, tax_withheld=tax, fees=fees)
+    problems = payment_amount_errors(gross=gross, tax_withheld=tax, fees=fees, foreign_tax=foreign)
     return {field: [_(message)] for field, message in problems.items()}
 
 

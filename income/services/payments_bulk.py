@@ -31,7 +31,7 @@ PAYMENT_BULK_LIMIT = 500
 PAYMENT_UNDO_SECONDS = 15 * 60
 _UNDO_SALT = "income.payments.undo"
 _RESTORED_FIELDS = (
-    "id", "source_id", "date", "gross", "tax_withheld", "fees", "currency", "note",
+    "id", "source_id", "date", "gross", "tax_withheld", "foreign_tax", "fees", "currency", "note",
     "external_id", "row_hash", "created_at",
 )  # fmt: skip
 
@@ -78,7 +78,7 @@ def payments_bulk_delete(*, owner: User, ids: Sequence[int]) -> tuple[int, str]:
         for row in payments.order_by("pk").values(*_RESTORED_FIELDS)
     ]
     for row in rows:
-        for name in ("gross", "tax_withheld", "fees"):
+        for name in ("gross", "tax_withheld", "foreign_tax", "fees"):
             row[name] = str(row[name])
     token = signing.dumps({"owner": owner.pk, "rows": rows}, salt=_UNDO_SALT, compress=True)
     Payment.objects.filter(pk__in=[row["id"] for row in rows]).delete()
@@ -152,6 +152,8 @@ def payments_restore(*, owner: User, token: str) -> int:
                 "date": date.fromisoformat(row["date"]),
                 "gross": Decimal(row["gross"]),
                 "tax_withheld": Decimal(row["tax_withheld"]),
+                # A token signed before the foreign tax existed has none.
+                "foreign_tax": Decimal(row.get("foreign_tax", "0")),
                 "fees": Decimal(row["fees"]),
             }
         )

@@ -45,14 +45,15 @@ def payments_export(request: HttpRequest) -> HttpResponse:
         source = get_object_or_404(selectors.source_list(owner=owner), pk=source_id)
         payments = payments.filter(source=source)
         name = f"payments-{source.pk}"
-    header = [_("Date"), _("Source"), _("Gross"), _("Tax withheld"), _("Fees"), _("Net"),
-              _("Currency"), _("Note"), _("ID")]  # fmt: skip
+    header = [_("Date"), _("Source"), _("Gross"), _("Tax withheld"), _("Of which foreign tax"),
+              _("Fees"), _("Net"), _("Currency"), _("Note"), _("ID")]  # fmt: skip
     rows = (
         [
             p.date,
             p.source.name,
             p.gross,
             p.tax_withheld,
+            p.foreign_tax,
             p.fees,
             p.net,
             p.currency,

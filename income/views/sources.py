@@ -30,6 +30,7 @@ from income.forms.base import add_service_errors
 from income.forms.sources import SourceFilterForm, SourceForm
 from income.models import CalculationModel, IncomeSource, SourceStatus
 from income.subscriptions import SubscriptionMonth, subscription_months
+from income.views.tax_records import tax_record_sections
 from income.views.values import blank_value_form, value_section
 
 ZERO = Decimal(0)
@@ -153,6 +154,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if basis == source_figures.ReturnBasis.ASSET
                 else {}
             ),
+            **tax_record_sections(source=source),
             "return_basis": basis,
             "source": source,
             "figures": figures,

@@ -14,8 +14,11 @@ hands every service on, so ``from portability import services`` reads as before.
 """
 
 from portability.services.columns import (
+    ALLOWANCE_ORDER_FIELDS,
     ASSET_VALUE_FIELDS,
+    COST_FIELDS,
     EFFORT_FIELDS,
+    FUND_YEAR_FIELDS,
     PAYMENT_FIELDS,
     PERIOD_FIELDS,
     PROFILE_FIELDS,
@@ -50,8 +53,11 @@ from portability.services.importing import (
 )
 
 __all__ = [
+    "ALLOWANCE_ORDER_FIELDS",
     "ASSET_VALUE_FIELDS",
+    "COST_FIELDS",
     "EFFORT_FIELDS",
+    "FUND_YEAR_FIELDS",
     "IMPORT_BATCH_ROWS",
     "IMPORT_BROKE",
     "IMPORT_NOT_QUEUED",

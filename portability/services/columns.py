@@ -19,7 +19,10 @@ PAYMENT_FIELDS = tuple(sorted(income_services.PAYMENT_FIELDS - {"source"}))
 PERIOD_FIELDS = tuple(sorted(income_services.PERIOD_FIELDS - {"source"}))
 EFFORT_FIELDS = tuple(sorted(income_services.EFFORT_FIELDS - {"source"}))
 ASSET_VALUE_FIELDS = tuple(sorted(income_services.ASSET_VALUE_FIELDS - {"source"}))
+COST_FIELDS = tuple(sorted(income_services.COST_FIELDS - {"source"}))
+FUND_YEAR_FIELDS = tuple(sorted(income_services.FUND_YEAR_FIELDS - {"source"}))
 SCENARIO_FIELDS = scenario_services.SCENARIO_FIELDS
+ALLOWANCE_ORDER_FIELDS = tuple(income_services.ALLOWANCE_ORDER_FIELDS)
 # Shared content is named by slug: the importing database has its own ids for it.
 SLUGGED = {"category": IncomeCategory, "tax_profile": TaxProfile, "default_tax_profile": TaxProfile}
 

@@ -17,8 +17,11 @@ from income import selectors as income_selectors
 from income import services as income_services
 from portability.document import FORMAT, TABLES, VERSION, plain
 from portability.services.columns import (
+    ALLOWANCE_ORDER_FIELDS,
     ASSET_VALUE_FIELDS,
+    COST_FIELDS,
     EFFORT_FIELDS,
+    FUND_YEAR_FIELDS,
     PAYMENT_FIELDS,
     PERIOD_FIELDS,
     PROFILE_FIELDS,
@@ -57,12 +60,24 @@ def _tables(*, user: User) -> dict[str, Any]:
             {"source": v.source_id, **row_values(v, ASSET_VALUE_FIELDS)}
             for v in income_selectors.asset_value_list(owner=user).order_by("pk")
         ],
+        "costs": [
+            {"source": c.source_id, **row_values(c, COST_FIELDS)}
+            for c in income_selectors.cost_list(owner=user).order_by("pk")
+        ],
+        "fund_years": [
+            {"source": f.source_id, **row_values(f, FUND_YEAR_FIELDS)}
+            for f in income_selectors.fund_year_list(owner=user).order_by("pk")
+        ],
         "scenarios": [
             {
                 **row_values(scenario, SCENARIO_FIELDS),
                 "sources": sorted(source.pk for source in scenario.sources.all()),
             }
             for scenario in scenario_selectors.scenario_list(owner=user).order_by("pk")
+        ],
+        "allowance_orders": [
+            row_values(order, ALLOWANCE_ORDER_FIELDS)
+            for order in income_selectors.allowance_order_list(owner=user).order_by("pk")
         ],
     }
 

@@ -18,8 +18,11 @@ from income import selectors as income_selectors
 from income import services as income_services
 from income.changes import announcements_held, owner_data_changed
 from income.models import (
+    AllowanceOrder,
     AssetValue,
+    Cost,
     EffortLog,
+    FundYear,
     IncomeSource,
     Payment,
     Profile,
@@ -28,8 +31,11 @@ from income.models import (
 from jobs.leases import LeaseLost
 from portability.document import TABLES, check_header
 from portability.services.columns import (
+    ALLOWANCE_ORDER_FIELDS,
     ASSET_VALUE_FIELDS,
+    COST_FIELDS,
     EFFORT_FIELDS,
+    FUND_YEAR_FIELDS,
     PAYMENT_FIELDS,
     PERIOD_FIELDS,
     PROFILE_FIELDS,
@@ -119,6 +125,11 @@ def account_import_check(*, user: User, document: Any) -> None:
         raise DomainError(
             {"file": [_("Import into an account without sources or scenarios: this one has some.")]}
         )
+    if income_selectors.allowance_order_list(owner=user).exists():
+        # What the import writes is undone by deleting every order (``account_import_undo``).
+        raise DomainError(
+            {"file": [_("Import into an account without allowance orders: this one has some.")]}
+        )
 
 
 def account_import(
@@ -178,8 +189,11 @@ def account_import_undo(
     scenario_ids: Sequence[int],
     profile: Mapping[str, Any],
 ) -> None:
-    """Take back an import: the sources and scenarios it wrote, and the settings it set."""
+    """Take back an import: the sources and scenarios it wrote, its allowance orders (the
+    account had none, ``account_import_check``), and the settings it set."""
     with transaction.atomic():
+        for order in income_selectors.allowance_order_list(owner=user):
+            income_services.allowance_order_delete(order=order)
         for scenario in scenario_selectors.scenario_list(owner=user).filter(pk__in=scenario_ids):
             scenario_services.scenario_delete(scenario=scenario)
         for source in income_selectors.source_list(owner=user).filter(pk__in=source_ids):
@@ -236,6 +250,18 @@ def _write(
             **_typed(AssetValue, row, ASSET_VALUE_FIELDS),
         )
 
+    def cost(row: Mapping[str, Any]) -> None:
+        income_services.cost_create(
+            owner=user, source=own(row.get("source")), **_typed(Cost, row, COST_FIELDS)
+        )
+
+    def fund_year(row: Mapping[str, Any]) -> None:
+        income_services.fund_year_create(
+            owner=user,
+            source=own(row.get("source")),
+            **_typed(FundYear, row, FUND_YEAR_FIELDS),
+        )
+
     def scenario(row: Mapping[str, Any]) -> int:
         linked = row.get("sources", [])
         if not isinstance(linked, list):
@@ -246,13 +272,22 @@ def _write(
             **_typed(Scenario, row, SCENARIO_FIELDS),
         ).pk
 
+    def allowance_order(row: Mapping[str, Any]) -> None:
+        # A column left out is refused by the model's validation, not a missing argument.
+        fields: dict[str, Any] = {"year": None, "bank": "", "amount": None}
+        fields.update(_typed(AllowanceOrder, row, ALLOWANCE_ORDER_FIELDS))
+        income_services.allowance_order_set(owner=user, **fields)
+
     writers: dict[str, Callable[[Mapping[str, Any]], Any]] = {
         "sources": source,
         "payments": payment,
         "subscription_periods": period,
         "effort_logs": effort,
         "asset_values": asset_value,
+        "costs": cost,
+        "fund_years": fund_year,
         "scenarios": scenario,
+        "allowance_orders": allowance_order,
     }
     profile_row = document.get("profile", {})
     tables = [("profile", [profile_row] if profile_row else [], profile)] + [

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from income.models import AssetValue, IncomeSource
+from income.models import AssetValue, Cost, FundYear, IncomeSource
 from tests.factories import (
     EffortLogFactory,
     PaymentFactory,
@@ -19,7 +19,7 @@ from tests.factories import (
     category,
 )
 
-LISTS = ["payments", "subscription-periods", "effort-logs", "asset-values"]
+LISTS = ["payments", "subscription-periods", "effort-logs", "asset-values", "costs", "fund-years"]
 
 
 def _source_with_a_row(resource: str, owner: User) -> IncomeSource:
@@ -27,6 +27,15 @@ def _source_with_a_row(resource: str, owner: User) -> IncomeSource:
     if resource == "subscription-periods":
         source = SourceFactory.create(owner=owner, category=category("membership"))
         PeriodFactory.create(source=source)
+        return source
+    if resource == "costs":
+        source = SourceFactory.create(owner=owner, category=category("rent"))
+        Cost.objects.create(source=source, date=date(2025, 1, 31), kind="other", amount=1)
+        return source
+    if resource == "fund-years":
+        source = SourceFactory.create(owner=owner)
+        IncomeSource.objects.filter(pk=source.pk).update(fund_type="equity")
+        FundYear.objects.create(source=source, year=2025, units=1, start_price=1, end_price=1)
         return source
     source = SourceFactory.create(owner=owner)
     if resource == "payments":

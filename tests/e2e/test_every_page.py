@@ -36,7 +36,9 @@ from imports import services as import_services
 from income.demo import demo_create
 from income.models import (
     AssetValue,
+    Cost,
     EffortLog,
+    FundYear,
     HelpArticle,
     IncomeSource,
     Payment,
@@ -79,6 +81,8 @@ class Demo:
     period: int
     effort_log: int
     asset_value: int
+    cost: int  # the flat's: its source takes costs
+    fund_year: int  # the ETF's: its source is a fund
     scenarios: tuple[int, int]
     upload: int
     job: int
@@ -153,6 +157,30 @@ PAGES: dict[str, Callable[[Demo], list[Visit]]] = {
     "asset_value_edit": lambda d: [Visit("value-edit", f"/values/{d.asset_value}/edit/", USER)],
     "asset_value_delete": lambda d: [
         Visit("value-delete", f"/values/{d.asset_value}/delete/", USER)
+    ],
+    "tax_report_index": lambda d: [Visit("tax-index", "/tax/", USER)],
+    "tax_report": lambda d: [
+        Visit("tax-report", f"/tax/{timezone.localdate().year - 1}/", USER),
+        Visit("tax-report-this-year", f"/tax/{timezone.localdate().year}/", USER),
+    ],
+    "allowance_orders": lambda d: [
+        Visit("allowance-orders", f"/tax/{timezone.localdate().year}/allowance-orders/", USER)
+    ],
+    "cost_create": lambda d: [
+        Visit("cost-new", f"/sources/{Cost.objects.get(pk=d.cost).source_id}/costs/new/", USER)
+    ],
+    "cost_edit": lambda d: [Visit("cost-edit", f"/costs/{d.cost}/edit/", USER)],
+    "cost_delete": lambda d: [Visit("cost-delete", f"/costs/{d.cost}/delete/", USER)],
+    "fund_year_create": lambda d: [
+        Visit(
+            "fund-year-new",
+            f"/sources/{FundYear.objects.get(pk=d.fund_year).source_id}/fund-years/new/",
+            USER,
+        )
+    ],
+    "fund_year_edit": lambda d: [Visit("fund-year-edit", f"/fund-years/{d.fund_year}/edit/", USER)],
+    "fund_year_delete": lambda d: [
+        Visit("fund-year-delete", f"/fund-years/{d.fund_year}/delete/", USER)
     ],
     "scenario_list": lambda d: [Visit("scenarios", "/scenarios/", USER)],
     "scenario_create": lambda d: [Visit("scenario-new", "/scenarios/new/", USER)],
@@ -240,6 +268,8 @@ SKIPPED: dict[str, str] = {
     "data_export": DOWNLOAD,
     "reports_csv": DOWNLOAD,
     "payments_export": DOWNLOAD,
+    "tax_report_csv": DOWNLOAD,
+    "tax_report_pdf": DOWNLOAD,
     "sources_export": DOWNLOAD,
     "import_rejected": DOWNLOAD,
     "import_status": FRAGMENT + " (the import page polls it while an import runs)",
@@ -421,6 +451,8 @@ def demo(shipped_content: None) -> Demo:
         period=_first(SubscriptionPeriod, source__owner=user),
         effort_log=_first(EffortLog, source__owner=user),
         asset_value=_first(AssetValue, source__owner=user),
+        cost=_first(Cost, source__owner=user),
+        fund_year=_first(FundYear, source__owner=user),
         scenarios=(plans.savings.pk, plans.sources.pk),
         upload=upload.pk,
         job=recompute_job_create(owner=user, reason=JobReason.REQUEST, force=True).pk,

@@ -22,7 +22,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.test import Client
 from django.utils.cache import has_vary_header
 
-from income.models import AssetValue, Payment
+from income.models import AssetValue, Cost, FundYear, IncomeSource, Payment
 from tests.e2e.test_every_page import (  # noqa: F401 (demo: a fixture)
     ADMIN_PAGES,
     PAGES,
@@ -33,7 +33,7 @@ from tests.e2e.test_every_page import (  # noqa: F401 (demo: a fixture)
     Visit,
     demo,
 )
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, category
 
 HTMX = {"HX-Request": "true"}
 # The fragments htmx loads into a page (the sweep skips them): route -> URL.
@@ -43,7 +43,10 @@ FRAGMENTS = {
     "report_received": lambda d: "/reports/received/",
 }
 # The URLs htmx posts to, each checked by a test below.
-POSTED = {"report_recompute", "payment_create", "asset_value_create", "scenario_preview"}
+POSTED = {
+    "report_recompute", "payment_create", "asset_value_create", "cost_create",
+    "fund_year_create", "scenario_preview",
+}  # fmt: skip
 # What differs between two renderings of the same page: per-request tokens, and the
 # time since a moment ("Figures computed 11 seconds ago", Django's naturaltime).
 TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|nonce="|"X-CSRFToken": ")[^"]*')
@@ -152,6 +155,29 @@ def test_recording_a_value_varies_on_the_header(alice: User, alice_client: Clien
     assert varies_on_htmx(plain)
     assert varies_on_htmx(htmx)
     assert not AssetValue.objects.exists()
+
+
+def test_recording_a_cost_varies_on_the_header(alice: User, alice_client: Client) -> None:
+    source = SourceFactory.create(owner=alice, category=category("rent"))
+    url = f"/sources/{source.pk}/costs/new/"
+    plain = alice_client.post(url, {"amount": "not a number"})
+    htmx = alice_client.post(url, {"amount": "not a number"}, headers=HTMX)
+    assert normalised(plain) != normalised(htmx)
+    assert varies_on_htmx(plain)
+    assert varies_on_htmx(htmx)
+    assert not Cost.objects.exists()
+
+
+def test_recording_a_fund_year_varies_on_the_header(alice: User, alice_client: Client) -> None:
+    source = SourceFactory.create(owner=alice)
+    IncomeSource.objects.filter(pk=source.pk).update(fund_type="equity")
+    url = f"/sources/{source.pk}/fund-years/new/"
+    plain = alice_client.post(url, {"units": "not a number"})
+    htmx = alice_client.post(url, {"units": "not a number"}, headers=HTMX)
+    assert normalised(plain) != normalised(htmx)
+    assert varies_on_htmx(plain)
+    assert varies_on_htmx(htmx)
+    assert not FundYear.objects.exists()
 
 
 def test_the_scenario_preview_answers_htmx_and_a_browser_alike(alice_client: Client) -> None:

@@ -120,7 +120,8 @@ def test_the_zip_has_the_document_and_a_csv_per_table_with_formulas_escaped(
     archive = zipfile.ZipFile(io.BytesIO(account_export(user=alice)))
     assert set(archive.namelist()) == {
         "ertrag.json", "profile.csv", "sources.csv", "payments.csv",
-        "subscription_periods.csv", "effort_logs.csv", "asset_values.csv", "scenarios.csv",
+        "subscription_periods.csv", "effort_logs.csv", "asset_values.csv", "costs.csv",
+        "fund_years.csv", "scenarios.csv", "allowance_orders.csv",
     }  # fmt: skip
     assert "'=HYPERLINK(1)" in archive.read("sources.csv").decode("utf-8-sig")
     assert json.loads(archive.read("ertrag.json"))["format"] == "ertrag-export"
@@ -239,9 +240,9 @@ def test_a_refund_survives_the_round_trip_exactly(alice: User) -> None:
 @pytest.mark.parametrize(
     ("language", "line"),
     [
-        # source, currency, date, external_id, fees, gross, note, tax_withheld
-        ("en", ",EUR,2025-04-20,,-0.50,-12.34,,-1.23\r\n"),
-        ("de", ";EUR;20.04.2025;;-0,50;-12,34;;-1,23\r\n"),
+        # source, currency, date, external_id, fees, foreign_tax, gross, note, tax_withheld
+        ("en", ",EUR,2025-04-20,,-0.50,-1.00,-12.34,,-1.23\r\n"),
+        ("de", ";EUR;20.04.2025;;-0,50;-1,00;-12,34;;-1,23\r\n"),
     ],
 )
 def test_the_zip_writes_a_refund_as_a_number_the_formula_guard_leaves_alone(
@@ -251,7 +252,7 @@ def test_the_zip_writes_a_refund_as_a_number_the_formula_guard_leaves_alone(
     source = SourceFactory.create(owner=alice, name="ETF", start_date=date(2025, 1, 1))
     services.payment_create(
         owner=alice, source=source, date=date(2025, 4, 20), gross=Decimal("-12.34"),
-        tax_withheld=Decimal("-1.23"), fees=Decimal("-0.50"),
+        tax_withheld=Decimal("-1.23"), foreign_tax=Decimal("-1.00"), fees=Decimal("-0.50"),
     )  # fmt: skip
     archive = zipfile.ZipFile(io.BytesIO(account_export(user=alice)))
     payments = archive.read("payments.csv").decode("utf-8-sig")

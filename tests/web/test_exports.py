@@ -26,7 +26,7 @@ def test_payments_export_has_only_the_callers_rows(client: Client, alice: User, 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8-sig")
     assert "Secret" not in text
-    assert "2025-01-31,ETF,10.50,0.00,0.00,10.50,EUR,'=HYPERLINK(evil)," in text
+    assert "2025-01-31,ETF,10.50,0.00,0.00,0.00,10.50,EUR,'=HYPERLINK(evil)," in text
 
 
 def test_german_export_uses_german_formats(client: Client, alice: User) -> None:
@@ -89,16 +89,17 @@ def test_a_refund_is_exported_as_a_negative_number_not_a_defused_formula(
         date=date(2025, 2, 3),
         gross=Decimal("-12.34"),
         tax_withheld=Decimal("-1.23"),
+        foreign_tax=Decimal("-1.00"),
         fees=Decimal("0.50"),
     )
     client.force_login(alice)
     text = client.get("/exports/payments.csv").content.decode("utf-8-sig")
     # −12.34 + 1.23 − 0.50 = −11.61
-    assert "2025-02-03,ETF,-12.34,-1.23,0.50,-11.61,EUR,," in text
+    assert "2025-02-03,ETF,-12.34,-1.23,-1.00,0.50,-11.61,EUR,," in text
     assert "'-" not in text
     client.cookies["ertrag_language"] = "de"
     german = client.get("/exports/payments.csv").content.decode("utf-8-sig")
-    assert "03.02.2025;ETF;-12,34;-1,23;0,50;-11,61;EUR;;" in german
+    assert "03.02.2025;ETF;-12,34;-1,23;-1,00;0,50;-11,61;EUR;;" in german
 
 
 def test_a_sources_own_export_has_only_its_payments(client: Client, alice: User, bob: User) -> None:

@@ -39,8 +39,8 @@ class PaymentSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Payment
         fields = (
-            "id", "source", "date", "gross", "tax_withheld", "fees", "net", "currency",
-            "note", "external_id", "created_at", "confirm_duplicate",
+            "id", "source", "date", "gross", "tax_withheld", "foreign_tax", "fees", "net",
+            "currency", "note", "external_id", "created_at", "confirm_duplicate",
         )  # fmt: skip
         read_only_fields = ("id", "net", "created_at")
         validators: list[Any] = []  # uniqueness is checked by the service (full_clean)

@@ -55,7 +55,17 @@ class CategorySerializer(ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = IncomeCategory
-        fields = ("id", "slug", "name", "name_en", "name_de", "is_passive", "model", "help_text")
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "name_en",
+            "name_de",
+            "is_passive",
+            "model",
+            "tax_treatment",
+            "help_text",
+        )
         read_only_fields = fields
 
 
