@@ -1,7 +1,8 @@
 """The tax facts of a year: what the German rules fix by year, in one frozen record.
 
-PRODUCT.md §9 makes these admin content ("Tax facts per year are admin content"); until
-the model exists, ``KNOWN_FACTS`` holds the years 2023–2026 for a seed migration to copy.
+PRODUCT.md §9 makes these admin content ("Tax facts per year are admin content": the
+model ``income.models.TaxYear``); ``KNOWN_FACTS`` holds the years 2023–2026 its seed
+migration copied, and the tests of the engine read.
 Every engine function takes the ``TaxYearFacts`` of its year and reads nothing else, so
 the database, a test or a projection can hand in any year's facts.
 
@@ -14,8 +15,8 @@ Sources of ``KNOWN_FACTS``:
   Länder), by the Länder's church-tax laws;
 - Basiszins for the Vorabpauschale (§18 (4) InvStG, published by the BMF each January):
   2023 2.55 % (BMF letter of 31 January 2023), 2024 2.29 % (5 January 2024), 2025 2.53 %
-  (10 January 2025), 2026 3.20 % (as issue 22 states it; check against the BMF letter of
-  January 2026 before seeding);
+  (10 January 2025), 2026 3.20 % (the Bundesbank's value of 2 January 2026, published
+  by the BMF in January 2026; checked against the BVI's notice of 14 January 2026);
 - partial exemption (Teilfreistellung) for private investors: §20 (1)–(3) InvStG, equity
   fund 30 %, mixed fund 15 %, real-estate fund 60 %, foreign real-estate fund 80 %;
 - treaty withholding rates: the portfolio-dividend rate of Germany's double-taxation

@@ -9,157 +9,425 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('income', '0018_seed_tax_years'),
+        ("income", "0018_seed_tax_years"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AllowanceOrder',
+            name="AllowanceOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('bank', models.CharField(help_text='As the sources name it in their platform.', max_length=120, verbose_name='bank or broker')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=15, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "bank",
+                    models.CharField(
+                        help_text="As the sources name it in their platform.",
+                        max_length=120,
+                        verbose_name="bank or broker",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=15,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'allowance order',
-                'verbose_name_plural': 'allowance orders',
-                'ordering': ('-year', 'bank'),
+                "verbose_name": "allowance order",
+                "verbose_name_plural": "allowance orders",
+                "ordering": ("-year", "bank"),
             },
         ),
         migrations.CreateModel(
-            name='Cost',
+            name="Cost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('running', 'Running costs (Nebenkosten, insurance, property tax)'), ('maintenance', 'Maintenance and repairs'), ('management', 'Management'), ('loan_interest', 'Loan interest'), ('other', 'Other costs')], max_length=16, verbose_name='kind')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='Negative for a refund of a cost.', max_digits=15, verbose_name='amount')),
-                ('currency', models.CharField(choices=[('EUR', 'EUR'), ('USD', 'USD'), ('GBP', 'GBP'), ('CHF', 'CHF'), ('JPY', 'JPY'), ('CAD', 'CAD'), ('AUD', 'AUD'), ('SEK', 'SEK'), ('NOK', 'NOK'), ('DKK', 'DKK'), ('PLN', 'PLN'), ('CZK', 'CZK')], default='EUR', max_length=3, verbose_name='currency')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running costs (Nebenkosten, insurance, property tax)"),
+                            ("maintenance", "Maintenance and repairs"),
+                            ("management", "Management"),
+                            ("loan_interest", "Loan interest"),
+                            ("other", "Other costs"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Negative for a refund of a cost.",
+                        max_digits=15,
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR"),
+                            ("USD", "USD"),
+                            ("GBP", "GBP"),
+                            ("CHF", "CHF"),
+                            ("JPY", "JPY"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                            ("SEK", "SEK"),
+                            ("NOK", "NOK"),
+                            ("DKK", "DKK"),
+                            ("PLN", "PLN"),
+                            ("CZK", "CZK"),
+                        ],
+                        default="EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'cost',
-                'verbose_name_plural': 'costs',
-                'ordering': ('-date', '-pk'),
+                "verbose_name": "cost",
+                "verbose_name_plural": "costs",
+                "ordering": ("-date", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='FundYear',
+            name="FundYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('units', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='units at the end of the year')),
-                ('start_price', models.DecimalField(decimal_places=4, max_digits=15, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='price per unit at the start of the year')),
-                ('end_price', models.DecimalField(decimal_places=4, max_digits=15, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='price per unit at the end of the year')),
-                ('bought_on', models.DateField(blank=True, help_text='Only when the units were bought during this year.', null=True, verbose_name='bought on')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "units",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="units at the end of the year",
+                    ),
+                ),
+                (
+                    "start_price",
+                    models.DecimalField(
+                        decimal_places=4,
+                        max_digits=15,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="price per unit at the start of the year",
+                    ),
+                ),
+                (
+                    "end_price",
+                    models.DecimalField(
+                        decimal_places=4,
+                        max_digits=15,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="price per unit at the end of the year",
+                    ),
+                ),
+                (
+                    "bought_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Only when the units were bought during this year.",
+                        null=True,
+                        verbose_name="bought on",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'fund year',
-                'verbose_name_plural': 'fund years',
-                'ordering': ('-year',),
+                "verbose_name": "fund year",
+                "verbose_name_plural": "fund years",
+                "ordering": ("-year",),
             },
         ),
         migrations.AddField(
-            model_name='incomecategory',
-            name='tax_treatment',
-            field=models.CharField(choices=[('dividend', 'Capital income: dividends'), ('interest', 'Capital income: interest'), ('other_capital', 'Capital income: other'), ('rent', 'Rent (Anlage V)'), ('business', 'Business or creator income'), ('employment', 'Employment (not in the report)'), ('none', 'Not taxed here (not in the report)')], default='none', help_text='Where this income goes in the yearly tax report.', max_length=16, verbose_name='tax treatment'),
+            model_name="incomecategory",
+            name="tax_treatment",
+            field=models.CharField(
+                choices=[
+                    ("dividend", "Capital income: dividends"),
+                    ("interest", "Capital income: interest"),
+                    ("other_capital", "Capital income: other"),
+                    ("rent", "Rent (Anlage V)"),
+                    ("business", "Business or creator income"),
+                    ("employment", "Employment (not in the report)"),
+                    ("none", "Not taxed here (not in the report)"),
+                ],
+                default="none",
+                help_text="Where this income goes in the yearly tax report.",
+                max_length=16,
+                verbose_name="tax treatment",
+            ),
         ),
         migrations.AddField(
-            model_name='incomesource',
-            name='acquired_on',
-            field=models.DateField(blank=True, help_text='The day the property became yours; the start date when blank.', null=True, verbose_name='acquired on'),
+            model_name="incomesource",
+            name="acquired_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The day the property became yours; the start date when blank.",
+                null=True,
+                verbose_name="acquired on",
+            ),
         ),
         migrations.AddField(
-            model_name='incomesource',
-            name='building_share',
-            field=models.DecimalField(decimal_places=6, default=Decimal('0'), help_text='The part of the purchase price that is the building rather than the land, e.g. 0.75; only the building is depreciated.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='building share'),
+            model_name="incomesource",
+            name="building_share",
+            field=models.DecimalField(
+                decimal_places=6,
+                default=Decimal("0"),
+                help_text="The part of the purchase price that is the building rather than the land, e.g. 0.75; only the building is depreciated.",
+                max_digits=10,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("1")),
+                ],
+                verbose_name="building share",
+            ),
         ),
         migrations.AddField(
-            model_name='incomesource',
-            name='completion_year',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='The year the building was completed: it sets the depreciation rate (2.5 % before 1925, 3 % from 2023, else 2 %).', null=True, validators=[django.core.validators.MinValueValidator(1000), django.core.validators.MaxValueValidator(2200)], verbose_name='year of completion'),
+            model_name="incomesource",
+            name="completion_year",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The year the building was completed: it sets the depreciation rate (2.5 % before 1925, 3 % from 2023, else 2 %).",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1000),
+                    django.core.validators.MaxValueValidator(2200),
+                ],
+                verbose_name="year of completion",
+            ),
         ),
         migrations.AddField(
-            model_name='incomesource',
-            name='fund_type',
-            field=models.CharField(blank=True, choices=[('equity', 'Equity fund (at least 51 % shares)'), ('mixed', 'Mixed fund (at least 25 % shares)'), ('real_estate', 'Real-estate fund'), ('foreign_real_estate', 'Foreign real-estate fund'), ('other', 'Other fund (no partial exemption)')], help_text='For an investment fund or ETF: its type decides the partial exemption and that it owes the Vorabpauschale. Blank for shares, bonds and savings.', max_length=20, verbose_name='fund type'),
+            model_name="incomesource",
+            name="fund_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("equity", "Equity fund (at least 51 % shares)"),
+                    ("mixed", "Mixed fund (at least 25 % shares)"),
+                    ("real_estate", "Real-estate fund"),
+                    ("foreign_real_estate", "Foreign real-estate fund"),
+                    ("other", "Other fund (no partial exemption)"),
+                ],
+                help_text="For an investment fund or ETF: its type decides the partial exemption and that it owes the Vorabpauschale. Blank for shares, bonds and savings.",
+                max_length=20,
+                verbose_name="fund type",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='foreign_tax',
-            field=models.DecimalField(db_default=Decimal('0'), decimal_places=2, default=Decimal('0'), help_text='The part of the tax withheld that the source country took (e.g. 15 % US withholding); the rest was withheld by a German bank.', max_digits=15, verbose_name='of which foreign tax'),
+            model_name="payment",
+            name="foreign_tax",
+            field=models.DecimalField(
+                db_default=Decimal("0"),
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="The part of the tax withheld that the source country took (e.g. 15 % US withholding); the rest was withheld by a German bank.",
+                max_digits=15,
+                verbose_name="of which foreign tax",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomesource',
-            constraint=models.CheckConstraint(condition=models.Q(('fund_type', ''), ('fund_type__in', ['equity', 'mixed', 'real_estate', 'foreign_real_estate', 'other']), _connector='OR'), name='source_fund_type_known'),
+            model_name="incomesource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fund_type", ""),
+                    (
+                        "fund_type__in",
+                        ["equity", "mixed", "real_estate", "foreign_real_estate", "other"],
+                    ),
+                    _connector="OR",
+                ),
+                name="source_fund_type_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomesource',
-            constraint=models.CheckConstraint(condition=models.Q(('building_share__gte', 0), ('building_share__lte', 1)), name='source_building_share_range'),
+            model_name="incomesource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("building_share__gte", 0), ("building_share__lte", 1)),
+                name="source_building_share_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('foreign_tax__gte', 0), ('foreign_tax__lte', models.F('tax_withheld'))), models.Q(('foreign_tax__gte', models.F('tax_withheld')), ('foreign_tax__lte', 0)), _connector='OR'), name='payment_foreign_tax_within_tax', violation_error_message='The foreign tax is the part of the tax withheld that was withheld abroad: between zero and the tax withheld, with its sign.'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("foreign_tax__gte", 0), ("foreign_tax__lte", models.F("tax_withheld"))
+                    ),
+                    models.Q(
+                        ("foreign_tax__gte", models.F("tax_withheld")), ("foreign_tax__lte", 0)
+                    ),
+                    _connector="OR",
+                ),
+                name="payment_foreign_tax_within_tax",
+                violation_error_message="The foreign tax is the part of the tax withheld that was withheld abroad: between zero and the tax withheld, with its sign.",
+            ),
         ),
         migrations.AddField(
-            model_name='allowanceorder',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allowance_orders', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="allowanceorder",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="allowance_orders",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AddField(
-            model_name='cost',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='income.incomesource', verbose_name='source'),
+            model_name="cost",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="costs",
+                to="income.incomesource",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='fundyear',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fund_years', to='income.incomesource', verbose_name='source'),
+            model_name="fundyear",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="fund_years",
+                to="income.incomesource",
+                verbose_name="source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allowanceorder',
-            constraint=models.UniqueConstraint(fields=('owner', 'year', 'bank'), name='allowanceorder_unique_bank'),
+            model_name="allowanceorder",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "year", "bank"), name="allowanceorder_unique_bank"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allowanceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='allowanceorder_amount_non_negative'),
+            model_name="allowanceorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="allowanceorder_amount_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allowanceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='allowanceorder_year_range'),
+            model_name="allowanceorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)),
+                name="allowanceorder_year_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='cost',
-            index=models.Index(fields=['source', 'date'], name='cost_source_date'),
+            model_name="cost",
+            index=models.Index(fields=["source", "date"], name="cost_source_date"),
         ),
         migrations.AddConstraint(
-            model_name='cost',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['running', 'maintenance', 'management', 'loan_interest', 'other'])), name='cost_kind_known'),
+            model_name="cost",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["running", "maintenance", "management", "loan_interest", "other"])
+                ),
+                name="cost_kind_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cost',
-            constraint=models.CheckConstraint(condition=models.Q(('currency__in', ('EUR', 'USD', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'))), name='cost_currency_known'),
+            model_name="cost",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "currency__in",
+                        (
+                            "EUR",
+                            "USD",
+                            "GBP",
+                            "CHF",
+                            "JPY",
+                            "CAD",
+                            "AUD",
+                            "SEK",
+                            "NOK",
+                            "DKK",
+                            "PLN",
+                            "CZK",
+                        ),
+                    )
+                ),
+                name="cost_currency_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundyear',
-            constraint=models.UniqueConstraint(fields=('source', 'year'), name='fundyear_unique_year'),
+            model_name="fundyear",
+            constraint=models.UniqueConstraint(
+                fields=("source", "year"), name="fundyear_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundyear',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='fundyear_year_range'),
+            model_name="fundyear",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)),
+                name="fundyear_year_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundyear',
-            constraint=models.CheckConstraint(condition=models.Q(('end_price__gte', 0), ('start_price__gte', 0), ('units__gte', 0)), name='fundyear_amounts_non_negative'),
+            model_name="fundyear",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_price__gte", 0), ("start_price__gte", 0), ("units__gte", 0)
+                ),
+                name="fundyear_amounts_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundyear',
-            constraint=models.CheckConstraint(condition=models.Q(('bought_on__isnull', True), ('bought_on__year', models.F('year')), _connector='OR'), name='fundyear_bought_in_year'),
+            model_name="fundyear",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("bought_on__isnull", True),
+                    ("bought_on__year", models.F("year")),
+                    _connector="OR",
+                ),
+                name="fundyear_bought_in_year",
+            ),
         ),
     ]

@@ -22,14 +22,20 @@ def notice_message(notice: Notice, report: TaxYearReport) -> str:
         record, _sep, currency = notice.detail.partition(":")
         values = {"currency": currency, "id": notice.record_id}
         if record == "payment":
-            return _(
-                "A payment in %(currency)s (id %(id)s) is left out: there is no exchange "
-                "rate of %(currency)s on or before its day."
-            ) % values
-        return _(
-            "A cost in %(currency)s (id %(id)s) is left out: there is no exchange rate of "
-            "%(currency)s on or before its day."
-        ) % values
+            return (
+                _(
+                    "A payment in %(currency)s (id %(id)s) is left out: there is no exchange "
+                    "rate of %(currency)s on or before its day."
+                )
+                % values
+            )
+        return (
+            _(
+                "A cost in %(currency)s (id %(id)s) is left out: there is no exchange rate of "
+                "%(currency)s on or before its day."
+            )
+            % values
+        )
     if notice.code == "unmatched_reversal":
         return _(
             "%(source)s: its reversals of the year exceed its income by %(amount)s EUR. "
