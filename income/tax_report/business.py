@@ -22,7 +22,6 @@ from finance.tax.business import (
 )
 from finance.tax.facts import TaxYearFacts
 from income.models import IncomeSource, TaxTreatment
-from income.tax_facts import tax_year_facts
 from income.tax_report.inputs import ZERO, YearInputs
 
 
@@ -57,13 +56,10 @@ def business_report(
         for source in inputs.sources.values()
         if source.category.tax_treatment == TaxTreatment.BUSINESS
     ]
-    ids = {source.pk for source in sources}
-    payments = [payment for payment in inputs.of_year(year) if payment.source_id in ids]
-    costs = [cost for cost in inputs.costs if cost.day.year == year and cost.source_id in ids]
     lines = []
     for source in sources:
-        own = [payment for payment in payments if payment.source_id == source.pk]
-        own_costs = [cost for cost in costs if cost.source_id == source.pk]
+        own = inputs.payments_of(source.pk, year)
+        own_costs = inputs.costs_of(source.pk, year)
         if not (own or own_costs):
             continue
         income = sum((payment.gross for payment in own), ZERO)
@@ -116,7 +112,7 @@ def _kleinunternehmer(
         return None
     started = min(source.start_date for source in sources)
     try:
-        next_facts: TaxYearFacts | None = tax_year_facts(year=facts.year + 1)
+        next_facts: TaxYearFacts | None = inputs.facts_of(facts.year + 1)
     except DomainError:
         next_facts = None
     return kleinunternehmer_status(

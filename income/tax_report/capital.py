@@ -32,7 +32,6 @@ from finance.tax.capital import CapitalIncome, IncomeKind, vorabpauschale_income
 from finance.tax.facts import FundType
 from finance.tax.funds import Vorabpauschale, vorabpauschale
 from income.models import IncomeSource, TaxTreatment
-from income.tax_facts import tax_year_facts
 from income.tax_report.inputs import CAPITAL_TREATMENTS, ZERO, EuroPayment, YearInputs
 
 _KINDS = {
@@ -145,9 +144,8 @@ def payment_items(
     """The capital payments of ``year`` as items, and the reversals nothing was left for."""
     items: list[SourceItem] = []
     unmatched: list[UnmatchedReversal] = []
-    payments = inputs.of_year(year)
     for source in capital_sources(inputs):
-        receipts, owed = _netted([p for p in payments if p.source_id == source.pk])
+        receipts, owed = _netted(inputs.payments_of(source.pk, year))
         kind = capital_kind(source)
         for receipt in receipts:
             if not (receipt.gross or receipt.foreign_tax or receipt.german_tax):
@@ -198,13 +196,11 @@ def fund_vorabpauschale(
     if fund_year is None or not source.fund_type:
         return None
     try:
-        facts = tax_year_facts(year=year)
+        facts = inputs.facts_of(year)
     except DomainError as error:
         return FundYearProblem(source, year, str(error.field_errors["year"][0]))
     distributions = ZERO
-    for payment in inputs.of_year(year):
-        if payment.source_id != source.pk:
-            continue
+    for payment in inputs.payments_of(source.pk, year):
         converted = inputs.book.convert(
             payment.original_gross, currency=payment.currency, to=source.currency, day=payment.day
         )

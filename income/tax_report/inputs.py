@@ -9,6 +9,7 @@ old cannot be converted: it is left out and named in ``missing_rates``, never gu
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,9 +17,12 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from finance.errors import DomainError
 from finance.money import RateBook
+from finance.tax.facts import TaxYearFacts
 from income.models import Cost, FundYear, IncomeSource, Payment, TaxTreatment
 from income.selectors import exchange_rates
+from income.tax_facts import tax_year_facts
 
 EUR = "EUR"
 ZERO = Decimal(0)
@@ -75,9 +79,38 @@ class YearInputs:
     fund_years: dict[tuple[int, int], FundYear]
     book: RateBook
     missing_rates: list[MissingRate] = field(default_factory=list)
+    _facts: dict[int, TaxYearFacts | DomainError] = field(default_factory=dict)
+    _payments_by: dict[tuple[int, int], list[EuroPayment]] | None = None
+    _costs_by: dict[tuple[int, int], list[EuroCost]] | None = None
 
-    def of_year(self, year: int) -> list[EuroPayment]:
-        return [payment for payment in self.payments if payment.day.year == year]
+    def facts_of(self, year: int) -> TaxYearFacts:
+        """The tax facts of ``year``, read once per report; ``DomainError`` without them."""
+        if year not in self._facts:
+            try:
+                self._facts[year] = tax_year_facts(year=year)
+            except DomainError as error:
+                self._facts[year] = error
+        found = self._facts[year]
+        if isinstance(found, DomainError):
+            raise found
+        return found
+
+    def payments_of(self, source_id: int, year: int) -> list[EuroPayment]:
+        """One source's payments of ``year`` in date order: grouped once, so that a
+        person with many sources and payments costs one pass, not one per source."""
+        if self._payments_by is None:
+            self._payments_by = defaultdict(list)
+            for payment in self.payments:
+                self._payments_by[(payment.source_id, payment.day.year)].append(payment)
+        return self._payments_by.get((source_id, year), [])
+
+    def costs_of(self, source_id: int, year: int) -> list[EuroCost]:
+        """One source's costs of ``year`` in date order, grouped once as the payments."""
+        if self._costs_by is None:
+            self._costs_by = defaultdict(list)
+            for cost in self.costs:
+                self._costs_by[(cost.source_id, cost.day.year)].append(cost)
+        return self._costs_by.get((source_id, year), [])
 
     def sources_of_business(self) -> list[IncomeSource]:
         return [

@@ -70,14 +70,12 @@ def _depreciated_before(building: Building, year: int) -> Decimal:
 
 def property_years(inputs: YearInputs, *, year: int, marginal_rate: Decimal) -> list[PropertyYear]:
     """Every rented property with a record in ``year``, or owned during it."""
-    payments = inputs.of_year(year)
-    costs = [cost for cost in inputs.costs if cost.day.year == year]
     result = []
     for source in inputs.sources.values():
         if source.category.tax_treatment != TaxTreatment.RENT:
             continue
-        own = [payment for payment in payments if payment.source_id == source.pk]
-        own_costs = [cost for cost in costs if cost.source_id == source.pk]
+        own = inputs.payments_of(source.pk, year)
+        own_costs = inputs.costs_of(source.pk, year)
         acquired_on = source.acquired_on or source.start_date
         owned = acquired_on.year <= year and (
             source.end_date is None or source.end_date.year >= year

@@ -334,3 +334,36 @@ def test_the_pdf_prints_a_negative_amount_with_its_minus_sign(person: User) -> N
 
     assert _text("−60,00\u202f€") == "-60,00\u00a0€"
     assert _text("Миля") == "????"
+
+
+def test_the_report_reads_a_fixed_number_of_queries_however_many_records(
+    person: User,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        person.refresh_from_db()
+        with CaptureQueriesContext(connection) as captured:
+            tax_year_report(owner=person, year=2025)
+        return len(captured)
+
+    def one_of_each(index: int) -> None:
+        flat = _source(person, "rent", name=f"Flat {index}", purchase_price=D("100000"),
+                       building_share=D("0.8"), completion_year=2000)  # fmt: skip
+        _pay(flat, date(2025, 2, 1), "700.00")
+        Cost.objects.create(source=flat, date=date(2025, 3, 1), kind="running",
+                            amount=D("50.00"), currency="EUR")  # fmt: skip
+        course = _source(person, "online-courses", name=f"Course {index}")
+        _pay(course, date(2025, 5, 1), "90.00", fees="9.00")
+        fund = _source(person, "etf-dividends", name=f"Fund {index}", fund_type="equity")
+        FundYear.objects.create(source=fund, year=2024, units=D("10"), start_price=D("100"),
+                                end_price=D("110"))  # fmt: skip
+        _pay(fund, date(2025, 7, 1), "12.00")
+
+    _allowance_used_up(person)
+    one_of_each(0)
+    few = queries()
+    for index in range(1, 7):
+        one_of_each(index)
+    assert queries() == few
