@@ -17,6 +17,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.forms import BoundField
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from finance.currencies import CURRENCY_CODES
@@ -37,6 +38,8 @@ FIELD_LABELS = {
     "gross": _("Gross"),
     "net": _("Net"),
     "tax_withheld": _("Tax withheld"),
+    # The model field's own name: the part of the tax withheld the source country took.
+    "foreign_tax": capfirst(_("of which foreign tax")),
     "fees": _("Fees"),
     "refunded": _("Amount refunded"),
     "currency": _("Currency"),
@@ -86,7 +89,9 @@ def kind_label(kind: str) -> str:
     if kind == kinds.REFUND:
         return str(_("Refund (reduces income)"))
     if kind == kinds.TAX:
-        return str(_("Withholding tax (merged into its income row)"))
+        return str(_("Tax withheld in Germany, or not told apart (merged into its income row)"))
+    if kind == kinds.FOREIGN_TAX:
+        return str(_("Foreign withholding tax (merged into its income row as foreign tax)"))
     reason = kinds.reason_of(kind) or "not_income"
     return str(_("Skip: %(reason)s") % {"reason": _(SKIP_REASONS.get(reason, reason))})
 
@@ -218,7 +223,9 @@ class PreviewForm(forms.Form):
             self.initial[f"column_{field}"] = NO_COLUMN if position is None else str(position)
 
         self.type_names: list[tuple[TypeValue, str]] = []
-        offered = [kinds.INCOME, kinds.REFUND, kinds.TAX, *map(kinds.skip, TYPE_SKIPS)]
+        offered = [
+            kinds.INCOME, kinds.REFUND, kinds.TAX, kinds.FOREIGN_TAX, *map(kinds.skip, TYPE_SKIPS)
+        ]  # fmt: skip
         for type_value in result.type_values:
             name = _field_key("type", type_value.value)
             choices = offered if type_value.kind in offered else [*offered, type_value.kind]

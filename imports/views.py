@@ -58,6 +58,7 @@ class PreviewRow:
     source: str
     gross: Decimal
     tax_withheld: Decimal
+    foreign_tax: Decimal
     fees: Decimal
     net: Decimal
     currency: str
@@ -254,6 +255,7 @@ def _preview_context(
             source=default.name if default else (row.source_label or row.source or ""),
             gross=row.gross,
             tax_withheld=row.tax_withheld,
+            foreign_tax=row.foreign_tax,
             fees=row.fees,
             net=payment_net(gross=row.gross, tax_withheld=row.tax_withheld, fees=row.fees),
             currency=row.currency,

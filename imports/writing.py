@@ -221,7 +221,7 @@ def _new_payments(targets: list[tuple[StatementRow, IncomeSource]]) -> list[NewP
                 source_id=target.pk, date=row.date, gross=row.gross,
                 tax_withheld=row.tax_withheld, fees=row.fees, currency=row.currency,
                 note=row.note, external_id=row.external_id,
-                row_hash=None if row.external_id else row.row_hash,
+                row_hash=None if row.external_id else row.row_hash, foreign_tax=row.foreign_tax,
             )
         )  # fmt: skip
     return new

@@ -25,7 +25,12 @@ from income.models import Payment
 
 
 class NewPayment(NamedTuple):
-    """The columns of a payment to insert, but its id and time (the database's, now's)."""
+    """The columns of a payment to insert, but its id and time (the database's, now's).
+
+    ``foreign_tax`` (the part of ``tax_withheld`` the source country took) comes last
+    with its default, so a caller that knows of no foreign tax need not name it; it is
+    written by both paths, COPY and ``bulk_create``, like every other field.
+    """
 
     source_id: int
     date: date
@@ -36,6 +41,7 @@ class NewPayment(NamedTuple):
     note: str
     external_id: str | None
     row_hash: str | None
+    foreign_tax: Decimal = Decimal("0.00")
 
 
 _FIELDS = {field.name: field for field in Payment._meta.concrete_fields}

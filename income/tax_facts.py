@@ -3,6 +3,7 @@ and the admin, and one year as the frozen ``TaxYearFacts`` the pure engine takes
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import MappingProxyType
 
 from django.db.models import QuerySet
@@ -56,3 +57,16 @@ def tax_year_facts(*, year: int) -> TaxYearFacts:
         kleinunternehmer_current_year_limit=row.kleinunternehmer_current_year_limit,
         kleinunternehmer_current_limit_ends_status=row.kleinunternehmer_current_limit_ends_status,
     )
+
+
+def basiszins_latest(*, up_to: int) -> Decimal | None:
+    """The Basiszins of the latest year with facts up to ``up_to``: what a projection
+    assumes for the years ahead (the BMF publishes each year's in its January); None
+    when no year up to then has facts."""
+    rate = (
+        TaxYear.objects.filter(year__lte=up_to)
+        .order_by("-year")
+        .values_list("basiszins", flat=True)
+        .first()
+    )
+    return None if rate is None else Decimal(rate)

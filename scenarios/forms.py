@@ -158,7 +158,10 @@ class ScenarioForm(ServiceModelForm):
                 "Every year: each year's income is taxed in its year, with the tax profile's "
                 "allowance. Once at the end: as the calculator computes it, the capital grows "
                 "untaxed and the whole gain is taxed at the end; such a plan has no monthly "
-                "contribution, no payout, no additional yearly income and one tax rate."
+                "contribution, no payout, no additional yearly income and one tax rate. As a "
+                "German fund: paid out, the payouts are taxed; reinvested, only each year's "
+                "Vorabpauschale (the Basiszins of the latest tax year × 0.7 on the capital, at "
+                "most the year's gain) is taxed early in the next year, the rest on a sale."
             ),
             "one_off_income": _(
                 "Only with the tax once at the end: added once to the net at the end, as the "

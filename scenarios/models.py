@@ -25,6 +25,7 @@ class TaxTiming(models.TextChoices):
 
     YEARLY = "yearly", _("Every year")
     AT_END = "at_end", _("Once at the end")
+    FUND = "fund", _("As a German fund (Vorabpauschale while reinvesting)")
 
 
 class Scenario(models.Model):

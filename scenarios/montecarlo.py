@@ -28,6 +28,12 @@ The model, month by month for each path:
   depend on the tax of the month before, so that case (and only that one, besides a
   numerical fallback) runs a loop over the months, each step vectorised over all
   paths.
+- a reinvesting plan taxed as a German fund (``projection.inputs.TAX_FUND``) pays no tax
+  on its investment income in the month; each path's Vorabpauschale, the base yield
+  capped at that path's gain of the plan year (its capital at the end of the year less
+  its capital at the start and the year's contributions: a path that lost owes none), is
+  taxed in the first month of the next plan year and paid out of the capital, as
+  ``project`` does; its additional income is taxed month by month.
 - real values: deflated per plan year, ``(1 + inflation)^y`` (``projection.inflation.deflator``).
 - a plan taxed at the end (a saved calculation, ``projection.inputs.TAX_AT_END``) pays no tax
   out of its capital in the years: its capital paths are untaxed, as ``project``'s
@@ -55,7 +61,7 @@ from finance.figures import to_ratio
 from finance.rounding import EXACT, to_cents
 from finance.schedule import add_months, month_start
 from scenarios.order_statistics import order_statistics
-from scenarios.projection.inputs import COMPOUNDING_MONTHLY, TAX_YEARLY, Plan
+from scenarios.projection.inputs import COMPOUNDING_MONTHLY, TAX_FUND, TAX_YEARLY, Plan
 from scenarios.projection.validation import validate_plan
 
 Matrix = npt.NDArray[np.float64]
@@ -295,18 +301,40 @@ def _month_by_month(
     allowance = float(plan.yearly_allowance)
     untaxed = 1.0 - float(plan.partial_exemption)
     rate = float(plan.tax_rate)
+    fund = plan.tax_timing == TAX_FUND and not plan.payout
+    # The base yield's weight of a year's contributions: the one of month k (1..12) is
+    # held 13 − k months of twelve (§18 (2) InvStG), so Σ (13 − k) / 12 = 78 / 12.
+    held_contributions = contribution * 78.0 / 12.0
+    base_share = float(plan.basiszins) * 0.7
     capital = growth
     current = np.full(paths, float(plan.starting_capital))
     base, investment, income, taxable, used, tax, left, positive, share = np.empty((9, paths))
+    year_start, due, fund_tax = np.empty((3, paths))
     zeros = np.zeros(paths)
+    due.fill(0.0)
     gained = np.empty(paths, dtype=bool)
     for month in range(months):
         if month % 12 == 0:
             left.fill(allowance)
+            if fund:
+                # Last year's Vorabpauschale, the year's first income: it uses the
+                # allowance first, and its tax leaves the capital.
+                np.multiply(due, untaxed, out=fund_tax)
+                np.minimum(fund_tax, left, out=used)
+                fund_tax -= used
+                fund_tax *= rate
+                left -= used
+                # Paid out of this month's capital; last month's row stays as it ended.
+                np.subtract(current, fund_tax, out=year_start)
         np.add(current, contribution, out=base)
+        if fund and month % 12 == 0:
+            base -= fund_tax
         np.multiply(base, rate_monthly, out=investment)
         np.add(investment, additional, out=income)
-        np.maximum(income, zeros, out=taxable)
+        if fund:
+            taxable.fill(max(additional, 0.0))
+        else:
+            np.maximum(income, zeros, out=taxable)
         taxable *= untaxed
         np.minimum(taxable, left, out=used)
         np.subtract(taxable, used, out=tax)
@@ -314,6 +342,8 @@ def _month_by_month(
         left -= used
         row = net[month % block]
         np.subtract(income, tax, out=row)
+        if fund and month % 12 == 0:
+            row -= fund_tax
         if best is not None:
             if month % 12 == 0:
                 np.copyto(best[month // 12], row)
@@ -321,7 +351,16 @@ def _month_by_month(
                 np.fmax(best[month // 12], row, out=best[month // 12])
         current = capital[month]
         current *= base
-        if tax_from_capital:
+        if fund:
+            if month % 12 == 11:
+                # gain = end − start − contributions; due = max(0, min(base yield, gain))
+                np.subtract(current, year_start, out=due)
+                due -= 12.0 * contribution
+                np.add(year_start, held_contributions, out=share)
+                share *= base_share
+                np.minimum(due, share, out=due)
+                np.maximum(due, zeros, out=due)
+        elif tax_from_capital:
             if additional == 0.0:
                 current -= tax
             else:
@@ -438,7 +477,9 @@ def _paths(plan: Plan, *, paths: int, seed: int) -> tuple[Matrix, Iterator[Matri
     )
     starting_capital = float(plan.starting_capital)
     contribution = float(plan.monthly_contribution)
-    tax_from_capital = not plan.payout and plan.tax_rate > 0 and plan.tax_timing == TAX_YEARLY
+    tax_from_capital = (
+        not plan.payout and plan.tax_rate > 0 and plan.tax_timing in (TAX_YEARLY, TAX_FUND)
+    )
     with_target = plan.target_monthly_income > 0
     if not tax_from_capital:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):

@@ -20,7 +20,8 @@ from finance.money import RateBook
 from income.models import CalculationModel, IncomeSource, Profile
 from income.selectors import exchange_rates
 from income.services.users import profile_get_or_create
-from scenarios.models import Scenario
+from income.tax_facts import basiszins_latest
+from scenarios.models import Scenario, TaxTiming
 from scenarios.projection.inputs import (
     CapitalSource,
     FlatSource,
@@ -193,4 +194,13 @@ def scenario_plan(*, scenario: Scenario, profile: Profile, today: date) -> Plan:
         volatility=scenario.volatility,
         tax_timing=scenario.tax_timing,
         one_off_income=scenario.one_off_income,
+        basiszins=_basiszins(today) if scenario.tax_timing == TaxTiming.FUND else ZERO,
     )
+
+
+def _basiszins(today: date) -> Decimal:
+    """The Basiszins a fund plan assumes for every year: that of the latest tax year with
+    facts up to ``today`` (admin content, ``income.models.TaxYear``); 0 when there is none,
+    as no Vorabpauschale can be computed without it. Read only for such a plan."""
+    rate = basiszins_latest(up_to=today.year)
+    return ZERO if rate is None else rate

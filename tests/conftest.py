@@ -123,6 +123,7 @@ SHIPPED_CONTENT = (
     "income.migrations.0020_category_tax_treatment",
     "income.migrations.0021_help_tax_report",
     "imports.migrations.0003_help_importing",
+    "imports.migrations.0008_help_importing_foreign_tax",
 )
 
 

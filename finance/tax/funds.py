@@ -38,6 +38,23 @@ def fund_taxable(*, gross: Decimal, fund_type: FundType, facts: TaxYearFacts) ->
         return to_cents(gross * (ONE - facts.exemption(fund_type)))
 
 
+def base_yield(*, value: Decimal, basiszins: Decimal) -> Decimal:
+    """The base yield of a holding worth ``value`` at the start of the year: value ×
+    Basiszins × 0.7 (§18 (1) sentences 2–3 InvStG), exact. A negative Basiszins (2021,
+    2022) gives a negative base yield, and with it no Vorabpauschale."""
+    with localcontext(EXACT):
+        return value * basiszins * BASE_YIELD_SHARE
+
+
+def vorabpauschale_due(*, base_yield: Decimal, gain: Decimal, distributions: Decimal) -> Decimal:
+    """The Vorabpauschale before the 1/12 reduction: the base yield capped at the year's
+    gain (end value − start value + distributions), less the distributions, never below
+    zero (§18 (1) InvStG), exact. Per unit or for a whole holding alike: the one place
+    the rule is written, for the report's holdings and the projection's plan."""
+    with localcontext(EXACT):
+        return max(ZERO, min(base_yield, gain) - distributions)
+
+
 def first_working_day(year: int) -> date:
     """The first working day of ``year``: 2 January, or the Monday after it at a weekend.
 
@@ -107,14 +124,16 @@ def vorabpauschale(
     months = TWELVE
     if bought_on is not None and bought_on.year == facts.year:
         months = TWELVE - (bought_on.month - 1)
+    yield_per_unit = base_yield(value=start_price, basiszins=facts.basiszins)
     with localcontext(EXACT):
-        base_yield = start_price * facts.basiszins * BASE_YIELD_SHARE
         gain = end_price - start_price + distributions_per_unit
-        per_unit = max(ZERO, min(base_yield, gain) - distributions_per_unit)
+        per_unit = vorabpauschale_due(
+            base_yield=yield_per_unit, gain=gain, distributions=distributions_per_unit
+        )
         gross = to_cents(per_unit * months / TWELVE * units)
     return Vorabpauschale(
         fund_type=fund_type,
-        base_yield_per_unit=base_yield,
+        base_yield_per_unit=yield_per_unit,
         gain_per_unit=gain,
         per_unit=per_unit,
         months=months,

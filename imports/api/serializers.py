@@ -84,7 +84,7 @@ def _mapping_schema() -> dict[str, Any]:
             "columns {field: column name or 0-based position, null = not in the file} for "
             "the fields " + ", ".join(FIELDS) + "; guess (true: fields left out are "
             "recognised by their usual names); number_format (de, en); date_order (dmy, "
-            "mdy, ymd); types {type value: income | refund | tax | skip:<reason>}; "
+            "mdy, ymd); types {type value: income | refund | tax | foreign_tax | skip:<reason>}; "
             "skip_statuses [status values]; negative (auto, reduce, skip); fee_sign and "
             "tax_sign (auto, negative, positive: the sign of a charged fee or withheld "
             "tax); currency (when the file names none); source_fallback (the source of rows "
@@ -255,6 +255,11 @@ class PreviewPaymentSerializer(Serializer):  # type: ignore[type-arg]
     date = serializers.DateField()
     gross = serializers.DecimalField(max_digits=15, decimal_places=2)
     tax_withheld = serializers.DecimalField(max_digits=15, decimal_places=2)
+    foreign_tax = serializers.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        help_text=_("Of the tax withheld, the part the source country took."),
+    )
     fees = serializers.DecimalField(max_digits=15, decimal_places=2)
     currency = serializers.CharField()
     note = serializers.CharField()

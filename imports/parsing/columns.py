@@ -23,6 +23,7 @@ FIELDS: tuple[str, ...] = (
     "gross",
     "net",
     "tax_withheld",
+    "foreign_tax",
     "fees",
     "refunded",
     "currency",
@@ -34,7 +35,7 @@ FIELDS: tuple[str, ...] = (
     "source",
     "source_label",
 )
-AMOUNT_FIELDS: tuple[str, ...] = ("gross", "net", "tax_withheld", "fees", "refunded")
+AMOUNT_FIELDS: tuple[str, ...] = ("gross", "net", "tax_withheld", "foreign_tax", "fees", "refunded")
 TEXT_FIELDS: tuple[str, ...] = (
     "note", "external_id", "group", "source", "source_label", "type", "status"
 )  # fmt: skip
@@ -56,6 +57,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tax_withheld": (
         "Steuer", "Steuern", "Tax", "Taxes", "Quellensteuer", "Kapitalertragsteuer",
         "Kapitalertragssteuer", "Withholding tax", "Tax withheld", "Einbehaltene Steuer",
+    ),
+    # The part of the tax withheld that is foreign, named so that it cannot be the whole:
+    # a bare "Quellensteuer" column stays tax withheld (a file's only tax column).
+    "foreign_tax": (
+        "Foreign tax", "Foreign tax withheld", "Foreign withholding tax",
+        "Ausländische Quellensteuer", "davon Quellensteuer", "davon ausländische Steuer",
     ),
     "fees": (
         "Gebühren", "Gebuehren", "Gebühr", "Gebuehr", "Fees", "Fee", "Provision",

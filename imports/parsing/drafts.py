@@ -34,6 +34,8 @@ class Draft:
     group: str
     kind: str
     merged_lines: list[int] = field(default_factory=list)
+    #: The part of ``tax_withheld`` the source country took, with its sign.
+    foreign_tax: Decimal = Decimal("0.00")
 
 
 @dataclass(slots=True)
@@ -44,6 +46,8 @@ class TaxRow:
     currency: str
     source: str | None
     group: str
+    #: The source country's withholding (``kinds.FOREIGN_TAX``), not German tax.
+    foreign: bool = False
 
 
 class CellError(Exception):
@@ -66,7 +70,10 @@ def to_cent(value: Decimal, rounded: list[bool]) -> Decimal:
 def check_amounts(draft: Draft) -> None:
     """The ``Payment`` model's amount rules, so a row that passes here can be written."""
     problems = payment_amount_errors(
-        gross=draft.gross, tax_withheld=draft.tax_withheld, fees=draft.fees
+        gross=draft.gross,
+        tax_withheld=draft.tax_withheld,
+        fees=draft.fees,
+        foreign_tax=draft.foreign_tax,
     )
     for field_name, message in problems.items():
         raise CellError(field_name, message)
@@ -79,6 +86,7 @@ def merge_taxes(
 
     The sign that means "withheld" is the file's own: the majority of its tax rows'
     signs, or the mapping's ``tax_sign``. A tax row of the other sign gives tax back.
+    A foreign tax row (``TaxRow.foreign``) counts as tax withheld and as its foreign part.
     """
     if not taxes:
         return []
@@ -110,6 +118,8 @@ def merge_taxes(
         same_day = [c for c in candidates if c.date == tax.date]
         target = min(same_day or candidates, key=lambda c: abs(c.line - tax.line))
         target.tax_withheld += tax.amount * withheld
+        if tax.foreign:
+            target.foreign_tax += tax.amount * withheld
         target.merged_lines.append(tax.line)
         touched[id(target)] = target
         skipped.append(SkippedRow(line=tax.line, reason="merged", into_line=target.line))
@@ -150,7 +160,9 @@ def finish(drafts: list[Draft]) -> tuple[StatementRow, ...]:
     one day are two payments, and (source, row_hash) is unique in the database, so the
     second one must hash differently, the same way on every import. The unit separator
     keeps the fields apart: ``text.decode`` refuses control characters, so no value can
-    contain it.
+    contain it. The foreign tax is left out of the hash: it is a part of the tax withheld
+    (which is in it), and adding it would change every hash, so rows imported before it
+    existed would no longer be recognised and would be booked twice.
     """
     occurrences: Counter[str] = Counter()
     rows: list[StatementRow] = []
@@ -165,7 +177,7 @@ def finish(drafts: list[Draft]) -> tuple[StatementRow, ...]:
             StatementRow(
                 line=d.line, date=d.date, gross=d.gross, tax_withheld=d.tax_withheld,
                 fees=d.fees, currency=d.currency, note=d.note, external_id=d.external_id,
-                source=d.source, source_label=d.source_label,
+                source=d.source, source_label=d.source_label, foreign_tax=d.foreign_tax,
                 row_hash=hashlib.sha256(f"{values}\x1f{occurrence}".encode()).hexdigest(),
                 kind=d.kind, merged_lines=tuple(d.merged_lines),
             )

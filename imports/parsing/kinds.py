@@ -1,5 +1,11 @@
 """What a row of a statement is: income, a refund, withholding tax, or something to skip.
 
+Withholding tax is of two kinds, both merged into their income row as tax withheld:
+``TAX`` is German tax (Kapitalertragsteuer, Solidaritätszuschlag, Kirchensteuer) or a tax
+the file does not place, ``FOREIGN_TAX`` the source country's withholding
+(``Quellensteuer``, ``Withholding Tax``), which is also the payment's ``foreign_tax``:
+the tax report credits it, and compares only the rest with the German tax due.
+
 A type column (Typ, Type, Action, Umsatzart, …) names each row's kind in the
 platform's words. Presets list their platform's values exactly; for any other file the
 words below classify a value by what it contains, first match wins (so
@@ -15,9 +21,12 @@ import re
 INCOME = "income"
 REFUND = "refund"
 TAX = "tax"
+FOREIGN_TAX = "foreign_tax"
 SKIP = "skip"  # followed by ":" and a reason of ``messages.SKIP_REASONS``
 
-KINDS = (INCOME, REFUND, TAX)
+KINDS = (INCOME, REFUND, TAX, FOREIGN_TAX)
+#: The kinds of a withholding-tax row, merged into its income row.
+TAX_KINDS = frozenset({TAX, FOREIGN_TAX})
 
 
 def skip(reason: str) -> str:
@@ -40,8 +49,9 @@ _VOCABULARY: tuple[tuple[str, str], ...] = (
     (r"reinvest|wiederanlage|sparplan|savings plan|kauf|\bbuy|purchase|investment|invest"
      r"|subscription of|zeichnung|\bkoop\b", skip("buy")),
     (r"tilgung|principal|repayment", skip("transfer")),
-    (r"quellensteuer|withholding|kapitalertrag.?steuer|solidarit|kirchensteuer|steuer|\btax"
-     r"|belasting", TAX),
+    # The source country's tax by its name; "Quellensteuer-Erstattung" gives it back.
+    (r"quellensteuer|withholding|foreign tax|bronbelasting", FOREIGN_TAX),
+    (r"kapitalertrag.?steuer|solidarit|kirchensteuer|steuer|\btax|belasting", TAX),
     (r"refund|rückzahlung|rückerstattung|erstattung|chargeback|storno|reversal|rückbuchung"
      r"|dispute|rückgabe|\breturn", REFUND),
     (r"\bfx\b|currency|conversion|umrechnung|wechsel|valuta", skip("transfer")),

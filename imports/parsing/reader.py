@@ -331,10 +331,10 @@ class StatementReader:
         source = named or self.options.source_fallback or ""
         group = values["group"].strip()
 
-        if kind == kinds.TAX:
+        if kind in kinds.TAX_KINDS:
             return TaxRow(
                 line=line, date=parsed_date, amount=main, currency=currency, source=source or None,
-                group=group,
+                group=group, foreign=kind == kinds.FOREIGN_TAX,
             )  # fmt: skip
         if main == 0 and not amounts["refunded"]:
             return SkippedRow(line=line, reason="zero", value=type_value)
@@ -350,9 +350,12 @@ class StatementReader:
             return SkippedRow(line=line, reason="debit", value=type_value)
 
         reversal = main < 0
-        tax = abs(amounts["tax_withheld"] or ZERO)
+        # The foreign tax is the part of the tax withheld the source country took; a file
+        # whose only tax column is the foreign one withheld nothing else.
+        foreign = abs(amounts["foreign_tax"] or ZERO)
+        tax = abs(amounts["tax_withheld"] or ZERO) if "tax_withheld" in self.has else foreign
         if reversal:
-            tax = -tax
+            tax, foreign = -tax, -foreign + ZERO  # never -0.00
         returned = ZERO
         if "fees" in self.has:
             # Charged is positive from here on; a receipt's returned fee came in with it.
@@ -376,7 +379,7 @@ class StatementReader:
             line=line, date=parsed_date, gross=gross, tax_withheld=tax, fees=fees,
             currency=currency, note=note, external_id=external_id or None,
             source=source or None, source_label=label or None, group=group,
-            kind=kinds.REFUND if gross < 0 else kinds.INCOME,
+            kind=kinds.REFUND if gross < 0 else kinds.INCOME, foreign_tax=foreign,
         )  # fmt: skip
         check_amounts(draft)
         drafts = [draft]

@@ -30,6 +30,8 @@ class StatementRow:
     row_hash: str
     kind: str
     merged_lines: tuple[int, ...] = ()
+    #: The part of ``tax_withheld`` the source country took (``Payment.foreign_tax``).
+    foreign_tax: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True, slots=True)

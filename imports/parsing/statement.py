@@ -28,12 +28,15 @@ The rules, in the order they apply to a row:
    goes back with the income (negative), and a fee is charged (positive) or returned
    (negative) by the file's own sign convention (``fee_sign``, decided per file by the
    majority of fee cells when not set). With a net column and no fee column, the fee is
-   gross − net − tax; with only a net column, gross = net + tax + fees.
+   gross − net − tax; with only a net column, gross = net + tax + fees. A foreign tax
+   cell is the part of the tax withheld the source country took, signed like it and
+   within it (else the row is an error); without a tax column it is all the tax withheld.
 6. Withholding-tax rows are merged into their income row: the same ``group`` (a
    transaction/action id shared by both), else the same source, day and currency.
    Within a group the income row of the tax row's own day wins (a reversal reposted
    under the dividend's id takes its own tax back), then the nearest line.
-   A tax row with nothing to merge into is skipped and listed.
+   A tax row with nothing to merge into is skipped and listed. A foreign tax row (the
+   source country's withholding, ``kinds.FOREIGN_TAX``) is also the row's foreign tax.
 7. An amount with more than two decimals is rounded half up to the cent, once, before
    anything is derived from it, with a warning naming the lines.
 8. The currency: the currency column, else a code or symbol on the amount, else the

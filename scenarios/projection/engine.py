@@ -14,8 +14,15 @@ from finance.calculator import CalculatorResult, calculate
 from finance.errors import DomainError
 from finance.rounding import EXACT, to_cents
 from finance.schedule import add_months, month_start
+from finance.tax.funds import base_yield, vorabpauschale_due
 from scenarios.projection.inflation import deflator, grown_expenses
-from scenarios.projection.inputs import COMPOUNDING_MONTHLY, TAX_AT_END, Plan, SourceModel
+from scenarios.projection.inputs import (
+    COMPOUNDING_MONTHLY,
+    TAX_AT_END,
+    TAX_FUND,
+    Plan,
+    SourceModel,
+)
 from scenarios.projection.result import MonthRow, Projection, YearRow
 from scenarios.projection.rounding import RunningCents
 from scenarios.projection.sources import source_monthly_net
@@ -133,7 +140,19 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
        taxed in its year", without Germany's Vorabpauschale and without deferring tax
        to a sale. When the month also has additional income, the capital pays the share
        of the tax that the (positive) investment income has in the plan income; the
-       rest is paid out of the additional income;
+       rest is paid out of the additional income. A reinvesting plan taxed as a German
+       fund (``TAX_FUND``) instead pays no tax on its investment income in the month:
+       at the end of each plan year its Vorabpauschale is the base yield (the capital
+       at the start of the year, each contribution for the months it was held, ×
+       Basiszins × 0.7) capped at the year's investment income (``finance.tax.funds``),
+       in cents; it is taxed in the first month of the next plan year, the year's first
+       income and so first to use its allowance, as it counts as received on the first
+       working day of the next year (§18 (3) InvStG), and its tax is paid out of the
+       capital. The last plan year's Vorabpauschale falls due after the horizon; the rest
+       of the gain is taxed on a sale, which the plan does not make. Its additional
+       income is taxed month by month as usual. A distributing fund pays its tax on the
+       payouts, as ``TAX_YEARLY`` does (with the income paid out, nothing is left for a
+       Vorabpauschale);
     5. linked sources add their own net (``source_monthly_net``), untouched by the
        plan's allowance, and only in the months from their start to their end date;
     6. the month's net = plan income − tax + sources' net; real = net / deflator.
@@ -163,6 +182,10 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
     )
     income_shown = RunningCents()
     contributions_shown = RunningCents()
+    fund = plan.tax_timing == TAX_FUND and not plan.payout
+    additional_shown = RunningCents()  # a fund's taxed income: the additional alone
+    vorabpauschale = ZERO  # the last plan year's, in cents, due in this year's first month
+    year_investment = ZERO
     calculation = (
         calculate(
             initial_investment=plan.starting_capital,
@@ -188,8 +211,13 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
         expenses_now = plan.monthly_expenses
         for index in range(count):
             year, month_of_year = divmod(index, 12)
+            fund_tax = ZERO
             if month_of_year == 0:
                 tax_rule.new_year()
+                if fund and vorabpauschale > ZERO:
+                    fund_tax = tax_rule.tax(vorabpauschale)
+                    capital -= fund_tax
+                vorabpauschale, year_investment = ZERO, ZERO
                 year_start_capital, weighted = capital, ZERO
                 year_deflator = deflator(inflation=plan.inflation, year=year)
                 expenses_now = grown_expenses(plan, index)
@@ -210,8 +238,22 @@ def project(plan: Plan, *, sources: Sequence[SourceModel] = ()) -> Projection:
                     month_of_year=month_of_year,
                 )
                 plan_income = income_shown.add(investment + additional)
-                tax = tax_rule.tax(plan_income)
-                if not plan.payout:
+                if fund:
+                    tax = fund_tax + tax_rule.tax(additional_shown.add(additional))
+                    capital += investment
+                    year_investment += investment
+                    if month_of_year == 11:
+                        held = year_start_capital + weighted / TWELVE
+                        vorabpauschale = to_cents(
+                            vorabpauschale_due(
+                                base_yield=base_yield(value=held, basiszins=plan.basiszins),
+                                gain=year_investment,
+                                distributions=ZERO,
+                            )
+                        )
+                else:
+                    tax = tax_rule.tax(plan_income)
+                if not plan.payout and not fund:
                     positive = max(investment, ZERO)
                     capital += investment
                     if positive > ZERO:

@@ -21,7 +21,11 @@ COMPOUNDINGS = (COMPOUNDING_YEARLY, COMPOUNDING_MONTHLY)
 # on the whole gain, as the seed's calculator does (a saved calculation, see ``project``).
 TAX_YEARLY = "yearly"
 TAX_AT_END = "at_end"
-TAX_TIMINGS = (TAX_YEARLY, TAX_AT_END)
+# A German investment fund (§§16–18 InvStG): a distributing plan is taxed on its payouts as
+# TAX_YEARLY is; a reinvesting one only on the Vorabpauschale of each year, due on the
+# first working day of the next, the rest of its gain deferred to a sale.
+TAX_FUND = "fund"
+TAX_TIMINGS = (TAX_YEARLY, TAX_AT_END, TAX_FUND)
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,10 @@ class Plan:
     Rates are fractions (0.05 is 5 %); amounts are in the user's base currency.
     ``start`` may be any day: the plan starts with its month (``month_start``).
     ``volatility`` is used only by ``scenarios.montecarlo``. ``tax_timing`` is
-    ``TAX_YEARLY`` or ``TAX_AT_END``; ``one_off_income`` is the calculator's one-off
-    additional income, which only a plan taxed at the end has (``tax_timing_conflicts``).
+    ``TAX_YEARLY``, ``TAX_AT_END`` or ``TAX_FUND``; ``one_off_income`` is the calculator's
+    one-off additional income, which only a plan taxed at the end has
+    (``tax_timing_conflicts``). ``basiszins`` is the Basiszins a ``TAX_FUND`` plan's
+    Vorabpauschale is computed with (the latest year's tax facts; 0.032 is 3.20 %).
     """
 
     start: date
@@ -52,6 +58,7 @@ class Plan:
     volatility: Decimal | None = None
     tax_timing: str = TAX_YEARLY
     one_off_income: Decimal = ZERO
+    basiszins: Decimal = ZERO
 
 
 # Every source model ends with ``starts`` and ``ends``: the source's first and last day

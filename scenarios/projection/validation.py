@@ -39,6 +39,10 @@ MAX_VOLATILITY = Decimal(2)
 # Inflation may be negative (deflation), but not −100 %: the deflator must stay positive.
 MIN_INFLATION = Decimal(-1)  # exclusive
 MAX_INFLATION = ONE
+# The Basiszins has been from −0.45 % (2021) to 3.20 % (2026); a plan may assume any rate
+# a bond market could give, and nothing beyond.
+MIN_BASISZINS = Decimal("-0.1")
+MAX_BASISZINS = Decimal("0.2")
 
 
 def _finite(errors: dict[str, list[str]], fields: dict[str, Decimal]) -> None:
@@ -86,6 +90,7 @@ def validate_plan(plan: Plan) -> None:
         "target_monthly_income": plan.target_monthly_income,
         "monthly_expenses": plan.monthly_expenses,
         "one_off_income": plan.one_off_income,
+        "basiszins": plan.basiszins,
     }
     if plan.volatility is not None:
         decimals["volatility"] = plan.volatility
@@ -111,6 +116,8 @@ def validate_plan(plan: Plan) -> None:
         errors.setdefault("inflation", []).append(
             f"Must be greater than {MIN_INFLATION} and at most {MAX_INFLATION}."
         )
+    if plan.basiszins.is_finite() and not MIN_BASISZINS <= plan.basiszins <= MAX_BASISZINS:
+        errors["basiszins"] = [f"Must be from {MIN_BASISZINS} to {MAX_BASISZINS}."]
     if plan.compounding not in COMPOUNDINGS:
         errors["compounding"] = [f"Must be one of: {', '.join(COMPOUNDINGS)}."]
     volatility = plan.volatility

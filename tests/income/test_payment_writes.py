@@ -31,7 +31,7 @@ def test_the_rows_are_stored_as_given_and_created_now(alice: User) -> None:
     source = SourceFactory.create(owner=alice)
     odd = "tab\there, a line\nbreak, a back\\slash, \\N and ümlaut"
     rows = [
-        _row(source.pk),
+        _row(source.pk, foreign_tax=D("15.00")),
         _row(
             source.pk,
             external_id="T-1",
@@ -70,6 +70,20 @@ def test_a_row_against_the_amount_rules_is_an_integrity_error(alice: User) -> No
     with pytest.raises(IntegrityError), transaction.atomic():
         payments_insert([_row(source.pk, tax_withheld=D("120.00"))])  # more than the gross
     assert not Payment.objects.exists()
+
+
+def test_a_foreign_tax_above_the_tax_withheld_is_an_integrity_error(alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        payments_insert([_row(source.pk, foreign_tax=D("15.01"))])
+    assert not Payment.objects.exists()
+
+
+def test_a_row_that_names_no_foreign_tax_has_none(alice: User) -> None:
+    source = SourceFactory.create(owner=alice)
+    with transaction.atomic():
+        payments_insert([_row(source.pk)])
+    assert Payment.objects.get().foreign_tax == D("0.00")
 
 
 def test_nothing_to_insert_is_nothing_done(alice: User) -> None:

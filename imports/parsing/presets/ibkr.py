@@ -11,7 +11,11 @@ form ``20071106;110031``) and real rows quoted by other importers (section codes
 - Dates ``20230623`` or ``20230623;103000`` (other date settings of the query read too).
 - ``Amount`` is signed, in ``CurrencyPrimary`` (one file holds several currencies).
 - Withholding tax is its own row (``Withholding Tax``, negative) with the ``ActionID`` of
-  its dividend: it is merged by that group. IBKR corrects a dividend by reposting: a
+  its dividend: it is merged by that group. It is foreign tax: IBKR is no German paying
+  agent and withholds no Kapitalertragsteuer, so its tax rows are the source country's
+  (``… - US TAX``), except on a German security (an ``ISIN`` ``DE…``, described
+  ``… - DE TAX``): that is the Kapitalertragsteuer and Soli Germany withholds at source,
+  German tax (tax withheld only). IBKR corrects a dividend by reposting: a
   negative ``Dividends`` row with a positive tax row under the old ActionID (a reversal,
   booked negative on its day with its tax), then a new booking.
 - Broker interest has no ISIN: it goes to the source "Interactive Brokers". A row without
@@ -36,14 +40,18 @@ from imports.parsing.presets import Preset
 _DEPOSITS_WITHDRAWALS = "Deposits/Withdrawals"
 _WITHDRAWAL = "Withdrawal"
 _SUMMARY = "SUMMARY"
+_WITHHOLDING = "Withholding Tax"
+#: The type the row rule gives a withholding-tax row of a German security.
+_GERMAN_WITHHOLDING = "Withholding Tax (DE)"
 
 _TYPES = {
     "Dividends": kinds.INCOME,
     "Payment In Lieu Of Dividends": kinds.INCOME,
     "Broker Interest Received": kinds.INCOME,
     "Bond Interest Received": kinds.INCOME,
-    "Withholding Tax": kinds.TAX,
-    "871(m) Withholding": kinds.TAX,
+    _WITHHOLDING: kinds.FOREIGN_TAX,
+    "871(m) Withholding": kinds.FOREIGN_TAX,
+    _GERMAN_WITHHOLDING: kinds.TAX,
     "Broker Interest Paid": kinds.skip("not_income"),
     "Bond Interest Paid": kinds.skip("not_income"),
     _DEPOSITS_WITHDRAWALS: kinds.skip("deposit"),
@@ -58,12 +66,19 @@ _TYPES = {
 
 
 def _cash_row(values: MutableMapping[str, str], row: Mapping[str, str]) -> None:
-    """Summary rows are totals; a negative deposit is a withdrawal; no ISIN → the symbol."""
+    """Summary rows are totals; a negative deposit is a withdrawal; no ISIN → the symbol;
+    the withholding tax of a German security is German tax (see the module doc)."""
     outgoing = values["gross"].strip().startswith("-")
+    kind = values["type"].strip()
     if row.get("levelofdetail", "").strip().upper() == _SUMMARY:
         values["type"] = _SUMMARY
-    elif values["type"].strip() == _DEPOSITS_WITHDRAWALS and outgoing:
+    elif kind == _DEPOSITS_WITHDRAWALS and outgoing:
         values["type"] = _WITHDRAWAL
+    elif kind == _WITHHOLDING and (
+        values["source"].strip().upper().startswith("DE")
+        or values["note"].rstrip().upper().endswith("- DE TAX")
+    ):
+        values["type"] = _GERMAN_WITHHOLDING
     if not values["source"].strip():
         values["source"] = row.get("symbol", "")
 

@@ -13,7 +13,9 @@ se-jaeger/mintos-statement-prep-for-portfolio-performance, which reads German ex
 - The loan is only in ``Details`` (``ISIN: LV0000876543 (Loan 27718221-01) Interest
   received``): the row rule takes the ISIN out of it (the loan ID when an older line has
   none) as the group that ties a withholding-tax row (``Tax withholding``, negative) to
-  its interest of the same day.
+  its interest of the same day. That tax is foreign tax: Mintos, a Latvian platform,
+  withholds the tax a loan's or bond's country levies on its interest (its statement calls
+  it withholding tax) and never German tax, which its German investors pay themselves.
 - Principal coming back (``Principal received*``) is capital, not income: skipped as a
   transfer, as is the secondary market's principal. Bonuses and cashback are income.
   ``Late fees correction`` takes late fees back: a refund on its loan.
@@ -44,9 +46,9 @@ _TYPES = {
     "Cashback bonus": kinds.INCOME,
     "Bond interest income": kinds.INCOME,
     "Real estate interest income": kinds.INCOME,
-    "Tax withholding": kinds.TAX,
-    "Bond tax withholding": kinds.TAX,
-    "Real estate tax withholding": kinds.TAX,
+    "Tax withholding": kinds.FOREIGN_TAX,
+    "Bond tax withholding": kinds.FOREIGN_TAX,
+    "Real estate tax withholding": kinds.FOREIGN_TAX,
     "Deposits": kinds.skip("deposit"),
     "Withdrawal": kinds.skip("withdrawal"),
     "Investment": kinds.skip("buy"),
@@ -66,7 +68,7 @@ _TYPES = {
     "Zinseinnahmen aus Kreditrückkauf": kinds.INCOME,
     "Zinseinnahmen aus ausstehenden Zahlungen": kinds.INCOME,
     "Übertragungsabgleich der Verzugszinseinnahmen": kinds.INCOME,
-    "Steuereinbehalt": kinds.TAX,
+    "Steuereinbehalt": kinds.FOREIGN_TAX,
     "Einzahlungen": kinds.skip("deposit"),
     "Abhebung": kinds.skip("withdrawal"),
     "Investition": kinds.skip("buy"),

@@ -11,6 +11,9 @@ cancelled buys, ``Vorabpauschale`` tax rows).
   file too, and are skipped by their status.
 - ``amount`` of a ``Distribution`` is the net credit; ``tax`` is the tax withheld, written
   positive: gross = amount + tax (+ fee). Cash interest (``Interest``) reads the same way.
+  That ``tax`` is one amount: Scalable is a German bank that withholds Kapitalertragsteuer,
+  Soli and Kirchensteuer, and the source country's withholding on a foreign distribution
+  is not written apart. So the foreign tax stays 0 and all of it counts as German tax.
 - Interest has no ISIN: it goes to the source "Scalable Capital". A negative ``Interest``
   row (the account's quarterly ``KKT-Abschluss`` charging debit interest) is no income
   reversal but a charge: the row rule names it "Interest charged", which is skipped.

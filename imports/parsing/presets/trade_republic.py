@@ -16,6 +16,11 @@ CSV.
 - ``Wert`` is the net cash booked (a dividend after tax); ``Steuern`` and ``Gebühren`` are
   positive when withheld or charged, so gross = Wert + Steuern + Gebühren. A cancelled
   dividend is a ``Dividende`` row with negative Wert and negative Steuern: a reversal.
+  ``Steuern`` is one sum (pytr adds up the event's tax lines): a German bank's
+  Kapitalertragsteuer, Soli and Kirchensteuer and, on a foreign dividend, the source
+  country's withholding all in one. The file does not tell them apart, so the foreign
+  tax stays 0 and all of it counts as German tax withheld; the person can split it on
+  the payment from the bank's tax statement.
 - No currency column: a Trade Republic account is in euros.
 - Interest (``Zinsen``) has no ISIN: it goes to the source "Trade Republic".
 - ``Steuern`` rows (Vorabpauschale, corrections) and ``Steuerrückerstattung`` carry no
