@@ -33,11 +33,11 @@ class FundType(models.TextChoices):
     """The fund types of §20 InvStG, each with its own partial exemption (``TaxYear``);
     blank on a source that is not a fund. The values are ``finance.tax.facts.FundType``'s."""
 
-    EQUITY = "equity", _("Equity fund (at least 51 % shares)")
-    MIXED = "mixed", _("Mixed fund (at least 25 % shares)")
+    EQUITY = "equity", _("Equity fund")
+    MIXED = "mixed", _("Mixed fund")
     REAL_ESTATE = "real_estate", _("Real-estate fund")
     FOREIGN_REAL_ESTATE = "foreign_real_estate", _("Foreign real-estate fund")
-    OTHER = "other", _("Other fund (no partial exemption)")
+    OTHER = "other", _("Other fund")
 
 
 class IncomeSource(models.Model):
@@ -87,8 +87,11 @@ class IncomeSource(models.Model):
         choices=FundType.choices,
         blank=True,
         help_text=_(
-            "For an investment fund or ETF: its type decides the partial exemption and "
-            "that it owes the Vorabpauschale. Blank for shares, bonds and savings."
+            "For an investment fund or ETF: it owes the Vorabpauschale, and its type "
+            "decides the tax-free part of its income: an equity fund (at least 51 % "
+            "shares) 30 %, a mixed fund (at least 25 %) 15 %, a real-estate fund 60 %, "
+            "one investing abroad 80 %, any other fund none. Blank for shares, bonds and "
+            "savings."
         ),
     )
     # rental

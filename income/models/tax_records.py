@@ -90,9 +90,11 @@ class FundYear(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(YEAR_LOW), MaxValueValidator(YEAR_HIGH)]
     )
+    # 15 digits, as every amount: the API's schema states the bound as a JSON number too,
+    # and a float holds 15 digits exactly (18 would round its maximum up to 10^12).
     units = models.DecimalField(
         _("units at the end of the year"),
-        max_digits=18,
+        max_digits=15,
         decimal_places=6,
         validators=[MinValueValidator(Decimal(0))],
     )

@@ -51,6 +51,7 @@ from schemathesis.config import SchemathesisConfig
 
 from config.wsgi import application
 from income import services
+from income.services import tax_records
 from scenarios.services import _tax_timing_messages
 from tests.fuzz.test_api_schema import UNTHROTTLED, SavepointPerScenario, _owner_with_data
 
@@ -134,6 +135,9 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
     - A mapping to save (``save_as``) for an upload that has no header: that turns on
       the file's content, which the schema cannot state.
     - A report range whose ``to`` is before its ``from``: a rule between parameters.
+    - A cost on a source that takes none, a fund year of a source that is not a fund, a
+      day of purchase outside its year, a year recorded already: rules on the stored
+      source or between fields, which the fields' descriptions state.
     - A scenario input its tax timing cannot have (``tax_timing_conflicts``: taxed at
       the end, no monthly contribution, a one-off income only then, ...): a rule between
       fields, which the schema names in their descriptions; a PATCH's turns on the
@@ -154,6 +158,18 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
         return True
     if case.path == "/api/v1/reports/" and body == {"to": [_(TO_BEFORE_FROM)]}:
         return True
+    if case.path.startswith(("/api/v1/costs/", "/api/v1/fund-years/")):
+        allowed = [
+            _message_pattern(_(message))
+            for message in (
+                tax_records.COSTS_NOT_FOR_SOURCE,
+                tax_records.FUND_TYPE_FIRST,
+                tax_records.BOUGHT_ON_IN_YEAR,
+                tax_records.YEAR_TAKEN,
+            )
+        ] + NOT_YOURS
+        if all(any(p.fullmatch(m) for p in allowed) for m in _messages(body)):
+            return True
     if case.path.startswith("/api/v1/scenarios/"):
         conflicts = _tax_timing_messages()
         if all(body.get(name) == [conflicts.get(name)] for name in body):
