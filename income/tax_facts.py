@@ -40,6 +40,17 @@ def tax_year_facts(*, year: int) -> TaxYearFacts:
                 ]
             }
         )
+    return _facts_of(row)
+
+
+def tax_year_facts_latest(*, up_to: int) -> TaxYearFacts | None:
+    """The facts of the latest year up to ``up_to``: what a projection assumes for the
+    years ahead; None when no year up to then has facts (two queries)."""
+    row = tax_year_list().filter(year__lte=up_to).order_by("-year").first()
+    return None if row is None else _facts_of(row)
+
+
+def _facts_of(row: TaxYear) -> TaxYearFacts:
     treaty_rates: list[TreatyRate] = list(row.treaty_rates.all())
     exemption = {fund_type: getattr(row, column) for fund_type, column in EXEMPTION_COLUMNS.items()}
     exemption[FundType.OTHER] = ZERO  # as KNOWN_FACTS writes it: listed, with none

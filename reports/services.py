@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from finance.errors import DomainError
 from finance.schedule import add_months, month_start, months_between
+from finance.tax.facts import TaxYearFacts
 from income.collector import collector_paused
 from income.models import Profile, TaxProfile
 from income.report_inputs import EarlierMonths, ReportInputs, report_inputs_many
@@ -43,6 +44,7 @@ from reports.snapshots import (
     inputs_digest,
     month_figures,
 )
+from scenarios.plans import facts_key, projection_facts
 from scenarios.selectors import independence_question
 
 logger = logging.getLogger(__name__)
@@ -165,7 +167,9 @@ def _stored_past(
     return found
 
 
-def _independence(inputs: ReportInputs, stored: _Stored) -> tuple[str, date | None]:
+def _independence(
+    inputs: ReportInputs, stored: _Stored, facts: TaxYearFacts | None
+) -> tuple[str, date | None]:
     """The independence month and its question's key: the stored answer while the
     question is the same (a new payment does not change it), else projected anew."""
     try:
@@ -174,6 +178,7 @@ def _independence(inputs: ReportInputs, stored: _Stored) -> tuple[str, date | No
             sources=inputs.sources,
             rates=inputs.rates,
             today=inputs.as_of,
+            facts=facts,
         )
         if question is None:
             return "", None
@@ -250,7 +255,13 @@ class _Recomputed:
 
 
 def _recomputed(
-    inputs: ReportInputs, *, stored: _Stored, digest: InputsDigest, now: datetime, force: bool
+    inputs: ReportInputs,
+    *,
+    stored: _Stored,
+    digest: InputsDigest,
+    now: datetime,
+    force: bool,
+    facts: TaxYearFacts | None,
 ) -> _Recomputed:
     """A user's new figures: always the current month; the months before it too, unless
     their ``history_key`` is the stored one and every one of them is stored (and the
@@ -281,7 +292,7 @@ def _recomputed(
         past=rows[:-1],
     )
     item.latest = latest = item.snapshot(rows[-1])
-    latest["independence_key"], latest["independence_month"] = _independence(inputs, stored)
+    latest["independence_key"], latest["independence_month"] = _independence(inputs, stored, facts)
     latest["concentration"] = concentration_json(view)
     latest["missing_rates"] = view.missing_rates
     return item
@@ -345,7 +356,12 @@ def _recompute_many(
     for owner_id in unreadable:
         del histories[owner_id]  # written anew below, as if there was none
     loaded = _inputs_load(owners=owners, today=today, earlier=earlier, histories=histories)
-    tax_rates = list(TaxProfile.objects.order_by("pk").values_list("pk", "rate"))
+    # What the independence projection reads besides each user's inputs.
+    facts = projection_facts(today=today)
+    tax_rates = [
+        *TaxProfile.objects.order_by("pk").values_list("pk", "rate", "is_flat_rate"),
+        facts_key(facts),
+    ]
     stored = _stored(list(loaded), current=current)
     on_progress("compute", 1, 4)
     now = timezone.now()
@@ -375,7 +391,7 @@ def _recompute_many(
                     confirmed.append(owner_id)
                 continue
             recomputed.append(
-                _recomputed(inputs, stored=known, digest=digest, now=now, force=force)
+                _recomputed(inputs, stored=known, digest=digest, now=now, force=force, facts=facts)
             )
         except Exception as error:  # one user's error must not stop the batch
             logger.exception("report: recompute of user %s failed", owner_id)

@@ -110,11 +110,13 @@ def inputs_digest(
     current = month_start(inputs.as_of)
     add(FORMULA_VERSION, inputs.as_of, *extra)
     add(profile.base_currency, profile.monthly_expenses, profile.hourly_value,
-        profile.default_tax_profile_id)  # fmt: skip
+        profile.default_tax_profile_id, profile.filing_status, profile.church_tax_rate,
+        profile.marginal_tax_rate)  # fmt: skip
     for source in inputs.sources:
         category = source.category
         add("source", source.pk, source.updated_at, category.pk, category.name_en,
-            category.name_de, category.is_passive, category.model, category.slug)  # fmt: skip
+            category.name_de, category.is_passive, category.model, category.slug,
+            category.tax_treatment)  # fmt: skip
     if earlier is not None:
         add("earlier", *earlier)
         past.update(repr(("earlier", *earlier)).encode())

@@ -14,10 +14,12 @@ from django.db.models import QuerySet
 
 from finance.money import RateBook
 from finance.schedule import month_start
+from finance.tax.facts import TaxYearFacts
 from income.models import IncomeSource, Profile
 from income.services.users import profile_get_or_create
 from scenarios.models import Scenario
 from scenarios.plans import (
+    projection_facts,
     rates_of,
     scenario_plan,
     source_models,
@@ -85,7 +87,7 @@ def is_current_passive(source: IncomeSource) -> bool:
 
 #: Part of every ``IndependenceQuestion.key``: raised when the engine answers the same
 #: inputs differently, so that no answer of the old engine is reused.
-QUESTION_VERSION = 2
+QUESTION_VERSION = 3  # 3: the German tax year's rules (issue 22)
 
 
 class IndependenceQuestion:
@@ -106,21 +108,26 @@ class IndependenceQuestion:
         sources: Sequence[IncomeSource],
         rates: RateBook,
         today: date,
+        facts: TaxYearFacts | None,
     ) -> None:
         self.plan = plan
-        self._inputs = (profile, sources, rates, today)
+        self._inputs = (profile, sources, rates, today, facts)
 
     @cached_property
     def key(self) -> str:
-        profile, sources, rates, today = self._inputs
-        built_from = source_models_key(profile=profile, sources=sources, rates=rates, today=today)
+        profile, sources, rates, today, facts = self._inputs
+        built_from = source_models_key(
+            profile=profile, sources=sources, rates=rates, today=today, facts=facts
+        )
         return hashlib.sha256(repr((QUESTION_VERSION, self.plan, built_from)).encode()).hexdigest()
 
     @cached_property
     def sources(self) -> tuple[SourceModel, ...]:
         """The sources' models, in the base currency."""
-        profile, sources, rates, today = self._inputs
-        inputs = source_models_of(profile=profile, sources=list(sources), rates=rates, today=today)
+        profile, sources, rates, today, facts = self._inputs
+        inputs = source_models_of(
+            profile=profile, sources=list(sources), rates=rates, today=today, facts=facts
+        )
         return tuple(model for model, _tags in inputs.models)
 
     def answer(self) -> date | None:
@@ -134,6 +141,7 @@ def independence_question(
     sources: Sequence[IncomeSource],
     rates: RateBook,
     today: date,
+    facts: TaxYearFacts | None,
     inflation: Decimal = REPORT_INFLATION,
     horizon_years: int = REPORT_HORIZON_YEARS,
 ) -> IndependenceQuestion | None:
@@ -142,8 +150,9 @@ def independence_question(
     ``sources`` are the owner's, all of them or already filtered: only the active,
     passive ones count. The first projected month in which the sources' own after-tax
     projections cover the monthly expenses grown with ``inflation`` (no savings plan, no
-    withdrawal rule): the stress test's "before" figure. None without expenses; the
-    answer is None if not reached within ``horizon_years``.
+    withdrawal rule): the stress test's "before" figure. Each source is taxed as the
+    yearly tax report taxes it, by ``facts`` (``plans.projection_facts``). None without
+    expenses; the answer is None if not reached within ``horizon_years``.
     """
     if profile.monthly_expenses <= 0:
         return None
@@ -159,6 +168,7 @@ def independence_question(
         sources=[source for source in sources if is_current_passive(source)],
         rates=rates,
         today=today,
+        facts=facts,
     )
 
 
@@ -179,6 +189,7 @@ def independence_month(
         sources=sources,
         rates=rates_of(profile, sources, today),
         today=today,
+        facts=projection_facts(today=today),
         inflation=inflation,
         horizon_years=horizon_years,
     )

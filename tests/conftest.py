@@ -122,6 +122,7 @@ SHIPPED_CONTENT = (
     "income.migrations.0018_seed_tax_years",
     "income.migrations.0020_category_tax_treatment",
     "income.migrations.0021_help_tax_report",
+    "income.migrations.0023_help_tax_report_projections",
     "imports.migrations.0003_help_importing",
     "imports.migrations.0008_help_importing_foreign_tax",
 )

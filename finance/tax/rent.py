@@ -112,6 +112,15 @@ def depreciation(*, building: Building, year: int, depreciated_before: Decimal) 
         return to_cents(min(value * rate * months / TWELVE, remaining))
 
 
+def depreciated_before(*, building: Building, year: int) -> Decimal:
+    """The AfA of every year from the acquisition up to ``year`` − 1, each year's
+    ``depreciation`` given what the years before it left."""
+    total = ZERO
+    for earlier in range(building.acquired_on.year, year):
+        total += depreciation(building=building, year=earlier, depreciated_before=total)
+    return total
+
+
 def rental_year(
     *,
     year: int,

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from finance.tax.rent import Building, CostKind, RentalYear, depreciation, rental_year
+from finance.money import RateBook
+from finance.tax.rent import Building, CostKind, RentalYear, depreciated_before, rental_year
 from income.models import IncomeSource, TaxTreatment
-from income.tax_report.inputs import ZERO, YearInputs
+from income.tax_report.inputs import EUR, ZERO, YearInputs
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,10 @@ class PropertyYear:
     cost_ids: dict[CostKind, tuple[int, ...]]
 
 
-def _building(source: IncomeSource, inputs: YearInputs) -> tuple[Building | None, tuple[str, ...]]:
+def building_of(source: IncomeSource, *, book: RateBook) -> tuple[Building | None, tuple[str, ...]]:
+    """The property of a rental ``source`` as the depreciation needs it, its price in
+    euros at the rate of the day it was acquired; None with the source fields still
+    missing (the report names them; a projection then depreciates nothing)."""
     missing = tuple(
         name
         for name, absent in (
@@ -44,7 +48,7 @@ def _building(source: IncomeSource, inputs: YearInputs) -> tuple[Building | None
         if absent
     )
     acquired_on = source.acquired_on or source.start_date
-    price = inputs.to_eur(source.purchase_price, currency=source.currency, day=acquired_on)
+    price = book.convert(source.purchase_price, currency=source.currency, to=EUR, day=acquired_on)
     if price is None:
         missing += ("currency",)
     if missing or price is None or source.completion_year is None:
@@ -58,14 +62,6 @@ def _building(source: IncomeSource, inputs: YearInputs) -> tuple[Building | None
         ),
         (),
     )
-
-
-def _depreciated_before(building: Building, year: int) -> Decimal:
-    """The AfA of every year from the acquisition up to ``year`` − 1."""
-    total = ZERO
-    for earlier in range(building.acquired_on.year, year):
-        total += depreciation(building=building, year=earlier, depreciated_before=total)
-    return total
 
 
 def property_years(inputs: YearInputs, *, year: int, marginal_rate: Decimal) -> list[PropertyYear]:
@@ -89,7 +85,7 @@ def property_years(inputs: YearInputs, *, year: int, marginal_rate: Decimal) -> 
             cost_ids[CostKind(cost.kind)].append(cost.id)
         fees = [payment for payment in own if payment.fees]
         by_kind[CostKind.MANAGEMENT] += sum((payment.fees for payment in fees), ZERO)
-        building, missing = _building(source, inputs)
+        building, missing = building_of(source, book=inputs.book)
         if building is not None and year < building.acquired_on.year:
             building = None  # records before the purchase: nothing to depreciate yet
         rent = sum((payment.gross for payment in own), ZERO)
@@ -108,7 +104,7 @@ def property_years(inputs: YearInputs, *, year: int, marginal_rate: Decimal) -> 
                 building=building,
                 rent=rent,
                 costs=by_kind,
-                depreciated_before=_depreciated_before(building, year),
+                depreciated_before=depreciated_before(building=building, year=year),
                 marginal_rate=marginal_rate,
             )
         result.append(

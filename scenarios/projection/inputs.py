@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
 
+from finance.tax.projection import PROFIT, TaxBase
+
 ZERO = Decimal(0)
 
 COMPOUNDING_YEARLY = "yearly"
@@ -63,7 +65,9 @@ class Plan:
 
 # Every source model ends with ``starts`` and ``ends``: the source's first and last day
 # (None: running before the plan / open-ended). Whole months count; see
-# ``source_monthly_net`` for how a projection respects them (PRODUCT.md §3).
+# ``source_monthly_net`` for how a projection respects them (PRODUCT.md §3). Then its
+# ``tax_base``: what of a month ``tax_rate`` applies to (``finance.tax.projection``), the
+# profit in full unless the German tax year's rules say otherwise.
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class CapitalSource:
     monthly_costs: Decimal = ZERO
     starts: date | None = None
     ends: date | None = None
+    tax_base: TaxBase = PROFIT
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class RentalSource:
     annual_rent_growth: Decimal = ZERO
     starts: date | None = None
     ends: date | None = None
+    tax_base: TaxBase = PROFIT
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class SubscriptionSource:
     tax_rate: Decimal
     starts: date | None = None
     ends: date | None = None
+    tax_base: TaxBase = PROFIT
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ class FlatSource:
     tax_rate: Decimal
     starts: date | None = None
     ends: date | None = None
+    tax_base: TaxBase = PROFIT
 
 
 SourceModel: TypeAlias = CapitalSource | RentalSource | SubscriptionSource | FlatSource

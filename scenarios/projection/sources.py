@@ -14,6 +14,7 @@ from typing import assert_never
 from finance.errors import DomainError
 from finance.rounding import EXACT, to_cents
 from finance.schedule import months_between
+from finance.tax.projection import MonthlyTax
 from scenarios.projection.inputs import (
     CapitalSource,
     FlatSource,
@@ -28,21 +29,33 @@ ONE = Decimal(1)
 TWELVE = Decimal(12)
 
 
-def _net(gross: Decimal, costs: Decimal, tax_rate: Decimal) -> Decimal:
-    """A source's net of a month, in cents: gross − costs − tax_rate × max(0, gross − costs).
-
-    The profit (gross − costs) is rounded first and the tax is computed on that shown
-    profit and rounded, so profit − tax = net to the cent. A loss pays no tax and is a
-    negative net. Called inside ``localcontext(EXACT)`` (``_model_nets`` enters it once
-    for a whole series rather than once a month).
-    """
-    profit = to_cents(gross - costs)
-    return profit - to_cents(profit * tax_rate) if profit > ZERO else profit
-
-
 def _years(months: int) -> int:
     """The plan years ``months`` months touch, the last one possibly partial."""
     return -(-months // 12)
+
+
+def yearly_gross(source: SourceModel) -> Decimal:
+    """The source's gross of a year at today's inputs, in cents: 12 months of its model's
+    first gross without growth, churn or new subscribers (capital × annual_yield, 12 ×
+    rent × (1 − vacancy), 12 × subscribers × price, 12 × monthly_amount).
+
+    What a source weighs when the saver's allowance is shared among the capital sources
+    (``finance.tax.projection.capital_bases``), as a bank's expected income weighs in
+    the report's suggested allowance orders: an estimate, not a forecast.
+    """
+    with localcontext(EXACT):
+        match source:
+            case CapitalSource():
+                gross = source.capital * source.annual_yield
+            case RentalSource():
+                gross = 12 * source.monthly_rent * (ONE - source.vacancy_rate)
+            case SubscriptionSource():
+                gross = 12 * source.subscribers * source.price
+            case FlatSource():
+                gross = 12 * source.monthly_amount
+            case _:
+                assert_never(source)
+        return to_cents(gross)
 
 
 def source_monthly_net(
@@ -70,9 +83,11 @@ def source_monthly_net(
     ``start`` is required when the source has a date: without it the dates could not be
     placed, and silently projecting from month 0 is the error this rule prevents.
 
-    Each source carries its own tax rate and costs; the plan's allowance does not apply
-    (PRODUCT.md §3: independence "from each source's own after-tax projection"). The
-    models, with ``m`` the month of the source's own model and its year ``m // 12``:
+    Each source carries its own tax rate, tax base and costs; the plan's allowance does
+    not apply (PRODUCT.md §3: independence "from each source's own after-tax
+    projection"). A month's net is profit − tax as ``finance.tax.projection.MonthlyTax``
+    takes it, the year of its allowance the model's own year. The models, with ``m`` the
+    month of the source's own model and its year ``m // 12``:
 
     - capital: gross = capital × annual_yield / 12; costs = monthly_costs. With
       ``reinvest`` the capital grows by the (cent) net each month; a negative net
@@ -109,32 +124,50 @@ def source_monthly_net(
     )
 
 
+def _tiled(nets: list[Decimal], months: int) -> list[Decimal]:
+    """``nets`` of one year repeated to ``months`` months."""
+    return [nets[index % len(nets)] for index in range(months)]
+
+
 def _model_nets(source: SourceModel, *, months: int) -> list[Decimal]:
     """The first ``months`` months of the source's own model (``source_monthly_net``).
 
     A model whose state (the capital, the subscribers) comes out of a month as it went
     in has reached its steady state: every later month nets the same, so the series is
     filled with that net instead of computed month by month (a capital paid out, a
-    subscription without churn or new subscribers). The report recompute projects 30
-    years of every user's sources; most of them are such series.
+    subscription without churn or new subscribers). With an allowance to use up each
+    year that holds of years, not months: a year in which the state never moved is
+    repeated. The report recompute projects 30 years of every user's sources; most of
+    them are such series.
     """
     nets: list[Decimal] = []
+    tax = MonthlyTax(rate=source.tax_rate, base=source.tax_base)
+    stateless = source.tax_base.stateless
     with localcontext(EXACT):
         match source:
             case CapitalSource():
                 capital = source.capital
-                rate, costs, tax = source.annual_yield, source.monthly_costs, source.tax_rate
+                rate, costs = source.annual_yield, source.monthly_costs
+                steady_year = source.tax_base.repeats_yearly
                 while len(nets) < months:
+                    if len(nets) % 12 == 0:
+                        tax.new_year()
+                        year_start = capital
                     # capital × rate / 12 in this order: rate / 12 alone is not exact.
-                    net = _net(capital * rate / TWELVE if capital > ZERO else ZERO, costs, tax)
+                    net = tax.net(capital * rate / TWELVE if capital > ZERO else ZERO, costs)
                     nets.append(net)
                     grown = max(capital + net, ZERO) if source.reinvest else capital
-                    if grown == capital:
+                    if grown == capital and stateless:
                         nets.extend([net] * (months - len(nets)))
+                    elif len(nets) == 12 and steady_year and grown == year_start == capital:
+                        # The first year's months all had this capital (it never moved).
+                        return _tiled(nets, months)
                     capital = grown
             case RentalSource():
-                # Every figure of a month depends on its year only: one net per year.
+                # Every figure of a month depends on its year only: one gross and cost
+                # per year, and one net too unless the tax carries a state over months.
                 for year in range(_years(months)):
+                    tax.new_year()
                     rent = source.monthly_rent * (ONE + source.annual_rent_growth) ** year
                     gross = rent * (ONE - source.vacancy_rate)
                     costs = (
@@ -142,24 +175,33 @@ def _model_nets(source: SourceModel, *, months: int) -> list[Decimal]:
                         + source.monthly_running_costs
                         + source.monthly_costs
                     )
-                    net = _net(gross, costs, source.tax_rate)
-                    nets.extend([net] * min(12, months - 12 * year))
+                    count = min(12, months - 12 * year)
+                    if stateless:
+                        nets.extend([tax.net(gross, costs)] * count)
+                    else:
+                        nets.extend(tax.net(gross, costs) for _ in range(count))
             case SubscriptionSource():
                 subscribers = source.subscribers
                 kept, new = ONE - source.churn_rate, source.new_per_month
-                price, costs, tax = source.price, source.monthly_costs, source.tax_rate
+                price, costs = source.price, source.monthly_costs
                 while len(nets) < months:
+                    if len(nets) % 12 == 0:
+                        tax.new_year()
                     following = subscribers * kept + new
-                    net = _net(following * price, costs, tax)
+                    net = tax.net(following * price, costs)
                     nets.append(net)
-                    if following == subscribers:
+                    if following == subscribers and stateless:
                         nets.extend([net] * (months - len(nets)))
                     subscribers = following
             case FlatSource():
                 for year in range(_years(months)):
+                    tax.new_year()
                     gross = source.monthly_amount * (ONE + source.annual_growth) ** year
-                    net = _net(gross, source.monthly_costs, source.tax_rate)
-                    nets.extend([net] * min(12, months - 12 * year))
+                    count = min(12, months - 12 * year)
+                    if stateless:
+                        nets.extend([tax.net(gross, source.monthly_costs)] * count)
+                    else:
+                        nets.extend(tax.net(gross, source.monthly_costs) for _ in range(count))
             case _:
                 assert_never(source)
     return nets

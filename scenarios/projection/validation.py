@@ -226,6 +226,13 @@ def source_errors(source: SourceModel) -> dict[str, list[str]]:
             growths = {"annual_growth": source.annual_growth}
         case _:
             assert_never(source)
+    base = source.tax_base  # what its tax applies to, the same for every kind
+    amounts |= {
+        "yearly_allowance": base.yearly_allowance,
+        "monthly_deduction": base.monthly_deduction,
+        "deduction_left": base.deduction_left,
+    }
+    shares |= {"partial_exemption": base.partial_exemption}
     _finite(errors, {**amounts, **shares, **growths})
     if source.starts is not None and source.ends is not None and source.ends < source.starts:
         errors["ends"] = ["Must not be before the start."]

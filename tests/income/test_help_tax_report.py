@@ -80,3 +80,19 @@ def test_running_the_migration_again_keeps_one_article() -> None:
     migration = importlib.import_module("income.migrations.0021_help_tax_report")
     migration.forwards(apps, None)
     assert HelpArticle.objects.filter(slug=SLUG).count() == 1
+
+
+@pytest.mark.usefixtures("shipped_content")
+def test_the_article_says_projections_tax_by_the_same_rules_once(client: Client) -> None:
+    step = importlib.import_module("income.migrations.0023_help_tax_report_projections")
+    step.forwards(apps, None)  # again: the paragraph is there once
+    article = HelpArticle.objects.get(slug=SLUG)
+    for body, paragraph, before in (
+        (article.body_en, step.PARAGRAPH[0], "What the report does not do:"),
+        (article.body_de, step.PARAGRAPH[1], "Was der Bericht nicht macht:"),
+    ):
+        assert body.count(paragraph) == 1
+        assert body.index(paragraph) < body.index(before)
+    assert "Projections use the same rules." in html_of(client, "/help/tax-report/")
+    client.cookies["ertrag_language"] = "de"
+    assert "Prognosen rechnen mit denselben Regeln." in html_of(client, "/help/tax-report/")

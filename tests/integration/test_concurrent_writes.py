@@ -120,7 +120,7 @@ def app(tmp_path: Path, shipped_content: None) -> Iterator[App]:
     port = _free_port()
     handle = App(url=f"http://127.0.0.1:{port}", env=env, users=[], data_import={})
     if needs_tables:
-        handle.manage("migrate", "--noinput", "--verbosity", "0")
+        handle.migrate()
     setup = handle.shell(SETUP % {"users": USERS, "exported": EXPORTED}, "SETUP")
     handle.users, handle.data_import = setup["users"], setup["import"]
     worker = WorkerProcess(env=env, log_path=tmp_path / "worker.log")

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from finance.money import RateBook
+from finance.tax.facts import KNOWN_FACTS
 from income.models import IncomeSource, Profile
 from scenarios.plans import CONVERTED_FIELDS, MODEL_FIELDS, source_models_of
 from scenarios.selectors import IndependenceQuestion, independence_question
@@ -19,6 +20,7 @@ from tests.factories import SourceFactory, category
 
 D = Decimal
 TODAY = date(2025, 6, 15)
+FACTS = KNOWN_FACTS[2025]
 RATES = RateBook([("USD", date(2025, 6, 13), D("1.1000")), ("USD", date(2025, 6, 16), D("1.2"))])
 
 
@@ -38,11 +40,13 @@ def _sources(owner: User) -> list[IncomeSource]:
     return [
         SourceFactory.create(
             owner=owner, name="ETF", category=category("etf-dividends"), currency="USD",
-            invested_capital=D(10000), expected_yield=D("0.03"),
+            invested_capital=D(50000), expected_yield=D("0.03"),
         ),
         SourceFactory.create(
             owner=owner, name="Flat", category=category("rent"), monthly_rent=D(900),
             vacancy_rate=D("0.05"), management_fee_rate=D("0.08"), monthly_running_costs=D(50),
+            purchase_price=D(200000), building_share=D("0.75"), completion_year=1990,
+            acquired_on=date(2020, 3, 1),
         ),
         SourceFactory.create(
             owner=owner, name="Club", category=category("membership"), tax_rate=D("0.3"),
@@ -61,11 +65,14 @@ def profile(alice: User) -> Profile:
     """Alice's profile with expenses: without them there is no question."""
     profile = Profile.objects.get(user=alice)
     profile.monthly_expenses = D(2000)
+    profile.marginal_tax_rate = D("0.42")  # rent and business income at it
     return profile
 
 
 def _question(profile: Profile, sources: list[IncomeSource]) -> IndependenceQuestion:
-    question = independence_question(profile=profile, sources=sources, rates=RATES, today=TODAY)
+    question = independence_question(
+        profile=profile, sources=sources, rates=RATES, today=TODAY, facts=FACTS
+    )
     assert question is not None
     return question
 
@@ -75,11 +82,18 @@ def test_the_models_read_nothing_of_a_source_that_the_key_leaves_out(
     alice: User, profile: Profile
 ) -> None:
     reading = [_Reads(source) for source in _sources(alice)]
-    inputs = source_models_of(profile=profile, sources=reading, rates=RATES, today=TODAY)  # type: ignore[arg-type]
+    inputs = source_models_of(
+        profile=profile,
+        sources=reading,  # type: ignore[arg-type]
+        rates=RATES,
+        today=TODAY,
+        facts=FACTS,
+    )
     assert len(inputs.models) == 4
     read = set().union(*(source.read for source in reading))
-    # The category's model and the tax rule (``tax_rate``, else ``tax_profile``) are
-    # keyed by their results; ``category.slug`` only tags the source for stress tests.
+    # The category's model and tax treatment and the flat tax rule (``tax_rate``, else
+    # ``tax_profile``) are keyed by their results; ``category.slug`` only tags the source
+    # for stress tests.
     assert read - {"category", "tax_rate", "tax_profile"} <= {*CONVERTED_FIELDS, *MODEL_FIELDS}
 
 
@@ -87,7 +101,7 @@ def test_the_models_read_nothing_of_a_source_that_the_key_leaves_out(
 @pytest.mark.parametrize(
     ("name", "field", "value"),
     [
-        ("ETF", "invested_capital", D(12000)),
+        ("ETF", "invested_capital", D(60000)),
         ("ETF", "expected_yield", D("0.04")),
         ("ETF", "reinvest", True),
         ("Flat", "monthly_rent", D(950)),
@@ -105,6 +119,14 @@ def test_the_models_read_nothing_of_a_source_that_the_key_leaves_out(
         ("Book", "monthly_costs", D(4)),
         ("Book", "start_date", date(2025, 3, 1)),
         ("Book", "name", "Novel"),
+        # The German tax year's inputs (issue 22): a fund's exemption, the building's
+        # depreciation, a flat rule of the source's own.
+        ("ETF", "fund_type", "equity"),
+        ("Flat", "purchase_price", D(250000)),
+        ("Flat", "building_share", D("0.8")),
+        ("Flat", "completion_year", 2023),
+        ("Flat", "acquired_on", date(1990, 3, 1)),
+        ("Book", "tax_rate", D("0.3")),
     ],
 )
 def test_the_key_moves_with_every_input_of_a_model(
@@ -127,13 +149,13 @@ def test_the_key_moves_with_the_rate_of_the_day_the_models_are_converted_at(
     sources = _sources(alice)
     on_friday = _question(profile, sources)
     monday = independence_question(
-        profile=profile, sources=sources, rates=RATES, today=date(2025, 6, 16)
+        profile=profile, sources=sources, rates=RATES, today=date(2025, 6, 16), facts=FACTS
     )
     assert monday is not None
     assert (monday.key, monday.sources) != (on_friday.key, on_friday.sources)
     # A day with the same rate, in the same month: the same question.
     saturday = independence_question(
-        profile=profile, sources=sources, rates=RATES, today=date(2025, 6, 14)
+        profile=profile, sources=sources, rates=RATES, today=date(2025, 6, 14), facts=FACTS
     )
     assert saturday is not None
     assert (saturday.key, saturday.sources) == (on_friday.key, on_friday.sources)
@@ -151,9 +173,46 @@ def test_the_key_moves_with_the_expenses_the_month_and_the_sources_counted(
     assert _question(profile, sources).key != key
     profile.monthly_expenses = D(2000)
     next_month = independence_question(
-        profile=profile, sources=sources, rates=RATES, today=date(2025, 7, 1)
+        profile=profile, sources=sources, rates=RATES, today=date(2025, 7, 1), facts=FACTS
     )
     assert next_month is not None
     assert next_month.key != key
     sources[3].status = "paused"  # no longer a current source
     assert _question(profile, sources).key != key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("filing_status", "joint"),
+        ("church_tax_rate", D("0.09")),
+        ("marginal_tax_rate", D("0.30")),
+    ],
+)
+def test_the_key_moves_with_the_persons_tax_situation(
+    alice: User, profile: Profile, field: str, value: object
+) -> None:
+    sources = _sources(alice)
+    before = _question(profile, sources)
+    models, key = before.sources, before.key
+    setattr(profile, field, value)
+    after = _question(profile, sources)
+    assert (after.sources != models, after.key != key) == (True, True)
+
+
+@pytest.mark.django_db
+def test_the_key_moves_with_the_tax_facts_and_without_them(alice: User, profile: Profile) -> None:
+    sources = _sources(alice)
+    before = _question(profile, sources)
+    joint_2026 = independence_question(
+        profile=profile, sources=sources, rates=RATES, today=TODAY, facts=KNOWN_FACTS[2026]
+    )
+    without = independence_question(
+        profile=profile, sources=sources, rates=RATES, today=TODAY, facts=None
+    )
+    assert joint_2026 is not None
+    assert without is not None
+    # 2026 fixes the same rates as 2025: the models stay, the key names the year.
+    assert (joint_2026.sources, joint_2026.key == before.key) == (before.sources, False)
+    assert (without.sources != before.sources, without.key != before.key) == (True, True)

@@ -15,7 +15,7 @@ from finance.errors import DomainError
 from income.models import Profile
 from scenarios import plan_actual, selectors, services
 from scenarios.models import Scenario
-from scenarios.plans import rates_of
+from scenarios.plans import projection_facts, rates_of
 from scenarios.projection.engine import project
 from scenarios.projection.inputs import (
     CapitalSource,
@@ -202,6 +202,7 @@ def test_the_reports_independence_month_waits_for_a_source_to_start(alice: User)
         sources=list(selectors.current_passive_sources(owner=alice)),
         rates=rates_of(Profile.objects.get(user=alice), [club], TODAY),
         today=TODAY,
+        facts=projection_facts(today=TODAY),
         inflation=D(0),
     )
     assert question is not None
