@@ -17,6 +17,7 @@ from decimal import Decimal, localcontext
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from finance.figures import capital_income
 from finance.money import RateBook
 from finance.rounding import EXACT, to_cents
 from finance.schedule import months_between
@@ -33,7 +34,6 @@ from income.models import CalculationModel, IncomeSource, Profile, SourceStatus
 from income.tax_facts import tax_year_facts
 
 ZERO = Decimal(0)
-TWELVE = Decimal(12)
 #: The tax is in euros (§9): expected income is converted into them.
 TAX_CURRENCY = "EUR"
 #: The key of the sources that name no bank (a blank ``platform``): listed, never ordered.
@@ -91,16 +91,19 @@ def _months_in_year(source: IncomeSource, year: int) -> int:
 def expected_yearly_gross(source: IncomeSource, *, year: int) -> Decimal:
     """A capital source's expected income of ``year`` in its own currency, in cents.
 
-    The capital model of the projections: capital × annual yield / 12 a month
-    (``scenarios.projection.sources``), for the months of the year the source runs. It
-    is restated here, not imported, because ``income`` sits below ``scenarios`` and may
-    not reach up to it. What is reinvested is taxed like what is paid out, so a
+    The capital model of the projections (``finance.figures.capital_income``), for the
+    months of the year the source runs. What is reinvested is taxed like what is paid out, so a
     reinvesting source counts its yield on the invested capital too (the growth of the
     capital within one year is left out: an estimate for an order, not a return).
     """
     with localcontext(EXACT):
-        months = Decimal(_months_in_year(source, year))
-        return to_cents(source.invested_capital * source.expected_yield * months / TWELVE)
+        return to_cents(
+            capital_income(
+                capital=source.invested_capital,
+                annual_yield=source.expected_yield,
+                months=_months_in_year(source, year),
+            )
+        )
 
 
 def allowance_expectation(

@@ -29,7 +29,7 @@ from income.models import CalculationModel, IncomeSource, Profile, TaxTreatment
 from income.selectors import exchange_rates
 from income.services.users import profile_get_or_create
 from income.tax_facts import basiszins_latest, tax_year_facts_latest
-from income.tax_report.inputs import EUR
+from income.tax_report.inputs import CAPITAL_TREATMENTS, EUR
 from income.tax_report.rental import building_of
 from scenarios.models import Scenario, TaxTiming
 from scenarios.projection.inputs import (
@@ -111,7 +111,6 @@ MODEL_FIELDS = (
     "completion_year",
 )  # fmt: skip
 _READ = attrgetter(*CONVERTED_FIELDS, *MODEL_FIELDS)
-_CAPITAL = frozenset({TaxTreatment.DIVIDEND, TaxTreatment.INTEREST, TaxTreatment.OTHER_CAPITAL})
 
 
 def facts_key(facts: TaxYearFacts | None) -> tuple[object, ...]:
@@ -232,7 +231,7 @@ class _GermanTax:
             capital = [
                 (source, model)
                 for source, model in models
-                if self._german(source) and source.category.tax_treatment in _CAPITAL
+                if self._german(source) and source.category.tax_treatment in CAPITAL_TREATMENTS
             ]
             self._capital = capital_bases(
                 expected={str(source.pk): yearly_gross(model) for source, model in capital},
@@ -255,7 +254,7 @@ class _GermanTax:
             return flat, PROFIT
         treatment = source.category.tax_treatment
         marginal = self._profile.marginal_tax_rate
-        if treatment in _CAPITAL:
+        if treatment in CAPITAL_TREATMENTS:
             church_rate = self._profile.church_tax_rate
             rate = capital_income_rate(church_rate=church_rate, facts=self._facts)
             return rate, self._capital[str(source.pk)]

@@ -124,7 +124,7 @@ def depreciated_before(*, building: Building, year: int) -> Decimal:
 def rental_year(
     *,
     year: int,
-    building: Building,
+    building: Building | None,
     rent: Decimal,
     costs: Mapping[CostKind, Decimal],
     depreciated_before: Decimal = ZERO,
@@ -133,22 +133,30 @@ def rental_year(
     """Anlage V for one property and ``year``, with the tax at ``marginal_rate``.
 
     ``costs`` are the year's recorded costs by kind (a kind not given is zero); the
-    total is their sum. ``tax`` = result × marginal rate, rounded once: an estimate, as
-    the real figure depends on all the person's income; negative, it is a saving.
-    Solidarity surcharge and church tax belong in the rate the caller passes.
-    Raises ``ValueError`` for a building share outside 0–1, a negative price, a year
-    before the acquisition, or a kind of cost not in ``CostKind``.
+    total is their sum. ``building`` None depreciates nothing (its data not recorded, or
+    not bought yet): value, rate and months are 0. ``tax`` = result × marginal rate,
+    rounded once: an estimate, as the real figure depends on all the person's income;
+    negative, it is a saving. Solidarity surcharge and church tax belong in the rate the
+    caller passes. Raises ``ValueError`` for a building share outside 0–1, a negative
+    price, a year before the acquisition, or a kind of cost not in ``CostKind``.
     """
-    if not ZERO <= building.building_share <= ONE:
-        raise ValueError("The building share is a fraction between 0 and 1.")
-    if building.purchase_price < ZERO or depreciated_before < ZERO:
-        raise ValueError("The purchase price and past depreciation cannot be negative.")
-    if year < building.acquired_on.year:
-        raise ValueError(f"The property was acquired after {year}.")
+    if building is not None:
+        if not ZERO <= building.building_share <= ONE:
+            raise ValueError("The building share is a fraction between 0 and 1.")
+        if building.purchase_price < ZERO:
+            raise ValueError("The purchase price cannot be negative.")
+        if year < building.acquired_on.year:
+            raise ValueError(f"The property was acquired after {year}.")
+    if depreciated_before < ZERO:
+        raise ValueError("Past depreciation cannot be negative.")
     if unknown := set(costs) - set(CostKind):
         raise ValueError(f"Unknown kinds of cost: {sorted(unknown)}.")
     by_kind = MappingProxyType({kind: costs.get(kind, ZERO) for kind in CostKind})
-    afa = depreciation(building=building, year=year, depreciated_before=depreciated_before)
+    afa = (
+        ZERO
+        if building is None
+        else depreciation(building=building, year=year, depreciated_before=depreciated_before)
+    )
     with localcontext(EXACT):
         costs_total = sum(by_kind.values(), ZERO)
         result = rent - costs_total - afa
@@ -158,9 +166,13 @@ def rental_year(
         rent=rent,
         costs=by_kind,
         costs_total=costs_total,
-        building_value=building_value(building=building),
-        depreciation_rate=depreciation_rate(completed_on=building.completed_on),
-        depreciation_months=depreciation_months(building=building, year=year),
+        building_value=ZERO if building is None else building_value(building=building),
+        depreciation_rate=(
+            ZERO if building is None else depreciation_rate(completed_on=building.completed_on)
+        ),
+        depreciation_months=(
+            0 if building is None else depreciation_months(building=building, year=year)
+        ),
         depreciation=afa,
         result=result,
         marginal_rate=marginal_rate,

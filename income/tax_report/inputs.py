@@ -79,9 +79,10 @@ class YearInputs:
     fund_years: dict[tuple[int, int], FundYear]
     book: RateBook
     missing_rates: list[MissingRate] = field(default_factory=list)
-    _facts: dict[int, TaxYearFacts | DomainError] = field(default_factory=dict)
-    _payments_by: dict[tuple[int, int], list[EuroPayment]] | None = None
-    _costs_by: dict[tuple[int, int], list[EuroCost]] | None = None
+    # What the methods below read once and keep: not inputs of the report.
+    _facts: dict[int, TaxYearFacts | DomainError] = field(default_factory=dict, init=False)
+    _payments_by: dict[tuple[int, int], list[EuroPayment]] | None = field(default=None, init=False)
+    _costs_by: dict[tuple[int, int], list[EuroCost]] | None = field(default=None, init=False)
 
     def facts_of(self, year: int) -> TaxYearFacts:
         """The tax facts of ``year``, read once per report; ``DomainError`` without them."""

@@ -89,24 +89,16 @@ def property_years(inputs: YearInputs, *, year: int, marginal_rate: Decimal) -> 
         if building is not None and year < building.acquired_on.year:
             building = None  # records before the purchase: nothing to depreciate yet
         rent = sum((payment.gross for payment in own), ZERO)
-        if building is None:
-            # The engine wants a building; one worth nothing depreciates nothing.
-            computed = rental_year(
-                year=year,
-                building=Building(ZERO, ZERO, date(year, 1, 1), date(year, 1, 1)),
-                rent=rent,
-                costs=by_kind,
-                marginal_rate=marginal_rate,
-            )
-        else:
-            computed = rental_year(
-                year=year,
-                building=building,
-                rent=rent,
-                costs=by_kind,
-                depreciated_before=depreciated_before(building=building, year=year),
-                marginal_rate=marginal_rate,
-            )
+        computed = rental_year(
+            year=year,
+            building=building,
+            rent=rent,
+            costs=by_kind,
+            depreciated_before=(
+                ZERO if building is None else depreciated_before(building=building, year=year)
+            ),
+            marginal_rate=marginal_rate,
+        )
         result.append(
             PropertyYear(
                 source=source,

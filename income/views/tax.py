@@ -11,28 +11,16 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from finance.errors import DomainError
 from finance.tax.capital import CreditLimit
-from income.date_style import current_date_style
-from income.tax_report import TaxYearReport, tax_report_years, tax_year_report
-from income.tax_report.documents import disclaimer, report_csv, report_pdf, report_settings
+from income.tax_report import tax_report_years
+from income.tax_report.documents import disclaimer, report_settings
 from income.tax_report.figures import bank_label, cost_kind_label, line_label
 from income.tax_report.notices import notice_message
-from income.views.exports import german_formats
-
-
-def _report(request: HttpRequest, year: int) -> TaxYearReport:
-    owner = cast(User, request.user)
-    if year not in tax_report_years(today=timezone.localdate()):
-        raise Http404
-    try:
-        return tax_year_report(owner=owner, year=year)
-    except DomainError as error:
-        raise Http404(str(error)) from error
+from income.views.tax_files import offered_report, report_csv_response, report_pdf_response
 
 
 @login_required
@@ -48,8 +36,7 @@ def tax_report_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tax_report_page(request: HttpRequest, year: int) -> HttpResponse:
-    report = _report(request, year)
-    years = tax_report_years(today=timezone.localdate())
+    report, years = offered_report(owner=cast(User, request.user), year=year)
     lines = [(line, line_label(line)) for line in report.capital_lines]
     properties = [
         (
@@ -78,20 +65,12 @@ def tax_report_page(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def tax_report_csv(request: HttpRequest, year: int) -> HttpResponse:
-    report = _report(request, year)
-    content = report_csv(report, german=german_formats(), date_style=current_date_style())
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ertrag-tax-{year}.csv"'
-    return response
+    report, _years = offered_report(owner=cast(User, request.user), year=year)
+    return report_csv_response(report)
 
 
 @login_required
 def tax_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    report = _report(request, year)
-    user = cast(User, request.user)
-    content = report_pdf(
-        report, owner_name=user.get_full_name() or user.username, made_on=timezone.localdate()
-    )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ertrag-tax-{year}.pdf"'
-    return response
+    owner = cast(User, request.user)
+    report, _years = offered_report(owner=owner, year=year)
+    return report_pdf_response(report, owner=owner)

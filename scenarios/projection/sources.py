@@ -12,6 +12,7 @@ from decimal import Decimal, localcontext
 from typing import assert_never
 
 from finance.errors import DomainError
+from finance.figures import capital_income
 from finance.rounding import EXACT, to_cents
 from finance.schedule import months_between
 from finance.tax.projection import MonthlyTax
@@ -26,7 +27,6 @@ from scenarios.projection.validation import source_errors
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
-TWELVE = Decimal(12)
 
 
 def _years(months: int) -> int:
@@ -46,7 +46,7 @@ def yearly_gross(source: SourceModel) -> Decimal:
     with localcontext(EXACT):
         match source:
             case CapitalSource():
-                gross = source.capital * source.annual_yield
+                gross = capital_income(capital=source.capital, annual_yield=source.annual_yield)
             case RentalSource():
                 gross = 12 * source.monthly_rent * (ONE - source.vacancy_rate)
             case SubscriptionSource():
@@ -153,8 +153,8 @@ def _model_nets(source: SourceModel, *, months: int) -> list[Decimal]:
                     if len(nets) % 12 == 0:
                         tax.new_year()
                         year_start = capital
-                    # capital × rate / 12 in this order: rate / 12 alone is not exact.
-                    net = tax.net(capital * rate / TWELVE if capital > ZERO else ZERO, costs)
+                    gross = capital_income(capital=capital, annual_yield=rate, months=1)
+                    net = tax.net(gross if capital > ZERO else ZERO, costs)
                     nets.append(net)
                     grown = max(capital + net, ZERO) if source.reinvest else capital
                     if grown == capital and stateless:
