@@ -136,8 +136,12 @@ GROUPS: tuple[FigureGroup, ...] = (
                     "What your active passive sources are expected to pay in a month, from "
                     "each source's own model — capital × yield, rent after vacancy and "
                     "management, subscribers × price, the flat amount — after its costs and "
-                    "its tax. The stress test and the independence month start from it; it "
-                    "differs from the average month, which is what was received."
+                    "its tax, taxed as the tax report taxes it: capital income with the "
+                    "saver's allowance and a fund's partial exemption, rent and business "
+                    "income at your marginal rate, rent less depreciation; a source's own tax "
+                    "rate where it states one. The stress test and the independence month "
+                    "start from it; it differs from the average month, which is what was "
+                    "received."
                 ),
             ),
             # finance.figures.concentration / concentration_warning

@@ -113,3 +113,14 @@ def test_a_bad_building_share_or_year_or_cost_kind_raises() -> None:
             costs={"furniture": D(1)},  # type: ignore[dict-item]
             marginal_rate=D(0),
         )
+
+
+def test_a_property_without_its_building_data_depreciates_nothing_at_no_rate() -> None:
+    year = rental_year(
+        year=2025, building=None, rent=D("8100.00"), costs=COSTS, marginal_rate=D("0.42")
+    )
+    # No value, rate or months to show (a stand-in building once showed 3 % from 2023).
+    assert (year.building_value, year.depreciation_rate, year.depreciation_months) == (0, 0, 0)
+    assert year.depreciation == 0
+    # 8,100 − 5,550 = 2,550.00; × 42 % = 1,071.00
+    assert (year.result, year.tax) == (D("2550.00"), D("1071.00"))
