@@ -52,7 +52,7 @@ def to_ratio(value: Decimal) -> Decimal:
     return value.quantize(RATIO, rounding=ROUND_HALF_UP, context=EXACT)
 
 
-def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+def ratio_of(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     """``numerator / denominator`` as a ratio; None when the denominator is not positive."""
     if denominator <= ZERO:
         return None
@@ -88,7 +88,7 @@ def passive_share(*, passive_net_ttm: Decimal, total_net_ttm: Decimal) -> Decima
     much of what the user lives on is passive. None when the total is not positive,
     where a share of it means nothing. It can exceed 1 when active income was a loss.
     """
-    return _ratio(passive_net_ttm, total_net_ttm)
+    return ratio_of(passive_net_ttm, total_net_ttm)
 
 
 def expense_coverage(*, passive_net_ttm: Decimal, monthly_expenses: Decimal) -> Decimal | None:
@@ -97,7 +97,7 @@ def expense_coverage(*, passive_net_ttm: Decimal, monthly_expenses: Decimal) -> 
     1 means the passive income of an average month of the last year pays a month of
     expenses. None when the user has entered no (positive) expenses.
     """
-    return _ratio(passive_net_ttm, EXACT.multiply(TWELVE, monthly_expenses))
+    return ratio_of(passive_net_ttm, EXACT.multiply(TWELVE, monthly_expenses))
 
 
 def monthly_average(ttm_amount: Decimal) -> Decimal:
@@ -278,7 +278,7 @@ def cash_roi(*, net_income: Decimal, costs: Decimal, upfront: Decimal) -> Decima
     went in (no upfront money and no costs): a return on nothing is undefined.
     """
     with localcontext(EXACT):
-        return _ratio(net_income - costs - upfront, upfront + costs)
+        return ratio_of(net_income - costs - upfront, upfront + costs)
 
 
 def full_roi(
@@ -299,7 +299,7 @@ def full_roi(
     """
     with localcontext(EXACT):
         hours_value = hours * hourly_value
-        return _ratio(net_income - costs - upfront - hours_value, upfront + costs + hours_value)
+        return ratio_of(net_income - costs - upfront - hours_value, upfront + costs + hours_value)
 
 
 def effective_hourly_rate(*, net_income: Decimal, costs: Decimal, hours: Decimal) -> Decimal | None:
@@ -355,7 +355,7 @@ def total_return(*, income: Decimal, value: Decimal, put_in: Decimal) -> TotalRe
     """
     with localcontext(EXACT):
         gained = income + value - put_in
-    return TotalReturn(amount=to_cents(gained), ratio=_ratio(gained, put_in))
+    return TotalReturn(amount=to_cents(gained), ratio=ratio_of(gained, put_in))
 
 
 def income_yield(*, income_ttm: Decimal, base: Decimal) -> Decimal | None:
@@ -365,13 +365,13 @@ def income_yield(*, income_ttm: Decimal, base: Decimal) -> Decimal | None:
     recorded value (the caller falls back to the upfront money when none is recorded,
     and says so). None when the base is not positive.
     """
-    return _ratio(income_ttm, base)
+    return ratio_of(income_ttm, base)
 
 
 # ------------------------------------------------------------------------------ yields
 def yield_on_cost(*, income_ttm: Decimal, invested: Decimal) -> Decimal | None:
     """Yield on cost (capital) = dividends/interest TTM / invested capital (§3)."""
-    return _ratio(income_ttm, invested)
+    return ratio_of(income_ttm, invested)
 
 
 def net_rental_yield(
@@ -391,7 +391,7 @@ def net_rental_yield(
     with localcontext(EXACT):
         collected = TWELVE * monthly_rent * (ONE - vacancy_rate)
         fees = management_fee_rate * collected
-        return _ratio(collected - TWELVE * monthly_costs - fees, purchase_price)
+        return ratio_of(collected - TWELVE * monthly_costs - fees, purchase_price)
 
 
 # ----------------------------------------------------------------------------- payback
