@@ -66,6 +66,14 @@ def _subscriptions() -> list[Subscription]:
     ]
 
 
+def _row(*amounts: int) -> list[Decimal]:
+    return [D(amount) for amount in amounts]
+
+
+def _euros(*rows: tuple[int, ...]) -> list[tuple[Decimal, ...]]:
+    return [tuple(D(amount) for amount in row) for row in rows]
+
+
 @pytest.fixture
 def mrr() -> CustomerMrr:
     return customer_mrr(_subscriptions(), as_of=AS_OF, base_currency="EUR", rates=RATES)
@@ -104,17 +112,15 @@ def test_a_subscriptions_mrr_is_its_price_normalised_to_a_month(
 
 def test_each_customers_mrr_is_read_at_each_months_end(mrr: CustomerMrr) -> None:
     assert mrr.months == tuple(date(2026, month, 1) for month in range(1, 7))
-    assert {
-        name: [int(amount) for amount in series] for name, series in mrr.by_customer.items()
-    } == {
-        "ana": [10, 10, 25, 25, 25, 25],
-        "ben": [25, 25, 25, 20, 20, 20],
-        "cem": [30, 12, 12, 0, 0, 0],
-        "dora": [8, 0, 0, 0, 8, 8],
-        "eve": [0, 10, 10, 10, 10, 10],
-        "fay": [0, 0, 0, 0, 0, 0],
-        "gus": [15, 15, 0, 0, 15, 15],
-        "hal": [0, 0, 0, 9, 9, 9],  # 10.00 USD × 0.90
+    assert {name: list(series) for name, series in mrr.by_customer.items()} == {
+        "ana": _row(10, 10, 25, 25, 25, 25),
+        "ben": _row(25, 25, 25, 20, 20, 20),
+        "cem": _row(30, 12, 12, 0, 0, 0),
+        "dora": _row(8, 0, 0, 0, 8, 8),
+        "eve": _row(0, 10, 10, 10, 10, 10),
+        "fay": _row(0, 0, 0, 0, 0, 0),
+        "gus": _row(15, 15, 0, 0, 15, 15),
+        "hal": _row(0, 0, 0, 9, 9, 9),  # 10.00 USD × 0.90
     }
     assert mrr.missing_rates == ()
 
@@ -130,7 +136,7 @@ def test_the_five_movements_explain_every_month(months: list[MonthMovements]) ->
         (m.mrr_start, m.new, m.expansion, m.contraction, m.churn, m.reactivation, m.mrr_end)
         for m in months
     ]
-    assert rows == [
+    assert rows == _euros(
         # January: five customers pay for the first time: 10 + 25 + 30 + 8 + 15 = 88.
         (0, 88, 0, 0, 0, 0, 88),
         # February: eve's yearly plan is new (10); cem downgrades 30 → 12 (contraction 18),
@@ -144,7 +150,7 @@ def test_the_five_movements_explain_every_month(months: list[MonthMovements]) ->
         # May: dora returns after three months, gus resumes: reactivation 8 + 15 = 23.
         (64, 0, 0, 0, 0, 23, 87),
         (87, 0, 0, 0, 0, 0, 87),
-    ]
+    )
     assert all(m.mrr_start + m.net_new == m.mrr_end for m in months)
     # fay's trial never paid: no movement, and no customer of any month.
     assert [(m.customers_start, m.customers_end) for m in months] == [

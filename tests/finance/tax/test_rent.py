@@ -120,7 +120,8 @@ def test_a_property_without_its_building_data_depreciates_nothing_at_no_rate() -
         year=2025, building=None, rent=D("8100.00"), costs=COSTS, marginal_rate=D("0.42")
     )
     # No value, rate or months to show (a stand-in building once showed 3 % from 2023).
-    assert (year.building_value, year.depreciation_rate, year.depreciation_months) == (0, 0, 0)
+    assert (year.building_value, year.depreciation_rate) == (D(0), D(0))
+    assert year.depreciation_months == 0
     assert year.depreciation == 0
     # 8,100 − 5,550 = 2,550.00; × 42 % = 1,071.00
     assert (year.result, year.tax) == (D("2550.00"), D("1071.00"))
