@@ -78,12 +78,17 @@ def percent_field(
     )
 
 
+def plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and never in exponent form (5E+1): 650.000000 as
+    650, 12.500000 as 12.5, as a person types it."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def as_percent(fraction: Decimal | None) -> Decimal | None:
-    """0.263750 as 26.375, without trailing zeros and never in exponent form (5E+1)."""
+    """0.263750 as 26.375 (``plain``)."""
     if fraction is None:
         return None
-    value = Decimal(fraction) * HUNDRED
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return plain(Decimal(fraction) * HUNDRED)
 
 
 class DateInput(forms.DateInput):

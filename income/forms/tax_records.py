@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from income.forms.base import DECIMAL_ATTRS, DateInput, ServiceModelForm
+from income.forms.base import DECIMAL_ATTRS, DateInput, ServiceModelForm, plain
 from income.models import Cost, FundYear
 
 
@@ -41,3 +41,5 @@ class FundYearForm(ServiceModelForm):
         for name in self.decimal_fields:
             self.fields[name].widget.attrs.update(DECIMAL_ATTRS)
         self.fields["year"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if self.instance.pk is not None:  # 650 units, not the column's 650.000000
+            self.initial["units"] = plain(self.instance.units)

@@ -276,6 +276,21 @@ def test_a_fund_year_is_edited_and_deleted(
     assert not FundYear.objects.exists()
 
 
+def test_the_fund_year_form_shows_units_as_typed_not_in_the_columns_six_places(
+    alice_client: Client, alice: User, etf: IncomeSource
+) -> None:
+    recorded = services.fund_year_create(
+        owner=alice, source=etf, year=2025, units=D(650), start_price=D(1), end_price=D(1)
+    )
+    other = services.fund_year_create(
+        owner=alice, source=etf, year=2024, units=D("12.5"), start_price=D(1), end_price=D(1)
+    )
+    html = alice_client.get(reverse("fund_year_edit", args=[recorded.pk])).content.decode()
+    assert 'name="units" value="650"' in html
+    html = alice_client.get(reverse("fund_year_edit", args=[other.pk])).content.decode()
+    assert 'name="units" value="12.5"' in html
+
+
 def test_the_source_delete_page_counts_costs_and_fund_years(
     alice_client: Client, alice: User, flat: IncomeSource
 ) -> None:
