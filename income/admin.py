@@ -22,7 +22,9 @@ from income.changes import owner_data_changed
 from income.models import (
     AllowanceOrder,
     AssetValue,
+    BillingSubscription,
     Cost,
+    Customer,
     EffortLog,
     ExchangeRate,
     FundYear,
@@ -31,6 +33,7 @@ from income.models import (
     IncomeSource,
     Payment,
     Profile,
+    SubscriptionPause,
     SubscriptionPeriod,
     TaxProfile,
     TaxYear,
@@ -561,6 +564,119 @@ class FundYearAdmin(StampsOwnerChange):
     @admin.display(description=_("owner"), ordering="source__owner__username")
     def owner(self, fund_year: FundYear) -> str:
         return str(fund_year.source.owner)
+
+
+class BillingSubscriptionInline(admin.TabularInline):  # type: ignore[type-arg]
+    """A customer's subscriptions as the billing platform states them (issue 23)."""
+
+    model = BillingSubscription
+    extra = 0
+    fields = (
+        "external_id",
+        "plan",
+        "amount",
+        "currency",
+        "interval",
+        "interval_count",
+        "quantity",
+        "percent_off",
+        "amount_off",
+        "started",
+        "trial_ends",
+        "cancelled_on",
+        "ended",
+    )
+    ordering = ("started", "pk")
+    show_change_link = True
+
+
+@admin.register(Customer)
+class CustomerAdmin(StampsOwnerChange):
+    """A subscription source's customers, for support: what its MRR and churn count.
+
+    The source filter lists only sources that have customers, not every user's sources.
+    """
+
+    owner_path = ("source", "owner_id")
+    list_display = ("external_id", "name", "source", "owner", "created_at")
+    list_filter = (("source", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("external_id", "name", "source__name", "source__owner__username")
+    list_select_related = ("source", "source__owner")
+    raw_id_fields = ("source",)
+    inlines = (BillingSubscriptionInline,)
+    fields = ("source", "external_id", "name", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(description=_("owner"), ordering="source__owner__username")
+    def owner(self, customer: Customer) -> str:
+        return str(customer.source.owner)
+
+
+class SubscriptionPauseInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The pauses of a subscription: no MRR while one lasts."""
+
+    model = SubscriptionPause
+    extra = 0
+    fields = ("starts", "ends")
+    ordering = ("starts", "pk")
+
+
+@admin.register(BillingSubscription)
+class BillingSubscriptionAdmin(StampsOwnerChange):
+    """Customers' subscriptions, for support, with their pauses inline."""
+
+    owner_path = ("customer", "source", "owner_id")
+    list_display = (
+        "customer",
+        "source",
+        "owner",
+        "plan",
+        "amount",
+        "currency",
+        "interval",
+        "interval_count",
+        "quantity",
+        "started",
+        "ended",
+    )
+    list_filter = ("interval", "currency")
+    date_hierarchy = "started"
+    search_fields = (
+        "external_id",
+        "plan",
+        "customer__external_id",
+        "customer__name",
+        "customer__source__name",
+        "customer__source__owner__username",
+    )
+    list_select_related = ("customer__source__owner",)
+    raw_id_fields = ("customer",)
+    inlines = (SubscriptionPauseInline,)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("customer", "external_id", "plan")}),
+        (
+            _("Amount"),
+            {
+                "fields": (
+                    ("amount", "currency"),
+                    ("interval", "interval_count"),
+                    "quantity",
+                    ("percent_off", "amount_off"),
+                )
+            },
+        ),
+        (None, {"fields": ("started", "trial_ends", "cancelled_on", "ended")}),
+        (None, {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("source"), ordering="customer__source__name")
+    def source(self, subscription: BillingSubscription) -> str:
+        return str(subscription.customer.source)
+
+    @admin.display(description=_("owner"), ordering="customer__source__owner__username")
+    def owner(self, subscription: BillingSubscription) -> str:
+        return str(subscription.customer.source.owner)
 
 
 @admin.register(EffortLog)

@@ -295,6 +295,98 @@ GROUPS: tuple[FigureGroup, ...] = (
         ),
     ),
     FigureGroup(
+        title=_("Subscription analytics (billing data)"),
+        figures=(
+            # finance.subscriptions.mrr.subscription_mrr / customer_mrr
+            FigureDefinition(
+                key="billing_mrr",
+                label=_("MRR from billing"),
+                definition=_(
+                    "Each subscription's price normalised to a month (a yearly plan ÷ 12, a "
+                    "quarterly one ÷ 3, a weekly one × 52 ÷ 12), times its quantity, less its "
+                    "discounts, rounded to the cent; nothing during a trial or a pause. "
+                    "Summed per customer at each month's end, in your base currency at one "
+                    "rate per currency, so an exchange rate alone moves nothing."
+                ),
+            ),
+            # finance.subscriptions.movements.mrr_movements
+            FigureDefinition(
+                key="mrr_movements",
+                label=_("MRR movements"),
+                definition=_(
+                    "How MRR changed in a month, customer by customer: new business (a "
+                    "first payment), expansion (a paying customer pays more), contraction "
+                    "(pays less but still pays: a downgrade, one of two subscriptions ended), "
+                    "churn (pays nothing any more) and reactivation (pays again after a "
+                    "break). New + expansion + reactivation − contraction − churn is the "
+                    "month's change of MRR."
+                ),
+            ),
+            # finance.subscriptions.retention.customer_churn_rate
+            FigureDefinition(
+                key="customer_churn",
+                label=_("Customer churn"),
+                definition=_(
+                    "Customers who stopped paying in the month ÷ the paying customers at its start."
+                ),
+            ),
+            # finance.subscriptions.retention.gross_mrr_churn
+            FigureDefinition(
+                key="gross_mrr_churn",
+                label=_("Gross MRR churn"),
+                definition=_("(Churn + contraction) ÷ MRR at the month's start."),
+            ),
+            # finance.subscriptions.retention.net_mrr_churn
+            FigureDefinition(
+                key="net_mrr_churn",
+                label=_("Net MRR churn"),
+                definition=_(
+                    "(Churn + contraction − expansion − reactivation) ÷ MRR at the "
+                    "month's start; below zero when existing customers grow more than "
+                    "others leave."
+                ),
+            ),
+            # finance.subscriptions.retention.quick_ratio
+            FigureDefinition(
+                key="quick_ratio",
+                label=_("Quick ratio"),
+                definition=_(
+                    "(New + expansion) ÷ (contraction + churn): how much MRR is won for "
+                    "every euro lost. Undefined in a month without losses."
+                ),
+            ),
+            # finance.subscriptions.retention.net_revenue_retention
+            FigureDefinition(
+                key="nrr",
+                label=_("Net revenue retention"),
+                definition=_(
+                    "The MRR now of the customers who paid 12 months ago, ÷ their MRR "
+                    "then; above 100 % when they pay more than they did."
+                ),
+            ),
+            # finance.subscriptions.retention.arpa / lifetime_value
+            FigureDefinition(
+                key="arpa_ltv",
+                label=_("ARPA and LTV"),
+                definition=_(
+                    "ARPA: MRR ÷ paying customers. LTV: ARPA ÷ the customer churn rate of "
+                    "the last 12 months (customers lost ÷ customers at the months' starts, "
+                    "summed), undefined without churn."
+                ),
+            ),
+            # finance.subscriptions.retention.cohorts
+            FigureDefinition(
+                key="cohorts",
+                label=_("Cohorts"),
+                definition=_(
+                    "Customers grouped by the month they first paid; for each month after "
+                    "it, the share of them still paying and their MRR against the first "
+                    "month's (above 100 % with upgrades)."
+                ),
+            ),
+        ),
+    ),
+    FigureGroup(
         title=_("Projections"),
         figures=(
             # scenarios.projection.inflation.deflator

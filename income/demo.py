@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -221,6 +221,7 @@ def demo_create(*, username: str, password: str, today: date) -> DemoResult:
                 note=note,
             )
     _tax_records(user=user, etf=etf, flat=flat, blog=blog, start=start, today=today)
+    _members(user=user, club=club, today=today)
     # The saver's allowance given to the two banks that pay capital income (issue 22).
     for year in range(start.year, today.year + 1):
         for bank, amount in (("Broker", "300"), ("P2P platform", "700")):
@@ -257,3 +258,89 @@ def _tax_records(
             start_price=D(ETF_PRICES[index]), end_price=D(ETF_PRICES[index + 1]),
             bought_on=start if start.year == year else None,
         )  # fmt: skip
+
+
+#: The club's plans (issue 23): basic and pro a month in euros, basic a year, basic a
+#: month in dollars for members abroad.
+BASIC, PRO, YEARLY, BASIC_USD = D("15"), D("25"), D("150"), D("16")
+
+
+def _members(*, user: User, club: IncomeSource, today: date) -> None:
+    """The club's members as its payment provider knows them: each with a subscription,
+    some upgrading to pro (and some of those back down), pausing, cancelling and coming
+    back, a few on a yearly plan or
+    paying in dollars, a few trials that never paid. A generator of its own, so the rest
+    of the demo draws the same numbers as before."""
+    rng = random.Random(f"ertrag-demo-members-{today.isoformat()}")  # noqa: S311 - demo figures
+    members: list[services.NewCustomer] = []
+    for month in _months(club.start_date, today):
+        for _ in range(rng.randint(5, 9)):
+            started = month.replace(day=rng.randint(1, 28))
+            if started <= today:
+                members.append(_member(rng, len(members) + 1, started, today))
+    services.billing_bulk_create(owner=user, source=club, customers=members)
+
+
+def _member(rng: random.Random, number: int, started: date, today: date) -> services.NewCustomer:
+    """One member's subscriptions from ``started`` to ``today``, month by month."""
+    external_id = f"cus_demo{number:04d}"
+    draw = rng.random()
+    amount, currency, interval = (
+        (YEARLY, "EUR", "year") if draw < 0.15 else (BASIC_USD, "USD", "month")
+        if draw < 0.2 else (BASIC, "EUR", "month")
+    )  # fmt: skip
+    plan: dict[str, object] = {"amount": amount, "currency": currency, "interval": interval}
+    if rng.random() < 0.1:  # a 14-day trial; three in ten never pay
+        trial_ends = started + timedelta(days=14)
+        if rng.random() < 0.3:
+            lapsed = {**plan, "started": started, "trial_ends": trial_ends, "ended": trial_ends}
+            return services.NewCustomer(
+                external_id=external_id, subscriptions=(services.NewSubscription(fields=lapsed),)
+            )
+        plan["trial_ends"] = min(trial_ends, today)
+    subscriptions: list[services.NewSubscription] = []
+    current, month = started, month_start(started)
+    pauses: list[services.NewPause] = []
+    while (month := add_months(month, 1)) <= today:
+        draw = rng.random()
+        day = month.replace(day=rng.randint(1, 28))
+        if day > today:
+            break
+        leaves = draw < (0.25 if interval == "year" and month.month == started.month else 0.04)
+        if leaves:
+            subscriptions.append(
+                services.NewSubscription(
+                    fields={**plan, "started": current, "ended": day, "cancelled_on": day},
+                    pauses=tuple(pauses),
+                )
+            )
+            back = add_months(month, rng.randint(3, 5)).replace(day=day.day)
+            if rng.random() > 0.15 or back > today:  # most leave for good
+                return services.NewCustomer(
+                    external_id=external_id, subscriptions=tuple(subscriptions)
+                )
+            plan.pop("trial_ends", None)
+            current, pauses, month = back, [], month_start(back)
+        elif draw < 0.07 and plan["amount"] == BASIC:  # an upgrade to pro
+            subscriptions.append(
+                services.NewSubscription(
+                    fields={**plan, "started": current, "ended": day}, pauses=tuple(pauses)
+                )
+            )
+            plan = {**plan, "amount": PRO}
+            plan.pop("trial_ends", None)
+            current, pauses = day, []
+        elif draw < 0.09 and plan["amount"] == PRO:  # back down to basic
+            subscriptions.append(
+                services.NewSubscription(
+                    fields={**plan, "started": current, "ended": day}, pauses=tuple(pauses)
+                )
+            )
+            plan = {**plan, "amount": BASIC}
+            current, pauses = day, []
+        elif draw < 0.1 and not pauses and interval == "month":  # two months off
+            pauses.append(services.NewPause(starts=day, ends=add_months(day, 2)))
+    subscriptions.append(
+        services.NewSubscription(fields={**plan, "started": current}, pauses=tuple(pauses))
+    )
+    return services.NewCustomer(external_id=external_id, subscriptions=tuple(subscriptions))

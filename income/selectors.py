@@ -16,7 +16,9 @@ from income.aggregates import cents_sum, from_cents
 from income.models import (
     AllowanceOrder,
     AssetValue,
+    BillingSubscription,
     Cost,
+    Customer,
     EffortLog,
     ExchangeRate,
     FundYear,
@@ -24,6 +26,7 @@ from income.models import (
     IncomeCategory,
     IncomeSource,
     Payment,
+    SubscriptionPause,
     SubscriptionPeriod,
     TaxProfile,
 )
@@ -109,6 +112,25 @@ def cost_totals_by_year(*, source: IncomeSource) -> list[CostYearTotal]:
 def fund_year_list(*, owner: User) -> QuerySet[FundYear]:
     """The owner's recorded fund years, newest first, with their source and its category."""
     return FundYear.objects.filter(source__owner=owner).select_related("source__category")
+
+
+def customer_list(*, owner: User) -> QuerySet[Customer]:
+    """The customers of the owner's subscription sources, by id, with their source."""
+    return Customer.objects.filter(source__owner=owner).select_related("source__category")
+
+
+def billing_subscription_list(*, owner: User) -> QuerySet[BillingSubscription]:
+    """The subscriptions of the owner's customers, oldest first, with customer and source."""
+    return BillingSubscription.objects.filter(customer__source__owner=owner).select_related(
+        "customer__source__category"
+    )
+
+
+def subscription_pause_list(*, owner: User) -> QuerySet[SubscriptionPause]:
+    """The pauses of the owner's subscriptions, with the subscription, customer and source."""
+    return SubscriptionPause.objects.filter(
+        subscription__customer__source__owner=owner
+    ).select_related("subscription__customer__source__category")
 
 
 def allowance_order_list(*, owner: User, year: int | None = None) -> QuerySet[AllowanceOrder]:

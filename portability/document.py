@@ -20,12 +20,14 @@ from config import json_bounds
 FORMAT = "ertrag-export"
 VERSION = 1
 #: The tables of a document, in the order they are written and read back. A table added
-#: later (costs, fund years and allowance orders, issue 22) keeps the version: the import
-#: reads a table a document lacks as empty and a column a row lacks as the model's
-#: default, so an older export still reads, whole.
+#: later (costs, fund years and allowance orders, issue 22; customers, billing
+#: subscriptions and pauses, issue 23) keeps the version: the import reads a table a
+#: document lacks as empty and a column a row lacks as the model's default, so an older
+#: export still reads, whole. A table comes after the ones its rows point at.
 TABLES = (
     "sources", "payments", "subscription_periods", "effort_logs", "asset_values", "costs",
-    "fund_years", "scenarios", "allowance_orders",
+    "fund_years", "customers", "billing_subscriptions", "subscription_pauses", "scenarios",
+    "allowance_orders",
 )  # fmt: skip
 
 
@@ -49,7 +51,7 @@ TOO_DEEP = gettext_noop("The export is nested deeper than an Ertrag export ever 
 
 #: The name of the document inside the export's zip.
 DOCUMENT_NAME = "ertrag.json"
-#: The export's zip holds the document and one CSV per table (11 files); a few more are
+#: The export's zip holds the document and one CSV per table (14 files); a few more are
 #: allowed (a person's notes), thousands are not.
 MAX_MEMBERS = 32
 #: The document unpacked: 100,000 payments come to about 30 MB.

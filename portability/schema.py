@@ -4,7 +4,8 @@ The rows are written from the column lists the export and the import share
 (``portability.services.columns``), each column typed from its model field, so the schema
 cannot drift from the document: a column added to a list is in both at once. Amounts
 are decimal strings, dates ISO dates, shared content (categories, tax profiles) slugs,
-and rows point at their source by ``ref``, as ``portability.document`` says.
+and rows point at their source by ``ref``, as ``portability.document`` says; billing
+rows (issue 23) point one level deeper, at their customer or subscription, the same way.
 
 The export writes every column (``Export…`` components, every field required); the
 import takes a row with columns left out, which then get the model's default
@@ -23,12 +24,15 @@ from rest_framework import serializers
 from income.models import (
     AllowanceOrder,
     AssetValue,
+    BillingSubscription,
     Cost,
+    Customer,
     EffortLog,
     FundYear,
     IncomeSource,
     Payment,
     Profile,
+    SubscriptionPause,
     SubscriptionPeriod,
 )
 from portability import services
@@ -90,6 +94,8 @@ def _column(model: type[models.Model], name: str, *, required: bool) -> Field:
 
 
 _REF = _("The source's id in the exporting account: rows point at their source by it.")
+_CUSTOMER_REF = _("The customer's id in the exporting account: its subscriptions point at it.")
+_SUBSCRIPTION_REF = _("The subscription's id in the exporting account: its pauses point at it.")
 
 
 def _row_serializer(
@@ -159,6 +165,36 @@ def _rows(*, export: bool) -> dict[str, type[serializers.Serializer]]:  # type: 
         ),
         "fund_years": _row_serializer(
             "FundYear", FundYear, services.FUND_YEAR_FIELDS, export=export, references=source_ref()
+        ),
+        "customers": _row_serializer(
+            "Customer",
+            Customer,
+            services.CUSTOMER_FIELDS,
+            export=export,
+            references={"ref": serializers.IntegerField(help_text=_CUSTOMER_REF), **source_ref()},
+        ),
+        "billing_subscriptions": _row_serializer(
+            "BillingSubscription",
+            BillingSubscription,
+            services.BILLING_SUBSCRIPTION_FIELDS,
+            export=export,
+            references={
+                "ref": serializers.IntegerField(help_text=_SUBSCRIPTION_REF),
+                "customer": serializers.IntegerField(
+                    help_text=_("The customer's ref: the subscription is theirs.")
+                ),
+            },
+        ),
+        "subscription_pauses": _row_serializer(
+            "SubscriptionPause",
+            SubscriptionPause,
+            services.SUBSCRIPTION_PAUSE_FIELDS,
+            export=export,
+            references={
+                "subscription": serializers.IntegerField(
+                    help_text=_("The subscription's ref: the pause is of it.")
+                )
+            },
         ),
         "scenarios": _row_serializer(
             "Scenario",

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from imports import services
 from imports.models import ImportMapping
 from income import services as income_services
-from income.models import IncomeSource
+from income.models import BillingSubscription, Customer, IncomeSource
 from reports.jobs import recompute_job_create
 from reports.models import JobReason
 from tests.conftest import token_client
@@ -97,6 +97,28 @@ def _own_fund_year(alice: User) -> dict[str, Any]:
     return {"pk": fund_year.pk}
 
 
+def _own_customer(alice: User) -> dict[str, Any]:
+    source = SourceFactory.create(owner=alice, category=category("membership"))
+    customer = income_services.customer_create(owner=alice, source=source, external_id="cus_1")
+    return {"pk": customer.pk}
+
+
+def _own_billing_subscription(alice: User) -> dict[str, Any]:
+    customer = Customer.objects.get(pk=_own_customer(alice)["pk"])
+    subscription = income_services.billing_subscription_create(
+        owner=alice, customer=customer, amount=Decimal("10.00"), started=date(2025, 1, 1)
+    )
+    return {"pk": subscription.pk}
+
+
+def _own_subscription_pause(alice: User) -> dict[str, Any]:
+    subscription = BillingSubscription.objects.get(pk=_own_billing_subscription(alice)["pk"])
+    pause = income_services.subscription_pause_create(
+        owner=alice, subscription=subscription, starts=date(2025, 3, 1)
+    )
+    return {"pk": pause.pk}
+
+
 def _own_upload(alice: User) -> dict[str, Any]:
     return {
         "pk": services.payment_import_upload(
@@ -168,6 +190,10 @@ OWNED_ROUTES: dict[str, Callable[[User], dict[str, Any]]] = {
     "api-asset-value-detail": _own_asset_value,
     "api-cost-detail": _own_cost,
     "api-fund-year-detail": _own_fund_year,
+    "api-customer-detail": _own_customer,
+    "api-billing-subscription-detail": _own_billing_subscription,
+    "api-subscription-pause-detail": _own_subscription_pause,
+    "api-source-subscription-metrics": _own_subscription,
     "api-allowance-order-detail": _own_allowance_order,
     # browser pages
     "source_detail": _own_source,

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from income.api import tax_records, views
+from income.api import billing, tax_records, views
 from income.api.allowance_orders import AllowanceOrderViewSet
 from income.api.calendar import CalendarView
 from income.api.definitions import FigureDefinitionsView
@@ -18,6 +18,15 @@ router.register("effort-logs", views.EffortLogViewSet, basename="api-effort-log"
 router.register("asset-values", views.AssetValueViewSet, basename="api-asset-value")
 router.register("costs", tax_records.CostViewSet, basename="api-cost")
 router.register("fund-years", tax_records.FundYearViewSet, basename="api-fund-year")
+router.register("customers", billing.CustomerViewSet, basename="api-customer")
+router.register(
+    "billing-subscriptions",
+    billing.BillingSubscriptionViewSet,
+    basename="api-billing-subscription",
+)
+router.register(
+    "subscription-pauses", billing.SubscriptionPauseViewSet, basename="api-subscription-pause"
+)
 router.register("categories", views.CategoryViewSet, basename="api-category")
 router.register("tax-profiles", views.TaxProfileViewSet, basename="api-tax-profile")
 router.register("tax-years", views.TaxYearViewSet, basename="api-tax-year")

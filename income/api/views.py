@@ -38,6 +38,7 @@ from income.api.filters import (
     PeriodFilter,
     SourceFilter,
 )
+from income.api.serializers.billing import SubscriptionMetricsSerializer
 from income.api.serializers.calculator import CalculatorInputSerializer, CalculatorResultSerializer
 from income.api.serializers.figures import DashboardSerializer
 from income.api.serializers.payments import (
@@ -62,6 +63,7 @@ from income.api.serializers.reference import (
     TaxProfileSerializer,
     TaxYearSerializer,
 )
+from income.billing import source_has_billing, subscription_metrics
 from income.missing_rates import payments_without_rate
 from income.models import (
     AssetValue,
@@ -151,6 +153,33 @@ class SourceViewSet(OwnedViewSet):
 
     def perform_destroy(self, instance: IncomeSource) -> None:
         services.source_delete(source=instance)
+
+    @extend_schema(responses={200: SubscriptionMetricsSerializer})
+    # One answer per source: neither paginated nor filtered, as its schema says.
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="subscription-metrics",
+        url_name="subscription-metrics",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def subscription_metrics(self, request: Request, pk: str | None = None) -> Response:
+        """The source's subscription analytics from its billing data (customers,
+        subscriptions, pauses), in the caller's base currency as of today: MRR and its
+        movements month by month, churn, quick ratio, NRR, ARPA, LTV, cohorts and the
+        measured subscription model. A source without customers (any source that is not a
+        subscription business among them) answers ``figures_from`` "periods" with zeros
+        and empty lists: its figures are its recorded months."""
+        source = self.get_object()
+        metrics = subscription_metrics(
+            source=source,
+            base=profile_get_or_create(user=self.owner()).base_currency,
+            as_of=timezone.localdate(),
+        )
+        figures_from = "billing" if source_has_billing(source) else "periods"
+        data = {**vars(metrics), "figures_from": figures_from}
+        return Response(SubscriptionMetricsSerializer(data).data)
 
 
 #: The response header of ``DELETE /api/v1/payments/{id}/`` that carries the undo token.

@@ -3,6 +3,18 @@
 One module per part of the domain; this face hands every model on, so Django finds
 them and ``from income.models import Payment`` reads as before."""
 
+from income.models.billing import (
+    BillingInterval as BillingInterval,
+)
+from income.models.billing import (
+    BillingSubscription as BillingSubscription,
+)
+from income.models.billing import (
+    Customer as Customer,
+)
+from income.models.billing import (
+    SubscriptionPause as SubscriptionPause,
+)
 from income.models.fields import (
     CURRENCY_CHOICES as CURRENCY_CHOICES,
 )

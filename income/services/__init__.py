@@ -6,7 +6,8 @@ Services take keyword-only arguments, run inside ``transaction.atomic``, validat
 One module per part of the domain: ``rows`` (how every service saves a row), ``users``
 (sign-up, profile, mail, API token), ``sources``, ``payments``, ``payments_bulk``,
 ``records`` (subscription periods, effort, asset values), ``tax_records`` (costs and
-fund years), ``allowance_orders`` and ``exchange_rates``. This
+fund years), ``allowance_orders``, ``billing`` (a subscription source's customers,
+subscriptions and pauses) and ``exchange_rates``. This
 face hands every service on, so ``from income import services`` reads as before.
 """
 
@@ -16,6 +17,24 @@ from income.services.allowance_orders import (
     allowance_order_set,
     allowance_order_update,
     allowance_orders_set_year,
+)
+from income.services.billing import (
+    CUSTOMER_FIELDS,
+    PAUSE_FIELDS,
+    SUBSCRIPTION_FIELDS,
+    NewCustomer,
+    NewPause,
+    NewSubscription,
+    billing_bulk_create,
+    billing_subscription_create,
+    billing_subscription_delete,
+    billing_subscription_update,
+    customer_create,
+    customer_delete,
+    customer_update,
+    source_takes_customers,
+    subscription_pause_create,
+    subscription_pause_delete,
 )
 from income.services.exchange_rates import exchange_rates_import
 from income.services.payments import (
@@ -83,8 +102,10 @@ __all__ = [
     "ALLOWANCE_ORDER_FIELDS",
     "ASSET_VALUE_FIELDS",
     "COST_FIELDS",
+    "CUSTOMER_FIELDS",
     "EFFORT_FIELDS",
     "FUND_YEAR_FIELDS",
+    "PAUSE_FIELDS",
     "PAYMENT_BULK_LIMIT",
     "PAYMENT_FIELDS",
     "PAYMENT_UNDO_SECONDS",
@@ -92,6 +113,10 @@ __all__ = [
     "PROFILE_FIELDS",
     "PROFILE_REPORT_FIELDS",
     "SOURCE_FIELDS",
+    "SUBSCRIPTION_FIELDS",
+    "NewCustomer",
+    "NewPause",
+    "NewSubscription",
     "allowance_order_delete",
     "allowance_order_set",
     "allowance_order_update",
@@ -100,9 +125,16 @@ __all__ = [
     "asset_value_create",
     "asset_value_delete",
     "asset_value_update",
+    "billing_bulk_create",
+    "billing_subscription_create",
+    "billing_subscription_delete",
+    "billing_subscription_update",
     "cost_create",
     "cost_delete",
     "cost_update",
+    "customer_create",
+    "customer_delete",
+    "customer_update",
     "duplicate_message",
     "effort_log_create",
     "effort_log_delete",
@@ -133,7 +165,10 @@ __all__ = [
     "source_delete",
     "source_require_owner",
     "source_takes_costs",
+    "source_takes_customers",
     "source_takes_fund_years",
     "source_update",
+    "subscription_pause_create",
+    "subscription_pause_delete",
     "user_register",
 ]

@@ -30,6 +30,7 @@ from income.forms.base import add_service_errors
 from income.forms.sources import SourceFilterForm, SourceForm
 from income.models import CalculationModel, IncomeSource, SourceStatus
 from income.subscriptions import SubscriptionMonth, subscription_months
+from income.views.billing import billing_section
 from income.views.tax_records import tax_record_sections
 from income.views.values import blank_value_form, value_section
 
@@ -155,6 +156,11 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else {}
             ),
             **tax_record_sections(source=source),
+            **(
+                billing_section(source=source, currency=view.currency, today=timezone.localdate())
+                if is_subscription
+                else {"has_billing": False}
+            ),
             "return_basis": basis,
             "source": source,
             "figures": figures,

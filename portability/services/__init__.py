@@ -16,7 +16,9 @@ hands every service on, so ``from portability import services`` reads as before.
 from portability.services.columns import (
     ALLOWANCE_ORDER_FIELDS,
     ASSET_VALUE_FIELDS,
+    BILLING_SUBSCRIPTION_FIELDS,
     COST_FIELDS,
+    CUSTOMER_FIELDS,
     EFFORT_FIELDS,
     FUND_YEAR_FIELDS,
     PAYMENT_FIELDS,
@@ -25,6 +27,7 @@ from portability.services.columns import (
     SCENARIO_FIELDS,
     SLUGGED,
     SOURCE_FIELDS,
+    SUBSCRIPTION_PAUSE_FIELDS,
     row_plain,
     row_values,
 )
@@ -55,7 +58,9 @@ from portability.services.importing import (
 __all__ = [
     "ALLOWANCE_ORDER_FIELDS",
     "ASSET_VALUE_FIELDS",
+    "BILLING_SUBSCRIPTION_FIELDS",
     "COST_FIELDS",
+    "CUSTOMER_FIELDS",
     "EFFORT_FIELDS",
     "FUND_YEAR_FIELDS",
     "IMPORT_BATCH_ROWS",
@@ -70,6 +75,7 @@ __all__ = [
     "SCENARIO_FIELDS",
     "SLUGGED",
     "SOURCE_FIELDS",
+    "SUBSCRIPTION_PAUSE_FIELDS",
     "ImportJournal",
     "ImportProgress",
     "ImportSummary",

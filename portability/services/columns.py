@@ -21,6 +21,11 @@ EFFORT_FIELDS = tuple(sorted(income_services.EFFORT_FIELDS - {"source"}))
 ASSET_VALUE_FIELDS = tuple(sorted(income_services.ASSET_VALUE_FIELDS - {"source"}))
 COST_FIELDS = tuple(sorted(income_services.COST_FIELDS - {"source"}))
 FUND_YEAR_FIELDS = tuple(sorted(income_services.FUND_YEAR_FIELDS - {"source"}))
+# Billing data (issue 23) hangs one level deeper: a customer on its source, a
+# subscription on its customer, a pause on its subscription, each by ``ref``.
+CUSTOMER_FIELDS = tuple(sorted(income_services.CUSTOMER_FIELDS - {"source"}))
+BILLING_SUBSCRIPTION_FIELDS = tuple(sorted(income_services.SUBSCRIPTION_FIELDS - {"customer"}))
+SUBSCRIPTION_PAUSE_FIELDS = tuple(sorted(income_services.PAUSE_FIELDS - {"subscription"}))
 SCENARIO_FIELDS = scenario_services.SCENARIO_FIELDS
 ALLOWANCE_ORDER_FIELDS = tuple(income_services.ALLOWANCE_ORDER_FIELDS)
 # Shared content is named by slug: the importing database has its own ids for it.

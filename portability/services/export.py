@@ -19,7 +19,9 @@ from portability.document import FORMAT, TABLES, VERSION, plain
 from portability.services.columns import (
     ALLOWANCE_ORDER_FIELDS,
     ASSET_VALUE_FIELDS,
+    BILLING_SUBSCRIPTION_FIELDS,
     COST_FIELDS,
+    CUSTOMER_FIELDS,
     EFFORT_FIELDS,
     FUND_YEAR_FIELDS,
     PAYMENT_FIELDS,
@@ -27,6 +29,7 @@ from portability.services.columns import (
     PROFILE_FIELDS,
     SCENARIO_FIELDS,
     SOURCE_FIELDS,
+    SUBSCRIPTION_PAUSE_FIELDS,
     row_plain,
     row_values,
 )
@@ -67,6 +70,18 @@ def _tables(*, user: User) -> dict[str, Any]:
         "fund_years": [
             {"source": f.source_id, **row_values(f, FUND_YEAR_FIELDS)}
             for f in income_selectors.fund_year_list(owner=user).order_by("pk")
+        ],
+        "customers": [
+            {"ref": c.pk, "source": c.source_id, **row_values(c, CUSTOMER_FIELDS)}
+            for c in income_selectors.customer_list(owner=user).order_by("pk")
+        ],
+        "billing_subscriptions": [
+            {"ref": s.pk, "customer": s.customer_id, **row_values(s, BILLING_SUBSCRIPTION_FIELDS)}
+            for s in income_selectors.billing_subscription_list(owner=user).order_by("pk")
+        ],
+        "subscription_pauses": [
+            {"subscription": p.subscription_id, **row_values(p, SUBSCRIPTION_PAUSE_FIELDS)}
+            for p in income_selectors.subscription_pause_list(owner=user).order_by("pk")
         ],
         "scenarios": [
             {

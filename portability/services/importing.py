@@ -20,12 +20,15 @@ from income.changes import announcements_held, owner_data_changed
 from income.models import (
     AllowanceOrder,
     AssetValue,
+    BillingSubscription,
     Cost,
+    Customer,
     EffortLog,
     FundYear,
     IncomeSource,
     Payment,
     Profile,
+    SubscriptionPause,
     SubscriptionPeriod,
 )
 from jobs.leases import LeaseLost
@@ -33,7 +36,9 @@ from portability.document import TABLES, check_header
 from portability.services.columns import (
     ALLOWANCE_ORDER_FIELDS,
     ASSET_VALUE_FIELDS,
+    BILLING_SUBSCRIPTION_FIELDS,
     COST_FIELDS,
+    CUSTOMER_FIELDS,
     EFFORT_FIELDS,
     FUND_YEAR_FIELDS,
     PAYMENT_FIELDS,
@@ -42,6 +47,7 @@ from portability.services.columns import (
     SCENARIO_FIELDS,
     SLUGGED,
     SOURCE_FIELDS,
+    SUBSCRIPTION_PAUSE_FIELDS,
     row_plain,
     row_values,
 )
@@ -211,10 +217,26 @@ def _write(
     on_progress: ImportProgress | None,
     journal: ImportJournal | None,
 ) -> dict[str, int]:
+    # Billing rows point one level deeper, each at a row written before it (by ``ref``).
+    customers: dict[Any, Customer] = {}
+    subscriptions: dict[Any, BillingSubscription] = {}
+
     def own(ref: Any) -> IncomeSource:
         if ref not in sources:
             raise DomainError({"source": [_("It refers to a source that is not in the file.")]})
         return sources[ref]
+
+    def own_customer(ref: Any) -> Customer:
+        if ref not in customers:
+            raise DomainError({"customer": [_("It refers to a customer that is not in the file.")]})
+        return customers[ref]
+
+    def own_subscription(ref: Any) -> BillingSubscription:
+        if ref not in subscriptions:
+            raise DomainError(
+                {"subscription": [_("It refers to a subscription that is not in the file.")]}
+            )
+        return subscriptions[ref]
 
     def profile(row: Mapping[str, Any]) -> None:
         income_services.profile_update(user=user, **_typed(Profile, row, PROFILE_FIELDS))
@@ -262,6 +284,25 @@ def _write(
             **_typed(FundYear, row, FUND_YEAR_FIELDS),
         )
 
+    def customer(row: Mapping[str, Any]) -> None:
+        customers[row.get("ref")] = income_services.customer_create(
+            owner=user, source=own(row.get("source")), **_typed(Customer, row, CUSTOMER_FIELDS)
+        )
+
+    def billing_subscription(row: Mapping[str, Any]) -> None:
+        subscriptions[row.get("ref")] = income_services.billing_subscription_create(
+            owner=user,
+            customer=own_customer(row.get("customer")),
+            **_typed(BillingSubscription, row, BILLING_SUBSCRIPTION_FIELDS),
+        )
+
+    def subscription_pause(row: Mapping[str, Any]) -> None:
+        income_services.subscription_pause_create(
+            owner=user,
+            subscription=own_subscription(row.get("subscription")),
+            **_typed(SubscriptionPause, row, SUBSCRIPTION_PAUSE_FIELDS),
+        )
+
     def scenario(row: Mapping[str, Any]) -> int:
         linked = row.get("sources", [])
         if not isinstance(linked, list):
@@ -286,6 +327,9 @@ def _write(
         "asset_values": asset_value,
         "costs": cost,
         "fund_years": fund_year,
+        "customers": customer,
+        "billing_subscriptions": billing_subscription,
+        "subscription_pauses": subscription_pause,
         "scenarios": scenario,
         "allowance_orders": allowance_order,
     }

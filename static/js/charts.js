@@ -7,6 +7,8 @@
 // "dashed" and "thin" (true/false), and "fill_between" (the index of another dataset:
 // the area between the two is filled, e.g. the band of a fan chart). A null amount
 // leaves a gap (a shorter series).
+// Optional key of a bar chart's dataset: "line": true, an amount drawn as a line over the
+// bars on their axis, outside their stack (the net of stacked gains and losses).
 // Optional key of any dataset: "unit": "count" (e.g. subscribers): a number of things,
 // not money. It is drawn as a line on a second y axis at the right, in whole numbers,
 // also in a bar chart (bars of money with a line of counts).
@@ -104,6 +106,23 @@
               order: -1, // over the bars
             };
             return partial ? partialLine(counts, color) : counts;
+          }
+          if (type === "bar" && set.line) {
+            // A money line over the bars (the net of stacked gains and losses): a stack
+            // of its own, so it is drawn at its value, not on top of the bars.
+            var over = {
+              type: "line",
+              label: set.label,
+              data: amounts(set.data),
+              stack: "line",
+              borderColor: color,
+              backgroundColor: color,
+              fill: false,
+              tension: 0.25,
+              pointRadius: data.labels.length > 30 ? 0 : 3,
+              order: -1,
+            };
+            return partial ? partialLine(over, color) : over;
           }
           if (type === "bar") {
             return {

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from income import services
 from reports.services import report_recompute
 from scenarios.services import scenario_create
 from tests.factories import PaymentFactory, PeriodFactory, SourceFactory, category
@@ -19,11 +20,19 @@ pytestmark = pytest.mark.usefixtures("shipped_content")
 
 
 def add_rows(user: User, n: int) -> None:
-    """``n`` more of everything: sources with a payment and a month, scenarios linking them."""
+    """``n`` more of everything: sources with a payment and a month, a customer with a
+    paused subscription, scenarios linking them."""
     for i in range(n):
         source = SourceFactory.create(owner=user, category=category("membership"))
         PaymentFactory.create(source=source, date=date(2024 + i % 2, 1 + i % 12, 5))
         PeriodFactory.create(source=source, month=date(2024, 1 + i % 12, 1))
+        customer = services.customer_create(owner=user, source=source, external_id=f"cus_{i}")
+        subscription = services.billing_subscription_create(
+            owner=user, customer=customer, amount=Decimal("10.00"), started=date(2024, 1, 1)
+        )
+        services.subscription_pause_create(
+            owner=user, subscription=subscription, starts=date(2024, 6, 1)
+        )
         scenario_create(owner=user, name=f"Plan {user.pk}-{i}", sources=[source])
 
 
@@ -40,6 +49,9 @@ def queries(client: APIClient, url: str) -> int:
         "/api/v1/sources/",
         "/api/v1/payments/",
         "/api/v1/subscription-periods/",
+        "/api/v1/customers/",
+        "/api/v1/billing-subscriptions/",
+        "/api/v1/subscription-pauses/",
         "/api/v1/scenarios/",
         "/api/v1/reports/",
         "/api/v1/categories/",

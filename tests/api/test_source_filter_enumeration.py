@@ -10,7 +10,14 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from income.models import AssetValue, Cost, FundYear, IncomeSource
+from income.models import (
+    AssetValue,
+    BillingSubscription,
+    Cost,
+    Customer,
+    FundYear,
+    IncomeSource,
+)
 from tests.factories import (
     EffortLogFactory,
     PaymentFactory,
@@ -19,7 +26,10 @@ from tests.factories import (
     category,
 )
 
-LISTS = ["payments", "subscription-periods", "effort-logs", "asset-values", "costs", "fund-years"]
+LISTS = [
+    "payments", "subscription-periods", "effort-logs", "asset-values", "costs", "fund-years",
+    "customers", "billing-subscriptions",
+]  # fmt: skip
 
 
 def _source_with_a_row(resource: str, owner: User) -> IncomeSource:
@@ -31,6 +41,13 @@ def _source_with_a_row(resource: str, owner: User) -> IncomeSource:
     if resource == "costs":
         source = SourceFactory.create(owner=owner, category=category("rent"))
         Cost.objects.create(source=source, date=date(2025, 1, 31), kind="other", amount=1)
+        return source
+    if resource in ("customers", "billing-subscriptions"):
+        source = SourceFactory.create(owner=owner, category=category("membership"))
+        customer = Customer.objects.create(source=source, external_id="cus_1")
+        BillingSubscription.objects.create(
+            customer=customer, amount=Decimal("10.00"), started=date(2025, 1, 1)
+        )
         return source
     if resource == "fund-years":
         source = SourceFactory.create(owner=owner)

@@ -51,7 +51,7 @@ from schemathesis.config import SchemathesisConfig
 
 from config.wsgi import application
 from income import services
-from income.services import tax_records
+from income.services import billing, tax_records
 from scenarios.services import _tax_timing_messages
 from tests.fuzz.test_api_schema import UNTHROTTLED, SavepointPerScenario, _owner_with_data
 
@@ -60,6 +60,14 @@ NO_HEADER_TO_SAVE = "A mapping can only be saved for a file with a header."
 TO_BEFORE_FROM = "Must not be before “from”."
 LOGIN = "/api/v1/auth/login/"
 REGISTER = "/api/v1/auth/register/"
+#: The records whose services refuse on rules no schema states (their messages below).
+RECORDS_WITH_RULES = (
+    "/api/v1/costs/",
+    "/api/v1/fund-years/",
+    "/api/v1/customers/",
+    "/api/v1/billing-subscriptions/",
+    "/api/v1/subscription-pauses/",
+)
 #: Fields whose refusal turns on a secret or the caller's data, not on the body's shape:
 #: credentials, a second factor's challenge and code, the password that confirms a
 #: deletion, a server-issued undo token.
@@ -137,7 +145,11 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
     - A report range whose ``to`` is before its ``from``: a rule between parameters.
     - A cost on a source that takes none, a fund year of a source that is not a fund, a
       day of purchase outside its year, a year recorded already: rules on the stored
-      source or between fields, which the fields' descriptions state.
+      source or between fields, which the fields' descriptions state. Likewise a
+      customer of a source that is no subscription business, a customer's or
+      subscription's id taken already, a pause before its subscription started, a
+      subscription that ends before it starts or a pause that resumes before it pauses
+      (a PATCH of one date turns on the other, stored).
     - A scenario input its tax timing cannot have (``tax_timing_conflicts``: taxed at
       the end, no monthly contribution, a one-off income only then, ...): a rule between
       fields, which the schema names in their descriptions; a PATCH's turns on the
@@ -158,7 +170,7 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
         return True
     if case.path == "/api/v1/reports/" and body == {"to": [_(TO_BEFORE_FROM)]}:
         return True
-    if case.path.startswith(("/api/v1/costs/", "/api/v1/fund-years/")):
+    if case.path.startswith(RECORDS_WITH_RULES):
         allowed = [
             _message_pattern(_(message))
             for message in (
@@ -166,6 +178,12 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
                 tax_records.FUND_TYPE_FIRST,
                 tax_records.BOUGHT_ON_IN_YEAR,
                 tax_records.YEAR_TAKEN,
+                billing.CUSTOMERS_NOT_FOR_SOURCE,
+                billing.CUSTOMER_TAKEN,
+                billing.SUBSCRIPTION_TAKEN,
+                billing.PAUSE_OUTSIDE,
+                billing.ENDS_BEFORE_START,
+                billing.RESUMES_AFTER_START,
             )
         ] + NOT_YOURS
         if all(any(p.fullmatch(m) for p in allowed) for m in _messages(body)):

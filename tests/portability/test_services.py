@@ -121,7 +121,8 @@ def test_the_zip_has_the_document_and_a_csv_per_table_with_formulas_escaped(
     assert set(archive.namelist()) == {
         "ertrag.json", "profile.csv", "sources.csv", "payments.csv",
         "subscription_periods.csv", "effort_logs.csv", "asset_values.csv", "costs.csv",
-        "fund_years.csv", "scenarios.csv", "allowance_orders.csv",
+        "fund_years.csv", "customers.csv", "billing_subscriptions.csv",
+        "subscription_pauses.csv", "scenarios.csv", "allowance_orders.csv",
     }  # fmt: skip
     assert "'=HYPERLINK(1)" in archive.read("sources.csv").decode("utf-8-sig")
     assert json.loads(archive.read("ertrag.json"))["format"] == "ertrag-export"
