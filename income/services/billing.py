@@ -5,10 +5,10 @@ owner's figures stale, as the other records' services do."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -74,16 +74,22 @@ def _check_customer(customer: Customer) -> None:
         raise DomainError({"external_id": [_(CUSTOMER_TAKEN)]})
 
 
-def _save_customer(customer: Customer, *, owner: User, update_fields: Any = None) -> Customer:
-    _check_customer(customer)
-    customer = model_assign_and_save(
-        instance=customer,
+R = TypeVar("R", Customer, BillingSubscription, SubscriptionPause)
+
+
+def _save(record: R, *, owner: User, check: Callable[[R], None], update_fields: Any = None) -> R:
+    """Check, validate whole, save and mark the owner's figures stale. ``check`` runs
+    again on a conflict, so a parallel twin gets the same field error as a sequential
+    one (``model_assign_and_save``)."""
+    check(record)
+    record = model_assign_and_save(
+        instance=record,
         fields={},
         update_fields=update_fields,
-        on_conflict=lambda: _check_customer(customer),
+        on_conflict=lambda: check(record),
     )
     owner_data_changed(owner_id=owner.pk)
-    return customer
+    return record
 
 
 @transaction.atomic
@@ -93,7 +99,7 @@ def customer_create(*, owner: User, source: IncomeSource, **fields: Any) -> Cust
     source_require_owner(source=source, owner=owner)
     _require_subscription_source(source)
     customer = Customer(source=source, **fields)
-    return _save_customer(customer, owner=owner)
+    return _save(customer, owner=owner, check=_check_customer)
 
 
 @transaction.atomic
@@ -106,7 +112,7 @@ def customer_update(*, owner: User, customer: Customer, **fields: Any) -> Custom
     _customer_owned(customer, owner)
     for name, value in fields.items():
         setattr(customer, name, value)
-    return _save_customer(customer, owner=owner, update_fields=fields)
+    return _save(customer, owner=owner, check=_check_customer, update_fields=fields)
 
 
 @transaction.atomic
@@ -122,6 +128,7 @@ def customer_delete(*, owner: User, customer: Customer) -> None:
 
 
 def _check_subscription(subscription: BillingSubscription) -> None:
+    _check_order(subscription)
     if not subscription.external_id:
         return
     taken = (
@@ -135,21 +142,6 @@ def _check_subscription(subscription: BillingSubscription) -> None:
         raise DomainError({"external_id": [_(SUBSCRIPTION_TAKEN)]})
 
 
-def _save_subscription(
-    subscription: BillingSubscription, *, owner: User, update_fields: Any = None
-) -> BillingSubscription:
-    _check_subscription(subscription)
-    _check_order(subscription)
-    subscription = model_assign_and_save(
-        instance=subscription,
-        fields={},
-        update_fields=update_fields,
-        on_conflict=lambda: _check_subscription(subscription),
-    )
-    owner_data_changed(owner_id=owner.pk)
-    return subscription
-
-
 @transaction.atomic
 def billing_subscription_create(
     *, owner: User, customer: Customer, **fields: Any
@@ -160,7 +152,7 @@ def billing_subscription_create(
     subscription = BillingSubscription(customer=customer, currency=customer.source.currency)
     for name, value in fields.items():
         setattr(subscription, name, value)
-    return _save_subscription(subscription, owner=owner)
+    return _save(subscription, owner=owner, check=_check_subscription)
 
 
 @transaction.atomic
@@ -174,7 +166,7 @@ def billing_subscription_update(
     _customer_owned(subscription.customer, owner)
     for name, value in fields.items():
         setattr(subscription, name, value)
-    return _save_subscription(subscription, owner=owner, update_fields=fields)
+    return _save(subscription, owner=owner, check=_check_subscription, update_fields=fields)
 
 
 @transaction.atomic
@@ -189,6 +181,7 @@ def billing_subscription_delete(*, owner: User, subscription: BillingSubscriptio
 
 
 def _check_pause(pause: SubscriptionPause) -> None:
+    _check_order(pause)
     starts, started = pause.starts, pause.subscription.started
     if starts is not None and started is not None and starts < started:
         raise DomainError({"starts": [_(PAUSE_OUTSIDE)]})
@@ -202,11 +195,7 @@ def subscription_pause_create(
     reject_unknown("subscription_pause_create", fields, PAUSE_FIELDS - {"subscription"})
     _customer_owned(subscription.customer, owner)
     pause = SubscriptionPause(subscription=subscription, **fields)
-    _check_pause(pause)
-    _check_order(pause)
-    pause = model_assign_and_save(instance=pause, fields={})
-    owner_data_changed(owner_id=owner.pk)
-    return pause
+    return _save(pause, owner=owner, check=_check_pause)
 
 
 @transaction.atomic
@@ -274,7 +263,7 @@ def billing_bulk_create(
             ]
             for pause in pauses:
                 _validated(pause, new.external_id, exclude=("subscription",))
-                _check_pause(pause)
+                _check_pause(pause)  # raises DomainError, named by its field
             subscriptions.append((subscription, pauses))
         rows.append((customer, subscriptions))
     Customer.objects.bulk_create([customer for customer, _items in rows])
