@@ -481,6 +481,8 @@ SPECTACULAR_SETTINGS = {
         "CostKindEnum": "income.models.CostKind",
         # A source's fund type is also a column of the export and a field of the tax report.
         "FundTypeEnum": "income.models.FundType",
+        # An import's kind: its job, its preview and the presets say it.
+        "ImportKindEnum": "imports.models.IMPORT_KINDS",
     },
     # 400, 401, 404 and 429 come from the platform, not the views: documented by one hook.
     "POSTPROCESSING_HOOKS": [

@@ -51,6 +51,22 @@ FIELD_LABELS = {
     "source": _("Source"),
     "source_label": _("Name of the source value"),
 }
+#: The fields of a billing export's subscription, as its errors name them.
+BILLING_FIELD_LABELS = {
+    "customer": _("Customer id"),
+    "subscription": _("Subscription id"),
+    "amount": _("Price per period"),
+    "amount_off": _("Discount"),
+    "percent_off": _("Discount"),
+    "interval": _("Billing interval"),
+    "interval_count": _("Billing interval"),
+    "quantity": _("Quantity"),
+    "started": _("Started"),
+    "trial_ends": _("Trial ends"),
+    "cancelled_on": _("Cancelled on"),
+    "ended": _("Ended"),
+    "pauses": _("Pause"),
+}
 NUMBER_FORMAT_CHOICES = [
     (AUTO, _("Recognise it")),
     ("de", _("German: 1.234,56")),
@@ -327,3 +343,34 @@ class PreviewForm(forms.Form):
             else:
                 chosen[plan.key] = {"category": value.removeprefix(CATEGORY_PREFIX)}
         return chosen
+
+
+class BillingPreviewForm(forms.Form):
+    """The choices of a billing export's preview: the subscription source its customers
+    go to (none: the one the platform's last import went to, else a new one), and
+    "import the good rows"."""
+
+    source = forms.ModelChoiceField(
+        label=_("Subscription source"),
+        queryset=IncomeSource.objects.none(),
+        required=False,
+        empty_label=_("As planned above"),
+        help_text=_("The customers and subscriptions of the file go to this source."),
+    )
+    partial = forms.BooleanField(
+        label=_("Import the good rows and list the others"),
+        required=False,
+        help_text=_("Without it, a single row with an error stops the whole file."),
+    )
+
+    def __init__(
+        self, *args: Any, upload: PaymentImport, sources: QuerySet[IncomeSource], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {"source": upload.source_id, "partial": upload.partial})
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[IncomeSource]", self.fields["source"])
+        field.queryset = sources
+
+    @property
+    def source_fields(self) -> list[BoundField]:
+        return [self["source"]]

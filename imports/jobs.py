@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from finance.errors import DomainError
+from imports.billing import BillingRejected, billing_file_import
 from imports.models import ImportStatus, PaymentImport
 from imports.services import payment_import_configure, payment_import_upload
 from imports.writing import NO_SOURCE, ImportProgress, ImportRejected, payments_import
@@ -112,6 +114,22 @@ def payment_import_process(
         if on_progress is not None:
             on_progress(phase, done, total)
 
+    if upload.is_billing:
+        _billing_process(upload, on_progress=beating)
+    else:
+        _payments_process(upload, on_progress=beating)
+    upload.finished_at = timezone.now()
+    # The outcome only: writing the file back would cost as much as storing it did. The
+    # first attempt to finish writes it (one that lost its lease too, since its rows are
+    # in); a later one found them all there and leaves the outcome as it is.
+    PaymentImport.objects.filter(pk=upload_id, status__in=PENDING).update(
+        **{name: getattr(upload, name) for name in OUTCOME_FIELDS}
+    )
+    return upload
+
+
+def _payments_process(upload: PaymentImport, *, on_progress: ImportProgress) -> None:
+    """A statement's import, its outcome set on ``upload``."""
     try:
         summary = payments_import(
             owner=upload.owner,
@@ -121,7 +139,7 @@ def payment_import_process(
             preset=upload.preset,
             sources=upload.sources,
             partial=upload.partial,
-            on_progress=beating,
+            on_progress=on_progress,
         )
     except ImportRejected as rejected:
         reading = rejected.reading
@@ -147,19 +165,54 @@ def payment_import_process(
     upload.preset = reading.preset.key if reading.preset else upload.preset
     upload.total_rows = result.total_rows
     upload.skipped_rows = len(result.skipped)
-    upload.finished_at = timezone.now()
-    # The outcome only: writing the file back would cost as much as storing it did. The
-    # first attempt to finish writes it (one that lost its lease too, since its rows are
-    # in); a later one found them all there and leaves the outcome as it is.
-    PaymentImport.objects.filter(pk=upload_id, status__in=PENDING).update(
-        **{name: getattr(upload, name) for name in OUTCOME_FIELDS}
-    )
-    return upload
+
+
+def _billing_process(upload: PaymentImport, *, on_progress: ImportProgress) -> None:
+    """A billing export's import (``imports.billing``), its outcome set on ``upload``:
+    the rows are its subscriptions, "imported" the new ones, "updated" the known ones
+    the file changed, "already there" the known ones it did not."""
+    try:
+        summary = billing_file_import(
+            owner=upload.owner, data=bytes(upload.content), source=upload.source,
+            preset=upload.preset, partial=upload.partial, on_progress=on_progress,
+        )  # fmt: skip
+    except BillingRejected as rejected:
+        result = rejected.result
+        upload.status = ImportStatus.REJECTED
+        upload.errors = _error_rows(
+            [(None, None, m) for m in result.file_errors]
+            + [(e.line, e.field, e.message) for e in result.errors]
+        )
+        upload.created_rows = upload.duplicate_rows = upload.updated_rows = 0
+        upload.created_sources = 0
+        upload.rejected_rows = len({e.line for e in result.errors})
+    except DomainError as error:
+        # A row the file reader let pass that the model refuses, or a source that is no
+        # subscription source any more: nothing was written, and the reason is shown.
+        upload.status = ImportStatus.REJECTED
+        upload.errors = _error_rows(
+            [(None, field, message) for field, messages in error.field_errors.items()
+             for message in messages]
+        )  # fmt: skip
+        upload.created_rows = upload.duplicate_rows = upload.updated_rows = 0
+        upload.created_sources = upload.rejected_rows = 0
+        return
+    else:
+        result = summary.result
+        written = summary.written
+        upload.status = ImportStatus.DONE
+        upload.errors = _error_rows([(e.line, e.field, e.message) for e in result.errors])
+        upload.created_rows, upload.updated_rows = written.created, written.updated
+        upload.duplicate_rows, upload.rejected_rows = written.unchanged, summary.rejected
+        upload.created_sources = summary.created_sources
+        upload.source = summary.source  # where the result page links to
+    upload.total_rows = result.total_rows
+    upload.skipped_rows = len(result.skipped)
 
 
 OUTCOME_FIELDS = (
-    "status", "errors", "preset", "total_rows", "created_rows", "duplicate_rows",
-    "skipped_rows", "rejected_rows", "created_sources", "finished_at",
+    "status", "errors", "preset", "source", "total_rows", "created_rows", "duplicate_rows",
+    "updated_rows", "skipped_rows", "rejected_rows", "created_sources", "finished_at",
 )  # fmt: skip
 
 

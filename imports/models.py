@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from imports.parsing.billing.presets import BILLING_PRESETS
 from income.models import IncomeSource
 from jobs.leases import LeasedJob
 
@@ -18,6 +19,10 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Imported")
     REJECTED = "rejected", _("Rejected")
     FAILED = "failed", _("Failed")
+
+
+#: What an upload is: a statement of payments, or a billing export's subscriptions.
+IMPORT_KINDS = (("payments", "payments"), ("billing", "billing"))
 
 
 class PaymentImport(LeasedJob):
@@ -63,6 +68,8 @@ class PaymentImport(LeasedJob):
     )
     created_rows = models.PositiveIntegerField(_("rows imported"), default=0)
     duplicate_rows = models.PositiveIntegerField(_("rows already there"), default=0)
+    #: A billing export's subscriptions that were there and took the file's changes.
+    updated_rows = models.PositiveIntegerField(_("rows updated"), default=0)
     skipped_rows = models.PositiveIntegerField(_("rows skipped"), default=0)
     rejected_rows = models.PositiveIntegerField(_("rows rejected"), default=0)
     created_sources = models.PositiveIntegerField(_("sources created"), default=0)
@@ -88,6 +95,17 @@ class PaymentImport(LeasedJob):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_billing(self) -> bool:
+        """Whether the file is a billing export (``imports.billing``), not a statement:
+        its preset, recognised at the upload, says so."""
+        return self.preset in BILLING_PRESETS
+
+    @property
+    def kind(self) -> str:
+        """ "billing" for a billing export's subscriptions, else "payments"."""
+        return "billing" if self.is_billing else "payments"
 
 
 class ImportMapping(models.Model):

@@ -29,6 +29,13 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from finance.errors import DomainError
+from imports.billing import (
+    BillingPreview,
+    billing_preset_of,
+    billing_preview,
+    billing_read,
+    billing_source_check,
+)
 from imports.models import ImportMapping, PaymentImport
 from imports.parsing.presets import PRESETS
 from imports.parsing.statement import StatementResult, rejected_lines_csv
@@ -80,12 +87,25 @@ def _check_quota(*, owner: User, content: bytes) -> None:
 def payment_import_upload(
     *, owner: User, filename: str, content: bytes, source: IncomeSource | None
 ) -> PaymentImport:
-    """Keep an uploaded file for preview; nothing is imported yet."""
+    """Keep an uploaded file for preview; nothing is imported yet.
+
+    A billing export is recognised here, by its header (``imports.billing``): the upload
+    keeps its preset, and its preview and import are the billing ones.
+    """
     if source is not None:
         source_require_owner(source=source, owner=owner)
     _check_size(content)
     _check_quota(owner=owner, content=content)
-    upload = PaymentImport(owner=owner, filename=filename[:255], content=content, source=source)
+    billing = billing_preset_of(content)
+    upload = PaymentImport(
+        owner=owner,
+        filename=filename[:255],
+        content=content,
+        source=source,
+        preset=billing.key if billing else "",
+    )
+    if billing is not None:
+        billing_source_check(owner=owner, source=source)
     return model_assign_and_save(instance=upload, fields={})
 
 
@@ -102,7 +122,8 @@ class Preview:
 
 
 def payment_import_preview(*, upload: PaymentImport) -> Preview:
-    """Read the stored file with its current mapping and plan its sources, writing nothing."""
+    """Read the stored file with its current mapping and plan its sources, writing nothing
+    (a statement: a billing export's preview is ``billing_upload_preview``)."""
     reading = upload_read(upload=upload)
     plans = (
         {}
@@ -124,12 +145,16 @@ def statement_preview(
     source: IncomeSource | None,
     mapping: Mapping[str, Any] | None = None,
     sources: Mapping[str, Any] | None = None,
-) -> Preview:
+) -> Preview | BillingPreview:
     """A file read and planned as its import would be, without keeping it (the API's
-    mapping step): the same limits as an upload, nothing written."""
+    mapping step): the same limits as an upload, nothing written. A billing export is
+    previewed as one (``imports.billing``): its mapping and sources do not apply."""
     if source is not None:
         source_require_owner(source=source, owner=owner)
     _check_size(content)
+    billing = billing_preset_of(content)
+    if billing is not None:
+        return billing_preview(owner=owner, data=content, source=source, preset=billing.key)
     choices = check_choices(owner=owner, choices=sources or {})
     reading = statement_read(
         owner=owner,
@@ -150,8 +175,25 @@ def statement_preview(
 def payment_import_rejected_lines(*, upload: PaymentImport) -> str:
     """The rows of the stored file that have an error, as CSV with their line and reasons
     (``rejected_lines_csv``), read with the upload's mapping: to fix and import again."""
+    if upload.is_billing:
+        return rejected_lines_csv(
+            billing_read(
+                owner=upload.owner, data=bytes(upload.content), source=upload.source,
+                preset=upload.preset,
+            )
+        )  # fmt: skip
     reading = upload_read(upload=upload)
     return rejected_lines_csv(reading.result)
+
+
+def billing_upload_preview(*, upload: PaymentImport, planned: bool = False) -> BillingPreview:
+    """A billing export's preview: its subscriptions, where they go, what is new.
+    ``planned`` previews it as if no source were chosen (where the import would put it
+    by itself): for when the chosen one cannot take it any more."""
+    return billing_preview(
+        owner=upload.owner, data=bytes(upload.content),
+        source=None if planned else upload.source, preset=upload.preset,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -175,6 +217,9 @@ def payment_import_configure(
     owner = upload.owner
     if source is not None:
         source_require_owner(source=source, owner=owner)
+    if upload.is_billing:
+        billing_source_check(owner=owner, source=source)
+        mapping, preset, sources, save_as = None, None, None, ""  # a statement's choices
     fields: dict[str, Any] = {"source": source}
     if mapping is not None:
         fields["mapping"] = mapping_options(mapping).to_json() if mapping else {}

@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -33,8 +34,16 @@ from config.uploads import bounded_upload
 from finance.errors import DomainError
 from finance.money import payment_net
 from imports import jobs, selectors, services
-from imports.forms import FIELD_LABELS, PreviewForm, UploadForm
+from imports.forms import (
+    BILLING_FIELD_LABELS,
+    FIELD_LABELS,
+    BillingPreviewForm,
+    PreviewForm,
+    UploadForm,
+)
 from imports.models import ImportStatus, PaymentImport
+from imports.parsing.billing.presets import BILLING_PRESETS
+from imports.parsing.billing.rows import BillingRow
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.presets import PRESETS
 from imports.writing import NO_SOURCE
@@ -93,7 +102,8 @@ def _owned_upload_with_file(request: HttpRequest, pk: int) -> PaymentImport:
 
 
 def _field_label(field: str | None) -> str:
-    return str(FIELD_LABELS[field]) if field in FIELD_LABELS else (field or "")
+    labels = {**BILLING_FIELD_LABELS, **FIELD_LABELS}
+    return str(labels[field]) if field in labels else (field or "")
 
 
 def _errors_shown(errors: list[dict[str, Any]]) -> list[ShownProblem]:
@@ -131,8 +141,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
             )
         except DomainError as error:
-            for message in error.field_errors.get("file", []):
-                form.add_error("file", message)
+            for field, field_messages in error.field_errors.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else "file", message)
         else:
             return redirect("import_detail", pk=upload.pk)
     saved = [
@@ -147,6 +158,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         presets.setdefault(product, []).append(
             _(preset.description) if preset.description else preset.name
         )
+    billing_presets: dict[str, list[str]] = {}
+    for billing in BILLING_PRESETS.values():
+        product = billing.name.split(" (", 1)[0]
+        billing_presets.setdefault(product, []).append(_(billing.description))
     return render(
         request,
         "imports/upload.html",
@@ -154,6 +169,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "recent": selectors.payment_import_list(owner=owner)[:10],
             "presets": list(presets.items()),
+            "billing_presets": list(billing_presets.items()),
             "saved_mappings": saved,
         },
         status=400 if form.errors else 200,
@@ -179,6 +195,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             return redirect("import_detail", pk=started.pk)
         return render(request, "imports/result.html", _result_context(started))
+    if started.is_billing:
+        return _billing_detail(request, started)
     # Without the file: the preview's reading is kept, and the file is fetched only when
     # it is not (``imports.reading.upload_read``).
     upload = started
@@ -302,6 +320,90 @@ def _preview_context(
         "sources_to_create": sum(1 for plan in plans if plan.source is None),
         "can_import": not result.file_errors and bool(result.rows),
     }
+
+
+@dataclass(frozen=True)
+class BillingPreviewRow:
+    row: BillingRow
+    #: "month", "3 months" … in the reader's language.
+    period: str
+
+
+_PERIODS = {
+    "day": lambda n: ngettext("day", "%(count)s days", n),
+    "week": lambda n: ngettext("week", "%(count)s weeks", n),
+    "month": lambda n: ngettext("month", "%(count)s months", n),
+    "year": lambda n: ngettext("year", "%(count)s years", n),
+}
+
+
+def _period_label(interval: str, count: int) -> str:
+    return _PERIODS[interval](count) % {"count": count}
+
+
+def _billing_detail(request: HttpRequest, upload: PaymentImport) -> HttpResponse:
+    """A billing export's preview: its subscriptions, where they go, what is new; the
+    form keeps the source and "import the good rows" and, on "Import", queues it."""
+    owner = _owner(request)
+    sources = income_selectors.subscription_source_list(owner=owner)
+    form = BillingPreviewForm(request.POST or None, upload=upload, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.payment_import_configure(
+                upload=upload,
+                source=form.cleaned_data["source"],
+                partial=form.cleaned_data["partial"],
+            )
+        except DomainError as error:
+            for field_messages in error.field_errors.values():
+                for message in field_messages:
+                    form.add_error(None, message)
+        else:
+            if request.POST.get("action") == "import":
+                jobs.payment_import_start(upload=upload)
+            return redirect("import_detail", pk=upload.pk)
+    try:
+        preview = services.billing_upload_preview(upload=upload)
+    except DomainError as error:  # the chosen source is no subscription source any more
+        for field_messages in error.field_errors.values():
+            for message in field_messages:
+                form.add_error(None, message)
+        preview = services.billing_upload_preview(upload=upload, planned=True)
+    result = preview.result
+    return render(
+        request,
+        "imports/billing_preview.html",
+        {
+            "upload": upload,
+            "form": form,
+            "preview": preview,
+            "result": result,
+            "rows": [
+                BillingPreviewRow(row=row, period=_period_label(row.interval, row.interval_count))
+                for row in result.rows[:PREVIEW_ROWS]
+            ],
+            "file_errors": [_(m) for m in result.file_errors],
+            "warnings": [_(m) for m in result.warnings],
+            "skipped": [
+                ShownProblem(
+                    line=s.line,
+                    field="",
+                    message=_(SKIP_REASONS.get(s.reason, s.reason)),
+                    value=s.value,
+                )
+                for s in result.skipped[:SHOWN_SKIPPED]
+            ],
+            "more_skipped": max(len(result.skipped) - SHOWN_SKIPPED, 0),
+            "errors": [
+                ShownProblem(line=e.line, field=_field_label(e.field), message=_(e.message))
+                for e in result.errors[:SHOWN_ERRORS]
+            ],
+            "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0),
+            "error_lines": len({e.line for e in result.errors}),
+            "can_import": not result.file_errors and bool(result.rows),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # ----------------------------------------------------------------------------- result

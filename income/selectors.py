@@ -17,6 +17,7 @@ from income.models import (
     AllowanceOrder,
     AssetValue,
     BillingSubscription,
+    CalculationModel,
     Cost,
     Customer,
     EffortLog,
@@ -47,6 +48,11 @@ def exchange_rates(*, currencies: Iterable[str], as_of: date) -> list[tuple[str,
 
 def source_list(*, owner: User) -> QuerySet[IncomeSource]:
     return IncomeSource.objects.filter(owner=owner).select_related("category", "tax_profile")
+
+
+def subscription_source_list(*, owner: User) -> QuerySet[IncomeSource]:
+    """The owner's subscription sources: those that take customers (billing data)."""
+    return source_list(owner=owner).filter(category__model=CalculationModel.SUBSCRIPTION)
 
 
 def source_rows(*, owner: User) -> QuerySet[IncomeSource]:

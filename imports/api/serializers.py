@@ -11,7 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.serializers import ModelSerializer, Serializer
-from imports.models import ImportMapping, ImportStatus, PaymentImport
+from imports.billing import BillingPreview
+from imports.models import IMPORT_KINDS, ImportMapping, ImportStatus, PaymentImport
+from imports.parsing.billing.presets import BillingPreset
 from imports.parsing.columns import FIELDS
 from imports.parsing.dates import ORDERS
 from imports.parsing.kinds import KINDS, SKIP
@@ -212,12 +214,41 @@ class PaymentImportSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = PaymentImport
         fields = (
-            "id", "filename", "status", "source", "preset", "partial", "total_rows",
-            "created_rows", "duplicate_rows", "skipped_rows", "rejected_rows",
+            "id", "filename", "kind", "status", "source", "preset", "partial", "total_rows",
+            "created_rows", "duplicate_rows", "updated_rows", "skipped_rows", "rejected_rows",
             "created_sources", "errors", "progress", "stalled", "created_at", "started_at",
             "finished_at",
         )  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {
+            "source": {
+                "help_text": _(
+                    "The default source; for a billing export, the subscription source its "
+                    "customers went to, once imported."
+                )
+            },
+            "created_rows": {
+                "help_text": _("Payments imported; for a billing export, new subscriptions.")
+            },
+            "duplicate_rows": {
+                "help_text": _(
+                    "Rows already there; for a billing export, known subscriptions the file "
+                    "did not change."
+                )
+            },
+            "updated_rows": {
+                "help_text": _("For a billing export, known subscriptions the file changed.")
+            },
+        }
+
+    kind = serializers.ChoiceField(
+        choices=IMPORT_KINDS,
+        read_only=True,
+        help_text=_(
+            "payments: a statement; billing: a billing platform's subscription or member "
+            "export, imported into a subscription source's customers."
+        ),
+    )
 
     @extend_schema_field(serializers.BooleanField())
     def get_stalled(self, upload: PaymentImport) -> bool:
@@ -239,6 +270,9 @@ class PresetSerializer(Serializer):  # type: ignore[type-arg]
     """A layout recognised by its header, imported with no mapping step."""
 
     key = serializers.CharField()
+    kind = serializers.SerializerMethodField(
+        help_text=_("payments: a statement; billing: subscriptions for a subscription source.")
+    )
     name = serializers.CharField()
     description = serializers.SerializerMethodField()
     category = serializers.CharField(help_text=_("Category slug of the sources it creates."))
@@ -248,6 +282,10 @@ class PresetSerializer(Serializer):  # type: ignore[type-arg]
 
     def get_description(self, preset: Any) -> str:
         return gettext(preset.description) if preset.description else ""
+
+    @extend_schema_field(serializers.ChoiceField(choices=IMPORT_KINDS))
+    def get_kind(self, preset: Any) -> str:
+        return "billing" if isinstance(preset, BillingPreset) else "payments"
 
 
 class PreviewPaymentSerializer(Serializer):  # type: ignore[type-arg]
@@ -296,9 +334,59 @@ class PreviewSourceSerializer(Serializer):  # type: ignore[type-arg]
     category = serializers.CharField(source="category.slug", allow_null=True, default=None)
 
 
-class ImportPreviewSerializer(Serializer):  # type: ignore[type-arg]
-    """What the file would import: the layout read, the rows, the skipped rows and why."""
+class PreviewSubscriptionSerializer(Serializer):  # type: ignore[type-arg]
+    line = serializers.IntegerField()
+    customer = serializers.CharField(help_text=_("The platform's id of the customer."))
+    customer_name = serializers.CharField()
+    subscription = serializers.CharField(help_text=_("The platform's id of the subscription."))
+    plan = serializers.CharField()
+    amount = serializers.DecimalField(
+        max_digits=15, decimal_places=2, help_text=_("One unit's price per period.")
+    )
+    currency = serializers.CharField()
+    interval = serializers.ChoiceField(choices=["day", "week", "month", "year"])
+    interval_count = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    percent_off = serializers.DecimalField(max_digits=7, decimal_places=6)
+    amount_off = serializers.DecimalField(max_digits=15, decimal_places=2)
+    started = serializers.DateField()
+    trial_ends = serializers.DateField(allow_null=True)
+    cancelled_on = serializers.DateField(allow_null=True)
+    ended = serializers.DateField(allow_null=True)
+    status = serializers.CharField(help_text=_("The status as the export wrote it."))
 
+
+class PreviewBillingTargetSerializer(Serializer):  # type: ignore[type-arg]
+    source = serializers.IntegerField(source="source.pk", allow_null=True, default=None)  # type: ignore[assignment]
+    name = serializers.CharField()
+    how = serializers.ChoiceField(choices=["chosen", "remembered", "create"])
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
+
+
+class PreviewBillingSerializer(Serializer):  # type: ignore[type-arg]
+    """A billing export's part of the preview."""
+
+    subscriptions_count = serializers.IntegerField()
+    customers_count = serializers.IntegerField()
+    new_subscriptions = serializers.IntegerField(
+        help_text=_("Subscriptions the target source does not have yet.")
+    )
+    new_customers = serializers.IntegerField()
+    target = PreviewBillingTargetSerializer(
+        help_text=_("The subscription source the customers go to, or the one to be created.")
+    )
+    subscriptions = PreviewSubscriptionSerializer(many=True)
+
+
+class ImportPreviewSerializer(Serializer):  # type: ignore[type-arg]
+    """What the file would import: the layout read, the rows, the skipped rows and why.
+
+    A billing export (``kind`` billing) has no payments: its subscriptions and where they
+    go are in ``billing``, which is null for a statement.
+    """
+
+    kind = serializers.ChoiceField(choices=IMPORT_KINDS)
+    billing = PreviewBillingSerializer(allow_null=True)
     preset = serializers.CharField(allow_null=True)
     saved_mapping = serializers.CharField(allow_null=True)
     header_line = serializers.IntegerField(allow_null=True)
@@ -331,8 +419,12 @@ class ImportMappingSerializer(ModelSerializer):  # type: ignore[type-arg]
 def preview_data(preview: Any, *, shown: int = 200) -> dict[str, Any]:
     """A preview as ``ImportPreviewSerializer`` reads it: the first ``shown`` rows of each
     list (a 100,000-row statement is not sent back whole), with the counts of all."""
+    if isinstance(preview, BillingPreview):
+        return _billing_preview_data(preview, shown=shown)
     result = preview.result
     return {
+        "kind": "payments",
+        "billing": None,
         "preset": preview.reading.preset.key if preview.reading.preset else None,
         "saved_mapping": preview.reading.saved.name if preview.reading.saved else None,
         "header_line": result.header_line,
@@ -354,4 +446,40 @@ def preview_data(preview: Any, *, shown: int = 200) -> dict[str, Any]:
         "warnings": [gettext(m) for m in result.warnings],
         "type_values": result.type_values,
         "sources": list(preview.plans.values()),
+    }
+
+
+def _billing_preview_data(preview: BillingPreview, *, shown: int) -> dict[str, Any]:
+    result = preview.result
+    return {
+        "kind": "billing",
+        "billing": {
+            "subscriptions_count": len(result.rows),
+            "customers_count": result.customers,
+            "new_subscriptions": preview.new_subscriptions,
+            "new_customers": preview.new_customers,
+            "target": preview.target,
+            "subscriptions": result.rows[:shown],
+        },
+        "preset": result.preset,
+        "saved_mapping": None,
+        "header_line": result.header_line,
+        "header": list(result.header),
+        "columns": {},
+        "mapping": {},
+        "number_format": "",
+        "date_order": "",
+        "total_rows": result.total_rows,
+        "payments_count": 0,
+        "skipped_count": len(result.skipped),
+        "payments": [],
+        "skipped": result.skipped[:shown],
+        "errors": [
+            {"line": e.line, "field": e.field, "message": e.message} for e in result.errors[:shown]
+        ]
+        + [{"line": None, "field": None, "message": m} for m in result.file_errors],
+        "file_errors": [gettext(m) for m in result.file_errors],
+        "warnings": [gettext(m) for m in result.warnings],
+        "type_values": [],
+        "sources": [],
     }

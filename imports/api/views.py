@@ -26,6 +26,7 @@ from imports.api.serializers import (
     preview_data,
 )
 from imports.models import ImportMapping, PaymentImport
+from imports.parsing.billing.presets import BILLING_PRESETS
 from imports.parsing.presets import PRESETS
 from income.api.views import OwnedViewSet
 
@@ -69,6 +70,11 @@ class PaymentImportViewSet(BoundedUploadMixin, OwnedViewSet):
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Store the file and queue its import; answers at once with the queued job.
+
+        A billing platform's subscription or member export is recognised by its header
+        (``kind`` billing): its customers go to ``source`` (a subscription source), else
+        to the source of the platform's last import, else to a new one; ``mapping`` and
+        ``sources`` do not apply to it.
 
         Reading stops one byte past the limit: enough for the service to refuse the
         file, without holding an oversized upload in memory. The upload, its mapping
@@ -121,7 +127,8 @@ class PaymentImportViewSet(BoundedUploadMixin, OwnedViewSet):
         mean nothing here, so the action takes no filters and the schema offers none
         (issue 20: they were documented and silently ignored).
         """
-        return Response(PresetSerializer(PRESETS.values(), many=True).data)
+        presets = [*PRESETS.values(), *BILLING_PRESETS.values()]
+        return Response(PresetSerializer(presets, many=True).data)
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiResponse(description="The rejected lines, as CSV")}

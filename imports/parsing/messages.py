@@ -97,4 +97,6 @@ SKIP_REASONS: dict[str, str] = {
     "other_table": gettext_noop("another table of the file"),
     "zero": gettext_noop("amount is zero"),
     "header": gettext_noop("repeated header"),
+    "never_paid": gettext_noop("subscription that was never paid"),
+    "free": gettext_noop("free membership or follower"),
 }

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from imports.parsing.options import Options
 from imports.parsing.text import FORMULA
@@ -96,7 +97,21 @@ class StatementResult:
         return {f: self.header[i].strip() for f, i in self.columns.items() if i < len(self.header)}
 
 
-def rejected_lines_csv(result: StatementResult) -> str:
+class Rejectable(Protocol):
+    """What the rejected lines are written from: a statement's or a billing export's
+    reading (``imports.parsing.billing.rows.BillingResult``)."""
+
+    @property
+    def errors(self) -> tuple[RowError, ...]: ...
+    @property
+    def delimiter(self) -> str: ...
+    @property
+    def header(self) -> tuple[str, ...]: ...
+    @property
+    def rejected(self) -> tuple[tuple[int, tuple[str, ...]], ...]: ...
+
+
+def rejected_lines_csv(result: Rejectable) -> str:
     """The rows with an error as CSV, each with its line and reasons, to fix and import again.
 
     The cells are written as the file had them (under the file's header), with two

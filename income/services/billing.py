@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -243,45 +244,192 @@ def billing_bulk_create(
     source_require_owner(source=source, owner=owner)
     _require_subscription_source(source)
     taken = set(Customer.objects.filter(source=source).values_list("external_id", flat=True))
-    rows: list[tuple[Customer, list[tuple[BillingSubscription, list[SubscriptionPause]]]]] = []
+    batch = _Batch()
     for new in customers:
         if new.external_id in taken:
             raise DomainError({"external_id": [f"{new.external_id}: {_(CUSTOMER_TAKEN)}"]})
         taken.add(new.external_id)
-        customer = Customer(source=source, external_id=new.external_id, name=new.name)
-        _validated(customer, new.external_id, exclude=("source",))
-        subscriptions = []
+        customer = _new_customer(source, new)
+        batch.customers.append(customer)
         for item in new.subscriptions:
-            reject_unknown("billing_bulk_create", item.fields, SUBSCRIPTION_FIELDS - {"customer"})
-            subscription = BillingSubscription(
-                customer=customer, **{"currency": source.currency, **item.fields}
-            )
-            _validated(subscription, new.external_id, exclude=("customer",))
-            pauses = [
-                SubscriptionPause(subscription=subscription, starts=pause.starts, ends=pause.ends)
-                for pause in item.pauses
-            ]
-            for pause in pauses:
-                _validated(pause, new.external_id, exclude=("subscription",))
-                _check_pause(pause)  # raises DomainError, named by its field
-            subscriptions.append((subscription, pauses))
-        rows.append((customer, subscriptions))
-    Customer.objects.bulk_create([customer for customer, _items in rows])
-    for customer, subscriptions in rows:
-        for subscription, _pauses in subscriptions:
-            subscription.customer = customer  # now with its id
-    BillingSubscription.objects.bulk_create(
-        [subscription for _customer, items in rows for subscription, _pauses in items]
-    )
-    for _customer, items in rows:
-        for subscription, pauses in items:
-            for pause in pauses:
-                pause.subscription = subscription
-    SubscriptionPause.objects.bulk_create(
-        [pause for _customer, items in rows for _subscription, pauses in items for pause in pauses]
-    )
+            batch.add_subscription(_new_subscription(source, customer, new.external_id, item))
+    batch.write()
     owner_data_changed(owner_id=owner.pk)
-    return len(rows)
+    return len(batch.customers)
+
+
+@dataclass(frozen=True)
+class BillingWritten:
+    """What ``billing_import`` did, counted in subscriptions (an export's rows)."""
+
+    created: int
+    updated: int
+    unchanged: int
+    customers_created: int
+
+
+@transaction.atomic
+def billing_import(
+    *, owner: User, source: IncomeSource, customers: Sequence[NewCustomer]
+) -> BillingWritten:
+    """Bring a source's billing data up to date with a billing export: what the export
+    states wins, and what it does not mention is kept.
+
+    A customer is recognised by its id, a subscription by the customer and its id: a
+    new one is created, a known one takes the export's fields (a cancellation, a new
+    plan), and an unchanged one is left alone, so importing this month's export after
+    last month's adds the new customers and records the cancellations, and importing
+    one twice changes nothing. A pause is recognised by its first day; its end is
+    updated. Customers and subscriptions the export leaves out stay: an export may be
+    filtered (only this year's, only active ones), and a row missing from it is no sign
+    that the customer never existed.
+
+    Every row is validated whole as the single services validate it, and all of it is
+    written or none (the first invalid row raises ``DomainError`` naming the customer).
+    The source's row is locked for the write, so two imports into one source run one
+    after the other and the second finds the first's rows.
+    """
+    source_require_owner(source=source, owner=owner)
+    _require_subscription_source(source)
+    row_locked(source)
+    stored = {c.external_id: c for c in Customer.objects.filter(source=source)}
+    subscriptions = {
+        (s.customer_id, s.external_id): s
+        for s in BillingSubscription.objects.filter(customer__source=source).exclude(external_id="")
+    }
+    pauses: dict[int, dict[date, SubscriptionPause]] = {}
+    for pause in SubscriptionPause.objects.filter(subscription__customer__source=source):
+        pauses.setdefault(pause.subscription_id, {})[pause.starts] = pause
+    batch = _Batch()
+    renamed: list[Customer] = []
+    seen: set[str] = set()
+    updated = unchanged = 0
+    for new in customers:
+        if new.external_id in seen:
+            raise DomainError({"external_id": [f"{new.external_id}: {_(CUSTOMER_TAKEN)}"]})
+        seen.add(new.external_id)
+        customer = stored.get(new.external_id)
+        if customer is None:
+            customer = _new_customer(source, new)
+            batch.customers.append(customer)
+        elif new.name and customer.name != new.name:
+            customer.name = new.name
+            _validated(customer, new.external_id, exclude=("source",))
+            renamed.append(customer)
+        for item in new.subscriptions:
+            known = subscriptions.get((customer.pk, item.fields.get("external_id") or ""))
+            if known is None:
+                batch.add_subscription(_new_subscription(source, customer, new.external_id, item))
+                continue
+            changed = _assign(known, item.fields)
+            if changed:
+                _validated(known, new.external_id, exclude=("customer",))
+            for pause_new in item.pauses:
+                held = pauses.get(known.pk, {}).get(pause_new.starts)
+                if held is None:
+                    held = SubscriptionPause(
+                        subscription=known, starts=pause_new.starts, ends=pause_new.ends
+                    )
+                    _checked_pause(held, new.external_id)
+                    batch.pauses.append(held)
+                    changed.add("pauses")
+                elif held.ends != pause_new.ends:
+                    held.ends = pause_new.ends
+                    _checked_pause(held, new.external_id)
+                    batch.changed_pauses.append(held)
+                    changed.add("pauses")
+            if changed:
+                batch.changed.append((known, changed - {"pauses"}))
+                updated += 1
+            else:
+                unchanged += 1
+    if renamed:
+        now = timezone.now()
+        for customer in renamed:
+            customer.updated_at = now
+        Customer.objects.bulk_update(renamed, ["name", "updated_at"])
+    batch.write()
+    if batch.subscriptions or batch.changed or renamed:
+        owner_data_changed(owner_id=owner.pk)
+    return BillingWritten(
+        created=len(batch.subscriptions),
+        updated=updated,
+        unchanged=unchanged,
+        customers_created=len(batch.customers),
+    )
+
+
+def _assign(subscription: BillingSubscription, fields: dict[str, Any]) -> set[str]:
+    """Set the fields that differ; their names."""
+    changed = set()
+    for name, value in fields.items():
+        if getattr(subscription, name) != value:
+            setattr(subscription, name, value)
+            changed.add(name)
+    return changed
+
+
+def _new_customer(source: IncomeSource, new: NewCustomer) -> Customer:
+    customer = Customer(source=source, external_id=new.external_id, name=new.name)
+    _validated(customer, new.external_id, exclude=("source",))
+    return customer
+
+
+def _new_subscription(
+    source: IncomeSource, customer: Customer, who: str, item: NewSubscription
+) -> tuple[BillingSubscription, list[SubscriptionPause]]:
+    """A subscription to insert with its pauses, validated (in the source's currency
+    unless it names another)."""
+    reject_unknown("billing", item.fields, SUBSCRIPTION_FIELDS - {"customer"})
+    subscription = BillingSubscription(
+        customer=customer, **{"currency": source.currency, **item.fields}
+    )
+    _validated(subscription, who, exclude=("customer",))
+    pauses = [
+        SubscriptionPause(subscription=subscription, starts=pause.starts, ends=pause.ends)
+        for pause in item.pauses
+    ]
+    for pause in pauses:
+        _checked_pause(pause, who)
+    return subscription, pauses
+
+
+def _checked_pause(pause: SubscriptionPause, who: str) -> None:
+    _validated(pause, who, exclude=("subscription",))
+    _check_pause(pause)  # raises DomainError, named by its field
+
+
+@dataclass
+class _Batch:
+    """The rows of a bulk write, inserted parents first so each child gets its parent's id."""
+
+    customers: list[Customer] = field(default_factory=list)
+    subscriptions: list[BillingSubscription] = field(default_factory=list)
+    pauses: list[SubscriptionPause] = field(default_factory=list)
+    changed: list[tuple[BillingSubscription, set[str]]] = field(default_factory=list)
+    changed_pauses: list[SubscriptionPause] = field(default_factory=list)
+
+    def add_subscription(self, built: tuple[BillingSubscription, list[SubscriptionPause]]) -> None:
+        subscription, pauses = built
+        self.subscriptions.append(subscription)
+        self.pauses.extend(pauses)
+
+    def write(self) -> None:
+        """Insert and update. A child built before its parent had an id takes the id
+        now: ``bulk_create`` fills a foreign key from its object's primary key."""
+        Customer.objects.bulk_create(self.customers)
+        BillingSubscription.objects.bulk_create(self.subscriptions)
+        SubscriptionPause.objects.bulk_create(self.pauses)
+        names = sorted({name for _s, changed in self.changed for name in changed})
+        if names:
+            now = timezone.now()  # ``auto_now`` is not applied by ``bulk_update``
+            for subscription, _changed in self.changed:
+                subscription.updated_at = now
+            BillingSubscription.objects.bulk_update(
+                [s for s, _changed in self.changed], [*names, "updated_at"]
+            )
+        if self.changed_pauses:
+            SubscriptionPause.objects.bulk_update(self.changed_pauses, ["ends"])
 
 
 def _validated(

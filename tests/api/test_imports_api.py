@@ -25,9 +25,9 @@ GERMAN = "Datum;Betrag;Steuer;Notiz\n31.12.2025;1.234,56;185,18;Q4\n30.09.2025;9
     "cp1252"
 )
 JOB_FIELDS = {
-    "id", "filename", "status", "source", "preset", "partial", "total_rows", "created_rows",
-    "duplicate_rows", "skipped_rows", "rejected_rows", "created_sources", "errors",
-    "progress", "stalled", "created_at", "started_at", "finished_at",
+    "id", "filename", "kind", "status", "source", "preset", "partial", "total_rows",
+    "created_rows", "duplicate_rows", "updated_rows", "skipped_rows", "rejected_rows",
+    "created_sources", "errors", "progress", "stalled", "created_at", "started_at", "finished_at",
 }  # fmt: skip
 
 
@@ -52,6 +52,7 @@ def test_an_upload_is_accepted_as_a_queued_job_and_imported_after_commit(
     job = response.json()
     assert set(job) == JOB_FIELDS
     assert (job["status"], job["filename"], job["source"]) == ("queued", "bank.csv", source.pk)
+    assert job["kind"] == "payments"
     assert response["Location"].endswith(f"/api/v1/imports/{job['id']}/")
     assert len(callbacks) == 1
     done = alice_api.get(f"/api/v1/imports/{job['id']}/").json()

@@ -13,6 +13,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks as OnCommit
 from rest_framework.test import APIClient
 
 from imports.models import ImportMapping, PaymentImport
+from imports.parsing.billing.presets import BILLING_PRESETS
 from imports.parsing.presets import PRESETS
 from income.models import IncomeSource, Payment
 from tests.factories import SourceFactory
@@ -53,7 +54,8 @@ def test_a_preset_file_imports_with_a_plain_post(
 
 def test_the_presets_are_listed(alice_api: APIClient, alice: User) -> None:
     body = alice_api.get("/api/v1/imports/presets/", HTTP_ACCEPT_LANGUAGE="de").json()
-    assert {p["key"] for p in body} == set(PRESETS)
+    assert {p["key"] for p in body} == set(PRESETS) | set(BILLING_PRESETS)
+    assert {p["key"] for p in body if p["kind"] == "billing"} == set(BILLING_PRESETS)
     paypal = next(p for p in body if p["key"] == "paypal_de")
     assert paypal["signature"]
     assert paypal["description"]
