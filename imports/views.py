@@ -26,7 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -329,11 +329,12 @@ class BillingPreviewRow:
     period: str
 
 
+# "19 € / month", "25 € / 3 months": the billing period after a price.
 _PERIODS = {
-    "day": lambda n: ngettext("day", "%(count)s days", n),
-    "week": lambda n: ngettext("week", "%(count)s weeks", n),
-    "month": lambda n: ngettext("month", "%(count)s months", n),
-    "year": lambda n: ngettext("year", "%(count)s years", n),
+    "day": lambda n: npgettext("billing period", "day", "%(count)s days", n),
+    "week": lambda n: npgettext("billing period", "week", "%(count)s weeks", n),
+    "month": lambda n: npgettext("billing period", "month", "%(count)s months", n),
+    "year": lambda n: npgettext("billing period", "year", "%(count)s years", n),
 }
 
 

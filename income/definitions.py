@@ -262,7 +262,11 @@ GROUPS: tuple[FigureGroup, ...] = (
                 label=_("MRR"),
                 definition=_(
                     "Monthly recurring revenue: subscribers × the monthly price, or the "
-                    "revenue recorded for the month. ARR is 12 × MRR."
+                    "revenue recorded for the month. A source with billing data (customers "
+                    "and their subscriptions) takes its MRR, subscribers, churn, ARPU and LTV "
+                    "from those instead, as the subscription analytics below define them, in "
+                    "your base currency: the same figures on its page, the dashboard, the "
+                    "reports and the API. ARR is 12 × MRR."
                 ),
             ),
             # income.subscription_months

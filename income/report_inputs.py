@@ -22,8 +22,11 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from finance.money import RateBook, payment_net
+from finance.subscriptions.records import Subscription
+from income.billing import billing_records_many
 from income.models import (
     AssetValue,
+    CalculationModel,
     EffortLog,
     IncomeCategory,
     IncomeSource,
@@ -94,6 +97,9 @@ class ReportInputs:
     earlier: EarlierMonths | None = None
     # Each source's recorded asset values up to ``as_of`` (capital and rental), by day.
     asset_values: dict[int, list[ValueRow]] = field(default_factory=dict)
+    # Each subscription source's billing data (issue 23), where it has any: its figures
+    # then come from these rather than from its hand-typed months.
+    billing: dict[int, list[Subscription]] = field(default_factory=dict)
 
 
 RateRow = tuple[str, date, Decimal]
@@ -190,6 +196,19 @@ def report_inputs_many(
         .values_list("source_id", "date", "value")
     ):
         values[owner_of[source_id]][source_id].append((day, value))
+    # Two queries more, only for a batch with a subscription source.
+    billing = billing_records_many(
+        source_ids=[
+            source.pk
+            for rows in sources.values()
+            for source in rows
+            if source.category.model == CalculationModel.SUBSCRIPTION
+        ]
+    )
+    billed_in = {
+        source_id: {record.currency for record in records} for source_id, records in billing.items()
+    }
+    currencies = currencies.union(*billed_in.values())
     rates = exchange_rates(currencies=currencies, as_of=as_of)
     names = {
         category_id: categories[category_id].name
@@ -208,6 +227,7 @@ def report_inputs_many(
             | {source.currency for source in sources[owner.pk]}
             | {profile.base_currency}
             | (sums.currencies if sums is not None else frozenset())
+            | {c for source in sources[owner.pk] for c in billed_in.get(source.pk, ())}
         )
         if wanted not in books:
             books[wanted] = _rate_book(wanted, rates)
@@ -223,6 +243,7 @@ def report_inputs_many(
             category_names=names,
             earlier=sums,
             asset_values=dict(values[owner.pk]),
+            billing={s.pk: billing[s.pk] for s in sources[owner.pk] if s.pk in billing},
         )
     return result
 

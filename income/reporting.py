@@ -132,6 +132,7 @@ def overview_of(inputs: ReportInputs, *, months: int = 24) -> Overview:
             missing=missing,
             earlier=inputs.earlier,
             values=inputs.asset_values.get(source.pk, ()),
+            billing=inputs.billing.get(source.pk, ()),
         )
         for source in inputs.sources
     ]

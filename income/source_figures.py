@@ -25,6 +25,8 @@ from finance import figures
 from finance.money import RateBook
 from finance.rounding import EXACT, to_whole
 from finance.schedule import add_months, month_range, month_start
+from finance.subscriptions.metrics import engine_rates, subscription_metrics_of
+from finance.subscriptions.records import Subscription
 from income.models import (
     ASSET_MODELS,
     CalculationModel,
@@ -169,9 +171,11 @@ def source_figures(
     missing: set[str],
     earlier: EarlierMonths | None = None,
     values: Sequence[ValueRow] = (),
+    billing: Sequence[Subscription] = (),
 ) -> SourceFigures:
     """``source``'s figures as of ``as_of`` from its loaded rows; a currency without a
-    rate goes to ``missing``. ``earlier`` holds the months before the loaded payments."""
+    rate goes to ``missing``. ``earlier`` holds the months before the loaded payments;
+    ``billing`` a subscription source's billing data, which its figures come from."""
     result = SourceFigures(source=source, return_basis=return_basis(source.category))
     monthly_net, monthly_gross = result.monthly_net, result.monthly_gross
     if earlier is not None:  # the months before the loaded payments, summed already
@@ -246,7 +250,13 @@ def source_figures(
             purchase_price=source.purchase_price,
         )
     elif model == CalculationModel.SUBSCRIPTION:
-        _subscription_figures(result, source=source, periods=periods, as_of=as_of)
+        if billing:
+            _billing_figures(
+                result, billing=billing, rates=rates, currency=currency, as_of=as_of,
+                missing=missing,
+            )  # fmt: skip
+        else:
+            _subscription_figures(result, source=source, periods=periods, as_of=as_of)
     return result
 
 
@@ -350,6 +360,46 @@ def _subscription_figures(
         new=Decimal(source.new_subscribers_per_month), churn_rate=source.monthly_churn_rate
     )
     result.steady_state_subscribers = None if steady_state is None else to_whole(steady_state)
+
+
+def _billing_figures(
+    result: SourceFigures,
+    *,
+    billing: Sequence[Subscription],
+    rates: RateBook,
+    currency: str,
+    as_of: date,
+    missing: set[str],
+) -> None:
+    """MRR and friends from the source's billing data: the analytics' own figures
+    (``finance.subscriptions.metrics``), in the base ``currency`` as the source page and
+    ``subscription-metrics`` show them, so the dashboard, the reports and the page give
+    one MRR for the source (a hand-typed source's stay in its own currency, as its
+    price is). Subscribers are
+    the paying customers, ARPU their ARPA, churn the last complete month's customer
+    churn, LTV the analytics' (pooled over twelve months), the steady state the one of
+    the measured rates."""
+    currencies = {record.currency for record in billing}
+    metrics = subscription_metrics_of(
+        billing,
+        base=currency,
+        as_of=as_of,
+        rates=engine_rates(rates, currencies=currencies, base=currency, as_of=as_of),
+        with_cohorts=False,
+    )
+    missing.update(metrics.missing_rates)
+    result.mrr, result.arr = metrics.mrr, metrics.arr
+    result.subscribers = metrics.paying
+    churn = metrics.complete.customer_churn if metrics.complete else None
+    result.churn_rate = None if churn is None else figures.to_ratio(churn)
+    result.arpu, result.ltv = metrics.arpa, metrics.ltv
+    model = metrics.model
+    steady = (
+        None
+        if model is None
+        else figures.steady_state_subscribers(new=model.new_per_month, churn_rate=model.churn_rate)
+    )
+    result.steady_state_subscribers = None if steady is None else to_whole(steady)
 
 
 def earlier_months(inputs: ReportInputs, *, until: date) -> EarlierMonths:

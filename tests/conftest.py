@@ -125,6 +125,7 @@ SHIPPED_CONTENT = (
     "income.migrations.0023_help_tax_report_projections",
     "imports.migrations.0003_help_importing",
     "imports.migrations.0008_help_importing_foreign_tax",
+    "imports.migrations.0010_help_importing_billing",
 )
 
 
