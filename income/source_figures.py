@@ -393,13 +393,7 @@ def _billing_figures(
     churn = metrics.complete.customer_churn if metrics.complete else None
     result.churn_rate = None if churn is None else figures.to_ratio(churn)
     result.arpu, result.ltv = metrics.arpa, metrics.ltv
-    model = metrics.model
-    steady = (
-        None
-        if model is None
-        else figures.steady_state_subscribers(new=model.new_per_month, churn_rate=model.churn_rate)
-    )
-    result.steady_state_subscribers = None if steady is None else to_whole(steady)
+    result.steady_state_subscribers = metrics.steady_state
 
 
 def earlier_months(inputs: ReportInputs, *, until: date) -> EarlierMonths:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from finance.figures import arr
+from finance.figures import arr, steady_state_subscribers
 from finance.money import RateBook
-from finance.rounding import EXACT
+from finance.rounding import EXACT, to_whole
 from finance.subscriptions.movements import MonthMovements, mrr_movements
 from finance.subscriptions.mrr import customer_mrr
 from finance.subscriptions.records import Subscription
@@ -72,6 +72,9 @@ class SubscriptionMetrics:
     complete: MonthFigures | None
     model: MeasuredModel | None
     missing_rates: tuple[str, ...]
+    #: The paying customers the measured rates converge to (§4: new ÷ churn), a whole
+    #: number; None before a complete month or at zero churn.
+    steady_state: Decimal | None = None
 
 
 def engine_rates(
@@ -113,6 +116,12 @@ def subscription_metrics_of(
     current = len(movements) - 1
     complete = current - 1 if current >= 1 else None
     now = movements[current] if movements else None
+    model = measured_model(movements, index=complete) if complete is not None else None
+    steady = (
+        None
+        if model is None
+        else steady_state_subscribers(new=model.new_per_month, churn_rate=model.churn_rate)
+    )
     return SubscriptionMetrics(
         currency=base,
         as_of=as_of,
@@ -126,6 +135,7 @@ def subscription_metrics_of(
         ltv=lifetime_value(movements, index=complete) if complete is not None else None,
         nrr=net_revenue_retention(mrr, index=complete) if complete is not None else None,
         complete=figures[complete] if complete is not None else None,
-        model=measured_model(movements, index=complete) if complete is not None else None,
+        model=model,
         missing_rates=mrr.missing_rates,
+        steady_state=None if steady is None else to_whole(steady),
     )

@@ -11,7 +11,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from finance.figures import steady_state_subscribers
 from finance.subscriptions.retention import Cohort
 from income.billing import (
     MonthFigures,
@@ -133,11 +132,5 @@ def billing_section(*, source: IncomeSource, currency: str, today: date) -> dict
         ],
         "retention_offsets": range(OFFSETS_SHOWN),
         # The subscription model's steady state from the measured rates (§4: new / churn).
-        "billing_steady_state": (
-            None
-            if metrics.model is None
-            else steady_state_subscribers(
-                new=metrics.model.new_per_month, churn_rate=metrics.model.churn_rate
-            )
-        ),
+        "billing_steady_state": metrics.steady_state,
     }

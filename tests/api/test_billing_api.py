@@ -304,6 +304,7 @@ def test_the_metrics_answer_figures_checked_by_hand(
     assert body["model"] == {
         "subscribers": 2, "new_per_month": "1.50", "churn_rate": "0.5000", "price": "10.00"
     }  # fmt: skip
+    assert body["steady_state"] == 3  # 1.5 new a month ÷ 0.5 churn
 
 
 def test_a_source_without_customers_answers_its_figures_come_from_its_periods(
@@ -317,6 +318,7 @@ def test_a_source_without_customers_answers_its_figures_come_from_its_periods(
         "periods", "0.00", [], [],
     )  # fmt: skip
     assert (body["model"], body["complete_month"], body["arpa"]) == (None, None, None)
+    assert body["steady_state"] is None
 
 
 def test_another_users_source_metrics_are_a_404(bob_api: APIClient, club: IncomeSource) -> None:

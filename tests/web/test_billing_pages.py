@@ -4,6 +4,7 @@ queries however many customers there are; without billing data the section is ab
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,3 +119,15 @@ def test_a_source_of_another_kind_shows_no_section(alice_client: Client, alice: 
     etf = SourceFactory.create(owner=alice, category=category("etf-dividends"))
     html = alice_client.get(reverse("source_detail", args=[etf.pk])).content.decode()
     assert 'data-testid="billing"' not in html
+
+
+def test_the_steady_state_is_a_whole_number_of_customers(
+    alice_client: Client, alice: User, club: IncomeSource
+) -> None:
+    """A third churning makes new ÷ churn a repeating decimal: shown whole, as a count of
+    people, never its hundreds of exact digits."""
+    services.billing_bulk_create(owner=alice, source=club, customers=_members(3))
+    html = alice_client.get(reverse("source_detail", args=[club.pk])).content.decode()
+    found = re.search(r'data-testid="steady-state">([^<]*)<', html)
+    assert found is not None
+    assert re.fullmatch(r"[0-9,]+", found[1]), found[1][:80]

@@ -260,3 +260,10 @@ class SubscriptionMetricsSerializer(Serializer):  # type: ignore[type-arg]
             "customer at a month's start."
         ),
     )
+    steady_state = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "The paying customers the measured model converges to (new per month ÷ churn "
+            "rate), whole; null without a model or at zero churn."
+        ),
+    )
