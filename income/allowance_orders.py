@@ -32,6 +32,7 @@ from finance.tax.funds import fund_taxable
 from income import selectors
 from income.models import CalculationModel, IncomeSource, Profile, SourceStatus
 from income.tax_facts import tax_year_facts
+from income.tax_report.inputs import CAPITAL_TREATMENTS
 
 ZERO = Decimal(0)
 #: The tax is in euros (§9): expected income is converted into them.
@@ -73,8 +74,14 @@ class AllowanceSummary:
 
 
 def capital_sources(*, owner: User) -> list[IncomeSource]:
-    """The owner's sources of the capital model: the ones a bank or broker pays out."""
-    return list(selectors.source_list(owner=owner).filter(category__model=CalculationModel.CAPITAL))
+    """The owner's sources of capital income by their category's tax treatment
+    (dividends, interest, other capital income such as trading gains): the ones a bank or
+    broker pays out and the saver's allowance covers. The tax report counts the same
+    sources as capital income, and the projections share the allowance among them
+    (``scenarios.plans``), so the suggested orders split what those use."""
+    return list(
+        selectors.source_list(owner=owner).filter(category__tax_treatment__in=CAPITAL_TREATMENTS)
+    )
 
 
 def _months_in_year(source: IncomeSource, year: int) -> int:
@@ -89,21 +96,30 @@ def _months_in_year(source: IncomeSource, year: int) -> int:
 
 
 def expected_yearly_gross(source: IncomeSource, *, year: int) -> Decimal:
-    """A capital source's expected income of ``year`` in its own currency, in cents.
+    """A capital-income source's expected income of ``year`` in its own currency, in cents.
 
-    The capital model of the projections (``finance.figures.capital_income``), for the
-    months of the year the source runs. What is reinvested is taxed like what is paid out, so a
-    reinvesting source counts its yield on the invested capital too (the growth of the
-    capital within one year is left out: an estimate for an order, not a return).
+    Its model's first gross without growth, as the projections weigh a source when they
+    share the allowance (``scenarios.projection.sources.yearly_gross``), for the months of
+    the year the source runs: the capital model's ``finance.figures.capital_income``
+    (what is reinvested is taxed like what is paid out, so a reinvesting source counts
+    its yield on the invested capital too; the capital's growth within the year is left
+    out: an estimate for an order, not a return), a flat source's expected monthly
+    amount, a rental's rent less vacancy, a subscription's subscribers × price.
     """
+    months = _months_in_year(source, year)
+    model = source.category.model
     with localcontext(EXACT):
-        return to_cents(
-            capital_income(
-                capital=source.invested_capital,
-                annual_yield=source.expected_yield,
-                months=_months_in_year(source, year),
+        if model == CalculationModel.CAPITAL:
+            gross = capital_income(
+                capital=source.invested_capital, annual_yield=source.expected_yield, months=months
             )
-        )
+        elif model == CalculationModel.RENTAL:
+            gross = months * source.monthly_rent * (1 - source.vacancy_rate)
+        elif model == CalculationModel.SUBSCRIPTION:
+            gross = months * source.current_subscribers * source.price_per_subscriber
+        else:
+            gross = months * source.expected_monthly_amount
+        return to_cents(gross)
 
 
 def allowance_expectation(

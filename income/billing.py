@@ -51,6 +51,8 @@ def billing_records_many(*, source_ids: Collection[int]) -> dict[int, list[Subsc
             "trial_ends", "cancelled_on", "ended",
         )
     )  # fmt: skip
+    if not rows:  # no source has billing data: no pauses to look for
+        return {}
     pauses: dict[int, list[Pause]] = defaultdict(list)
     for subscription_id, starts, ends in (
         SubscriptionPause.objects.filter(subscription__customer__source_id__in=source_ids)

@@ -219,6 +219,21 @@ def test_only_active_capital_sources_count_for_the_months_they_run(alice: User) 
     assert allowance_expected_by_bank(owner=alice, year=2026) == {"Musterbank": D("300.00")}
 
 
+def test_capital_income_is_told_by_the_tax_treatment_not_the_model(alice: User) -> None:
+    """Trading gains (a flat source, taxed as other capital income) use the broker's
+    allowance, as the report and the projections count them: 12 × 150 € expected, from
+    April on 9 × 150 €; a royalty (flat, business income) uses none."""
+    SourceFactory.create(
+        owner=alice, platform="Neobroker", category=category("day-trading"),
+        expected_monthly_amount=D("150"), start_date=date(2026, 4, 1),
+    )  # fmt: skip
+    SourceFactory.create(
+        owner=alice, platform="Verlag", category=category("licences"),
+        expected_monthly_amount=D("500"), start_date=date(2024, 1, 1),
+    )  # fmt: skip
+    assert allowance_expected_by_bank(owner=alice, year=2026) == {"Neobroker": D("1350.00")}
+
+
 def test_a_bank_expecting_a_loss_needs_no_allowance(alice: User) -> None:
     _capital(alice, platform="Musterbank", invested_capital=D("1000"), expected_yield=D("-0.1"))
     assert allowance_expected_by_bank(owner=alice, year=2026) == {"Musterbank": D(0)}
