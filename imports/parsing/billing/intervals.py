@@ -27,7 +27,9 @@ _WORDS: dict[str, tuple[str, int]] = {
     "year": ("year", 1), "yearly": ("year", 1), "annual": ("year", 1),
     "annually": ("year", 1), "every_two_years": ("year", 2),
 }  # fmt: skip
-_COUNTED = re.compile(r"(?:every\s+)?([0-9]{1,3})\s*([a-z]+?)s?")
+# The unit spelled out (not a run of letters before an optional "s": two runs that can
+# both take the "s" would backtrack on a long cell, tests/security).
+_COUNTED = re.compile(r"(?:every\s+)?([0-9]{1,3})\s*(day|week|month|year)s?")
 
 
 def interval_of(text: str, *, count: int = 1) -> tuple[str, int]:
@@ -38,7 +40,7 @@ def interval_of(text: str, *, count: int = 1) -> tuple[str, int]:
         unit, times = _WORDS[word]
         return unit, times * count
     match = _COUNTED.fullmatch(word)
-    if match is not None and match[2] in ("day", "week", "month", "year") and int(match[1]) > 0:
+    if match is not None and int(match[1]) > 0:
         return match[2], int(match[1])
     raise CellError("interval", UNKNOWN_INTERVAL)
 
