@@ -13,23 +13,25 @@ source named after the platform, in the preset's category. The write itself is
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from finance.currencies import CURRENCY_CODES
 from finance.errors import DomainError
-from imports.models import SourceAlias
+from imports.models import PaymentImport, SourceAlias
 from imports.parsing.billing.presets import BILLING_PRESETS, BillingPreset
 from imports.parsing.billing.reader import billing_preset_of, parse_billing
 from imports.parsing.billing.rows import BillingResult, BillingRow
-from imports.reading import default_currency_for
+from imports.reading import READING_CACHE_SECONDS, default_currency_for
 from imports.sources import alias_key
 from income.models import BillingSubscription, Customer, IncomeCategory, IncomeSource
 from income.services import (
@@ -153,12 +155,44 @@ def billing_target(
     return BillingTarget(None, name, category, currency, "create")
 
 
+def billing_upload_read(*, upload: PaymentImport) -> BillingResult:
+    """An uploaded billing export read as its import will read it, kept in the cache for
+    the preview's visits under everything the reading depends on (the upload, its
+    moment, its preset and the default currency), as a statement's reading is
+    (``imports.reading.upload_read``: issue 19, every GET re-read a 100,000-row file).
+    The file is fetched only when the reading is not kept."""
+    default_currency = default_currency_for(owner=upload.owner, source=upload.source)
+    parts = (
+        upload.owner_id, upload.pk, upload.created_at.isoformat(), upload.preset,
+        default_currency,
+    )  # fmt: skip
+    key = "billing-reading:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    kept = cache.get(key)
+    if isinstance(kept, BillingResult):
+        return kept
+    result = billing_read(
+        owner=upload.owner, data=bytes(upload.content), source=upload.source,
+        preset=upload.preset,
+    )  # fmt: skip
+    cache.set(key, result, READING_CACHE_SECONDS)
+    return result
+
+
 def billing_preview(
-    *, owner: User, data: bytes, source: IncomeSource | None, preset: str
+    *,
+    owner: User,
+    source: IncomeSource | None,
+    preset: str,
+    data: bytes | None = None,
+    result: BillingResult | None = None,
 ) -> BillingPreview:
-    """Read a billing export and say where it goes and what is new, writing nothing
-    (three queries after the reading, whatever the number of rows)."""
-    result = billing_read(owner=owner, data=data, source=source, preset=preset)
+    """Say where a billing export goes and what is new, writing nothing: its ``result``
+    when it was read already, else ``data`` read now (three queries after the reading,
+    whatever the number of rows)."""
+    if result is None:
+        if data is None:
+            raise ValueError("billing_preview needs the file or its reading")
+        result = billing_read(owner=owner, data=data, source=source, preset=preset)
     chosen = BILLING_PRESETS[result.preset]
     target = billing_target(owner=owner, source=source, preset=chosen, result=result)
     new_subscriptions = len(result.rows)

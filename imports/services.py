@@ -33,8 +33,8 @@ from imports.billing import (
     BillingPreview,
     billing_preset_of,
     billing_preview,
-    billing_read,
     billing_source_check,
+    billing_upload_read,
 )
 from imports.models import ImportMapping, PaymentImport
 from imports.parsing.presets import PRESETS
@@ -154,7 +154,7 @@ def statement_preview(
     _check_size(content)
     billing = billing_preset_of(content)
     if billing is not None:
-        return billing_preview(owner=owner, data=content, source=source, preset=billing.key)
+        return billing_preview(owner=owner, source=source, preset=billing.key, data=content)
     choices = check_choices(owner=owner, choices=sources or {})
     reading = statement_read(
         owner=owner,
@@ -176,23 +176,19 @@ def payment_import_rejected_lines(*, upload: PaymentImport) -> str:
     """The rows of the stored file that have an error, as CSV with their line and reasons
     (``rejected_lines_csv``), read with the upload's mapping: to fix and import again."""
     if upload.is_billing:
-        return rejected_lines_csv(
-            billing_read(
-                owner=upload.owner, data=bytes(upload.content), source=upload.source,
-                preset=upload.preset,
-            )
-        )  # fmt: skip
+        return rejected_lines_csv(billing_upload_read(upload=upload))
     reading = upload_read(upload=upload)
     return rejected_lines_csv(reading.result)
 
 
 def billing_upload_preview(*, upload: PaymentImport, planned: bool = False) -> BillingPreview:
-    """A billing export's preview: its subscriptions, where they go, what is new.
-    ``planned`` previews it as if no source were chosen (where the import would put it
-    by itself): for when the chosen one cannot take it any more."""
+    """A billing export's preview: its subscriptions, where they go, what is new (the
+    reading kept for the page's next visit). ``planned`` previews it as if no source
+    were chosen (where the import would put it by itself): for when the chosen one
+    cannot take it any more."""
     return billing_preview(
-        owner=upload.owner, data=bytes(upload.content),
-        source=None if planned else upload.source, preset=upload.preset,
+        owner=upload.owner, source=None if planned else upload.source, preset=upload.preset,
+        result=billing_upload_read(upload=upload),
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from finance.errors import DomainError
 from imports import jobs, services
 from imports.billing import BillingPreview, BillingRejected, billing_file_import
-from imports.models import ImportStatus, SourceAlias
+from imports.models import ImportStatus, PaymentImport, SourceAlias
 from income.billing import subscription_metrics
 from income.models import BillingSubscription, Customer, IncomeSource, SubscriptionPause
 from tests.factories import SourceFactory, category
@@ -242,3 +242,18 @@ def test_every_platforms_export_imports_into_its_category(alice: User, name: str
         == BillingSubscription.objects.filter(customer__source=upload.source).count()
         > 0
     )
+
+
+def test_the_previews_second_visit_does_not_read_the_file_again(alice: User) -> None:
+    """The reading is kept (issue 19: a statement's preview re-read a 100,000-row file on
+    every visit); emptying the stored file shows it is not read twice."""
+    upload = services.payment_import_upload(
+        owner=alice, filename="subscriptions.csv", content=STRIPE, source=None
+    )
+    first = services.billing_upload_preview(upload=upload)
+    PaymentImport.objects.filter(pk=upload.pk).update(content=b"")
+    again = services.billing_upload_preview(
+        upload=PaymentImport.objects.defer("content").get(pk=upload.pk)
+    )
+    assert again.result == first.result
+    assert len(again.result.rows) == 7
