@@ -1,9 +1,10 @@
 """``/health/``: is each part the app depends on reachable right now?
 
 Answers 200 when database, cache and broker all answer, 503 otherwise, with one entry
-per part so a load balancer and a person can both read it. It never raises: a part
-that fails is reported with the exception's class, never its message (which may hold
-a host name or password).
+per part so a load balancer and a person can both read it, and what the apps report
+beside (``REPORTS``: the ECB rates' latest fetch), which never decides the status. It
+never raises: a part that fails is reported with the exception's class, never its
+message (which may hold a host name or password).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ CHECKS: dict[str, Callable[[], None]] = {
     "broker": _broker,
 }
 
+#: What the apps report beside the checks, without deciding the status: an app adds its
+#: own in its ``ready()`` (``config`` sits below the apps and imports none of them). The
+#: ECB rates' latest fetch is one: a failed fetch is news, not an outage.
+REPORTS: dict[str, Callable[[], object]] = {}
+
 
 @never_cache
 @require_GET
@@ -59,6 +65,13 @@ def health(request: HttpRequest) -> JsonResponse:
         else:
             parts[name] = "ok"
     healthy = all(state == "ok" for state in parts.values())
+    reports: dict[str, object] = {}
+    for name, report in REPORTS.items():
+        try:
+            reports[name] = report()
+        except Exception as exc:
+            reports[name] = f"error: {type(exc).__name__}"
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **parts}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", **parts, **reports},
+        status=200 if healthy else 503,
     )

@@ -428,6 +428,20 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
 }
 API_MAX_PAGE_SIZE = 100
+# ----------------------------------------------------------------------------- ECB rates
+# The ECB's euro reference rates, fetched on schedule (issue 24): the day's rates, and the
+# whole history on the first run (no rate stored yet). Any of the ECB's forms (CSV, zip,
+# XML); a mirror or a local copy works as well.
+ECB_RATES_URL = env.str(
+    "ECB_RATES_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+)
+ECB_RATES_HISTORY_URL = env.str(
+    "ECB_RATES_HISTORY_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+)
+ECB_FETCH_TIMEOUT = env.int("ECB_FETCH_TIMEOUT", default=30)
+#: The most a fetch reads: the zipped history is about 0.6 MB, the XML history 7 MB.
+ECB_FETCH_MAX_BYTES = env.int("ECB_FETCH_MAX_MB", default=16) * 2**20
+
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=32) * 2**20
 #: Data rows one statement may have (PRODUCT.md §6: the import bench's 100,000 rows).
 IMPORT_MAX_ROWS = 100_000

@@ -33,6 +33,7 @@ from income.models import (
     IncomeSource,
     Payment,
     Profile,
+    RateFetch,
     SubscriptionPause,
     SubscriptionPeriod,
     TaxProfile,
@@ -285,8 +286,12 @@ class HelpArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class EcbUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("ECB CSV file"),
-        help_text=_("eurofxref-hist.csv or eurofxref.csv from the ECB's reference rates page."),
+        label=_("ECB file"),
+        help_text=_(
+            "Any of the ECB's reference rate files: eurofxref-hist.zip or .csv, eurofxref.zip "
+            "or .csv, eurofxref-daily.xml, eurofxref-hist.xml. The rates are also fetched "
+            "on their own every working day."
+        ),
     )
 
 
@@ -306,8 +311,29 @@ class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.admin_site.admin_view(self.load_ecb),
                 name="income_exchangerate_load_ecb",
             ),
+            path(
+                "fetch-ecb/",
+                self.admin_site.admin_view(self.fetch_ecb),
+                name="income_exchangerate_fetch_ecb",
+            ),
             *super().get_urls(),
         ]
+
+    def fetch_ecb(self, request: HttpRequest) -> HttpResponse:
+        """Queue a fetch of the ECB's rates now (POST), beside the daily schedule."""
+        if request.method != "POST":
+            return redirect("admin:income_exchangerate_changelist")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        services.ecb_rates_fetch_queue()
+        self.message_user(
+            request,
+            _(
+                "A fetch of the ECB's rates was queued; its outcome is listed under "
+                "exchange rate fetches."
+            ),
+        )
+        return redirect("admin:income_exchangerate_changelist")
 
     def load_ecb(self, request: HttpRequest) -> HttpResponse:
         """Upload the ECB's CSV and store every rate of a supported currency."""
@@ -703,3 +729,24 @@ class AllowanceOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ("owner",)
     fields = ("owner", "year", "bank", "amount", "created_at")
     readonly_fields = ("created_at",)
+
+
+@admin.register(RateFetch)
+class RateFetchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The log of the ECB rates' fetches (issue 24): whether rates arrive on their own,
+    and why not. Written by the fetch only."""
+
+    list_display = (
+        "started_at", "status", "rates", "new_rates", "users_recomputed", "error", "finished_at",
+    )  # fmt: skip
+    list_filter = ("status",)
+    readonly_fields = (
+        "started_at", "finished_at", "url", "status", "rates", "new_rates", "users_recomputed",
+        "error",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

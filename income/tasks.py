@@ -13,7 +13,9 @@ from celery import shared_task
 
 from jobs.retrying import MAX_RETRIES, RETRY_BACKOFF_MAX, TRANSIENT_ERRORS, RetryingTask
 
-__all__ = ["MAX_RETRIES", "RETRY_BACKOFF_MAX", "TRANSIENT_ERRORS", "email_deliver"]
+__all__ = [
+    "MAX_RETRIES", "RETRY_BACKOFF_MAX", "TRANSIENT_ERRORS", "ecb_rates_fetch", "email_deliver",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +35,14 @@ def email_deliver(*, subject: str, body: str, to: list[str], html_body: str | No
     sent = message.send()
     logger.info("email_deliver: sent %s message(s) to %d recipient(s)", sent, len(to))
     return sent
+
+
+@shared_task(base=RetryingTask)
+def ecb_rates_fetch() -> dict[str, object]:
+    """Daily (the beat schedule, ``income/migrations``): the ECB's rates, stored, and the
+    figures they change recomputed. An unreachable ECB is a ``ConnectionError``
+    (``RateFetchFailed``), retried with backoff like every transient error."""
+    from income.services import ecb_rates_fetch as fetch
+
+    done = fetch()
+    return {"status": done.status, "rates": done.rates, "new": done.new_rates}

@@ -79,6 +79,12 @@ from income.models.reference import (
     IncomeCategory as IncomeCategory,
 )
 from income.models.reference import (
+    RateFetch as RateFetch,
+)
+from income.models.reference import (
+    RateFetchStatus as RateFetchStatus,
+)
+from income.models.reference import (
     TaxProfile as TaxProfile,
 )
 from income.models.reference import (

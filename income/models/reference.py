@@ -180,3 +180,31 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.currency} {self.rate}"
+
+
+class RateFetchStatus(models.TextChoices):
+    OK = "ok", _("Fetched")
+    FAILED = "failed", _("Failed")
+
+
+class RateFetch(models.Model):
+    """One fetch of the ECB's reference rates (issue 24): what was asked, what came, and
+    whose figures were recomputed; the latest says in ``/health/`` and the admin whether
+    rates arrive on their own."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    url = models.CharField(_("address"), max_length=500)
+    status = models.CharField(_("status"), max_length=8, choices=RateFetchStatus.choices)
+    rates = models.PositiveIntegerField(_("rates in the file"), default=0)
+    new_rates = models.PositiveIntegerField(_("rates new or changed"), default=0)
+    users_recomputed = models.PositiveIntegerField(_("users recomputed"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange rate fetch")
+        verbose_name_plural = _("exchange rate fetches")
+        ordering = ("-started_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

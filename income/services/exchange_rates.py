@@ -1,27 +1,19 @@
-"""The ECB reference rates, loaded from the ECB's CSV (admin)."""
+"""The ECB reference rates, loaded from the ECB's file in the admin (any of its forms);
+stored as the scheduled fetch stores them (``income.services.rate_fetch``)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from finance.currencies import CURRENCY_CODES
-from finance.ecb_rates import EcbFileError, parse_ecb_rates
+from finance.ecb_rates import EcbFileError, parse_ecb_file
 from finance.errors import DomainError
-from income.models import ExchangeRate
+from income.services.rate_fetch import QUOTED, exchange_rates_store
 
 
-@transaction.atomic
 def exchange_rates_import(*, data: bytes) -> int:
-    """Load ECB reference rates (admin); a day already stored gets the file's rate."""
+    """Load ECB reference rates (admin); a day already stored gets the file's rate, and
+    the users whose payments the new rates convert have their figures recomputed."""
     try:
-        rates = parse_ecb_rates(data, currencies=set(CURRENCY_CODES) - {"EUR"})
+        rates = parse_ecb_file(data, currencies=QUOTED)
     except EcbFileError as error:
         raise DomainError({"file": [str(error)]}) from error
-    ExchangeRate.objects.bulk_create(
-        [ExchangeRate(date=r.day, currency=r.currency, rate=r.rate) for r in rates],
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["currency", "date"],
-        update_fields=["rate"],
-    )
+    exchange_rates_store(rates=rates)
     return len(rates)
