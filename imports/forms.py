@@ -143,6 +143,15 @@ class UploadForm(forms.Form):
         cast("forms.ModelChoiceField[IncomeSource]", self.fields["source"]).queryset = sources
 
 
+def partial_field() -> forms.BooleanField:
+    """ "Import the good rows", as every preview offers it."""
+    return forms.BooleanField(
+        label=_("Import the good rows and list the others"),
+        required=False,
+        help_text=_("Without it, a single row with an error stops the whole file."),
+    )
+
+
 class PreviewForm(forms.Form):
     """The choices of the preview page (see the module doc); prefilled from how the file
     was read: ``result.options`` and the columns it found (``result.columns``)."""
@@ -154,11 +163,7 @@ class PreviewForm(forms.Form):
         empty_label=_("Named in each row"),
         help_text=_("Every payment of the file goes to this source."),
     )
-    partial = forms.BooleanField(
-        label=_("Import the good rows and list the others"),
-        required=False,
-        help_text=_("Without it, a single row with an error stops the whole file."),
-    )
+    partial = partial_field()
     header_line = forms.IntegerField(
         label=_("Header line"),
         min_value=1,
@@ -357,11 +362,7 @@ class BillingPreviewForm(forms.Form):
         empty_label=_("As planned above"),
         help_text=_("The customers and subscriptions of the file go to this source."),
     )
-    partial = forms.BooleanField(
-        label=_("Import the good rows and list the others"),
-        required=False,
-        help_text=_("Without it, a single row with an error stops the whole file."),
-    )
+    partial = partial_field()
 
     def __init__(
         self, *args: Any, upload: PaymentImport, sources: QuerySet[IncomeSource], **kwargs: Any

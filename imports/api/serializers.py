@@ -14,11 +14,13 @@ from config.api.serializers import ModelSerializer, Serializer
 from imports.billing import BillingPreview
 from imports.models import IMPORT_KINDS, ImportMapping, ImportStatus, PaymentImport
 from imports.parsing.billing.presets import BillingPreset
+from imports.parsing.billing.rows import BillingResult
 from imports.parsing.columns import FIELDS
 from imports.parsing.dates import ORDERS
 from imports.parsing.kinds import KINDS, SKIP
 from imports.parsing.messages import SKIP_REASONS
 from imports.parsing.options import MAX_TEXT, MAX_TYPES, NEGATIVES, NUMBER_FORMATS, SIGNS
+from imports.parsing.statement import StatementResult
 from income.api.serializers.base import OwnedSourceField
 from income.progress import progress_read
 from jobs.leases import jobs_lease
@@ -433,19 +435,11 @@ def preview_data(preview: Any, *, shown: int = 200) -> dict[str, Any]:
         "mapping": result.options.to_json(),
         "number_format": result.number_format,
         "date_order": result.date_order,
-        "total_rows": result.total_rows,
         "payments_count": len(result.rows),
-        "skipped_count": len(result.skipped),
         "payments": result.rows[:shown],
-        "skipped": result.skipped[:shown],
-        "errors": [
-            {"line": e.line, "field": e.field, "message": e.message} for e in result.errors[:shown]
-        ]
-        + [{"line": None, "field": None, "message": m} for m in result.file_errors],
-        "file_errors": [gettext(m) for m in result.file_errors],
-        "warnings": [gettext(m) for m in result.warnings],
         "type_values": result.type_values,
         "sources": list(preview.plans.values()),
+        **_reading_data(result, shown=shown),
     }
 
 
@@ -469,10 +463,20 @@ def _billing_preview_data(preview: BillingPreview, *, shown: int) -> dict[str, A
         "mapping": {},
         "number_format": "",
         "date_order": "",
-        "total_rows": result.total_rows,
         "payments_count": 0,
-        "skipped_count": len(result.skipped),
         "payments": [],
+        "type_values": [],
+        "sources": [],
+        **_reading_data(result, shown=shown),
+    }
+
+
+def _reading_data(result: StatementResult | BillingResult, *, shown: int) -> dict[str, Any]:
+    """What every file's preview says of its reading: the rows in it, the skipped rows
+    and the errors (the first ``shown`` of each), the file's errors and warnings."""
+    return {
+        "total_rows": result.total_rows,
+        "skipped_count": len(result.skipped),
         "skipped": result.skipped[:shown],
         "errors": [
             {"line": e.line, "field": e.field, "message": e.message} for e in result.errors[:shown]
@@ -480,6 +484,4 @@ def _billing_preview_data(preview: BillingPreview, *, shown: int) -> dict[str, A
         + [{"line": None, "field": None, "message": m} for m in result.file_errors],
         "file_errors": [gettext(m) for m in result.file_errors],
         "warnings": [gettext(m) for m in result.warnings],
-        "type_values": [],
-        "sources": [],
     }

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from imports.parsing import columns as cols
 from imports.parsing import dates, text
@@ -67,3 +69,39 @@ def find_header(records: Sequence[text.Record], options: Options) -> int | None:
             if index and date_at < len(cells) and dates.looks_like_date(cells[date_at]):
                 return index - 1
     return chosen
+
+
+class HasSignature(Protocol):
+    """A layout recognised by the header names it needs (a payment or a billing preset)."""
+
+    @property
+    def normalized(self) -> frozenset[str]: ...
+
+
+S = TypeVar("S", bound=HasSignature)
+
+
+def most_specific(header: Iterable[str], presets: Iterable[S]) -> S | None:
+    """The preset whose signature the ``header``'s normalized names hold, the one with the
+    most names when several do (a file with more columns is the more specific layout);
+    None when none does."""
+    names = {cols.normalize(cell) for cell in header}
+    best: S | None = None
+    for preset in presets:
+        if preset.normalized <= names and (
+            best is None or len(preset.normalized) > len(best.normalized)
+        ):
+            best = preset
+    return best
+
+
+def presets_load(package: str, modules: Iterable[str]) -> dict[str, Any]:
+    """The ``PRESETS`` of each module of ``package``, by key; a key defined twice is a
+    programming error. Adding a format is adding a module and its name."""
+    presets: dict[str, Any] = {}
+    for name in modules:
+        for preset in importlib.import_module(f"{package}.{name}").PRESETS:
+            if preset.key in presets:
+                raise ValueError(f"preset {preset.key!r} is defined twice")
+            presets[preset.key] = preset
+    return presets

@@ -9,13 +9,13 @@ is skipped. Adding a platform is adding a module here and its name to ``_MODULES
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from imports.parsing import columns as cols
 from imports.parsing.billing.cells import RowCells
 from imports.parsing.billing.rows import BillingRow
+from imports.parsing.layout import most_specific, presets_load
 from imports.parsing.text import Record
 
 
@@ -61,18 +61,7 @@ class BillingPreset:
 _MODULES = ("stripe", "patreon", "polar", "baremetrics")
 
 
-def _load() -> dict[str, BillingPreset]:
-    presets: dict[str, BillingPreset] = {}
-    for name in _MODULES:
-        module = importlib.import_module(f"imports.parsing.billing.{name}")
-        for preset in module.PRESETS:
-            if preset.key in presets:
-                raise ValueError(f"billing preset {preset.key!r} is defined twice")
-            presets[preset.key] = preset
-    return presets
-
-
-BILLING_PRESETS: dict[str, BillingPreset] = _load()
+BILLING_PRESETS: dict[str, BillingPreset] = presets_load("imports.parsing.billing", _MODULES)
 
 #: How many lines from the top the header is looked for in (a preamble above it).
 HEADER_SCAN = 60
@@ -81,17 +70,12 @@ HEADER_SCAN = 60
 def detect_billing(records: Sequence[Record]) -> tuple[BillingPreset, int] | None:
     """The billing preset whose signature a header among the first records holds (the most
     specific when several do) and that header's index, None for any other file."""
-    best: tuple[int, int, BillingPreset] | None = None
+    best: tuple[BillingPreset, int] | None = None
     for index, (_line, cells) in enumerate(records[:HEADER_SCAN]):
-        normalized = {cols.normalize(cell) for cell in cells}
-        for preset in BILLING_PRESETS.values():
-            if preset.normalized <= normalized:
-                rank = len(preset.normalized)
-                if best is None or rank > best[0]:
-                    best = (rank, index, preset)
-    if best is None:
-        return None
-    return best[2], best[1]
+        found = most_specific(cells, BILLING_PRESETS.values())
+        if found is not None and (best is None or len(found.normalized) > len(best[0].normalized)):
+            best = (found, index)
+    return best
 
 
 def billing_header_score(rows: Sequence[Sequence[str]]) -> int:

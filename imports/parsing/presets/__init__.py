@@ -12,12 +12,11 @@ contains (the most specific one when several match), else plain options that gue
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from imports.parsing import columns as cols
-from imports.parsing.layout import Layout, RowRule, signature
+from imports.parsing.layout import Layout, RowRule, most_specific, presets_load, signature
 from imports.parsing.options import Options
 from imports.parsing.text import Record
 
@@ -66,18 +65,7 @@ _MODULES = (
 )
 
 
-def _load() -> dict[str, Preset]:
-    presets: dict[str, Preset] = {}
-    for name in _MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        for preset in module.PRESETS:
-            if preset.key in presets:
-                raise ValueError(f"preset {preset.key!r} is defined twice")
-            presets[preset.key] = preset
-    return presets
-
-
-PRESETS: dict[str, Preset] = _load()
+PRESETS: dict[str, Preset] = presets_load(__name__, _MODULES)
 
 
 def detect_layout(
@@ -98,12 +86,9 @@ def detect_layout(
                     else options
                 )
                 return Layout(options=pinned, header_index=index, saved=signature(cells)), None
-        normalized = {cols.normalize(cell) for cell in cells}
-        for preset in presets.values():
-            if preset.normalized <= normalized:
-                rank = len(preset.normalized)
-                if best is None or rank > best[0]:
-                    best = (rank, index, preset)
+        found = most_specific(cells, presets.values())
+        if found is not None and (best is None or len(found.normalized) > best[0]):
+            best = (len(found.normalized), index, found)
     if best is not None:
         _rank, index, preset = best
         layout = Layout(
