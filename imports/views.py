@@ -101,9 +101,12 @@ def _owned_upload_with_file(request: HttpRequest, pk: int) -> PaymentImport:
         raise Http404 from error
 
 
+#: The fields errors name, a statement's and a billing export's.
+_LABELS = {**BILLING_FIELD_LABELS, **FIELD_LABELS}
+
+
 def _field_label(field: str | None) -> str:
-    labels = {**BILLING_FIELD_LABELS, **FIELD_LABELS}
-    return str(labels[field]) if field in labels else (field or "")
+    return str(_LABELS[field]) if field in _LABELS else (field or "")
 
 
 def _errors_shown(errors: list[dict[str, Any]]) -> list[ShownProblem]:

@@ -4,11 +4,12 @@ configured address may hold a token, so it is not shown)."""
 
 from __future__ import annotations
 
-from income.models import ExchangeRate, RateFetch
+from income.models import ExchangeRate
+from income.services import rate_fetch_latest
 
 
 def exchange_rates_report() -> dict[str, object]:
-    latest = RateFetch.objects.order_by("-started_at", "-pk").first()
+    latest = rate_fetch_latest()
     newest = ExchangeRate.objects.order_by("-date").values_list("date", flat=True).first()
     return {
         "last_fetch": latest.started_at.isoformat() if latest else None,
