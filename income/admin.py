@@ -320,11 +320,18 @@ class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         ]
 
     def fetch_ecb(self, request: HttpRequest) -> HttpResponse:
-        """Queue a fetch of the ECB's rates now (POST), beside the daily schedule."""
-        if request.method != "POST":
-            return redirect("admin:income_exchangerate_changelist")
+        """Queue a fetch of the ECB's rates now (POST), beside the daily schedule; GET asks
+        first, with the latest fetch, as the admin asks before any action."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Fetch from the ECB now"),
+                "latest": services.rate_fetch_latest(),
+            }
+            return render(request, "admin/income/exchangerate/fetch_ecb.html", context)
         services.ecb_rates_fetch_queue()
         self.message_user(
             request,

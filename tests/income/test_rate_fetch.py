@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -137,3 +138,17 @@ def test_a_rate_loaded_in_the_admin_recomputes_the_waiting_users_too(alice: User
     assert not _stale(alice)  # 4 December's rate converts nothing dated the 2nd anew
     services.exchange_rates_import(data=(FILES / "eurofxref-hist.csv").read_bytes())
     assert _stale(alice)
+
+
+def test_the_admin_asks_then_fetches_now(
+    ecb: FileServer, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    page = admin_client.get("/admin/income/exchangerate/fetch-ecb/")
+    assert page.status_code == 200
+    assert not RateFetch.objects.exists()  # asking is no fetch
+    with django_capture_on_commit_callbacks(execute=True):
+        done = admin_client.post("/admin/income/exchangerate/fetch-ecb/")
+    assert done.status_code == 302
+    assert RateFetch.objects.get().status == RateFetchStatus.OK
+    assert ExchangeRate.objects.count() == 33
+    assert "/hist.zip" in ecb.asked
