@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "scenarios",
     "reports",
     "portability",
+    "alerts",
+    "households",
 ]
 
 MIDDLEWARE = [
@@ -442,6 +444,11 @@ ECB_FETCH_TIMEOUT = env.int("ECB_FETCH_TIMEOUT", default=30)
 #: The most a fetch reads: the zipped history is about 0.6 MB, the XML history 7 MB.
 ECB_FETCH_MAX_BYTES = env.int("ECB_FETCH_MAX_MB", default=16) * 2**20
 
+# Alerts (issue 24): how long one push or webhook may take, and how many deliveries in a
+# row may fail (each after its retries) before the channel is switched off.
+ALERT_HTTP_TIMEOUT = env.float("ALERT_HTTP_TIMEOUT", default=10.0)
+ALERT_CHANNEL_MAX_FAILURES = env.int("ALERT_CHANNEL_MAX_FAILURES", default=5)
+
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=32) * 2**20
 #: Data rows one statement may have (PRODUCT.md §6: the import bench's 100,000 rows).
 IMPORT_MAX_ROWS = 100_000
@@ -497,6 +504,9 @@ SPECTACULAR_SETTINGS = {
         "FundTypeEnum": "income.models.FundType",
         # An import's kind: its job, its preview and the presets say it.
         "ImportKindEnum": "imports.models.IMPORT_KINDS",
+        # Two "role"s of a household: a member's, and a share's (view or edit).
+        "MemberRoleEnum": "households.models.MemberRole",
+        "ShareRoleEnum": "households.models.ShareRole",
     },
     # 400, 401, 404 and 429 come from the platform, not the views: documented by one hook.
     "POSTPROCESSING_HOOKS": [

@@ -22,6 +22,7 @@ from finance.errors import DomainError
 from imports.billing import BillingRejected, billing_file_import
 from imports.models import ImportStatus, PaymentImport
 from imports.services import payment_import_configure, payment_import_upload
+from imports.signals import import_ended_announce
 from imports.writing import NO_SOURCE, ImportProgress, ImportRejected, payments_import
 from income.dispatch import task_send_on_commit
 from income.models import IncomeSource
@@ -122,9 +123,11 @@ def payment_import_process(
     # The outcome only: writing the file back would cost as much as storing it did. The
     # first attempt to finish writes it (one that lost its lease too, since its rows are
     # in); a later one found them all there and leaves the outcome as it is.
-    PaymentImport.objects.filter(pk=upload_id, status__in=PENDING).update(
+    finished = PaymentImport.objects.filter(pk=upload_id, status__in=PENDING).update(
         **{name: getattr(upload, name) for name in OUTCOME_FIELDS}
     )
+    if finished:
+        import_ended_announce(owner_id=upload.owner_id, import_id=upload_id)
     return upload
 
 
@@ -244,11 +247,15 @@ def payment_import_fail(*, upload_id: int, message: str) -> None:
 
 
 def _imports_fail(uploads: QuerySet[PaymentImport], *, message: str) -> int:
-    return uploads.update(
+    ended = list(uploads.values_list("pk", "owner_id"))
+    failed = uploads.filter(pk__in=[pk for pk, _owner in ended]).update(
         status=ImportStatus.FAILED,
         errors=[{"line": None, "field": None, "message": message}],
         finished_at=timezone.now(),
     )
+    for pk, owner_id in ended if failed else ():
+        import_ended_announce(owner_id=owner_id, import_id=pk)
+    return failed
 
 
 #: Shown when the import broke for a reason that is not a line of the file.

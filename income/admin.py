@@ -23,6 +23,7 @@ from income.models import (
     AllowanceOrder,
     AssetValue,
     BillingSubscription,
+    CalendarFeed,
     Cost,
     Customer,
     EffortLog,
@@ -751,6 +752,28 @@ class RateFetchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "started_at", "finished_at", "url", "status", "rates", "new_rates", "users_recomputed",
         "error",
     )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Who has a private calendar feed and whether an app reads it (issue 24).
+
+    The token is never shown: it is the feed's only credential, and support needs none
+    of it. Deleting a feed turns it off (its address answers 404), as the owner's own
+    "turn off" does; nothing else is edited here.
+    """
+
+    list_display = ("owner", "created_at", "last_read_at")
+    search_fields = ("owner__username", "owner__email")
+    list_select_related = ("owner",)
+    fields = ("owner", "created_at", "last_read_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -67,15 +67,18 @@ class CalendarPage:
     totals: list[CalendarMonthTotal]
 
 
-def calendar_page(*, owner: User, today: date) -> CalendarPage:
-    """``income_calendar`` with amounts, for the calendar page (issue 18).
+def calendar_page(
+    *, owner: User, today: date, past_months: int = 3, months: int = 15
+) -> CalendarPage:
+    """``income_calendar`` with amounts, for the calendar page (issue 18) and, over a
+    wider window (``past_months``, ``months`` as there), the calendar feed (issue 24).
 
     Each expected payout carries ``expected_payout_amount`` of its source (its average
     complete month of the last year × the months the payout covers), received amounts
     are the sources' monthly net; both in the base currency, as the dashboard's are, so
     a column adds up to the month's totals.
     """
-    rows = income_calendar(owner=owner, today=today)
+    rows = income_calendar(owner=owner, today=today, past_months=past_months, months=months)
     view = overview(owner=owner, as_of=today)
     net_of = {item.source.pk: item.monthly_net for item in view.sources}
     current = month_start(today)
@@ -105,10 +108,10 @@ def calendar_page(*, owner: User, today: date) -> CalendarPage:
                 )
             )
         page_rows.append((row.source, cells))
-    months = [entry.month for entry in rows[0].entries] if rows else []
+    columns = [entry.month for entry in rows[0].entries] if rows else []
     return CalendarPage(
         currency=view.currency,
-        months=months,
+        months=columns,
         rows=page_rows,
         totals=[
             CalendarMonthTotal(
@@ -116,7 +119,7 @@ def calendar_page(*, owner: User, today: date) -> CalendarPage:
                 expected=expected_total[month],
                 received=received_total[month] if month <= current else None,
             )
-            for month in months
+            for month in columns
         ],
     )
 

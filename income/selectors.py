@@ -18,6 +18,7 @@ from income.models import (
     AssetValue,
     BillingSubscription,
     CalculationModel,
+    CalendarFeed,
     Cost,
     Customer,
     EffortLog,
@@ -338,3 +339,25 @@ def source_contents(*, source: IncomeSource) -> SourceContents:
         costs=Cost.objects.filter(source=source).count(),
         fund_years=FundYear.objects.filter(source=source).count(),
     )
+
+
+#: What a feed's token looks like (``secrets.token_urlsafe``): anything else is no token
+#: and is answered without a query.
+FEED_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def calendar_feed_of(*, owner: User) -> CalendarFeed | None:
+    """The owner's calendar feed, or None before one is made (or after it was revoked)."""
+    return CalendarFeed.objects.filter(owner=owner).first()
+
+
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    """The feed whose address carries ``token``, with its owner; None for any other.
+
+    An equality lookup on the unique index: what the database compares leaks at most
+    how long a prefix of a 256-bit random token matched, which over the network reveals
+    nothing a guesser could use (a hash of the token would only move that comparison).
+    """
+    if not FEED_TOKEN_SHAPE.fullmatch(token):
+        return None
+    return CalendarFeed.objects.select_related("owner").filter(token=token).first()

@@ -4,6 +4,7 @@ from income.views import (
     accounts,
     allowance_orders,
     calculator,
+    calendar_feeds,
     dashboard,
     exports,
     help,
@@ -23,6 +24,11 @@ urlpatterns = [
     path("help/figures/", help.help_figures, name="help_figures"),
     path("help/<slug:slug>/", help.help_article, name="help_article"),
     path("calendar/", dashboard.income_calendar, name="income_calendar"),
+    path(
+        "calendar/feed/<str:token>.ics",
+        calendar_feeds.calendar_feed_ics_view,
+        name="calendar_feed_ics",
+    ),
     path("exports/payments.csv", exports.payments_export, name="payments_export"),
     path("exports/sources.csv", exports.sources_export, name="sources_export"),
     path("sources/", sources.source_list, name="source_list"),
@@ -65,6 +71,7 @@ urlpatterns = [
         name="allowance_orders",
     ),
     path("settings/", accounts.settings_page, name="settings"),
+    path("settings/calendar-feed/", calendar_feeds.calendar_feed_page, name="calendar_feed"),
     path("language/", accounts.language_switch, name="language_switch"),
     path("theme/", accounts.theme_switch, name="theme_switch"),
 ]

@@ -126,6 +126,7 @@ SHIPPED_CONTENT = (
     "imports.migrations.0003_help_importing",
     "imports.migrations.0008_help_importing_foreign_tax",
     "imports.migrations.0010_help_importing_billing",
+    "households.migrations.0002_help_alerts_calendar_household",
 )
 
 

@@ -314,11 +314,14 @@ def capital_year(
     filing_status: FilingStatus,
     church_rate: Decimal = ZERO,
     allowance_orders: Mapping[str, Decimal],
+    allowance: Decimal | None = None,
 ) -> CapitalYear:
     """The capital income of ``facts.year``: per item, per bank and for the return.
 
     Items are taken earliest first (ties by bank, then as given). The return uses the
-    allowance of ``filing_status`` over all banks together; each bank its own order from
+    allowance of ``filing_status`` over all banks together, or ``allowance`` when given
+    (a spouse's share of a joint allowance, ``TaxYearFacts.joint_allowance_share``);
+    each bank its own order from
     ``allowance_orders`` (a bank without one has none), over its own items. The
     ``church_rate`` is 0 or one of ``facts.church_tax_rates``. A Vorabpauschale is an
     item dated on the day it counts as received (``funds.Vorabpauschale.received_on``;
@@ -326,7 +329,7 @@ def capital_year(
 
     Raises ``ValueError`` for an item of another year, a negative amount, a fund type
     on income that is not from a fund (or none on fund income), a negative allowance
-    order, or an unknown church-tax rate.
+    or allowance order, or an unknown church-tax rate.
     """
     if church_rate != ZERO and church_rate not in facts.church_tax_rates:
         raise ValueError(f"Unknown church-tax rate {church_rate}.")
@@ -335,7 +338,10 @@ def capital_year(
     ordered = sorted(items, key=lambda item: (item.day, item.bank))
     for item in ordered:
         _check(item, facts)
-    allowance = facts.saver_allowance(filing_status)
+    if allowance is None:
+        allowance = facts.saver_allowance(filing_status)
+    elif allowance < ZERO:
+        raise ValueError("An allowance cannot be negative.")
     returned = _items_tax(ordered, allowance, facts)
 
     banks = []

@@ -80,6 +80,21 @@ class TaxYearFacts:
             return self.saver_allowance_joint
         return self.saver_allowance_single
 
+    def joint_allowance_share(self, *, partner_income: Decimal) -> Decimal:
+        """One spouse's part of a jointly assessed couple's allowance, when each keeps
+        their own books: half of the joint allowance, and what the partner's half does
+        not use because their capital income is lower (§20 (9) sentence 3 EStG: "sind
+        die Kapitalerträge eines Ehegatten niedriger als 1 000 Euro, so ist der
+        anteilige Sparer-Pauschbetrag insoweit … bei dem anderen Ehegatten abzuziehen").
+
+        ``partner_income`` is the partner's capital income of the year after partial
+        exemptions, before the allowance; a loss uses nothing. With 1,500 € of one's
+        own and 300 € of the partner's, one's share is 1,000 + 700 = 1,700 € and the
+        partner's 1,000 €: together they use 1,800 €, all of both incomes.
+        """
+        half = self.saver_allowance_joint / 2
+        return half + max(half - max(partner_income, Decimal(0)), Decimal(0))
+
     def exemption(self, fund_type: FundType) -> Decimal:
         """The partial exemption of ``fund_type`` (§20 InvStG); a type not listed has none."""
         return self.partial_exemption.get(fund_type, Decimal(0))

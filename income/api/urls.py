@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from income.api import billing, tax_records, views
 from income.api.allowance_orders import AllowanceOrderViewSet
 from income.api.calendar import CalendarView
+from income.api.calendar_feeds import CalendarFeedView
 from income.api.definitions import FigureDefinitionsView
 from income.api.tax_report import TaxReportCsvView, TaxReportPdfView, TaxReportView
 
@@ -37,6 +38,7 @@ router.register("allowance-orders", AllowanceOrderViewSet, basename="api-allowan
 urlpatterns = [
     path("calculator/", views.CalculatorView.as_view(), name="api-calculator"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/calendar-feed/", CalendarFeedView.as_view(), name="api-me-calendar-feed"),
     path("dashboard/", views.DashboardView.as_view(), name="api-dashboard"),
     path("figures/", FigureDefinitionsView.as_view(), name="api-figures"),
     path("calendar/", CalendarView.as_view(), name="api-calendar"),

@@ -15,6 +15,9 @@ from income.models.billing import (
 from income.models.billing import (
     SubscriptionPause as SubscriptionPause,
 )
+from income.models.feeds import (
+    CalendarFeed as CalendarFeed,
+)
 from income.models.fields import (
     CURRENCY_CHOICES as CURRENCY_CHOICES,
 )

@@ -7,8 +7,9 @@ One module per part of the domain: ``rows`` (how every service saves a row), ``u
 (sign-up, profile, mail, API token), ``sources``, ``payments``, ``payments_bulk``,
 ``records`` (subscription periods, effort, asset values), ``tax_records`` (costs and
 fund years), ``allowance_orders``, ``billing`` (a subscription source's customers,
-subscriptions and pauses) and ``exchange_rates``. This
-face hands every service on, so ``from income import services`` reads as before.
+subscriptions and pauses), ``exchange_rates`` and ``calendar_feeds`` (the private
+calendar address). This face hands every service on, so ``from income import services``
+reads as before.
 """
 
 from income.services.allowance_orders import (
@@ -37,6 +38,12 @@ from income.services.billing import (
     source_takes_customers,
     subscription_pause_create,
     subscription_pause_delete,
+)
+from income.services.calendar_feeds import (
+    calendar_feed_create,
+    calendar_feed_mark_read,
+    calendar_feed_revoke,
+    calendar_feed_rotate,
 )
 from income.services.exchange_rates import exchange_rates_import
 from income.services.payments import (
@@ -141,6 +148,10 @@ __all__ = [
     "billing_subscription_create",
     "billing_subscription_delete",
     "billing_subscription_update",
+    "calendar_feed_create",
+    "calendar_feed_mark_read",
+    "calendar_feed_revoke",
+    "calendar_feed_rotate",
     "cost_create",
     "cost_delete",
     "cost_update",

@@ -64,8 +64,13 @@ def report_title(report: TaxYearReport) -> str:
 
 def report_settings(report: TaxYearReport) -> str:
     """The profile settings the figures rest on, in one line."""
+    joint = _("joint assessment")
+    if report.joint_partner is not None:
+        joint = _("joint assessment with %(partner)s, who keeps their own books") % {
+            "partner": report.joint_partner.name
+        }
     parts = [
-        _("joint assessment") if report.filing_status == "joint" else _("single assessment"),
+        joint if report.filing_status == "joint" else _("single assessment"),
         _("church tax %(rate)s") % {"rate": format_percent(report.church_rate, 0)}
         if report.church_rate
         else _("no church tax"),

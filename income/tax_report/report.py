@@ -14,6 +14,7 @@ from finance.tax.allowance import AllowanceExcess, allowance_orders_excess
 from finance.tax.capital import CapitalYear, IncomeKind, ItemTax, capital_year
 from finance.tax.facts import FilingStatus, FundType, TaxYearFacts
 from income.models import AllowanceOrder, IncomeSource
+from income.partners import joint_partner_of
 from income.tax_facts import tax_year_facts
 from income.tax_report.business import BusinessReport, business_report
 from income.tax_report.capital import (
@@ -75,6 +76,12 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class JointPartner:
+    name: str
+    capital_income: Decimal
+
+
+@dataclass(frozen=True)
 class TaxYearReport:
     year: int
     facts: TaxYearFacts
@@ -90,6 +97,9 @@ class TaxYearReport:
     business: BusinessReport
     notices: tuple[Notice, ...]
     sources: dict[int, IncomeSource]
+    #: A jointly assessed partner who keeps their own books (a household of two): their
+    #: name and capital income, from which this report's share of the joint allowance is.
+    joint_partner: JointPartner | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -184,12 +194,28 @@ def _notices(
     return tuple(notices)
 
 
-def tax_year_report(*, owner: User, year: int) -> TaxYearReport:
+def _joint_partner(*, owner: User, year: int) -> JointPartner | None:
+    """The jointly assessed partner of ``owner`` who keeps their own books, with their
+    capital income of ``year`` after partial exemptions (``CapitalYear.taxable``)."""
+    partner = joint_partner_of(owner)
+    if partner is None:
+        return None
+    theirs = tax_year_report(owner=partner, year=year, joint=False)
+    return JointPartner(name=partner.get_username(), capital_income=theirs.capital.taxable)
+
+
+def tax_year_report(*, owner: User, year: int, joint: bool = True) -> TaxYearReport:
     """The tax report of ``owner``'s ``year``; ``DomainError`` without the year's facts.
 
     The person's filing status, church tax and marginal rate come from their profile;
     without a marginal rate the rent and business results are shown and their tax is
     not estimated (computed at 0, with a ``marginal_rate_missing`` notice).
+
+    A joint filer whose spouse keeps their own books in a jointly assessed household
+    (``income.partners``) has their share of the joint allowance, which depends on the
+    spouse's capital income; ``joint=False`` leaves it out (that spouse's income is read
+    from such a report, so the two do not ask each other round in circles). A joint
+    filer without one has the whole joint allowance: their books hold the couple's.
     """
     facts = tax_year_facts(year=year)
     profile = owner.profile
@@ -204,12 +230,22 @@ def tax_year_report(*, owner: User, year: int) -> TaxYearReport:
     orders = {
         order.bank: order.amount for order in AllowanceOrder.objects.filter(owner=owner, year=year)
     }
+    partner = (
+        _joint_partner(owner=owner, year=year)
+        if joint and filing_status is FilingStatus.JOINT
+        else None
+    )
     capital = capital_year(
         facts=facts,
         items=[item.income for item in items],
         filing_status=filing_status,
         church_rate=church_rate,
         allowance_orders=orders,
+        allowance=(
+            facts.joint_allowance_share(partner_income=partner.capital_income)
+            if partner is not None
+            else None
+        ),
     )
     by_identity = {id(item.income): item for item in items}
     rows = [CapitalRow(item=by_identity[id(tax.income)], tax=tax) for tax in capital.items]
@@ -230,6 +266,7 @@ def tax_year_report(*, owner: User, year: int) -> TaxYearReport:
         ),
         properties=tuple(properties),
         business=business,
+        joint_partner=partner,
         notices=_notices(
             inputs,
             unmatched=unmatched,

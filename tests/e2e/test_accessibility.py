@@ -93,6 +93,7 @@ def main_pages(user: User) -> list[str]:
         "&tax_rate=15&additional_income=1000",
         "/settings/",
         "/settings/data/",
+        "/settings/alerts/",
     ]
 
 

@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from alerts.services import alert_channel_create
+from households import services as household_services
 from imports import services as import_services
 from income.demo import demo_create
 from income.models import (
@@ -50,9 +52,11 @@ from reports.jobs import recompute_job_create
 from reports.models import JobReason
 from reports.services import report_recompute
 from scenarios.demo import demo_scenarios_create
+from scenarios.models import Scenario
 from tests.e2e.conftest import ARTIFACTS, clipped_text
 from tests.e2e.language import english_on
 from tests.e2e.steps import german_csv, log_in
+from tests.factories import SourceFactory, UserFactory
 from tests.test_ownership import _walk
 
 PASSWORD = "demo-pass-12345"
@@ -87,6 +91,9 @@ class Demo:
     upload: int
     job: int
     data_import: int  # the admin's import of the demo's export
+    alert_channel: int  # a webhook, with its signing secret on the page
+    household_source: int  # the partner's, shared with the demo's household to view
+    household_join: str  # the link of an invitation to the admin's address
     help_slug: str
     reset_path: str
     own_texts: tuple[str, ...]  # what the user typed (names, descriptions): no German needed
@@ -205,6 +212,25 @@ PAGES: dict[str, Callable[[Demo], list[Visit]]] = {
     "import_detail": lambda d: [Visit("import-preview", f"/imports/{d.upload}/", USER)],
     "settings": lambda d: [Visit("settings", "/settings/", USER)],
     "data_page": lambda d: [Visit("settings-data", "/settings/data/", USER)],
+    "alert_settings": lambda d: [Visit("settings-alerts", "/settings/alerts/", USER)],
+    "alert_channel_edit": lambda d: [
+        Visit("settings-alert-channel", f"/settings/alerts/channels/{d.alert_channel}/", USER)
+    ],
+    "calendar_feed": lambda d: [Visit("settings-calendar-feed", "/settings/calendar-feed/", USER)],
+    # Households (issue 24): the demo owns one with a partner; the admin is in none.
+    "household": lambda d: [
+        Visit("household", "/household/", USER),
+        Visit("household-start", "/household/", STAFF),
+    ],
+    "household_join": lambda d: [Visit("household-join", d.household_join, STAFF)],
+    "household_dashboard": lambda d: [Visit("household-dashboard", "/household/dashboard/", USER)],
+    "household_source": lambda d: [
+        Visit("household-source-edit", f"/household/sources/{d.capital_source}/", USER),
+        Visit("household-source-view", f"/household/sources/{d.household_source}/", USER),
+    ],
+    "household_scenario": lambda d: [
+        Visit("household-scenario", f"/household/scenarios/{d.scenarios[0]}/", USER)
+    ],
     # An import goes into an account without data: the admin's, from the demo's export;
     # the page when done (its other states are photographed in test_data_import_job).
     "data_import_job": lambda d: [
@@ -327,6 +353,19 @@ SKIPPED: dict[str, str] = {
     "accounts/social/login/error/": "allauth's old address: a redirect",
     "accounts/social/signup/": "allauth's old address: a redirect",
     "digest_unsubscribe": "a signed link from an e-mail: a one-line answer, no page to lay out",
+    "alert_channel_add": POST_ONLY + " (the alerts page's form; a refusal shows that page)",
+    "alert_channel_action": POST_ONLY + " (a channel's buttons on the alerts page)",
+    "alert_rules_save": POST_ONLY + " (the alerts page's rules; a refusal shows that page)",
+    "alerts_check": POST_ONLY + " (the alerts page's “Check now”)",
+    "household_create": POST_ONLY + " (the household page's form; a refusal shows that page)",
+    "household_invite": POST_ONLY + " (the household page's form; a refusal shows that page)",
+    "household_invitation_revoke": POST_ONLY + " (an open invitation's button)",
+    "household_member_remove": POST_ONLY + " (a member's button on the household page)",
+    "household_leave": POST_ONLY + " (the household page's “Leave…”)",
+    "household_joint": POST_ONLY + " (the household page's switch; a refusal shows that page)",
+    "household_shares": POST_ONLY + " (“What I share”; a refusal shows the household page)",
+    "calendar_feed_ics": "the private calendar feed: an iCalendar file for calendar apps "
+    "(tests/e2e/test_calendar_feed_journey.py)",
 }
 
 
@@ -410,6 +449,27 @@ CUT_CHOICES = """() => {
 }"""
 
 
+def _household(
+    user: User, staff: User, capital: int, savings: Scenario
+) -> tuple[int, str, list[str]]:
+    """The demo's household with a partner who shares a source to view; the demo shares
+    its capital source and savings plan to edit; an invitation waits for the admin.
+    The partner's source, the invitation's path and the names typed."""
+    household = household_services.household_create(owner=user, name="Sonnenweg 5")
+    partner = UserFactory.create(username="kim", email="kim@example.com")
+    sent = household_services.invitation_send(household=household, by=user, email=partner.email)
+    household_services.invitation_accept(token=sent.url.rstrip("/").rsplit("/", 1)[1], user=partner)
+    shared = SourceFactory.create(owner=partner, name="Kim's savings account")
+    household_services.source_share(source=shared, by=partner, role="view")
+    household_services.source_share(
+        source=IncomeSource.objects.get(pk=capital), by=user, role="edit"
+    )
+    household_services.scenario_share(scenario=savings, by=user, role="edit")
+    invited = household_services.invitation_send(household=household, by=user, email=staff.email)
+    join = "/" + invited.url.split("://", 1)[1].split("/", 1)[1]
+    return shared.pk, join, [household.name, partner.username, shared.name]
+
+
 def _first(model: Any, **filters: Any) -> int:
     pk = model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True).first()
     assert pk is not None, f"the demo brings no {model.__name__} ({filters})"
@@ -432,6 +492,12 @@ def demo(shipped_content: None) -> Demo:
         content=german_csv(12, first=date(today.year - 1, 1, 15), days=330),
         source=IncomeSource.objects.get(pk=capital),
     )
+    channel = alert_channel_create(
+        owner=user, kind="webhook", name="Home automation", url="https://hooks.example/ertrag"
+    )
+    household_source, household_join, household_texts = _household(
+        user, staff, capital, plans.savings
+    )
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     own_texts = [
         *IncomeSource.objects.filter(owner=user).values_list("name", flat=True),
@@ -441,6 +507,8 @@ def demo(shipped_content: None) -> Demo:
             for text in (plan.name, plan.description)
         ),
         upload.filename,
+        channel.name,
+        *household_texts,
     ]
     return Demo(
         user=user,
@@ -457,6 +525,9 @@ def demo(shipped_content: None) -> Demo:
         upload=upload.pk,
         job=recompute_job_create(owner=user, reason=JobReason.REQUEST, force=True).pk,
         data_import=account_import_file(user=staff, content=account_export(user=user)).pk,
+        alert_channel=channel.pk,
+        household_source=household_source,
+        household_join=household_join,
         help_slug=str(HelpArticle.objects.order_by("pk").values_list("slug", flat=True)[0]),
         reset_path=f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/",
         own_texts=tuple(own_texts),

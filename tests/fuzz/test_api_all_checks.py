@@ -68,6 +68,20 @@ RECORDS_WITH_RULES = (
     "/api/v1/billing-subscriptions/",
     "/api/v1/subscription-pauses/",
 )
+ALERT_CHANNELS = "/api/v1/alerts/channels/"
+#: What a channel needs turns on its kind (an address for all but e-mail, a topic for
+#: ntfy, a token for Gotify, a secret to rotate for a webhook), its name on the owner's
+#: other channels, and a change of kind on the stored one: rules the fields' descriptions
+#: state, no schema (``alerts.services``).
+ALERT_CHANNEL_RULES = (
+    "Enter an address that starts with http:// or https://.",
+    "Enter the topic: 1 to 64 letters, digits, hyphens or underscores.",
+    "Enter the application token Gotify gave you.",
+    "You have a channel of this name already.",
+    "A channel's kind cannot change; add a new one.",
+    "Only a webhook has a signing secret.",
+    "A test message was just sent; try again.",
+)
 #: Fields whose refusal turns on a secret or the caller's data, not on the body's shape:
 #: credentials, a second factor's challenge and code, the password that confirms a
 #: deletion, a server-issued undo token.
@@ -150,6 +164,8 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
       subscription's id taken already, a pause before its subscription started, a
       subscription that ends before it starts or a pause that resumes before it pauses
       (a PATCH of one date turns on the other, stored).
+    - An alert channel's rules that turn on its kind, its name or the stored channel
+      (``ALERT_CHANNEL_RULES``).
     - A scenario input its tax timing cannot have (``tax_timing_conflicts``: taxed at
       the end, no monthly contribution, a one-off income only then, ...): a rule between
       fields, which the schema names in their descriptions; a PATCH's turns on the
@@ -187,6 +203,10 @@ def _refused_for_what_no_schema_states(case: Any, response: Any) -> bool:
             )
         ] + NOT_YOURS
         if all(any(p.fullmatch(m) for p in allowed) for m in _messages(body)):
+            return True
+    if case.path.startswith(ALERT_CHANNELS):
+        rules = {_(message) for message in ALERT_CHANNEL_RULES}
+        if all(message in rules for message in _messages(body)):
             return True
     if case.path.startswith("/api/v1/scenarios/"):
         conflicts = _tax_timing_messages()

@@ -187,6 +187,17 @@ class NoticeSerializer(Serializer):  # type: ignore[type-arg]
     message = serializers.CharField()
 
 
+class JointPartnerSerializer(Serializer):  # type: ignore[type-arg]
+    """The jointly assessed spouse who keeps their own books in the caller's household:
+    ``capital.allowance`` is then the caller's share of the joint allowance, half of it
+    and what the spouse's half leaves unused (§20 (9) sentence 3 EStG)."""
+
+    name = serializers.CharField()
+    capital_income = _money(
+        help_text=_("The spouse's capital income of the year, after partial exemptions.")
+    )
+
+
 class TaxReportSerializer(Serializer):  # type: ignore[type-arg]
     """A year's report; amounts in euros. Not tax advice: arithmetic on the records."""
 
@@ -199,6 +210,7 @@ class TaxReportSerializer(Serializer):  # type: ignore[type-arg]
     capital_items = CapitalItemSerializer(many=True, source="capital_rows")
     allowance_orders = serializers.DictField(child=_money())
     allowance_excess = AllowanceExcessSerializer(allow_null=True)
+    joint_partner = JointPartnerSerializer(allow_null=True)
     properties = RentalSerializer(many=True)
     business = BusinessSerializer()
     notices = serializers.SerializerMethodField()
