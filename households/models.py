@@ -110,7 +110,29 @@ class Invitation(models.Model):
         return self.email
 
 
-class SharedSource(models.Model):
+class Share(models.Model):
+    """What a shared source and a shared scenario have alike: the household it is
+    shared with (``related_name`` ``sources`` or ``scenarios``), the role, since when."""
+
+    role = models.CharField(_("role"), max_length=4, choices=ShareRole.choices)
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.shared} ({self.get_role_display()})"
+
+    @property
+    def shared(self) -> models.Model:
+        raise NotImplementedError
+
+
+def _role_known(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(role__in=ShareRole.values), name=name)
+
+
+class SharedSource(Share):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="sources"
     )
@@ -120,23 +142,18 @@ class SharedSource(models.Model):
         on_delete=models.CASCADE,
         related_name="household_share",
     )
-    role = models.CharField(_("role"), max_length=4, choices=ShareRole.choices)
-    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("shared source")
         verbose_name_plural = _("shared sources")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=ShareRole.values), name="shared_source_role_known"
-            ),
-        ]
+        constraints = [_role_known("shared_source_role_known")]
 
-    def __str__(self) -> str:
-        return f"{self.source} ({self.get_role_display()})"
+    @property
+    def shared(self) -> models.Model:
+        return self.source
 
 
-class SharedScenario(models.Model):
+class SharedScenario(Share):
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),
@@ -149,17 +166,12 @@ class SharedScenario(models.Model):
         on_delete=models.CASCADE,
         related_name="household_share",
     )
-    role = models.CharField(_("role"), max_length=4, choices=ShareRole.choices)
-    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("shared scenario")
         verbose_name_plural = _("shared scenarios")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=ShareRole.values), name="shared_scenario_role_known"
-            ),
-        ]
+        constraints = [_role_known("shared_scenario_role_known")]
 
-    def __str__(self) -> str:
-        return f"{self.scenario} ({self.get_role_display()})"
+    @property
+    def shared(self) -> models.Model:
+        return self.scenario

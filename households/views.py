@@ -10,6 +10,7 @@ only routes that take an id are the pages themselves (``tests/test_ownership.py`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -78,6 +79,18 @@ def _error_messages(request: HttpRequest, error: DomainError) -> None:
     for field_messages in error.field_errors.values():
         for message in field_messages:
             messages.error(request, message)
+
+
+def _done(request: HttpRequest, work: Callable[[], object], success: str) -> HttpResponse:
+    """Do one household action: its service's refusal shown as messages, else
+    ``success``; back to the household page either way."""
+    try:
+        work()
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("household")
 
 
 # ----------------------------------------------------------------------------- the page
@@ -194,17 +207,12 @@ def household_invitation_revoke(request: HttpRequest) -> HttpResponse:
     invitation = get_object_or_404(
         selectors.invitations_open(household=household), pk=_posted_pk(request, "invitation")
     )
-    try:
-        services.invitation_revoke(invitation=invitation, by=_user(request))
-    except DomainError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s is revoked; its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return redirect("household")
+    return _done(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, by=_user(request)),
+        _("The invitation to %(email)s is revoked; its link no longer works.")
+        % {"email": invitation.email},
+    )
 
 
 @login_required
@@ -215,16 +223,11 @@ def household_member_remove(request: HttpRequest) -> HttpResponse:
     member = get_object_or_404(
         selectors.members_of(household=household), user_id=_posted_pk(request, "member")
     )
-    try:
-        services.member_remove(household=household, by=_user(request), user=member.user)
-    except DomainError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("%(name)s is no longer in the household.") % {"name": member.user.get_username()},
-        )
-    return redirect("household")
+    return _done(
+        request,
+        lambda: services.member_remove(household=household, by=_user(request), user=member.user),
+        _("%(name)s is no longer in the household.") % {"name": member.user.get_username()},
+    )
 
 
 @login_required
@@ -232,17 +235,11 @@ def household_member_remove(request: HttpRequest) -> HttpResponse:
 def household_leave(request: HttpRequest) -> HttpResponse:
     household = _membership(request).household
     user = _user(request)
-    try:
-        services.member_remove(household=household, by=user, user=user)
-    except DomainError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("You left “%(name)s”; what you shared is yours alone again.")
-            % {"name": household.name},
-        )
-    return redirect("household")
+    return _done(
+        request,
+        lambda: services.member_remove(household=household, by=user, user=user),
+        _("You left “%(name)s”; what you shared is yours alone again.") % {"name": household.name},
+    )
 
 
 @login_required

@@ -40,12 +40,20 @@ def file_server() -> Iterator[FileServer]:
         def log_message(self, format: str, *args: object) -> None:
             return  # quiet: the test reads ``asked``
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    served.base = f"http://127.0.0.1:{server.server_address[1]}"
+    with serving(Handler) as base:
+        served.base = base
+        yield served
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` answering on a port of its own on 127.0.0.1, in a thread, until the
+    block ends; yields the server's base address (``http://127.0.0.1:<port>``)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield served
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.http_files import serving
 
 TOPIC = re.compile(r"[-_A-Za-z0-9]{1,64}")
 MAX_BODY = 64 * 1024
@@ -167,16 +168,9 @@ def _serve(kind: str, *, token: str = "") -> Iterator[PushServer]:
         def log_message(self, format: str, *args: object) -> None:
             return  # quiet: the test reads ``received``
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    served.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        served.base = base
         yield served
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def ntfy_server(*, token: str = "") -> Any:
