@@ -15,10 +15,13 @@ retried; any other answer is final.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import smtplib
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +64,29 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
+def _refuse_private(url: str) -> None:
+    """With ``ALERT_PRIVATE_ADDRESSES`` off, refuse an address whose host resolves to
+    anything but the public internet (loopback, private, link-local, reserved): on an
+    instance with people the admin does not know, a channel must not make the server
+    POST into its own network. On by default: a self-hosted household's ntfy or Gotify
+    usually lives on its own network. Checked when sending, in the worker, so a slow
+    resolver never holds a page."""
+    if settings.ALERT_PRIVATE_ADDRESSES:
+        return
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as error:
+        raise DeliveryFailed(f"no connection: {error}", transient=True) from error
+    if not found or not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in found):
+        raise DeliveryFailed(
+            "the address is in a private network, which this server does not send to",
+            transient=False,
+        )
+
+
 def _post(url: str, *, body: bytes, headers: dict[str, str]) -> Sent:
+    _refuse_private(url)
     request = urllib.request.Request(  # noqa: S310 - the owner's own channel address
         url,
         data=body,

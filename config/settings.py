@@ -448,6 +448,9 @@ ECB_FETCH_MAX_BYTES = env.int("ECB_FETCH_MAX_MB", default=16) * 2**20
 # row may fail (each after its retries) before the channel is switched off.
 ALERT_HTTP_TIMEOUT = env.float("ALERT_HTTP_TIMEOUT", default=10.0)
 ALERT_CHANNEL_MAX_FAILURES = env.int("ALERT_CHANNEL_MAX_FAILURES", default=5)
+#: Whether channels may send into private networks (a LAN ntfy or Gotify); off on an
+#: instance open to people the admin does not know (``alerts.transports``).
+ALERT_PRIVATE_ADDRESSES = env_bool("ALERT_PRIVATE_ADDRESSES", default=True)
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=32) * 2**20
 #: Data rows one statement may have (PRODUCT.md §6: the import bench's 100,000 rows).

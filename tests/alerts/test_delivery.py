@@ -270,3 +270,25 @@ def test_an_email_channel_needs_an_address_on_the_account(alice: User) -> None:
     with pytest.raises(DomainError) as refused:
         alert_channel_create(owner=alice, kind="email", name="Mail")
     assert "kind" in refused.value.field_errors
+
+
+@override_settings(ALERT_PRIVATE_ADDRESSES=False)
+def test_an_instance_that_refuses_private_addresses_sends_nothing_into_its_network(
+    alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with webhook_receiver() as hook:
+        alert_channel_create(owner=alice, kind="webhook", name="Inside", url=hook.base)
+        _raise(alice, django_capture_on_commit_callbacks)
+    assert hook.requests == []  # the server was never asked
+    delivery = AlertDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 1)  # not retried
+    assert "private network" in delivery.error
+
+
+@pytest.mark.parametrize("host", ["localhost", "10.1.2.3", "169.254.169.254", "[::1]"])
+def test_every_kind_of_private_host_is_refused(host: str) -> None:
+    from alerts.transports import DeliveryFailed, _refuse_private
+
+    with override_settings(ALERT_PRIVATE_ADDRESSES=False), pytest.raises(DeliveryFailed) as no:
+        _refuse_private(f"http://{host}:8080/hook")
+    assert not no.value.transient
