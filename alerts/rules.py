@@ -37,7 +37,6 @@ from finance.schedule import add_months
 from income.calendar import calendar_page
 from income.formatting import format_money
 from income.models import Profile
-from reports.selectors import passive_net_by_month
 from scenarios.models import Scenario
 from scenarios.plan_actual import flagged_for
 
@@ -168,11 +167,11 @@ def _covered(monthly: dict[date, Decimal], *, today: date, amount: Decimal) -> b
 
 
 def target_observations(
-    *, owner: User, today: date, monthly: dict[date, Decimal]
+    *, owner: User, profile: Profile, today: date, monthly: dict[date, Decimal]
 ) -> list[Observation]:
     """Each scenario with a target: reached when the last twelve complete months' passive
     net covers twelve times it (the independence rule with the target as the amount)."""
-    currency = Profile.objects.get(user=owner).base_currency
+    currency = profile.base_currency
     found = []
     for scenario in Scenario.objects.filter(owner=owner, target_monthly_income__gt=0):
         names = {
@@ -203,10 +202,9 @@ def target_observations(
 
 
 def independence_observation(
-    *, owner: User, today: date, monthly: dict[date, Decimal]
+    *, profile: Profile, today: date, monthly: dict[date, Decimal]
 ) -> Observation | None:
     """Independence as the dashboard says it; None without monthly expenses to cover."""
-    profile = Profile.objects.get(user=owner)
     if profile.monthly_expenses <= 0:
         return None
     since = figures.independent_since(
@@ -231,7 +229,3 @@ def independence_observation(
         data={"monthly_expenses": str(profile.monthly_expenses),
               "currency": profile.base_currency},
     )  # fmt: skip
-
-
-def passive_months(*, owner: User) -> dict[date, Decimal]:
-    return passive_net_by_month(owner=owner)

@@ -40,6 +40,7 @@ from alerts.transports import DeliveryFailed, deliver
 from finance.errors import DomainError
 from income.dispatch import task_send_on_commit
 from income.services.users import profile_get_or_create
+from reports.selectors import passive_net_by_month
 
 logger = logging.getLogger(__name__)
 
@@ -414,7 +415,9 @@ def _back_on_plan(subject: str) -> tuple[str, str]:
 def alerts_evaluate(*, owner: User, today: date) -> int:
     """Check ``owner``'s switched-on rules against today's figures; the number of
     alerts raised. Texts are written in the owner's language."""
-    rules = {r.kind: r for r in alert_rules_of(owner=owner) if r.enabled and _channels_of(r)}
+    enabled = {r.kind: r for r in alert_rules_of(owner=owner) if r.enabled}
+    channels = {kind: _channels_of(rule) for kind, rule in enabled.items()}
+    rules = {kind: found for kind, found in channels.items() if found}  # kind → its channels
     if not rules:
         return 0
     profile = profile_get_or_create(user=owner)
@@ -422,10 +425,10 @@ def alerts_evaluate(*, owner: User, today: date) -> int:
     with translation.override(profile.language):
         if RuleKind.OVERDUE in rules:
             findings += alert_rules.overdue_findings(
-                owner=owner, today=today, days=rules[RuleKind.OVERDUE].days
+                owner=owner, today=today, days=enabled[RuleKind.OVERDUE].days
             )
         monthly = (
-            alert_rules.passive_months(owner=owner)
+            passive_net_by_month(owner=owner)
             if RuleKind.TARGET in rules or RuleKind.INDEPENDENCE in rules
             else {}
         )
@@ -435,18 +438,21 @@ def alerts_evaluate(*, owner: User, today: date) -> int:
                 owner=owner, observations=observed, kind="behind_plan", today=today
             )
         if RuleKind.TARGET in rules:
-            observed = alert_rules.target_observations(owner=owner, today=today, monthly=monthly)
+            observed = alert_rules.target_observations(
+                owner=owner, profile=profile, today=today, monthly=monthly
+            )
             findings += _changes(owner=owner, observations=observed, kind="target", today=today)
         if RuleKind.INDEPENDENCE in rules:
-            single = alert_rules.independence_observation(owner=owner, today=today, monthly=monthly)
+            single = alert_rules.independence_observation(
+                profile=profile, today=today, monthly=monthly
+            )
             findings += _changes(
                 owner=owner, observations=[single] if single else [], kind="independence",
                 today=today,
             )  # fmt: skip
     raised = 0
     for finding in findings:
-        rule = rules[finding.kind]
-        if _raise(owner=owner, finding=finding, channels=_channels_of(rule)) is not None:
+        if _raise(owner=owner, finding=finding, channels=rules[finding.kind]) is not None:
             raised += 1
     return raised
 
